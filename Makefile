@@ -1,0 +1,56 @@
+# 产改通 — the front door. `make run` starts everything; `make test` checks everything.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+export PYTHONPATH := $(CURDIR)
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: help install spacy db kb train build run test lint unit rasa-validate rasa-stories eval lock clean
+
+help: ## show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+install: ## create .venv with Python 3.10 and install pinned dependencies
+	@scripts/bootstrap.sh
+
+spacy: install ## build the project's spaCy pipeline from knowledge/lexicon
+	@$(PY) -m knowledge.spacy_pipeline build/spacy_zh
+
+db: install ## apply database migrations (DATABASE_URL, default var/changai.db)
+	@$(BIN)/changai db upgrade
+
+kb: db ## load the seed knowledge (idempotent)
+	@$(BIN)/changai kb load
+
+train: spacy ## train the Rasa model if its inputs changed
+	@$(PY) -m rasa_project.training
+
+build: spacy kb train
+
+run: build ## start the Rasa server, action server and console (Ctrl-C stops all)
+	@scripts/run.sh
+
+lint: install ## ruff
+	@$(BIN)/ruff check .
+
+unit: install spacy ## unit and integration tests (pytest)
+	@$(BIN)/pytest -q
+
+rasa-validate: spacy ## rasa data validate
+	@$(BIN)/rasa data validate --config rasa_project/config.yml --domain rasa_project/domain --data rasa_project/data
+
+rasa-stories: train ## Rasa test stories, failing on any prediction error
+	@$(BIN)/rasa test core --model "$$($(PY) -m rasa_project.training --print-path)" --stories rasa_project/tests --fail-on-prediction-errors --out var/rasa-results
+
+test: lint rasa-validate train unit rasa-stories ## everything CI runs
+
+eval: train kb ## topic accuracy and escalation on the development set
+	@$(PY) -m tests.eval.evaluate
+
+lock: ## regenerate constraints.txt from the current .venv
+	@$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean: ## remove build output, models and the local database
+	rm -rf build models var

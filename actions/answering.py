@@ -1,0 +1,133 @@
+"""Turn a question into a cited answer, a request for the region, or a miss.
+
+Pure functions over the retrieval index, shared by the answer action and the
+``changai ask`` command so that both give exactly the same answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from actions.payloads import FEEDBACK_BUTTONS, custom_payload
+from knowledge.lexicon import Lexicon
+from knowledge.models import NATIONAL
+from knowledge.retrieval import Hit, LiveIndex, RetrievalIndex, SourceInfo
+
+
+@dataclass
+class Reply:
+    kind: str  # answer | ask_region | no_answer
+    text: str
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    custom: dict[str, Any] = field(default_factory=dict)
+    hit: Hit | None = None
+    runners_up: list[Hit] = field(default_factory=list)
+
+
+def validity_text(source: SourceInfo) -> str:
+    if source.effective_from and source.expires_on:
+        return f"{source.effective_from:%Y-%m-%d} 至 {source.expires_on:%Y-%m-%d}"
+    if source.expires_on:
+        return f"有效至 {source.expires_on:%Y-%m-%d}"
+    if source.effective_from:
+        return f"{source.effective_from:%Y-%m-%d} 起施行"
+    return "现行有效（未注明截止日期）"
+
+
+def source_line(source: SourceInfo) -> str:
+    number = f"（{source.doc_number}）" if source.doc_number else ""
+    issuer = f"｜{source.issuer}" if source.issuer else ""
+    return (
+        f"来源：《{source.title}》{number}{issuer}"
+        f"｜适用地区：{source.region}｜有效期：{validity_text(source)}"
+    )
+
+
+def region_note(hit: Hit, region: str | None) -> str:
+    entry = hit.entry
+    if not region or region == NATIONAL:
+        return ""
+    if hit.region_match == "exact":
+        return f"以下是{entry.region}的规定：\n"
+    if hit.region_match == "parent":
+        return f"暂未收录{region}的单独规定，以下是{entry.region}的规定：\n"
+    if entry.region_sensitive:
+        return (
+            f"暂未收录{region}的地方标准，以下是全国通用的规定，"
+            "具体以当地公布为准：\n"
+        )
+    return ""
+
+
+def source_payload(hit: Hit) -> dict[str, Any]:
+    source = hit.entry.source
+    return {
+        "title": source.title,
+        "doc_number": source.doc_number,
+        "issuer": source.issuer,
+        "region": source.region,
+        "effective_from": source.effective_from.isoformat()
+        if source.effective_from
+        else None,
+        "expires_on": source.expires_on.isoformat() if source.expires_on else None,
+        "url": source.url,
+        "clause": hit.entry.clause,
+    }
+
+
+def render_answer(hit: Hit, region: str | None, runners_up: list[Hit]) -> Reply:
+    entry = hit.entry
+    text = f"{region_note(hit, region)}{entry.answer.strip()}\n\n{source_line(entry.source)}"
+    custom = custom_payload(
+        "answer",
+        topic=entry.topic,
+        faq_id=entry.id,
+        document_id=entry.source.document_id,
+        region=entry.region,
+        score=round(hit.score, 4),
+        faq_key=entry.key,
+        faq_version=entry.version,
+        user_region=region,
+        region_match=hit.region_match,
+        source=source_payload(hit),
+    )
+    return Reply("answer", text, list(FEEDBACK_BUTTONS), custom, hit, runners_up)
+
+
+def region_question(lexicon: Lexicon, topic: str | None, hit: Hit) -> Reply:
+    buttons = [
+        {"title": name, "payload": f'/inform_region{{"region":"{name}"}}'}
+        for name in lexicon.region_buttons()
+    ]
+    buttons.append({"title": "全国通用规定", "payload": f'/inform_region{{"region":"{NATIONAL}"}}'})
+    text = "这个问题各地标准不一样。请问您在哪个省或城市工作？可以点下面的地区，也可以直接打字告诉我（比如：东莞）。"
+    custom = custom_payload("ask_region", topic=topic, score=round(hit.score, 4))
+    return Reply("ask_region", text, buttons, custom, hit)
+
+
+def find_answer(
+    index: LiveIndex | RetrievalIndex,
+    lexicon: Lexicon,
+    question: str,
+    *,
+    topic: str | None,
+    region: str | None,
+    entities: Mapping[str, Iterable[str]] | None,
+    threshold: float,
+) -> Reply:
+    """Decide what to say to ``question``; never raises for odd input."""
+    result = index.search(question, topic=topic, region=region, entities=entities)
+    best = result.best
+    if best is None or best.score < threshold:
+        custom = custom_payload(
+            "no_answer", topic=topic, score=round(best.score, 4) if best else None
+        )
+        return Reply("no_answer", "", [], custom, best, result.hits[1:])
+    if region is None and best.entry.region_sensitive:
+        return region_question(lexicon, topic, best)
+    return render_answer(best, region, result.hits[1:])
+
+

@@ -1,0 +1,92 @@
+"""Reading what the worker said from a rasa_sdk tracker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.topics import INTENT_TOPICS
+
+TRANSCRIPT_LIMIT = 50
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def latest_text(tracker: Tracker) -> str:
+    """What the worker typed, before normalisation where the NLU kept it."""
+    message = tracker.latest_message
+    return str(message.get("raw_text") or message.get("text") or "")
+
+
+def is_button_payload(text: str) -> bool:
+    return text.startswith("/")
+
+
+def entity_values(tracker: Tracker) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for entity in tracker.latest_message.get("entities") or []:
+        name, value = entity.get("entity"), entity.get("value")
+        if name and value is not None and name != "input_issue":
+            values.setdefault(name, [])
+            if str(value) not in values[name]:
+                values[name].append(str(value))
+    return values
+
+
+def current_region(tracker: Tracker) -> str | None:
+    regions = entity_values(tracker).get("region")
+    if regions:
+        return regions[0]
+    slot = tracker.get_slot("region")
+    return str(slot) if slot else None
+
+
+def topic_of_intent(intent: str | None) -> str | None:
+    return INTENT_TOPICS.get(intent or "")
+
+
+def topic_ranking(tracker: Tracker) -> list[tuple[str, float]]:
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    topics = []
+    for item in ranking:
+        topic = INTENT_TOPICS.get(item.get("name", ""))
+        if topic:
+            topics.append((topic, float(item.get("confidence") or 0.0)))
+    return topics
+
+
+def previous_user_intent(tracker: Tracker) -> str | None:
+    """The intent of the user message before the latest one."""
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        if not seen_latest:
+            seen_latest = True
+            continue
+        return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+    return None
+
+
+def transcript(tracker: Tracker) -> list[dict[str, Any]]:
+    lines: list[dict[str, Any]] = []
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind == "user":
+            parse = event.get("parse_data") or {}
+            lines.append(
+                {
+                    "role": "worker",
+                    "text": parse.get("raw_text") or event.get("text") or "",
+                    "intent": (parse.get("intent") or {}).get("name"),
+                    "time": event.get("timestamp"),
+                }
+            )
+        elif kind == "bot":
+            lines.append(
+                {"role": "bot", "text": event.get("text") or "", "time": event.get("timestamp")}
+            )
+    return lines[-TRANSCRIPT_LIMIT:]

@@ -1,0 +1,66 @@
+"""The process-wide knowledge service: database sessions and the live retrieval index.
+
+Built lazily on first use, so importing the action package does no I/O.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from changai.settings import Settings, load_settings
+from knowledge.analysis import default_analyzer
+from knowledge.db import make_engine, make_session_factory
+from knowledge.lexicon import Lexicon, load_lexicon
+from knowledge.retrieval import LiveIndex
+
+T = TypeVar("T")
+
+
+class KnowledgeService:
+    def __init__(self, settings: Settings, session_factory: sessionmaker) -> None:
+        self.settings = settings
+        self.session_factory = session_factory
+        self.lexicon: Lexicon = load_lexicon()
+        self.index = LiveIndex(
+            session_factory,
+            default_analyzer(),
+            self.lexicon,
+            refresh_seconds=settings.index_refresh_seconds,
+        )
+
+    def transaction(self) -> Session:
+        """A session inside a transaction: ``with service.transaction() as s:``."""
+        return self.session_factory.begin()
+
+
+_service: KnowledgeService | None = None
+_lock = threading.Lock()
+
+
+def get_service() -> KnowledgeService:
+    global _service
+    with _lock:
+        if _service is None:
+            settings = load_settings()
+            engine = make_engine(settings.database_url)
+            _service = KnowledgeService(settings, make_session_factory(engine))
+        return _service
+
+
+def set_service(service: KnowledgeService | None) -> None:
+    """Install a service (tests) or drop the cached one."""
+    global _service
+    with _lock:
+        _service = service
+
+
+async def run_blocking(func: Callable[..., T], *args: object) -> T:
+    """Run database and index work off the event loop."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, functools.partial(func, *args))

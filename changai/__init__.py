@@ -1,0 +1,1 @@
+"""产改通: shared settings and the operator command line."""

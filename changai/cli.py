@@ -1,0 +1,151 @@
+"""`changai`: operator tasks (database, knowledge base, accounts, asking a question)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+
+from changai.settings import ConfigurationError, load_settings
+
+
+def _session_factory():  # type: ignore[no-untyped-def]
+    from knowledge.db import make_engine, make_session_factory
+
+    return make_session_factory(make_engine(load_settings().database_url))
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from knowledge.migrate import upgrade
+
+    upgrade(load_settings().database_url, args.revision)
+    print(f"database upgraded to {args.revision}")
+    return 0
+
+
+def cmd_db_downgrade(args: argparse.Namespace) -> int:
+    from knowledge.migrate import downgrade
+
+    downgrade(load_settings().database_url, args.revision)
+    print(f"database downgraded to {args.revision}")
+    return 0
+
+
+def cmd_kb_load(args: argparse.Namespace) -> int:
+    from knowledge.seed_loader import SEED_DIR, load_seed
+
+    with _session_factory().begin() as session:
+        report = load_seed(session=session, seed_dir=Path(args.seed_dir or SEED_DIR))
+    print(
+        f"knowledge loaded: {report.documents_seen} documents ({report.documents_changed} changed), "
+        f"{report.entries_seen} entries ({report.entries_changed} changed)"
+    )
+    return 0
+
+
+def cmd_kb_export(args: argparse.Namespace) -> int:
+    from knowledge.exporter import export_knowledge
+
+    with _session_factory()() as session:
+        data = export_knowledge(session=session)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        print(f"exported {len(data['documents'])} documents and {len(data['entries'])} entries to {args.out}")
+    else:
+        print(text)
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from changai.passwords import hash_password
+    from knowledge.errors import UserExists
+    from knowledge.users import create_user
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("密码 / password: ")
+        if password != getpass.getpass("再输一次 / again: "):
+            print("error: the two passwords differ", file=sys.stderr)
+            return 2
+    if len(password) < 10:
+        print("error: a password needs at least 10 characters", file=sys.stderr)
+        return 2
+    try:
+        with _session_factory().begin() as session:
+            create_user(
+                session=session,
+                username=args.username,
+                display_name=args.display_name or args.username,
+                role=args.role,
+                password_hash=hash_password(password),
+            )
+    except UserExists:
+        print(f"error: user {args.username!r} already exists", file=sys.stderr)
+        return 2
+    print(f"user {args.username} ({args.role}) created")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from changai.ask import ModelMissing, answer, format_result
+
+    try:
+        result = answer(args.question, region=args.region)
+    except ModelMissing as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(format_result(result, args.json))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="changai", description="产改通 operator commands")
+    sub = parser.add_subparsers(dest="group", required=True)
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="command", required=True)
+    up = db.add_parser("upgrade", help="apply migrations")
+    up.add_argument("revision", nargs="?", default="head")
+    up.set_defaults(func=cmd_db_upgrade)
+    down = db.add_parser("downgrade", help="revert migrations")
+    down.add_argument("revision")
+    down.set_defaults(func=cmd_db_downgrade)
+
+    kb = sub.add_parser("kb", help="knowledge base").add_subparsers(dest="command", required=True)
+    load = kb.add_parser("load", help="load the seed documents and entries (idempotent)")
+    load.add_argument("--seed-dir")
+    load.set_defaults(func=cmd_kb_load)
+    export = kb.add_parser("export", help="export documents and entries as JSON")
+    export.add_argument("--out")
+    export.set_defaults(func=cmd_kb_export)
+
+    user = sub.add_parser("user", help="console accounts").add_subparsers(dest="command", required=True)
+    add = user.add_parser("add", help="create a staff or admin account")
+    add.add_argument("username")
+    add.add_argument("--role", choices=["staff", "admin"], required=True)
+    add.add_argument("--display-name")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.set_defaults(func=cmd_user_add)
+
+    ask = sub.add_parser("ask", help="answer a question without the servers running")
+    ask.add_argument("question")
+    ask.add_argument("--region", help="the worker's province or city, e.g. 广东")
+    ask.add_argument("--json", action="store_true")
+    ask.set_defaults(func=cmd_ask)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigurationError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Every way a person reaches the assistant: Rasa channels and the console."""

@@ -1,0 +1,3 @@
+from connectors.console.app import main
+
+main()

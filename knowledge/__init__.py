@@ -1,0 +1,1 @@
+"""The policy knowledge base: models, repository, retrieval, seed content, lexicon."""

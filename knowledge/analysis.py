@@ -1,0 +1,70 @@
+"""Chinese-aware text features for retrieval: jieba words plus character n-grams."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from knowledge.lexicon import Lexicon, load_lexicon
+from knowledge.text_normalise import normalise
+
+_STOP = frozenset(
+    "的 了 吗 呢 吧 啊 呀 嘛 么 我 你 您 他 她 我们 俺 咱 是 在 有 和 与 及 就 都 也 还 "
+    "请问 问 想 想问 一下 下 个 这 那 怎么 怎样 如何 什么 啥 咋 能 可以 会 要 多少 请".split()
+)
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+class Analyzer:
+    """Turns text into weighted retrieval features.
+
+    Words come from jieba (with the lexicon's words added), with synonyms
+    rewritten to one canonical form; character bigrams of the rewritten text
+    catch typos and words jieba splits differently.
+    """
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        import jieba
+
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        self._synonyms = dict(lexicon.synonyms)
+        for _entity_type, surface, _canonical in lexicon.all_terms():
+            if len(surface) > 1:
+                self._jieba.add_word(surface)
+        for word in list(self._synonyms) + list(set(self._synonyms.values())):
+            if len(word) > 1:
+                self._jieba.add_word(word)
+        # One left-to-right pass, longest first; canonical forms map to themselves
+        # so that a word inside a longer canonical word is never rewritten.
+        for canonical in set(self._synonyms.values()):
+            self._synonyms.setdefault(canonical, canonical)
+        alternation = "|".join(
+            re.escape(word) for word in sorted(self._synonyms, key=len, reverse=True)
+        )
+        self._synonym_pattern = re.compile(alternation) if alternation else None
+
+    def canonical_text(self, text: str) -> str:
+        text = normalise(text).lower()
+        if self._synonym_pattern is None:
+            return text
+        return self._synonym_pattern.sub(lambda m: self._synonyms[m.group(0)], text)
+
+    def words(self, text: str) -> list[str]:
+        canonical = self.canonical_text(text)
+        return [
+            w
+            for w in self._jieba.lcut(canonical)
+            if w.strip() and w not in _STOP and not _PUNCT.fullmatch(w)
+        ]
+
+    def features(self, text: str) -> list[str]:
+        canonical = _PUNCT.sub("", self.canonical_text(text))
+        words = self.words(text)
+        bigrams = [canonical[i : i + 2] for i in range(len(canonical) - 1)]
+        return [f"w:{w}" for w in words] + [f"c:{b}" for b in bigrams]
+
+
+@lru_cache(maxsize=1)
+def default_analyzer() -> Analyzer:
+    return Analyzer(load_lexicon())

@@ -1,0 +1,49 @@
+"""Export documents and FAQ entries in the seed's shape (JSON-serialisable)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from knowledge import repository
+
+
+def export_knowledge(*, session: Session) -> dict[str, list[dict[str, Any]]]:
+    documents = repository.list_documents(session=session)
+    keys = {d.id: d.key for d in documents}
+    return {
+        "documents": [
+            {
+                "key": d.key,
+                "title": d.title,
+                "doc_number": d.doc_number,
+                "issuer": d.issuer,
+                "region": d.region,
+                "effective_from": d.effective_from.isoformat() if d.effective_from else None,
+                "expires_on": d.expires_on.isoformat() if d.expires_on else None,
+                "url": d.url,
+                "source_note": d.source_note,
+            }
+            for d in documents
+        ],
+        "entries": [
+            {
+                "key": e.key,
+                "topic": e.topic,
+                "question": e.question,
+                "alternatives": list(e.alternatives or []),
+                "answer": e.answer,
+                "region": e.region,
+                "region_sensitive": e.region_sensitive,
+                "tags": list(e.tags or []),
+                "document": keys.get(e.document_id),
+                "clause": e.clause,
+                "status": e.status,
+                "version": e.version,
+                "updated_by": e.updated_by,
+                "updated_at": e.updated_at.isoformat() if e.updated_at else None,
+            }
+            for e in repository.list_faqs(session=session)
+        ],
+    }

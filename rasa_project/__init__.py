@@ -1,0 +1,1 @@
+"""The Rasa assistant: domain, training data, config and custom NLU components."""

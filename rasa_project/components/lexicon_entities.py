@@ -1,0 +1,82 @@
+"""Entities with canonical values from the spaCy entity ruler built from the lexicon."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from knowledge.lexicon import Lexicon, load_lexicon
+
+EXTRACTOR = "LexiconEntityExtractor"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
+)
+class LexiconEntityExtractor(GraphComponent):
+    """Reads the ruler's entities (value = canonical id) and adds terms jieba merged.
+
+    jieba sometimes glues a lexicon term to its neighbour (``广东人``); such
+    terms inside a token are found by substring match on that token.
+    """
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._lexicon = lexicon
+        self._terms = lexicon.all_terms()
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LexiconEntityExtractor:
+        return cls(load_lexicon())
+
+    def _entity(self, label: str, value: str, start: int, end: int) -> dict[str, Any]:
+        return {
+            "entity": label,
+            "value": value,
+            "start": start,
+            "end": end,
+            "confidence_entity": 1.0,
+            "extractor": EXTRACTOR,
+        }
+
+    def extract(self, message: Message) -> list[dict[str, Any]]:
+        doc = message.get(SPACY_DOCS[TEXT])
+        if doc is None:
+            return []
+        found = []
+        covered: set[int] = set()
+        for ent in doc.ents:
+            value = ent.ent_id_ or ent.text
+            found.append(self._entity(ent.label_, value, ent.start_char, ent.end_char))
+            covered.update(range(ent.start, ent.end))
+        for token in doc:
+            if token.i in covered or len(token.text) < 3:
+                continue
+            for entity_type, surface, canonical in self._terms:
+                if len(surface) > 1 and surface in token.text and surface != token.text:
+                    start = token.idx + token.text.index(surface)
+                    found.append(
+                        self._entity(entity_type, canonical, start, start + len(surface))
+                    )
+                    break
+        return found
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            existing = [
+                e for e in message.get(ENTITIES, []) if e.get("extractor") != EXTRACTOR
+            ]
+            message.set(ENTITIES, existing + self.extract(message), add_to_output=True)
+        return messages

@@ -1,0 +1,57 @@
+"""First pipeline component: normalise Chinese text for everything after it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+import knowledge.spacy_pipeline  # noqa: F401  registers the spaCy tokenizer
+from knowledge.text_normalise import check_input, normalise
+
+RAW_TEXT = "raw_text"
+INPUT_ISSUE = "input_issue"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False
+)
+class ChineseTextNormaliser(GraphComponent):
+    """Traditional to Simplified, full-width to half-width, pinyin and emoji removed.
+
+    Keeps the worker's original text as ``raw_text`` and names unreadable input
+    as ``input_issue`` (both in the parse data) for the gate and the actions.
+    """
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ChineseTextNormaliser:
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for message in training_data.training_examples:
+            text = message.get(TEXT)
+            if text:
+                message.set(TEXT, normalise(text))
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            raw = message.get(TEXT) or ""
+            checked = check_input(raw)
+            message.set(RAW_TEXT, raw, add_to_output=True)
+            if checked.issue:
+                message.set(INPUT_ISSUE, checked.issue, add_to_output=True)
+            message.set(TEXT, checked.text)
+        return messages
