@@ -14,7 +14,10 @@ from typing import Any
 from actions.payloads import FEEDBACK_BUTTONS, custom_payload
 from knowledge.lexicon import Lexicon
 from knowledge.models import NATIONAL
-from knowledge.retrieval import Hit, LiveIndex, RetrievalIndex, SourceInfo
+from knowledge.retrieval import ANY_REGION, Hit, LiveIndex, RetrievalIndex, SourceInfo
+
+# A regional entry this close to the national answer means the region matters.
+LOCAL_RULE_RATIO = 0.85
 
 
 @dataclass
@@ -49,11 +52,15 @@ def source_line(source: SourceInfo) -> str:
 def region_note(hit: Hit, region: str | None) -> str:
     entry = hit.entry
     if not region or region == NATIONAL:
+        if hit.region_match == "other":
+            return f"以下是{entry.region}的规定（其他地区请以当地为准）：\n"
         return ""
     if hit.region_match == "exact":
         return f"以下是{entry.region}的规定：\n"
     if hit.region_match == "parent":
         return f"暂未收录{region}的单独规定，以下是{entry.region}的规定：\n"
+    if hit.region_match == "other":
+        return f"暂未收录{region}的相关规定，以下是{entry.region}的做法，仅供参考：\n"
     if entry.region_sensitive:
         return (
             f"暂未收录{region}的地方标准，以下是全国通用的规定，"
@@ -122,12 +129,33 @@ def find_answer(
     result = index.search(question, topic=topic, region=region, entities=entities)
     best = result.best
     if best is None or best.score < threshold:
+        # Nothing for the worker's own region or nationally: another region's
+        # rule (say, 北京's 骑士之家) is still worth showing, clearly labelled.
+        wider = index.search(question, topic=topic, region=ANY_REGION, entities=entities)
+        if wider.best is not None and wider.best.score >= threshold:
+            return render_answer(wider.best, region, wider.hits[1:])
+    if best is None or best.score < threshold:
         custom = custom_payload(
             "no_answer", topic=topic, score=round(best.score, 4) if best else None
         )
         return Reply("no_answer", "", [], custom, best, result.hits[1:])
     if region is None and best.entry.region_sensitive:
-        return region_question(lexicon, topic, best)
+        if _local_rules_compete(index, question, topic, entities, best, threshold):
+            return region_question(lexicon, topic, best)
     return render_answer(best, region, result.hits[1:])
+
+
+def _local_rules_compete(
+    index: LiveIndex | RetrievalIndex,
+    question: str,
+    topic: str | None,
+    entities: Mapping[str, Iterable[str]] | None,
+    best: Hit,
+    threshold: float,
+) -> bool:
+    """True when some region has its own entry about nearly the same question."""
+    wider = index.search(question, topic=topic, region=ANY_REGION, entities=entities, limit=10)
+    floor = max(threshold, best.score * LOCAL_RULE_RATIO)
+    return any(h.entry.region != NATIONAL and h.score >= floor for h in wider.hits)
 
 

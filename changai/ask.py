@@ -14,7 +14,7 @@ from typing import Any
 
 from actions.answering import Reply, find_answer, render_answer
 from actions.bad_input import REPLIES
-from actions.knowledge_service import get_service
+from actions.knowledge_service import KnowledgeService, get_service
 from actions.topics import INTENT_TOPICS
 
 
@@ -37,12 +37,23 @@ def latest_model(model_dir: Path) -> Path:
     return models[-1]
 
 
-def parse(model_path: Path, text: str) -> dict[str, Any]:
-    import knowledge.spacy_pipeline  # noqa: F401  registers the tokenizer
-    from rasa.core.agent import Agent
+class LocalAssistant:
+    """The trained model's NLU plus the answer function, in this process."""
 
-    agent = Agent.load(str(model_path))
-    return asyncio.run(agent.parse_message(text))
+    def __init__(self, model_path: Path | None = None) -> None:
+        import knowledge.spacy_pipeline  # noqa: F401  registers the tokenizer
+        from rasa.core.agent import Agent
+
+        self.service = get_service()
+        self.model_path = model_path or latest_model(self.service.settings.model_dir)
+        self._agent = Agent.load(str(self.model_path))
+        self._loop = asyncio.new_event_loop()
+
+    def parse(self, text: str) -> dict[str, Any]:
+        return self._loop.run_until_complete(self._agent.parse_message(text))
+
+    def ask(self, text: str, region: str | None = None) -> AskResult:
+        return decide(self.service, self.parse(text), text, region)
 
 
 def _entities(parse_data: dict[str, Any]) -> dict[str, list[str]]:
@@ -54,8 +65,13 @@ def _entities(parse_data: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def answer(text: str, region: str | None = None, model_path: Path | None = None) -> AskResult:
-    service = get_service()
-    parse_data = parse(model_path or latest_model(service.settings.model_dir), text)
+    return LocalAssistant(model_path).ask(text, region)
+
+
+def decide(
+    service: KnowledgeService, parse_data: dict[str, Any], text: str, region: str | None
+) -> AskResult:
+    """What the assistant would do with one message, as the actions decide it."""
     intent = (parse_data.get("intent") or {}).get("name")
     entities = _entities(parse_data)
     region = region or (entities.get("region") or [None])[0]
@@ -65,6 +81,8 @@ def answer(text: str, region: str | None = None, model_path: Path | None = None)
     topic = INTENT_TOPICS.get(intent or "")
     if intent in {"out_of_scope", "request_human"}:
         return AskResult(parse_data, "escalate", "（会转给工会工作人员处理）", {"escalated": True})
+    if intent == "nlu_fallback":
+        return AskResult(parse_data, "clarify", "（没把握，会先反问是哪方面的问题）", {})
     if topic is None:
         return AskResult(parse_data, "not_a_question", f"（识别为 {intent}，不是政策问题）", {})
     reply: Reply = find_answer(

@@ -48,7 +48,7 @@ class Settings:
     console_secret: str = ""
     model_dir: Path = PROJECT_ROOT / "models"
     spacy_model_dir: Path = PROJECT_ROOT / "build" / "spacy_zh"
-    retrieval_threshold: float = 0.22
+    retrieval_threshold: float = 0.16
     index_refresh_seconds: float = 1.0
     max_message_chars: int = 500
 
@@ -73,7 +73,7 @@ def load_settings() -> Settings:
         console_port=_int("CONSOLE_PORT", 8080),
         console_secret=os.environ.get("CONSOLE_SECRET", ""),
         model_dir=Path(os.environ.get("MODEL_DIR") or PROJECT_ROOT / "models"),
-        retrieval_threshold=_float("RETRIEVAL_THRESHOLD", 0.22),
+        retrieval_threshold=_float("RETRIEVAL_THRESHOLD", 0.16),
         index_refresh_seconds=_float("INDEX_REFRESH_SECONDS", 1.0),
         max_message_chars=_int("MAX_MESSAGE_CHARS", 500),
     )

@@ -27,7 +27,8 @@ PHRASING_WEIGHT = 0.7
 ANSWER_WEIGHT = 0.3
 TAG_MATCH_BONUS = 0.08
 TAG_CONFLICT_PENALTY = 0.08
-REGION_BONUS = {"exact": 0.06, "parent": 0.03, "national": 0.0}
+REGION_BONUS = {"exact": 0.06, "parent": 0.03, "national": 0.0, "other": 0.0}
+ANY_REGION = "*"  # search every region's entries (to learn whether local rules exist)
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Hit:
     entry: IndexedEntry
     score: float
     text_score: float
-    region_match: str  # exact | parent | national
+    region_match: str  # exact | parent | national | other (only with ANY_REGION)
 
 
 @dataclass(frozen=True)
@@ -176,10 +177,11 @@ class RetrievalIndex:
         entities: Mapping[str, Iterable[str]] | None = None,
         limit: int = 5,
     ) -> RetrievalResult:
-        chain = self._lexicon.region_chain(region)
+        any_region = region == ANY_REGION
+        chain = self._lexicon.region_chain(None if any_region else region)
         if not self.entries:
             return RetrievalResult([], region, chain)
-        mask = np.isin(self._regions, chain)
+        mask = np.ones(len(self.entries), dtype=bool) if any_region else np.isin(self._regions, chain)
         if topic:
             mask &= self._topics == topic
         candidates = np.flatnonzero(mask)
@@ -195,12 +197,12 @@ class RetrievalIndex:
         hits = []
         for position in candidates:
             entry = self.entries[position]
-            level = chain.index(entry.region)
-            match = (
-                "national"
-                if entry.region == NATIONAL
-                else ("exact" if level == 0 else "parent")
-            )
+            if entry.region == NATIONAL:
+                match = "national"
+            elif entry.region not in chain:
+                match = "other"
+            else:
+                match = "exact" if chain.index(entry.region) == 0 else "parent"
             text_score = float(text_scores[position])
             score = text_score + REGION_BONUS[match] + self._tag_adjustment(entry, values)
             hits.append(Hit(entry, round(min(score, 1.0), 4), text_score, match))

@@ -1,0 +1,71 @@
+"""Shared fixtures: a migrated, seeded throwaway SQLite database and the knowledge service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from actions import knowledge_service
+from changai.settings import Settings
+from knowledge.analysis import default_analyzer
+from knowledge.db import make_engine, make_session_factory
+from knowledge.lexicon import load_lexicon
+from knowledge.migrate import upgrade
+from knowledge.seed_loader import load_seed
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(scope="session")
+def lexicon():  # type: ignore[no-untyped-def]
+    return load_lexicon()
+
+
+@pytest.fixture(scope="session")
+def analyzer():  # type: ignore[no-untyped-def]
+    return default_analyzer()
+
+
+@pytest.fixture()
+def database_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'test.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture()
+def session_factory(database_url: str):  # type: ignore[no-untyped-def]
+    engine = make_engine(database_url)
+    factory = make_session_factory(engine)
+    with factory.begin() as session:
+        load_seed(session=session)
+    yield factory
+    engine.dispose()
+
+
+@pytest.fixture()
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture()
+def service(session_factory, database_url, clock) -> Iterator[knowledge_service.KnowledgeService]:  # type: ignore[no-untyped-def]
+    settings = Settings(env="test", database_url=database_url, index_refresh_seconds=1.0)
+    svc = knowledge_service.KnowledgeService(settings, session_factory)
+    svc.index._clock = clock  # deterministic refresh in tests
+    svc.index._today = lambda: dt.date(2026, 11, 21)
+    knowledge_service.set_service(svc)
+    yield svc
+    knowledge_service.set_service(None)

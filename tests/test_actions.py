@@ -1,0 +1,215 @@
+"""Every custom action, run with a CollectingDispatcher on trackers built in code."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from actions.bad_input import REPLIES, ActionHandleUnreadable
+from actions.clarify import ActionClarify
+from actions.escalation import ActionEscalate
+from actions.feedback import ActionConfirm, ActionFeedback
+from actions.policy_answer import ActionAnswerPolicy
+from knowledge.models import AnswerFeedback, Ticket
+from rasa_sdk.executor import CollectingDispatcher
+from tests.trackers import make_tracker, region_entity, user_event
+
+PAYLOAD_KEYS = {"topic", "faq_id", "document_id", "region", "score", "escalated"}
+
+
+def run(action, tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    for message in dispatcher.messages:
+        assert PAYLOAD_KEYS <= set(message["custom"]), message
+        assert message["text"]
+    return events, dispatcher.messages
+
+
+def slots(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def tickets(service) -> list[Ticket]:  # type: ignore[no-untyped-def]
+    with service.session_factory() as session:
+        return list(session.execute(select(Ticket)).scalars())
+
+
+def test_answer_carries_text_source_buttons_and_payload(service) -> None:  # type: ignore[no-untyped-def]
+    tracker = make_tracker(
+        "我考了中级工证书能领多少技能提升补贴",
+        "ask_training_subsidy",
+        entities=[{"entity": "skill_level", "value": "中级工"}],
+    )
+    events, [message] = run(ActionAnswerPolicy(), tracker)
+    custom = message["custom"]
+    assert custom["type"] == "answer" and custom["topic"] == "training_subsidy"
+    assert custom["faq_key"] == "ts-amount-intermediate"
+    assert custom["escalated"] is False and custom["score"] > 0.3
+    assert "1500" in message["text"].replace(",", "")
+    assert "来源：《" in message["text"] and "适用地区：全国" in message["text"]
+    assert [b["title"] for b in message["buttons"]] == ["有帮助", "没帮助", "转人工"]
+    assert slots(events)["last_faq_id"] == custom["faq_id"]
+
+
+def test_region_sensitive_question_asks_for_region_then_answers(service) -> None:  # type: ignore[no-untyped-def]
+    first = make_tracker("以工代训补贴一个月多少钱", "ask_training_subsidy")
+    events, [message] = run(ActionAnswerPolicy(), first)
+    assert message["custom"]["type"] == "ask_region"
+    assert any(b["title"] == "广东" for b in message["buttons"])
+    assert slots(events)["pending_question"] == "以工代训补贴一个月多少钱"
+
+    second = make_tracker(
+        "我在汕头",
+        "inform_region",
+        entities=[region_entity("汕头")],
+        slots={"pending_question": "以工代训补贴一个月多少钱", "pending_topic": "training_subsidy",
+               "region": "汕头"},
+    )
+    events, [message] = run(ActionAnswerPolicy(), second)
+    assert message["custom"]["type"] == "answer"
+    assert message["custom"]["region"] == "汕头"
+    assert message["text"].startswith("以下是汕头的规定")
+    assert slots(events)["pending_question"] is None
+
+
+def test_region_is_remembered_from_the_slot(service) -> None:  # type: ignore[no-untyped-def]
+    tracker = make_tracker("大病救助能给多少", "ask_hardship_aid", slots={"region": "武汉"})
+    _events, [message] = run(ActionAnswerPolicy(), tracker)
+    assert message["custom"]["region"] == "武汉"
+
+
+def test_national_fallback_says_so(service) -> None:  # type: ignore[no-untyped-def]
+    tracker = make_tracker("以工代训补贴多少钱", "ask_training_subsidy", slots={"region": "云南"})
+    _events, [message] = run(ActionAnswerPolicy(), tracker)
+    assert message["custom"]["region"] == "全国"
+    assert "暂未收录云南" in message["text"]
+
+
+def test_unrecognised_region_reply_still_answers(service) -> None:  # type: ignore[no-untyped-def]
+    tracker = make_tracker(
+        "在老家", "inform_region",
+        slots={"pending_question": "以工代训补贴多少钱", "pending_topic": "training_subsidy"},
+    )
+    _events, [message] = run(ActionAnswerPolicy(), tracker)
+    assert message["custom"]["type"] == "answer"
+    assert message["text"].startswith("没认出您说的地区")
+
+
+def test_region_without_pending_question_offers_topics(service) -> None:  # type: ignore[no-untyped-def]
+    tracker = make_tracker("我在东莞", "inform_region", entities=[region_entity("东莞")])
+    _events, [message] = run(ActionAnswerPolicy(), tracker)
+    assert "东莞" in message["text"] and len(message["buttons"]) == 4
+
+
+def test_topic_button_without_question_lists_common_questions(service) -> None:  # type: ignore[no-untyped-def]
+    tracker = make_tracker("/ask_dormitory", "ask_dormitory")
+    _events, [message] = run(ActionAnswerPolicy(), tracker)
+    assert message["custom"]["type"] == "topic_overview"
+    assert 1 <= len(message["buttons"]) <= 4
+
+
+def test_retrieval_miss_escalates_with_case_card(service) -> None:  # type: ignore[no-untyped-def]
+    tracker = make_tracker("量子力学考试补贴", "ask_training_subsidy", sender_id="w-miss")
+    _events, [message] = run(ActionAnswerPolicy(), tracker)
+    assert message["custom"]["escalated"] is True
+    [ticket] = tickets(service)
+    assert ticket.reason == "no_answer" and ticket.question == "量子力学考试补贴"
+    assert ticket.case_card["transcript"][-1]["text"] == "量子力学考试补贴"
+
+
+def test_out_of_scope_escalates(service) -> None:  # type: ignore[no-untyped-def]
+    tracker = make_tracker("老板拖欠三个月工资怎么办", "out_of_scope", slots={"region": "广东"})
+    _events, [message] = run(ActionEscalate(), tracker)
+    assert message["custom"]["escalated"] is True
+    assert "12351" in message["text"]
+    [ticket] = tickets(service)
+    card = ticket.case_card
+    assert card["reason"] == "out_of_scope" and card["region"] == "广东"
+    assert card["question"] == "老板拖欠三个月工资怎么办"
+
+
+def test_request_for_a_person_uses_the_earlier_question(service) -> None:  # type: ignore[no-untyped-def]
+    history = [user_event("我家孩子考上大学了能申请啥补助", "ask_hardship_aid")]
+    tracker = make_tracker("转人工", "request_human", history=history)
+    run(ActionEscalate(), tracker)
+    [ticket] = tickets(service)
+    assert ticket.question == "我家孩子考上大学了能申请啥补助"
+    assert [line["role"] for line in ticket.case_card["transcript"]] == ["worker", "worker"]
+
+
+def test_second_request_does_not_open_a_second_ticket(service) -> None:  # type: ignore[no-untyped-def]
+    run(ActionEscalate(), make_tracker("转人工", "request_human"))
+    _events, [message] = run(ActionEscalate(), make_tracker("快点找人", "request_human"))
+    assert len(tickets(service)) == 1
+    assert "已经在" in message["text"]
+
+
+def test_first_low_confidence_turn_clarifies_with_top_two_topics(service) -> None:  # type: ignore[no-untyped-def]
+    tracker = make_tracker(
+        "那个钱的事咋弄", "nlu_fallback",
+        ranking=[("nlu_fallback", 0.5), ("ask_hardship_aid", 0.3), ("ask_training_subsidy", 0.2)],
+    )
+    events, [message] = run(ActionClarify(), tracker)
+    assert message["text"].startswith("您是想问「困难帮扶」还是「培训补贴」")
+    assert [b["payload"] for b in message["buttons"]][:2] == ["/ask_hardship_aid", "/ask_training_subsidy"]
+    assert slots(events)["pending_question"] == "那个钱的事咋弄"
+    assert tickets(service) == []
+
+
+def test_second_low_confidence_turn_escalates(service) -> None:  # type: ignore[no-untyped-def]
+    history = [user_event("那个钱的事咋弄", "nlu_fallback", confidence=0.3)]
+    tracker = make_tracker("就是那个呗", "nlu_fallback", history=history,
+                           slots={"pending_question": "那个钱的事咋弄"})
+    _events, [message] = run(ActionClarify(), tracker)
+    assert message["custom"]["escalated"] is True
+    [ticket] = tickets(service)
+    assert ticket.reason == "low_confidence"
+    assert "那个钱的事咋弄" in ticket.question
+
+
+def test_clicked_topic_answers_the_pending_question(service) -> None:  # type: ignore[no-untyped-def]
+    tracker = make_tracker("/ask_skill_grading", "ask_skill_grading",
+                           slots={"pending_question": "特级技师是啥待遇"})
+    _events, [message] = run(ActionAnswerPolicy(), tracker)
+    assert message["custom"]["topic"] == "skill_grading"
+    assert message["custom"]["type"] == "answer"
+
+
+def test_helpful_feedback_is_stored(service) -> None:  # type: ignore[no-untyped-def]
+    run(ActionFeedback(), make_tracker("/feedback_helpful", "feedback_helpful", slots={"last_faq_id": 1}))
+    with service.session_factory() as session:
+        [row] = session.execute(select(AnswerFeedback)).scalars().all()
+        assert row.helpful is True and row.faq_id == 1
+
+
+def test_unhelpful_then_yes_escalates(service) -> None:  # type: ignore[no-untyped-def]
+    events, [message] = run(
+        ActionFeedback(), make_tracker("没帮助", "feedback_unhelpful", slots={"last_faq_id": 2})
+    )
+    assert slots(events)["offer"] == "handoff"
+    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny"]
+    _events, [message] = run(
+        ActionConfirm(),
+        make_tracker("好的", "affirm", slots={"offer": "handoff", "last_question": "宿舍怎么申请"}),
+    )
+    assert message["custom"]["escalated"] is True
+    [ticket] = tickets(service)
+    assert ticket.reason == "unhelpful" and ticket.question == "宿舍怎么申请"
+
+
+def test_unhelpful_then_no_does_not_escalate(service) -> None:  # type: ignore[no-untyped-def]
+    _events, [message] = run(ActionConfirm(), make_tracker("不用了", "deny", slots={"offer": "handoff"}))
+    assert message["custom"]["escalated"] is False
+    assert tickets(service) == []
+
+
+@pytest.mark.parametrize("issue", sorted(REPLIES))
+def test_unreadable_input_gets_its_own_kind_reply(service, issue) -> None:  # type: ignore[no-untyped-def]
+    tracker = make_tracker("x", "unreadable", extra={"input_issue": issue})
+    _events, [message] = run(ActionHandleUnreadable(), tracker)
+    assert message["text"] == REPLIES[issue]
+    assert message["custom"]["issue"] == issue
