@@ -1,0 +1,132 @@
+"""End to end through Rasa's REST channel: real model, real actions, throwaway database."""
+
+from __future__ import annotations
+
+import urllib.error
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from knowledge.db import make_engine, make_session_factory
+from knowledge.models import Ticket
+from rasa_project.training import model_path
+from tests.servers import ROOT, rest_post, running_stack
+
+pytestmark = [pytest.mark.servers, pytest.mark.slow]
+
+ACCEPTANCE_QUESTION = "我考了中级工证书能领多少技能提升补贴"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):  # type: ignore[no-untyped-def]
+    from knowledge.migrate import upgrade
+    from knowledge.seed_loader import load_seed
+
+    model = model_path(ROOT / "models")
+    if not model.exists():
+        pytest.fail(f"no trained model at {model}; `make test` trains it first (make train)")
+    workdir = tmp_path_factory.mktemp("stack")
+    database_url = f"sqlite:///{workdir / 'changai.db'}"
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    with make_session_factory(engine).begin() as session:
+        load_seed(session=session)
+    engine.dispose()
+    with running_stack(model, database_url, workdir) as running:
+        yield running
+
+
+def sender() -> str:
+    return uuid.uuid4().hex
+
+
+def only(messages: list[dict]) -> dict:
+    assert len(messages) == 1, messages
+    return messages[0]
+
+
+def test_acceptance_question_gets_a_cited_answer(stack) -> None:  # type: ignore[no-untyped-def]
+    message = only(stack.post(sender(), ACCEPTANCE_QUESTION))
+    custom = message["custom"]
+    assert custom["topic"] == "training_subsidy"
+    assert custom["faq_key"] == "ts-amount-intermediate" and isinstance(custom["faq_id"], int)
+    assert custom["document_id"] and custom["escalated"] is False
+    assert "技能提升补贴" in message["text"] and "1500" in message["text"].replace(",", "")
+    assert "来源：《" in message["text"]
+    assert [b["title"] for b in message["buttons"]] == ["有帮助", "没帮助", "转人工"]
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["我考了中級工證書能領多少技能提升補貼", "我考了中级工正书能领多少技能提生补帖", "俺考了个4级证 技能补贴给多少"],
+)
+def test_traditional_and_typos_get_the_same_topic(stack, variant) -> None:  # type: ignore[no-untyped-def]
+    message = only(stack.post(sender(), variant))
+    assert message["custom"]["topic"] == "training_subsidy"
+    assert message["custom"]["type"] == "answer"
+
+
+def test_region_is_asked_then_remembered_across_turns(stack) -> None:  # type: ignore[no-untyped-def]
+    worker = sender()
+    asked = only(stack.post(worker, "以工代训补贴一个月多少钱"))
+    assert asked["custom"]["type"] == "ask_region"
+    answer = only(stack.post(worker, "我在汕头"))
+    assert answer["custom"]["type"] == "answer" and answer["custom"]["region"] == "汕头"
+    later = only(stack.post(worker, "以工代训最多能领几个月"))
+    assert later["custom"]["user_region"] == "汕头"
+
+
+def test_out_of_scope_escalates_and_stores_a_ticket(stack) -> None:  # type: ignore[no-untyped-def]
+    worker = sender()
+    message = only(stack.post(worker, "老板拖欠了我三个月工资咋办"))
+    assert message["custom"]["escalated"] is True
+    engine = make_engine(stack.database_url)
+    with make_session_factory(engine)() as session:
+        ticket = session.execute(select(Ticket).where(Ticket.conversation_id == worker)).scalar_one()
+    engine.dispose()
+    assert ticket.reason == "out_of_scope"
+    assert ticket.case_card["transcript"][0]["text"] == "老板拖欠了我三个月工资咋办"
+
+
+def test_explicit_request_for_a_person_escalates(stack) -> None:  # type: ignore[no-untyped-def]
+    assert only(stack.post(sender(), "我要转人工"))["custom"]["escalated"] is True
+
+
+BAD_INPUTS = {
+    "empty": "",
+    "whitespace": "   \n  ",
+    "very long": "我想问一下补贴的事情" * 600,
+    "emoji only": "😀😀😀👍",
+    "english": "how can I apply for the skill subsidy",
+    "control characters": "\x00\x01\x07\x1b",
+    "number only": "13800138000",
+    "id number": "440104199001011234",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_gets_a_kind_chinese_reply(stack, name) -> None:  # type: ignore[no-untyped-def]
+    message = only(stack.post(sender(), BAD_INPUTS[name]))
+    assert message["custom"]["type"] == "input_issue"
+    assert any("\u4e00" <= c <= "\u9fff" for c in message["text"])
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("我想问skill提升补贴怎么申请", "training_subsidy"),
+        ("產(chǎn)業(yè)工人宿舍怎麼申請", "dormitory"),
+        ("困难职工帮扶\x07怎么申请", "hardship_aid"),
+    ],
+)
+def test_mixed_scripts_pinyin_and_controls_are_understood(stack, text, topic) -> None:  # type: ignore[no-untyped-def]
+    message = stack.post(sender(), text)[0]
+    assert message["custom"]["topic"] == topic
+
+
+def test_malformed_request_is_refused_without_crashing(stack) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(urllib.error.HTTPError) as error:
+        rest_post(stack.rasa_url, None, raw=b"{not json")
+    assert 400 <= error.value.code < 500
+    assert only(stack.post(sender(), ACCEPTANCE_QUESTION))["custom"]["topic"] == "training_subsidy"
