@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,11 @@ class LocalAssistant:
     def __init__(self, model_path: Path | None = None) -> None:
         import knowledge.spacy_pipeline  # noqa: F401  registers the tokenizer
         from rasa.core.agent import Agent
+        from rasa.utils.common import configure_logging_and_warnings
+        from rasa.utils.log_utils import configure_structlog
+
+        configure_logging_and_warnings(logging.WARNING)
+        configure_structlog(logging.WARNING)
 
         self.service = get_service()
         self.model_path = model_path or latest_model(self.service.settings.model_dir)
