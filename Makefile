@@ -7,7 +7,7 @@ export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install spacy db kb train build run test lint unit rasa-validate rasa-stories eval lock clean
+.PHONY: help install spacy db kb train build run test lint unit rasa-validate rasa-stories eval crossval lock clean
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -32,10 +32,11 @@ build: spacy kb train
 run: build ## start the Rasa server, action server and console (Ctrl-C stops all)
 	@scripts/run.sh
 
-lint: install ## ruff
+lint: install ## ruff (lint and format check)
 	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
 
-unit: install spacy ## unit and integration tests (pytest)
+unit: train kb ## unit and integration tests (pytest)
 	@$(BIN)/pytest -q
 
 rasa-validate: spacy ## rasa data validate
@@ -44,10 +45,14 @@ rasa-validate: spacy ## rasa data validate
 rasa-stories: train ## Rasa test stories, failing on any prediction error
 	@$(BIN)/rasa test core --model "$$($(PY) -m rasa_project.training --print-path)" --stories rasa_project/tests --fail-on-prediction-errors --out var/rasa-results
 
-test: lint rasa-validate train unit rasa-stories ## everything CI runs
+test: lint rasa-validate unit rasa-stories eval ## everything CI runs
 
 eval: train kb ## topic accuracy and escalation on the development set
 	@$(PY) -m tests.eval.evaluate
+
+crossval: spacy ## Rasa NLU cross-validation (3 folds) -> docs/nlu_cross_validation.md
+	@$(BIN)/rasa test nlu --config rasa_project/config.yml --nlu rasa_project/data/nlu --cross-validation --folds 3 --out var/crossval
+	@$(PY) -m tests.eval.crossval_report var/crossval docs/nlu_cross_validation.md
 
 lock: ## regenerate constraints.txt from the current .venv
 	@$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt

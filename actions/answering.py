@@ -6,7 +6,6 @@ Pure functions over the retrieval index, shared by the answer action and the
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,10 +61,7 @@ def region_note(hit: Hit, region: str | None) -> str:
     if hit.region_match == "other":
         return f"暂未收录{region}的相关规定，以下是{entry.region}的做法，仅供参考：\n"
     if entry.region_sensitive:
-        return (
-            f"暂未收录{region}的地方标准，以下是全国通用的规定，"
-            "具体以当地公布为准：\n"
-        )
+        return f"暂未收录{region}的地方标准，以下是全国通用的规定，" "具体以当地公布为准：\n"
     return ""
 
 
@@ -76,9 +72,7 @@ def source_payload(hit: Hit) -> dict[str, Any]:
         "doc_number": source.doc_number,
         "issuer": source.issuer,
         "region": source.region,
-        "effective_from": source.effective_from.isoformat()
-        if source.effective_from
-        else None,
+        "effective_from": source.effective_from.isoformat() if source.effective_from else None,
         "expires_on": source.expires_on.isoformat() if source.expires_on else None,
         "url": source.url,
         "clause": hit.entry.clause,
@@ -157,5 +151,3 @@ def _local_rules_compete(
     wider = index.search(question, topic=topic, region=ANY_REGION, entities=entities, limit=10)
     floor = max(threshold, best.score * LOCAL_RULE_RATIO)
     return any(h.entry.region != NATIONAL and h.score >= floor for h in wider.hits)
-
-

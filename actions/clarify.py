@@ -31,9 +31,7 @@ class ActionClarify(Action):
     ) -> list[dict[str, Any]]:
         question = conversation.latest_text(tracker)
         ranking = conversation.topic_ranking(tracker)
-        guesses = [
-            {"topic": topic, "confidence": round(score, 4)} for topic, score in ranking[:3]
-        ]
+        guesses = [{"topic": topic, "confidence": round(score, 4)} for topic, score in ranking[:3]]
         if conversation.previous_user_intent(tracker) == "nlu_fallback":
             first = tracker.get_slot("pending_question") or question
             return await escalate(

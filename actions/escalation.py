@@ -105,11 +105,19 @@ async def escalate(
     dispatcher.utter_message(
         text=text,
         json_message=custom_payload(
-            "escalation", topic=topic, region=region, escalated=True, ticket_id=ticket_id,
+            "escalation",
+            topic=topic,
+            region=region,
+            escalated=True,
+            ticket_id=ticket_id,
             reason=reason,
         ),
     )
-    return [SlotSet("pending_question", None), SlotSet("pending_topic", None), SlotSet("offer", None)]
+    return [
+        SlotSet("pending_question", None),
+        SlotSet("pending_topic", None),
+        SlotSet("offer", None),
+    ]
 
 
 class ActionEscalate(Action):
@@ -132,13 +140,18 @@ class ActionEscalate(Action):
 def _last_real_question(tracker: Tracker) -> str:
     """The latest worker message that was a question rather than a request for a person."""
     for line in reversed(conversation.transcript(tracker)):
-        if line["role"] == "worker" and line["intent"] not in {
-            "request_human",
-            "affirm",
-            "deny",
-            "feedback_unhelpful",
-            "feedback_helpful",
-            "greet",
-        } and not str(line["text"]).startswith("/"):
+        if (
+            line["role"] == "worker"
+            and line["intent"]
+            not in {
+                "request_human",
+                "affirm",
+                "deny",
+                "feedback_unhelpful",
+                "feedback_helpful",
+                "greet",
+            }
+            and not str(line["text"]).startswith("/")
+        ):
             return str(line["text"])
     return conversation.latest_text(tracker)

@@ -42,10 +42,11 @@ class LocalAssistant:
     """The trained model's NLU plus the answer function, in this process."""
 
     def __init__(self, model_path: Path | None = None) -> None:
-        import knowledge.spacy_pipeline  # noqa: F401  registers the tokenizer
         from rasa.core.agent import Agent
         from rasa.utils.common import configure_logging_and_warnings
         from rasa.utils.log_utils import configure_structlog
+
+        import knowledge.spacy_pipeline  # noqa: F401  registers the tokenizer
 
         configure_logging_and_warnings(logging.WARNING)
         configure_structlog(logging.WARNING)
@@ -105,7 +106,12 @@ def decide(
         note = "（各地标准不同，可用 --region 指定地区；以下为全国通用规定）\n"
         return AskResult(parse_data, "answer", note + national.text, national.custom)
     if reply.kind == "no_answer":
-        return AskResult(parse_data, "escalate", "（知识库中没有足够匹配的条目，会转给工会工作人员）", reply.custom)
+        return AskResult(
+            parse_data,
+            "escalate",
+            "（知识库中没有足够匹配的条目，会转给工会工作人员）",
+            reply.custom,
+        )
     return AskResult(parse_data, reply.kind, reply.text, reply.custom)
 
 
@@ -118,8 +124,9 @@ def format_result(result: AskResult, as_json: bool) -> str:
         **result.custom,
     }
     if as_json:
-        return json.dumps({"kind": result.kind, "text": result.text, "meta": meta},
-                          ensure_ascii=False, indent=2)
+        return json.dumps(
+            {"kind": result.kind, "text": result.text, "meta": meta}, ensure_ascii=False, indent=2
+        )
     lines = [result.text, "", "—— 元数据 ——"]
     lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
     return "\n".join(lines)

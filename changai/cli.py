@@ -53,7 +53,9 @@ def cmd_kb_export(args: argparse.Namespace) -> int:
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if args.out:
         Path(args.out).write_text(text + "\n", encoding="utf-8")
-        print(f"exported {len(data['documents'])} documents and {len(data['entries'])} entries to {args.out}")
+        print(
+            f"exported {len(data['documents'])} documents and {len(data['entries'])} entries to {args.out}"
+        )
     else:
         print(text)
     return 0
@@ -122,7 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out")
     export.set_defaults(func=cmd_kb_export)
 
-    user = sub.add_parser("user", help="console accounts").add_subparsers(dest="command", required=True)
+    user = sub.add_parser("user", help="console accounts").add_subparsers(
+        dest="command", required=True
+    )
     add = user.add_parser("add", help="create a staff or admin account")
     add.add_argument("username")
     add.add_argument("--role", choices=["staff", "admin"], required=True)

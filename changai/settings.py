@@ -50,7 +50,6 @@ class Settings:
     spacy_model_dir: Path = PROJECT_ROOT / "build" / "spacy_zh"
     retrieval_threshold: float = 0.16
     index_refresh_seconds: float = 1.0
-    max_message_chars: int = 500
 
     @property
     def is_production(self) -> bool:
@@ -75,7 +74,6 @@ def load_settings() -> Settings:
         model_dir=Path(os.environ.get("MODEL_DIR") or PROJECT_ROOT / "models"),
         retrieval_threshold=_float("RETRIEVAL_THRESHOLD", 0.16),
         index_refresh_seconds=_float("INDEX_REFRESH_SECONDS", 1.0),
-        max_message_chars=_int("MAX_MESSAGE_CHARS", 500),
     )
     if settings.is_production:
         missing = [
@@ -88,7 +86,5 @@ def load_settings() -> Settings:
             if not value
         ]
         if missing:
-            raise ConfigurationError(
-                "production mode needs these settings: " + ", ".join(missing)
-            )
+            raise ConfigurationError("production mode needs these settings: " + ", ".join(missing))
     return settings

@@ -35,9 +35,7 @@ class RestInput(RasaRestInput):
     def name(cls) -> str:
         return "rest"
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def handle(message: UserMessage) -> Any:
             original = message.output_channel
             if type(original) is not CollectingOutputChannel:

@@ -122,9 +122,7 @@ def upsert_faq(
     return entry, changed
 
 
-def update_faq(
-    *, session: Session, faq_id: int, changes: dict[str, Any], actor: str
-) -> FaqEntry:
+def update_faq(*, session: Session, faq_id: int, changes: dict[str, Any], actor: str) -> FaqEntry:
     entry = get_faq(session=session, faq_id=faq_id)
     values = {name: getattr(entry, name) for name in FAQ_FIELDS}
     values.update(changes)
@@ -176,11 +174,15 @@ def create_ticket(
 
 
 def open_ticket_for(*, session: Session, conversation_id: str) -> Ticket | None:
-    return session.execute(
-        select(Ticket)
-        .where(Ticket.conversation_id == conversation_id, Ticket.status != "closed")
-        .order_by(Ticket.id.desc())
-    ).scalars().first()
+    return (
+        session.execute(
+            select(Ticket)
+            .where(Ticket.conversation_id == conversation_id, Ticket.status != "closed")
+            .order_by(Ticket.id.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
 def record_feedback(

@@ -120,9 +120,7 @@ class _Vectoriser:
 class RetrievalIndex:
     """An immutable index over a snapshot of servable entries."""
 
-    def __init__(
-        self, entries: list[IndexedEntry], analyzer: Analyzer, lexicon: Lexicon
-    ) -> None:
+    def __init__(self, entries: list[IndexedEntry], analyzer: Analyzer, lexicon: Lexicon) -> None:
         self.entries = entries
         self._lexicon = lexicon
         self._tag_types = {
@@ -150,11 +148,11 @@ class RetrievalIndex:
     def _text_scores(self, question: str) -> np.ndarray:
         if self._phrasings is None or self._answers is None:
             return np.zeros(0)
-        phrasing_scores = (self._phrasings.matrix @ self._phrasings.query(question).T)
+        phrasing_scores = self._phrasings.matrix @ self._phrasings.query(question).T
         phrasing_scores = phrasing_scores.toarray().ravel()
         best = np.zeros(len(self.entries))
         np.maximum.at(best, self._owner, phrasing_scores)
-        answer_scores = (self._answers.matrix @ self._answers.query(question).T)
+        answer_scores = self._answers.matrix @ self._answers.query(question).T
         return PHRASING_WEIGHT * best + ANSWER_WEIGHT * answer_scores.toarray().ravel()
 
     def _tag_adjustment(self, entry: IndexedEntry, values: set[str]) -> float:
@@ -162,9 +160,7 @@ class RetrievalIndex:
             return 0.0
         matched = entry.tags & values
         asked_types = {self._tag_types.get(v) for v in values - matched}
-        conflicting = {
-            t for t in entry.tags - matched if self._tag_types.get(t) in asked_types
-        }
+        conflicting = {t for t in entry.tags - matched if self._tag_types.get(t) in asked_types}
         bonus = min(2, len(matched)) * TAG_MATCH_BONUS
         penalty = TAG_CONFLICT_PENALTY if conflicting and not matched else 0.0
         return bonus - penalty
@@ -181,19 +177,16 @@ class RetrievalIndex:
         chain = self._lexicon.region_chain(None if any_region else region)
         if not self.entries:
             return RetrievalResult([], region, chain)
-        mask = np.ones(len(self.entries), dtype=bool) if any_region else np.isin(self._regions, chain)
+        mask = (
+            np.ones(len(self.entries), dtype=bool) if any_region else np.isin(self._regions, chain)
+        )
         if topic:
             mask &= self._topics == topic
         candidates = np.flatnonzero(mask)
         if candidates.size == 0:
             return RetrievalResult([], region, chain)
         text_scores = self._text_scores(question)
-        values = {
-            str(v)
-            for key, vs in (entities or {}).items()
-            if key != "region"
-            for v in vs
-        }
+        values = {str(v) for key, vs in (entities or {}).items() if key != "region" for v in vs}
         hits = []
         for position in candidates:
             entry = self.entries[position]
@@ -253,9 +246,7 @@ def _servable_entries(session: Session, today: dt.date) -> list[IndexedEntry]:
 
 def knowledge_stamp(session: Session, today: dt.date) -> tuple:
     """A cheap fingerprint that changes whenever servable content may have changed."""
-    faq = session.execute(
-        select(func.count(FaqEntry.id), func.max(FaqEntry.updated_at))
-    ).one()
+    faq = session.execute(select(func.count(FaqEntry.id), func.max(FaqEntry.updated_at))).one()
     docs = session.execute(
         select(func.count(PolicyDocument.id), func.max(PolicyDocument.updated_at))
     ).one()

@@ -45,12 +45,20 @@ def train(model_dir: Path, force: bool = False) -> Path:
         return target
     print(f"==> training {target.name} (inputs changed; about 2-4 minutes on 2 cores)")
     command = [
-        sys.executable, "-m", "rasa", "train",
-        "--config", str(PROJECT / "config.yml"),
-        "--domain", str(PROJECT / "domain"),
-        "--data", str(PROJECT / "data"),
-        "--out", str(model_dir),
-        "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+        sys.executable,
+        "-m",
+        "rasa",
+        "train",
+        "--config",
+        str(PROJECT / "config.yml"),
+        "--domain",
+        str(PROJECT / "domain"),
+        "--data",
+        str(PROJECT / "data"),
+        "--out",
+        str(model_dir),
+        "--fixed-model-name",
+        target.name.removesuffix(".tar.gz"),
     ]
     subprocess.run(command, check=True, cwd=ROOT)
     for old in model_dir.glob("changai-*.tar.gz"):

@@ -79,15 +79,34 @@ def running_stack(model: Path, database_url: str, workdir: Path) -> Iterator[Sta
         action_log = workdir / "actions.log"
         actions = subprocess.Popen(
             [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-            cwd=ROOT, env=env, stdout=action_log.open("w"), stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=action_log.open("w"),
+            stderr=subprocess.STDOUT,
         )
         processes.append(actions)
         rasa_log = workdir / "rasa.log"
         rasa = subprocess.Popen(
-            [sys.executable, "-m", "rasa", "run", "--model", str(model), "--port", str(rasa_port),
-             "--interface", "127.0.0.1", "--endpoints", str(endpoints),
-             "--credentials", str(ROOT / "rasa_project" / "credentials.yml")],
-            cwd=ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "rasa",
+                "run",
+                "--model",
+                str(model),
+                "--port",
+                str(rasa_port),
+                "--interface",
+                "127.0.0.1",
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(ROOT / "rasa_project" / "credentials.yml"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=rasa_log.open("w"),
+            stderr=subprocess.STDOUT,
         )
         processes.append(rasa)
         wait_for(f"http://127.0.0.1:{action_port}/health", 120, actions, action_log)

@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.bad_input import REPLIES, ActionHandleUnreadable
@@ -14,7 +15,6 @@ from actions.escalation import ActionEscalate
 from actions.feedback import ActionConfirm, ActionFeedback
 from actions.policy_answer import ActionAnswerPolicy
 from knowledge.models import AnswerFeedback, Ticket
-from rasa_sdk.executor import CollectingDispatcher
 from tests.trackers import make_tracker, region_entity, user_event
 
 PAYLOAD_KEYS = {"topic", "faq_id", "document_id", "region", "score", "escalated"}
@@ -66,8 +66,11 @@ def test_region_sensitive_question_asks_for_region_then_answers(service) -> None
         "我在汕头",
         "inform_region",
         entities=[region_entity("汕头")],
-        slots={"pending_question": "以工代训补贴一个月多少钱", "pending_topic": "training_subsidy",
-               "region": "汕头"},
+        slots={
+            "pending_question": "以工代训补贴一个月多少钱",
+            "pending_topic": "training_subsidy",
+            "region": "汕头",
+        },
     )
     events, [message] = run(ActionAnswerPolicy(), second)
     assert message["custom"]["type"] == "answer"
@@ -91,7 +94,8 @@ def test_national_fallback_says_so(service) -> None:  # type: ignore[no-untyped-
 
 def test_unrecognised_region_reply_still_answers(service) -> None:  # type: ignore[no-untyped-def]
     tracker = make_tracker(
-        "在老家", "inform_region",
+        "在老家",
+        "inform_region",
         slots={"pending_question": "以工代训补贴多少钱", "pending_topic": "training_subsidy"},
     )
     _events, [message] = run(ActionAnswerPolicy(), tracker)
@@ -150,20 +154,25 @@ def test_second_request_does_not_open_a_second_ticket(service) -> None:  # type:
 
 def test_first_low_confidence_turn_clarifies_with_top_two_topics(service) -> None:  # type: ignore[no-untyped-def]
     tracker = make_tracker(
-        "那个钱的事咋弄", "nlu_fallback",
+        "那个钱的事咋弄",
+        "nlu_fallback",
         ranking=[("nlu_fallback", 0.5), ("ask_hardship_aid", 0.3), ("ask_training_subsidy", 0.2)],
     )
     events, [message] = run(ActionClarify(), tracker)
     assert message["text"].startswith("您是想问「困难帮扶」还是「培训补贴」")
-    assert [b["payload"] for b in message["buttons"]][:2] == ["/ask_hardship_aid", "/ask_training_subsidy"]
+    assert [b["payload"] for b in message["buttons"]][:2] == [
+        "/ask_hardship_aid",
+        "/ask_training_subsidy",
+    ]
     assert slots(events)["pending_question"] == "那个钱的事咋弄"
     assert tickets(service) == []
 
 
 def test_second_low_confidence_turn_escalates(service) -> None:  # type: ignore[no-untyped-def]
     history = [user_event("那个钱的事咋弄", "nlu_fallback", confidence=0.3)]
-    tracker = make_tracker("就是那个呗", "nlu_fallback", history=history,
-                           slots={"pending_question": "那个钱的事咋弄"})
+    tracker = make_tracker(
+        "就是那个呗", "nlu_fallback", history=history, slots={"pending_question": "那个钱的事咋弄"}
+    )
     _events, [message] = run(ActionClarify(), tracker)
     assert message["custom"]["escalated"] is True
     [ticket] = tickets(service)
@@ -172,15 +181,19 @@ def test_second_low_confidence_turn_escalates(service) -> None:  # type: ignore[
 
 
 def test_clicked_topic_answers_the_pending_question(service) -> None:  # type: ignore[no-untyped-def]
-    tracker = make_tracker("/ask_skill_grading", "ask_skill_grading",
-                           slots={"pending_question": "特级技师是啥待遇"})
+    tracker = make_tracker(
+        "/ask_skill_grading", "ask_skill_grading", slots={"pending_question": "特级技师是啥待遇"}
+    )
     _events, [message] = run(ActionAnswerPolicy(), tracker)
     assert message["custom"]["topic"] == "skill_grading"
     assert message["custom"]["type"] == "answer"
 
 
 def test_helpful_feedback_is_stored(service) -> None:  # type: ignore[no-untyped-def]
-    run(ActionFeedback(), make_tracker("/feedback_helpful", "feedback_helpful", slots={"last_faq_id": 1}))
+    run(
+        ActionFeedback(),
+        make_tracker("/feedback_helpful", "feedback_helpful", slots={"last_faq_id": 1}),
+    )
     with service.session_factory() as session:
         [row] = session.execute(select(AnswerFeedback)).scalars().all()
         assert row.helpful is True and row.faq_id == 1
@@ -202,7 +215,9 @@ def test_unhelpful_then_yes_escalates(service) -> None:  # type: ignore[no-untyp
 
 
 def test_unhelpful_then_no_does_not_escalate(service) -> None:  # type: ignore[no-untyped-def]
-    _events, [message] = run(ActionConfirm(), make_tracker("不用了", "deny", slots={"offer": "handoff"}))
+    _events, [message] = run(
+        ActionConfirm(), make_tracker("不用了", "deny", slots={"offer": "handoff"})
+    )
     assert message["custom"]["escalated"] is False
     assert tickets(service) == []
 

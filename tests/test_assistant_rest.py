@@ -59,7 +59,11 @@ def test_acceptance_question_gets_a_cited_answer(stack) -> None:  # type: ignore
 
 @pytest.mark.parametrize(
     "variant",
-    ["我考了中級工證書能領多少技能提升補貼", "我考了中级工正书能领多少技能提生补帖", "俺考了个4级证 技能补贴给多少"],
+    [
+        "我考了中級工證書能領多少技能提升補貼",
+        "我考了中级工正书能领多少技能提生补帖",
+        "俺考了个4级证 技能补贴给多少",
+    ],
 )
 def test_traditional_and_typos_get_the_same_topic(stack, variant) -> None:  # type: ignore[no-untyped-def]
     message = only(stack.post(sender(), variant))
@@ -83,7 +87,9 @@ def test_out_of_scope_escalates_and_stores_a_ticket(stack) -> None:  # type: ign
     assert message["custom"]["escalated"] is True
     engine = make_engine(stack.database_url)
     with make_session_factory(engine)() as session:
-        ticket = session.execute(select(Ticket).where(Ticket.conversation_id == worker)).scalar_one()
+        ticket = session.execute(
+            select(Ticket).where(Ticket.conversation_id == worker)
+        ).scalar_one()
     engine.dispose()
     assert ticket.reason == "out_of_scope"
     assert ticket.case_card["transcript"][0]["text"] == "老板拖欠了我三个月工资咋办"

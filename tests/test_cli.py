@@ -14,12 +14,24 @@ from rasa_project.training import model_path
 from tests.servers import ROOT
 
 
-def run_cli(args: list[str], database_url: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT),
-           "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+def run_cli(
+    args: list[str], database_url: str, stdin: str | None = None
+) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PYTHONPATH": str(ROOT),
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
     return subprocess.run(
-        [sys.executable, "-m", "changai.cli", *args], cwd=ROOT, env=env, input=stdin,
-        capture_output=True, text=True, timeout=300,
+        [sys.executable, "-m", "changai.cli", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -32,7 +44,12 @@ def test_db_kb_user_and_export(tmp_path, monkeypatch, capsys) -> None:  # type: 
     out = capsys.readouterr().out
     assert "(0 changed)" in out.splitlines()[-1]
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO("a-long-password-1\n"))
-    assert main(["user", "add", "li", "--role", "staff", "--display-name", "李师傅", "--password-stdin"]) == 0
+    assert (
+        main(
+            ["user", "add", "li", "--role", "staff", "--display-name", "李师傅", "--password-stdin"]
+        )
+        == 0
+    )
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO("a-long-password-1\n"))
     assert main(["user", "add", "li", "--role", "staff", "--password-stdin"]) == 2
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO("short\n"))
@@ -59,7 +76,7 @@ def test_ask_answers_dormitory_question_without_servers(tmp_path) -> None:  # ty
     assert run_cli(["kb", "load"], url).returncode == 0
     result = run_cli(["ask", "宿舍怎么申请", "--json"], url)
     assert result.returncode == 0, result.stderr[-2000:]
-    data = json.loads(result.stdout[result.stdout.index("{"):])
+    data = json.loads(result.stdout[result.stdout.index("{") :])
     assert data["meta"]["intent"] == "ask_dormitory"
     assert data["meta"]["topic"] == "dormitory" and data["meta"]["faq_id"]
     assert "来源：《" in data["text"]

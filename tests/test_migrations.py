@@ -53,7 +53,7 @@ def postgres_url() -> Iterator[str]:
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         admin.dispose()
         pytest.fail(f"PostgreSQL is required for this test ({POSTGRES_ADMIN_URL}): {exc}")
     try:

@@ -73,11 +73,17 @@ def test_tickets_one_open_per_conversation(session_factory) -> None:  # type: ig
 
 def test_users_are_unique(session_factory) -> None:  # type: ignore[no-untyped-def]
     with session_factory.begin() as session:
-        create_user(session=session, username="li", display_name="李", role="staff", password_hash="h")
+        create_user(
+            session=session, username="li", display_name="李", role="staff", password_hash="h"
+        )
         with pytest.raises(UserExists):
-            create_user(session=session, username="li", display_name="李", role="staff", password_hash="h")
+            create_user(
+                session=session, username="li", display_name="李", role="staff", password_hash="h"
+            )
         with pytest.raises(InvalidEntry):
-            create_user(session=session, username="wang", display_name="王", role="boss", password_hash="h")
+            create_user(
+                session=session, username="wang", display_name="王", role="boss", password_hash="h"
+            )
 
 
 def test_passwords_are_hashed_and_verified() -> None:

@@ -10,9 +10,7 @@ from knowledge.seed_loader import load_seed, read_seed
 
 def test_at_least_twelve_published_entries_per_topic() -> None:
     _documents, entries = read_seed()
-    published = Counter(
-        e["topic"] for e in entries if e.get("status", "published") == "published"
-    )
+    published = Counter(e["topic"] for e in entries if e.get("status", "published") == "published")
     for topic in TOPICS:
         assert published[topic] >= 12, topic
 

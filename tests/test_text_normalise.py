@@ -44,7 +44,13 @@ def test_unreadable_input_is_named(raw: str, issue: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["技能提升补贴怎么领", "我想问skill提升补贴", "產(chǎn)業(yè)工人补贴", "宿舍 😀", "4级证补多少"],
+    [
+        "技能提升补贴怎么领",
+        "我想问skill提升补贴",
+        "產(chǎn)業(yè)工人补贴",
+        "宿舍 😀",
+        "4级证补多少",
+    ],
 )
 def test_readable_input_has_no_issue(raw: str) -> None:
     assert check_input(raw).issue is None

@@ -38,7 +38,9 @@ def test_at_least_forty_examples_per_topic_intent() -> None:
 
 
 def test_some_training_examples_are_traditional() -> None:
-    traditional = [t for _, t in training_examples() if normalise(t) != t and "補" in t or "證" in t]
+    traditional = [
+        t for _, t in training_examples() if normalise(t) != t and "補" in t or "證" in t
+    ]
     assert len(traditional) >= 10
 
 
@@ -47,7 +49,13 @@ def test_development_set_is_held_out_and_large_enough() -> None:
     questions = dev["questions"]
     assert len(questions) >= 150
     labels = Counter(q["label"] for q in questions)
-    assert set(labels) == {"training_subsidy", "skill_grading", "dormitory", "hardship_aid", "out_of_scope"}
+    assert set(labels) == {
+        "training_subsidy",
+        "skill_grading",
+        "dormitory",
+        "hardship_aid",
+        "out_of_scope",
+    }
     trained = {key(text) for _, text in training_examples()}
     leaked = [q["text"] for q in questions if key(q["text"]) in trained]
     assert leaked == []

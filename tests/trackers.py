@@ -9,8 +9,9 @@ from rasa_sdk import Tracker
 from actions.topics import INTENT_TOPICS
 
 
-def user_event(text: str, intent: str, entities: list[dict[str, Any]] | None = None,
-               confidence: float = 0.95) -> dict[str, Any]:
+def user_event(
+    text: str, intent: str, entities: list[dict[str, Any]] | None = None, confidence: float = 0.95
+) -> dict[str, Any]:
     return {
         "event": "user",
         "text": text,

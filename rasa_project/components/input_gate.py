@@ -16,9 +16,7 @@ from rasa_project.components.normaliser import INPUT_ISSUE
 UNREADABLE_INTENT = "unreadable"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class InputGate(GraphComponent):
     """Empty, emoji-only, foreign, numeric or overlong messages skip classification.
 

@@ -17,9 +17,7 @@ from knowledge.lexicon import Lexicon, load_lexicon
 EXTRACTOR = "LexiconEntityExtractor"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class LexiconEntityExtractor(GraphComponent):
     """Reads the ruler's entities (value = canonical id) and adds terms jieba merged.
 
@@ -67,16 +65,12 @@ class LexiconEntityExtractor(GraphComponent):
             for entity_type, surface, canonical in self._terms:
                 if len(surface) > 1 and surface in token.text and surface != token.text:
                     start = token.idx + token.text.index(surface)
-                    found.append(
-                        self._entity(entity_type, canonical, start, start + len(surface))
-                    )
+                    found.append(self._entity(entity_type, canonical, start, start + len(surface)))
                     break
         return found
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            existing = [
-                e for e in message.get(ENTITIES, []) if e.get("extractor") != EXTRACTOR
-            ]
+            existing = [e for e in message.get(ENTITIES, []) if e.get("extractor") != EXTRACTOR]
             message.set(ENTITIES, existing + self.extract(message), add_to_output=True)
         return messages

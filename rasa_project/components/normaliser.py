@@ -19,9 +19,7 @@ RAW_TEXT = "raw_text"
 INPUT_ISSUE = "input_issue"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
 class ChineseTextNormaliser(GraphComponent):
     """Traditional to Simplified, full-width to half-width, pinyin and emoji removed.
 

@@ -117,14 +117,22 @@ def render(outcomes: list[Outcome], numbers: dict[str, float], model: str) -> st
     for label in [*TOPICS, "out_of_scope"]:
         lines.append(f"| {label} | " + " | ".join(str(table[label][c]) for c in columns) + " |")
     misses = [
-        o for o in outcomes
+        o
+        for o in outcomes
         if (o.label in TOPICS and o.predicted != o.label)
         or (o.label == "out_of_scope" and o.predicted != "escalated")
     ]
-    lines += ["", f"## Misses ({len(misses)})", "", "| question | label | did | confidence |",
-              "| --- | --- | --- | --- |"]
+    lines += [
+        "",
+        f"## Misses ({len(misses)})",
+        "",
+        "| question | label | did | confidence |",
+        "| --- | --- | --- | --- |",
+    ]
     for o in sorted(misses, key=lambda o: -o.confidence):
-        lines.append(f"| {o.text.replace('|', '/')} | {o.label} | {o.predicted} | {o.confidence:.2f} |")
+        lines.append(
+            f"| {o.text.replace('|', '/')} | {o.label} | {o.predicted} | {o.confidence:.2f} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -139,7 +147,9 @@ def main() -> int:
     for key, value in numbers.items():
         print(f"{key:22s} {value:.3f}" if isinstance(value, float) else f"{key:22s} {value}")
     print(f"report written to {args.report.relative_to(ROOT)}")
-    ok = numbers["topic_accuracy"] >= ACCURACY_FLOOR and numbers["escalation_recall"] >= RECALL_FLOOR
+    ok = (
+        numbers["topic_accuracy"] >= ACCURACY_FLOOR and numbers["escalation_recall"] >= RECALL_FLOOR
+    )
     if not ok:
         print("FAILED: below the quality floor", file=sys.stderr)
     return 0 if ok else 1
