@@ -14,6 +14,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa_project.components.normaliser import INPUT_ISSUE
 
 UNREADABLE_INTENT = "unreadable"
+KEYWORD_MATCH = 0.999
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -39,6 +40,9 @@ class InputGate(GraphComponent):
             issue = message.get(INPUT_ISSUE)
             if not issue or str(message.get(TEXT) or "").startswith("/"):
                 continue
+            confidence = (message.get(INTENT) or {}).get("confidence") or 0.0
+            if issue == "foreign" and confidence >= KEYWORD_MATCH:
+                continue  # "ok" is an exact training example, not a foreign question
             intent = {"name": UNREADABLE_INTENT, "confidence": 1.0}
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
