@@ -20,7 +20,11 @@ def render(results: Path) -> str:
         "| intent | precision | recall | F1 | support |",
         "| --- | --- | --- | --- | --- |",
     ]
-    averages = {k: report.pop(k) for k in ("accuracy", "macro avg", "weighted avg", "micro avg") if k in report}
+    averages = {
+        k: report.pop(k)
+        for k in ("accuracy", "macro avg", "weighted avg", "micro avg")
+        if k in report
+    }
     for intent, row in sorted(report.items()):
         if not isinstance(row, dict) or "precision" not in row:
             continue
