@@ -12,11 +12,8 @@ fi
 export RASA_TOKEN
 cat <<EOF2
 
-  产改通 is starting:
-    worker chat page   http://127.0.0.1:${CONSOLE_PORT:-8080}/
-    Rasa REST channel  http://127.0.0.1:5005/webhooks/rest/webhook
-    action server      http://127.0.0.1:5055/health
-  Rasa takes about 20 seconds to load the model. Ctrl-C stops everything.
+  产改通 is starting (model $(basename "$CHANGAI_MODEL")). Rasa takes about 20 seconds
+  to load; the addresses are printed once all three processes answer.
 
 EOF2
 exec .venv/bin/honcho start -f Procfile
