@@ -37,10 +37,14 @@ def wait_for(url: str, timeout: float, process: subprocess.Popen, log: Path) -> 
     raise RuntimeError(f"{url} not up after {timeout}s:\n{log.read_text()[-3000:]}")
 
 
+TOKEN = "test-token-" + os.urandom(8).hex()
+
+
 @dataclass
 class Stack:
     rasa_url: str
     database_url: str
+    token: str = TOKEN
 
     def post(self, sender: str, message: object) -> list[dict]:
         return rest_post(self.rasa_url, {"sender": sender, "message": message})
@@ -100,6 +104,9 @@ def running_stack(model: Path, database_url: str, workdir: Path) -> Iterator[Sta
                 "127.0.0.1",
                 "--endpoints",
                 str(endpoints),
+                "--enable-api",
+                "--auth-token",
+                TOKEN,
                 "--credentials",
                 str(ROOT / "rasa_project" / "credentials.yml"),
             ],

@@ -10,31 +10,11 @@ from sqlalchemy import select
 
 from knowledge.db import make_engine, make_session_factory
 from knowledge.models import Ticket
-from rasa_project.training import model_path
-from tests.servers import ROOT, rest_post, running_stack
+from tests.servers import rest_post
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
 
 ACCEPTANCE_QUESTION = "我考了中级工证书能领多少技能提升补贴"
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):  # type: ignore[no-untyped-def]
-    from knowledge.migrate import upgrade
-    from knowledge.seed_loader import load_seed
-
-    model = model_path(ROOT / "models")
-    if not model.exists():
-        pytest.fail(f"no trained model at {model}; `make test` trains it first (make train)")
-    workdir = tmp_path_factory.mktemp("stack")
-    database_url = f"sqlite:///{workdir / 'changai.db'}"
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    with make_session_factory(engine).begin() as session:
-        load_seed(session=session)
-    engine.dispose()
-    with running_stack(model, database_url, workdir) as running:
-        yield running
 
 
 def sender() -> str:

@@ -18,6 +18,8 @@ TABLES = {
     "answer_feedback",
     "unanswered_questions",
     "users",
+    "widget_conversations",
+    "channel_messages",
 }
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

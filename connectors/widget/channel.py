@@ -1,0 +1,266 @@
+"""Rasa input/output channel for the worker widget.
+
+- ``POST /webhooks/widget/conversations`` issues a random, unguessable id.
+- ``POST …/conversations/<id>/messages`` stores the worker's message (deduplicated
+  by ``client_id``) and hands it to Rasa in the background.
+- ``GET …/conversations/<id>/messages?after=N`` returns the stored history.
+- ``GET …/conversations/<id>/events`` streams every stored message with id > the
+  ``Last-Event-ID`` (or ``?after=``) as Server-Sent Events, then live ones.
+
+Every outgoing message (bot, or staff through Rasa's HTTP API with
+``output_channel=widget``) is stored before it is pushed, so a reconnect or a
+later visit receives it exactly once, in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from changai.settings import load_settings
+from connectors.widget import store
+from connectors.widget.hub import Hub
+from connectors.widget.validation import RequestRejected, parse_after, parse_message
+from knowledge.db import make_engine, make_session_factory
+
+logger = logging.getLogger(__name__)
+
+CONVERSATION = "<conversation_id:str>"
+CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+MESSAGE_KEYS = ("text", "buttons", "image", "attachment", "elements", "quick_replies", "custom")
+HEARTBEAT_SECONDS = 15.0
+POLL_SECONDS = 1.0
+DEFAULT_MAX_CHARS = 2000
+FAILURE_TEXT = "抱歉，小助手刚才出了点问题，没能回复您。请稍后再发一次，或者点「转人工」。"
+NOT_FOUND = RequestRejected(404, "no_conversation", "找不到这个对话，请刷新页面重新开始。")
+
+
+class WidgetOutput(OutputChannel):
+    """Stores each message, then wakes the conversation's open streams."""
+
+    def __init__(self, channel: WidgetInput) -> None:
+        self._channel = channel
+
+    @classmethod
+    def name(cls) -> str:
+        return "widget"
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        payload = {k: message[k] for k in MESSAGE_KEYS if message.get(k) is not None}
+        custom = payload.get("custom") or {}
+        sender = "staff" if isinstance(custom, dict) and custom.get("type") == "staff" else "bot"
+        await self._channel.store_outgoing(recipient_id, sender, payload)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+
+class WidgetInput(InputChannel):
+    def __init__(
+        self,
+        session_factory: sessionmaker | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> None:
+        self._session_factory = session_factory
+        self.max_chars = max_chars
+        self.hub = Hub()
+        self._tasks: set[asyncio.Task] = set()
+
+    @classmethod
+    def name(cls) -> str:
+        return "widget"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WidgetInput:
+        credentials = credentials or {}
+        return cls(max_chars=int(credentials.get("max_chars", DEFAULT_MAX_CHARS)))
+
+    @property
+    def sessions(self) -> sessionmaker:
+        if self._session_factory is None:
+            engine = make_engine(load_settings().database_url)
+            self._session_factory = make_session_factory(engine)
+        return self._session_factory
+
+    async def _db(self, work: Callable[[Any], Any]) -> Any:
+        def run() -> Any:
+            with self.sessions.begin() as session:
+                return work(session)
+
+        return await asyncio.get_running_loop().run_in_executor(None, run)
+
+    def get_output_channel(self) -> OutputChannel:
+        return WidgetOutput(self)
+
+    async def store_outgoing(self, conversation_id: str, sender: str, payload: dict) -> None:
+        def work(session: Any) -> None:
+            if not store.conversation_exists(session=session, conversation_id=conversation_id):
+                store.new_conversation_with_id(session=session, conversation_id=conversation_id)
+            store.add_message(
+                session=session, conversation_id=conversation_id, sender=sender, payload=payload
+            )
+
+        await self._db(work)
+        self.hub.notify(conversation_id)
+
+    async def _require(self, conversation_id: str) -> None:
+        if not CONVERSATION_ID.match(conversation_id):
+            raise NOT_FOUND
+        exists = await self._db(
+            lambda s: store.conversation_exists(session=s, conversation_id=conversation_id)
+        )
+        if not exists:
+            raise NOT_FOUND
+
+    async def _process(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        conversation_id: str,
+        text: str,
+        client_id: str | None,
+    ) -> None:
+        message = UserMessage(
+            text,
+            WidgetOutput(self),
+            conversation_id,
+            input_channel=self.name(),
+            metadata={"client_id": client_id},
+        )
+        try:
+            await on_new_message(message)
+        except Exception:
+            logger.exception("widget message failed for conversation %s", conversation_id)
+            await self.store_outgoing(
+                conversation_id, "system", {"text": FAILURE_TEXT, "custom": {"type": "error"}}
+            )
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        widget = Blueprint("widget_webhook", __name__)
+
+        @widget.exception(RequestRejected)
+        async def rejected(request: Request, error: RequestRejected) -> HTTPResponse:
+            return response.json(error.body(), status=error.status)
+
+        @widget.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @widget.route("/conversations", methods=["POST"])
+        async def start(request: Request) -> HTTPResponse:
+            conversation = await self._db(lambda s: store.new_conversation(session=s).id)
+            return response.json({"conversation_id": conversation}, status=201)
+
+        @widget.route(f"/conversations/{CONVERSATION}/messages", methods=["POST"])
+        async def receive(request: Request, conversation_id: str) -> HTTPResponse:
+            incoming = parse_message(request.body or b"", self.max_chars)
+            await self._require(conversation_id)
+            payload = {"text": incoming.display or incoming.text}
+            if incoming.display:
+                payload["payload"] = incoming.text
+
+            def save(session: Any) -> tuple[dict[str, Any], bool]:
+                return _stored(
+                    store.add_message(
+                        session=session,
+                        conversation_id=conversation_id,
+                        sender="worker",
+                        payload=payload,
+                        client_id=incoming.client_id,
+                    )
+                )
+
+            try:
+                stored, created = await self._db(save)
+            except IntegrityError:  # the same client_id raced in: it is stored once
+                stored, created = await self._db(save)
+            if created:
+                self.hub.notify(conversation_id)
+                task = asyncio.create_task(
+                    self._process(
+                        on_new_message, conversation_id, incoming.text, incoming.client_id
+                    )
+                )
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            return response.json({**stored, "duplicate": not created}, status=202)
+
+        @widget.route(f"/conversations/{CONVERSATION}/messages", methods=["GET"])
+        async def history(request: Request, conversation_id: str) -> HTTPResponse:
+            after = parse_after(request.args.get("after"))
+            await self._require(conversation_id)
+            messages = await self._db(
+                lambda s: [
+                    store.as_event(m)
+                    for m in store.messages_after(
+                        session=s, conversation_id=conversation_id, after_id=after
+                    )
+                ]
+            )
+            return response.json({"messages": messages})
+
+        @widget.route(f"/conversations/{CONVERSATION}/events", methods=["GET"])
+        async def events(request: Request, conversation_id: str) -> None:
+            after = parse_after(request.headers.get("last-event-id") or request.args.get("after"))
+            await self._require(conversation_id)
+            await self._stream(request, conversation_id, after)
+
+        return widget
+
+    async def _stream(self, request: Request, conversation_id: str, after: int) -> None:
+        stream = await request.respond(
+            content_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+        wake = self.hub.subscribe(conversation_id)
+        last = after
+        idle = 0.0
+        try:
+            await stream.send("retry: 2000\n\n")
+            while not _closed(request):
+                wake.clear()
+                batch = await self._db(
+                    lambda s, after_id=last: [
+                        store.as_event(m)
+                        for m in store.messages_after(
+                            session=s, conversation_id=conversation_id, after_id=after_id
+                        )
+                    ]
+                )
+                for event in batch:
+                    data = json.dumps(event, ensure_ascii=False)
+                    await stream.send(f"id: {event['id']}\nevent: message\ndata: {data}\n\n")
+                    last = event["id"]
+                if batch:
+                    idle = 0.0
+                try:
+                    await asyncio.wait_for(wake.wait(), timeout=POLL_SECONDS)
+                except asyncio.TimeoutError:
+                    idle += POLL_SECONDS
+                    if idle >= HEARTBEAT_SECONDS:
+                        await stream.send(": ping\n\n")
+                        idle = 0.0
+        except (asyncio.CancelledError, ConnectionError):
+            pass
+        finally:
+            self.hub.unsubscribe(conversation_id, wake)
+
+
+def _closed(request: Request) -> bool:
+    transport = getattr(request, "transport", None)
+    return transport is None or transport.is_closing()
+
+
+def _stored(result: tuple[Any, bool]) -> tuple[dict[str, Any], bool]:
+    message, created = result
+    return {"id": message.id, "client_id": message.client_id}, created

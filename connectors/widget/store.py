@@ -1,0 +1,85 @@
+"""Storage of widget conversations and messages (the caller owns the transaction)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from knowledge.models import ChannelMessage, WidgetConversation, utcnow
+
+ID_BYTES = 32  # 256 random bits, URL-safe: unguessable
+HISTORY_LIMIT = 500
+
+
+def new_conversation(*, session: Session) -> WidgetConversation:
+    conversation = WidgetConversation(id=secrets.token_urlsafe(ID_BYTES))
+    session.add(conversation)
+    session.flush()
+    return conversation
+
+
+def conversation_exists(*, session: Session, conversation_id: str) -> bool:
+    return session.get(WidgetConversation, conversation_id) is not None
+
+
+def add_message(
+    *,
+    session: Session,
+    conversation_id: str,
+    sender: str,
+    payload: dict[str, Any],
+    client_id: str | None = None,
+) -> tuple[ChannelMessage, bool]:
+    """Store a message; a repeated ``client_id`` returns the stored one (created=False)."""
+    if client_id is not None:
+        existing = session.execute(
+            select(ChannelMessage).where(
+                ChannelMessage.conversation_id == conversation_id,
+                ChannelMessage.client_id == client_id,
+            )
+        ).scalar_one_or_none()
+        if existing is not None:
+            return existing, False
+    message = ChannelMessage(
+        conversation_id=conversation_id, sender=sender, client_id=client_id, payload=payload
+    )
+    session.add(message)
+    session.flush()  # IntegrityError on a concurrent duplicate: the caller retries
+    conversation = session.get(WidgetConversation, conversation_id)
+    if conversation is not None:
+        conversation.last_seen_at = utcnow()
+    return message, True
+
+
+def messages_after(
+    *, session: Session, conversation_id: str, after_id: int, limit: int = HISTORY_LIMIT
+) -> list[ChannelMessage]:
+    return list(
+        session.execute(
+            select(ChannelMessage)
+            .where(ChannelMessage.conversation_id == conversation_id, ChannelMessage.id > after_id)
+            .order_by(ChannelMessage.id)
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def as_event(message: ChannelMessage) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "sender": message.sender,
+        "client_id": message.client_id,
+        "time": message.created_at.isoformat() + "Z",
+        **message.payload,
+    }
+
+
+def new_conversation_with_id(*, session: Session, conversation_id: str) -> WidgetConversation:
+    """For messages pushed to a conversation that began on another channel."""
+    conversation = WidgetConversation(id=conversation_id)
+    session.add(conversation)
+    session.flush()
+    return conversation
