@@ -7,7 +7,7 @@ export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install spacy db kb train build run test lint unit rasa-validate rasa-stories eval crossval bench lock clean
+.PHONY: help install spacy db kb train build run test lint browser unit rasa-validate rasa-stories eval crossval bench lock clean
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,7 +36,10 @@ lint: install ## ruff (lint and format check)
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
 
-unit: train kb ## unit and integration tests (pytest)
+browser: ## Debian's Chromium and a CJK font for the browser tests (apt, if missing)
+	@scripts/ensure_browser.sh
+
+unit: train kb browser ## unit, integration and browser tests (pytest)
 	@$(BIN)/pytest -q
 
 rasa-validate: spacy ## rasa data validate
@@ -54,8 +57,9 @@ crossval: spacy ## Rasa NLU cross-validation (3 folds) -> docs/nlu_cross_validat
 	@$(BIN)/rasa test nlu --config rasa_project/config.yml --nlu rasa_project/data/nlu --cross-validation --folds 3 --out var/crossval
 	@$(PY) -m tests.eval.crossval_report var/crossval docs/nlu_cross_validation.md
 
-bench: kb ## benchmarks -> docs/benchmarks.md
+bench: train kb browser ## benchmarks -> docs/benchmarks.md
 	@$(PY) -m bench.publish_to_live
+	@$(PY) -m bench.widget_page
 
 lock: ## regenerate constraints.txt from the current .venv
 	@$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt

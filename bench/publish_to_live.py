@@ -11,10 +11,10 @@ import platform
 import statistics
 import tempfile
 import time
-from pathlib import Path
 
 from sqlalchemy import select
 
+from bench.report import write_section
 from changai.settings import load_settings
 from knowledge import repository
 from knowledge.analysis import default_analyzer
@@ -27,7 +27,6 @@ from knowledge.seed_loader import load_seed
 
 RUNS = 10
 QUESTION = "特级技师是什么待遇"
-REPORT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
 
 def main() -> None:
@@ -55,8 +54,6 @@ def main() -> None:
             delays.append(time.monotonic() - saved)
         engine.dispose()
     lines = [
-        "## Publish to live (knowledge edit to retrieval)",
-        "",
         f"`python -m bench.publish_to_live` on {platform.machine()}, {platform.python_version()}, "
         f"{len(delays)} edits, INDEX_REFRESH_SECONDS={refresh}:",
         "",
@@ -67,8 +64,7 @@ def main() -> None:
     ]
     text = "\n".join(lines)
     print(text)
-    header = "# Benchmarks\n\nMachine: 2 cores, 24 GiB (the CI machine kind).\n\n"
-    REPORT.write_text(header + text, encoding="utf-8")
+    write_section("Publish to live (knowledge edit to retrieval)", text)
     if max(delays) >= 2.0:
         raise SystemExit("publish to live took 2 s or more")
 

@@ -44,6 +44,7 @@ TOKEN = "test-token-" + os.urandom(8).hex()
 class Stack:
     rasa_url: str
     database_url: str
+    console_url: str = ""
     token: str = TOKEN
 
     def post(self, sender: str, message: object) -> list[dict]:
@@ -63,7 +64,7 @@ def rest_post(rasa_url: str, body: object, raw: bytes | None = None) -> list[dic
 
 @contextmanager
 def running_stack(model: Path, database_url: str, workdir: Path) -> Iterator[Stack]:
-    rasa_port, action_port = free_port(), free_port()
+    rasa_port, action_port, console_port = free_port(), free_port(), free_port()
     endpoints = workdir / "endpoints.yml"
     sqlite_path = database_url.removeprefix("sqlite:///")
     endpoints.write_text(
@@ -77,6 +78,8 @@ def running_stack(model: Path, database_url: str, workdir: Path) -> Iterator[Sta
         "CHANGAI_ENV": "test",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_URL": f"http://127.0.0.1:{rasa_port}",
+        "CONSOLE_PORT": str(console_port),
     }
     processes: list[subprocess.Popen] = []
     try:
@@ -118,7 +121,19 @@ def running_stack(model: Path, database_url: str, workdir: Path) -> Iterator[Sta
         processes.append(rasa)
         wait_for(f"http://127.0.0.1:{action_port}/health", 120, actions, action_log)
         wait_for(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", 240, rasa, rasa_log)
-        yield Stack(f"http://127.0.0.1:{rasa_port}", database_url)
+        console_log = workdir / "console.log"
+        console = subprocess.Popen(
+            [sys.executable, "-m", "connectors.console"],
+            cwd=ROOT,
+            env=env,
+            stdout=console_log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        processes.append(console)
+        wait_for(f"http://127.0.0.1:{console_port}/healthz", 60, console, console_log)
+        yield Stack(
+            f"http://127.0.0.1:{rasa_port}", database_url, f"http://127.0.0.1:{console_port}"
+        )
     finally:
         for process in processes:
             process.terminate()

@@ -165,9 +165,9 @@ class WidgetInput(InputChannel):
         async def receive(request: Request, conversation_id: str) -> HTTPResponse:
             incoming = parse_message(request.body or b"", self.max_chars)
             await self._require(conversation_id)
-            payload = {"text": incoming.display or incoming.text}
-            if incoming.display:
-                payload["payload"] = incoming.text
+            payload = {"text": incoming.text}
+            if incoming.display is not None:  # a quick reply: show its title, keep its payload
+                payload = {"text": incoming.display, "payload": incoming.text}
 
             def save(session: Any) -> tuple[dict[str, Any], bool]:
                 return _stored(

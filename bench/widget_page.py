@@ -1,0 +1,96 @@
+"""Benchmark: the worker page's transfer size, and send-to-first-answer-painted time.
+
+Starts the real Rasa server, action server and console on loopback, drives Debian's
+Chromium at 375 px, and over 20 questions measures the time from pressing Enter to
+the answer bubble being painted (next animation frame after it appears).
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import urllib.request
+from pathlib import Path
+
+from bench.report import write_section
+from knowledge.db import make_engine, make_session_factory
+from knowledge.migrate import upgrade
+from knowledge.seed_loader import load_seed
+from rasa_project.training import model_path
+from tests.servers import ROOT, running_stack
+
+RUNS = 20
+QUESTIONS = [
+    "技能提升补贴怎么申请",
+    "宿舍怎么申请",
+    "特级技师是什么待遇",
+    "困难职工怎么认定",
+    "考了高级工证能补多少",
+]
+ASSETS = ["/", "/static/widget.js", "/static/widget.css"]
+MEASURE = """async (text) => {
+  const before = document.querySelectorAll('.cg-row:not(.cg-mine):not(.cg-typing)').length;
+  const input = document.querySelector('#cg-input');
+  input.value = text;
+  const start = performance.now();
+  input.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));
+  await new Promise((resolve) => {
+    const check = () => {
+      const rows = document.querySelectorAll('.cg-row:not(.cg-mine):not(.cg-typing)');
+      if (rows.length > before) requestAnimationFrame(() => resolve()); else requestAnimationFrame(check);
+    };
+    check();
+  });
+  return performance.now() - start;
+}"""
+
+
+def transfer_sizes(console_url: str) -> dict[str, int]:
+    sizes = {}
+    for asset in ASSETS:
+        with urllib.request.urlopen(console_url + asset, timeout=10) as response:
+            sizes[asset] = len(response.read())
+    return sizes
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_widget_browser import CHROMIUM, CHROMIUM_ARGS, GREETING, PHONE
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        upgrade(url)
+        engine = make_engine(url)
+        with make_session_factory(engine).begin() as session:
+            load_seed(session=session)
+        engine.dispose()
+        with running_stack(model_path(ROOT / "models"), url, Path(tmp)) as stack:
+            sizes = transfer_sizes(stack.console_url)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport=PHONE)
+                page.goto(stack.console_url + "/")
+                page.wait_for_selector(GREETING, timeout=30000)
+                times = [page.evaluate(MEASURE, QUESTIONS[i % len(QUESTIONS)]) for i in range(RUNS)]
+                browser.close()
+    total = sum(sizes.values())
+    rows = "\n".join(f"| `{name}` | {size:,} B |" for name, size in sizes.items())
+    body = f"""`python -m bench.widget_page`: the page at 375 px in Debian's Chromium against the real
+Rasa server, action server and console on loopback ({RUNS} questions, one conversation).
+
+| asset | size (uncompressed) |
+| --- | --- |
+{rows}
+| **total** | **{total:,} B** |
+
+| send → first answer painted | median | worst |
+| --- | --- | --- |
+| {RUNS} runs | {statistics.median(times):.0f} ms | {max(times):.0f} ms |
+"""
+    print(body)
+    write_section("Worker page", body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""The worker page in a real browser (Debian's Chromium driven by Playwright).
+
+Runs against the real Rasa server, action server and console on loopback.
+Writes var/screenshots/widget-375.png for review.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.servers import ROOT
+
+pytestmark = [pytest.mark.servers, pytest.mark.browser]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 375, "height": 740}
+SCREENSHOTS = ROOT / "var" / "screenshots"
+GREETING = "text=您好！我是产改通小助手"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        pytest.fail("Debian's chromium is required: `make test` installs it (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture()
+def context(browser):  # type: ignore[no-untyped-def]
+    ctx = browser.new_context(viewport=PHONE, device_scale_factor=2, locale="zh-CN")
+    yield ctx
+    ctx.close()
+
+
+def open_chat(context, stack):  # type: ignore[no-untyped-def]
+    page = context.new_page()
+    page.goto(stack.console_url + "/")
+    page.wait_for_selector(GREETING, timeout=20000)
+    return page
+
+
+def conversation_id(page) -> str:  # type: ignore[no-untyped-def]
+    return page.evaluate(
+        "() => Object.keys(localStorage).filter(k => k.endsWith('.cid')).map(k => localStorage.getItem(k))[0]"
+    )
+
+
+def push_staff(stack, cid: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    """What the staff desk does (Rasa's HTTP API, widget as output channel)."""
+    query = urllib.parse.urlencode(
+        {"token": stack.token, "output_channel": "widget", "execute_side_effects": "true"}
+    )
+    event = {
+        "event": "bot",
+        "text": text,
+        "data": {"custom": {"type": "staff", "staff_name": "王老师"}},
+    }
+    request = urllib.request.Request(
+        f"{stack.rasa_url}/conversations/{cid}/tracker/events?{query}",
+        data=json.dumps([event]).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+
+
+def ask(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    page.fill("#cg-input", text)
+    page.keyboard.press("Enter")
+
+
+def test_question_gets_a_cited_answer_and_a_screenshot(stack, context) -> None:  # type: ignore[no-untyped-def]
+    page = open_chat(context, stack)
+    ask(page, "我考了中级工证书能领多少技能提升补贴")
+    source = page.wait_for_selector(".cg-source", timeout=20000)
+    assert source.inner_text().startswith("来源：《")
+    assert page.locator(".cg-source a").get_attribute("href").startswith("https://")
+    assert "1500" in page.locator(".cg-row:not(.cg-mine) .cg-bubble").last.inner_text()
+    assert page.locator(".cg-mine .cg-state").last.inner_text() == "已送达"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-375.png"))
+
+
+def test_quick_reply_works(stack, context) -> None:  # type: ignore[no-untyped-def]
+    page = open_chat(context, stack)
+    ask(page, "宿舍怎么申请")
+    page.wait_for_selector(".cg-source", timeout=20000)
+    page.locator(".cg-quick button", has_text="有帮助").last.click()
+    page.wait_for_selector("text=谢谢您的反馈", timeout=20000)
+    assert page.locator(".cg-mine .cg-bubble").last.inner_text() == "有帮助"
+
+
+def test_reload_restores_the_history(stack, context) -> None:  # type: ignore[no-untyped-def]
+    page = open_chat(context, stack)
+    ask(page, "特级技师是什么待遇")
+    page.wait_for_selector(".cg-source", timeout=20000)
+    before = page.locator(".cg-bubble").all_inner_texts()
+    page.reload()
+    page.wait_for_selector(".cg-source", timeout=20000)
+    page.wait_for_timeout(500)
+    assert page.locator(".cg-bubble").all_inner_texts() == before
+
+
+def test_pushed_messages_arrive_live_and_after_reopening(stack, context) -> None:  # type: ignore[no-untyped-def]
+    page = open_chat(context, stack)
+    cid = conversation_id(page)
+    push_staff(stack, cid, "您好，我是工会王老师，已经看到您的问题。")
+    page.wait_for_selector("text=我是工会王老师", timeout=5000)
+    assert page.locator(".cg-name", has_text="王老师").count() == 1
+    page.close()
+    push_staff(stack, cid, "第一条：离线时发的。")
+    push_staff(stack, cid, "第二条：也是离线时发的。")
+    page = context.new_page()
+    page.goto(stack.console_url + "/")
+    page.wait_for_selector("text=第二条：也是离线时发的。", timeout=10000)
+    page.wait_for_timeout(1500)
+    texts = page.locator(".cg-bubble").all_inner_texts()
+    assert texts.count("第一条：离线时发的。") == 1 and texts.count("第二条：也是离线时发的。") == 1
+    assert texts.index("第一条：离线时发的。") < texts.index("第二条：也是离线时发的。")
+
+
+def test_input_method_composition_does_not_send_early(stack, context) -> None:  # type: ignore[no-untyped-def]
+    page = open_chat(context, stack)
+    page.fill("#cg-input", "ji neng")
+    page.dispatch_event("#cg-input", "compositionstart", {"data": ""})
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    assert page.locator(".cg-mine").count() == 0
+    assert page.input_value("#cg-input") != ""
+    page.fill("#cg-input", "技能提升补贴怎么申请")
+    page.dispatch_event("#cg-input", "compositionend", {"data": "技能"})
+    page.wait_for_timeout(100)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".cg-mine", timeout=5000)
+    assert page.locator(".cg-mine .cg-bubble").last.inner_text() == "技能提升补贴怎么申请"
+
+
+def test_html_in_a_reply_is_shown_as_text(stack, context) -> None:  # type: ignore[no-untyped-def]
+    page = open_chat(context, stack)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    payload = "<img src=x onerror=alert(1)>"
+    push_staff(stack, conversation_id(page), payload)
+    page.wait_for_selector(f"text={payload}", timeout=5000)
+    page.wait_for_timeout(300)
+    assert page.locator(".cg-log img").count() == 0
+    assert dialogs == []
+
+
+def test_phone_layout_has_no_horizontal_scroll(stack, context) -> None:  # type: ignore[no-untyped-def]
+    page = open_chat(context, stack)
+    ask(page, "我想问一下" + "非常长的问题" * 30)
+    page.wait_for_timeout(1500)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.evaluate("document.querySelector('.cg-log').scrollWidth") <= PHONE["width"]
+
+
+def test_large_text_switch_is_remembered(stack, context) -> None:  # type: ignore[no-untyped-def]
+    page = open_chat(context, stack)
+    page.click(".cg-size")
+    assert page.get_attribute(".cg-size", "aria-pressed") == "true"
+    page.reload()
+    page.wait_for_selector(".cg-root.cg-large", timeout=10000)
