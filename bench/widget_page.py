@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 import tempfile
+import time
 import urllib.request
 from pathlib import Path
 
@@ -56,7 +57,14 @@ def transfer_sizes(console_url: str) -> dict[str, int]:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.test_widget_browser import CHROMIUM, CHROMIUM_ARGS, GREETING, PHONE
+    from tests.test_widget_browser import (
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        GREETING,
+        PHONE,
+        conversation_id,
+        push_staff,
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
@@ -73,6 +81,13 @@ def main() -> None:
                 page.goto(stack.console_url + "/")
                 page.wait_for_selector(GREETING, timeout=30000)
                 times = [page.evaluate(MEASURE, QUESTIONS[i % len(QUESTIONS)]) for i in range(RUNS)]
+                cid = conversation_id(page)
+                pushes = []
+                for i in range(RUNS):
+                    started = time.monotonic()
+                    push_staff(stack, cid, f"工作人员推送第{i}条")
+                    page.wait_for_selector(f"text=工作人员推送第{i}条", timeout=10000)
+                    pushes.append((time.monotonic() - started) * 1000)
                 browser.close()
     total = sum(sizes.values())
     rows = "\n".join(f"| `{name}` | {size:,} B |" for name, size in sizes.items())
@@ -87,6 +102,10 @@ Rasa server, action server and console on loopback ({RUNS} questions, one conver
 | send → first answer painted | median | worst |
 | --- | --- | --- |
 | {RUNS} runs | {statistics.median(times):.0f} ms | {max(times):.0f} ms |
+
+| staff message pushed → shown on the open page | median | worst |
+| --- | --- | --- |
+| {RUNS} pushes (Rasa HTTP API, `output_channel=widget`) | {statistics.median(pushes):.0f} ms | {max(pushes):.0f} ms |
 """
     print(body)
     write_section("Worker page", body)

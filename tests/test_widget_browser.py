@@ -182,3 +182,38 @@ def test_large_text_switch_is_remembered(stack, context) -> None:  # type: ignor
     assert page.get_attribute(".cg-size", "aria-pressed") == "true"
     page.reload()
     page.wait_for_selector(".cg-root.cg-large", timeout=10000)
+
+
+def test_one_script_tag_embeds_a_launcher_and_chat(stack, context) -> None:  # type: ignore[no-untyped-def]
+    page = context.new_page()
+    page.goto(stack.console_url + "/static/embed-demo.html")
+    page.wait_for_selector(".cg-launcher", timeout=10000)
+    assert page.is_visible("h1")  # the host page is not covered
+    assert not page.is_visible(".cg-root")
+    page.click(".cg-launcher")
+    page.wait_for_selector(GREETING, timeout=20000)
+    ask(page, "宿舍怎么申请")
+    page.wait_for_selector(".cg-source", timeout=20000)
+    page.click(".cg-close")
+    assert not page.is_visible(".cg-root")
+
+
+def test_failed_send_keeps_the_text_and_retries(stack, context) -> None:  # type: ignore[no-untyped-def]
+    page = open_chat(context, stack)
+    failures = {"left": 1}
+
+    def flaky(route):  # type: ignore[no-untyped-def]
+        if route.request.method == "POST" and failures["left"] > 0:
+            failures["left"] -= 1
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/api/widget/conversations/*/messages", flaky)
+    ask(page, "困难职工怎么认定")
+    page.wait_for_selector(".cg-state button", timeout=5000)
+    assert "发送失败" in page.locator(".cg-mine .cg-state").last.inner_text()
+    page.click(".cg-state button")
+    page.wait_for_selector(".cg-source", timeout=20000)
+    assert page.locator(".cg-mine .cg-state").last.inner_text() == "已送达"
+    assert page.locator(".cg-mine .cg-bubble").all_inner_texts().count("困难职工怎么认定") == 1

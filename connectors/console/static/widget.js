@@ -44,12 +44,18 @@
     css.setAttribute("data-changai", "1");
     document.head.appendChild(css);
   }
+  var launcher = null;
   if (embedded) {
     host = el("div");
     host.id = "changai-chat";
     document.body.appendChild(host);
+    launcher = el("button", "cg-launcher", "政策咨询");
+    launcher.type = "button";
+    launcher.setAttribute("aria-expanded", "false");
+    launcher.setAttribute("aria-label", "打开产改通政策咨询");
+    document.body.appendChild(launcher);
   }
-  var root = el("div", "cg-root");
+  var root = el("div", "cg-root" + (embedded ? " cg-embedded" : ""));
   root.setAttribute("role", "region");
   root.setAttribute("aria-label", "产改通政策咨询");
   var header = el("header", "cg-header", BOT_NAME);
@@ -58,6 +64,20 @@
   sizeButton.setAttribute("aria-pressed", "false");
   sizeButton.setAttribute("aria-label", "切换大字显示");
   header.appendChild(sizeButton);
+  if (embedded) {
+    var close = el("button", "cg-close", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", "关闭对话");
+    header.appendChild(close);
+    root.hidden = true;
+    var toggle = function (open) {
+      root.hidden = !open;
+      launcher.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) { input.focus(); scrollDown(); }
+    };
+    launcher.addEventListener("click", function () { toggle(root.hidden); });
+    close.addEventListener("click", function () { toggle(false); launcher.focus(); });
+  }
   var queueBanner = el("div", "cg-banner");
   queueBanner.hidden = true;
   queueBanner.setAttribute("role", "status");
