@@ -66,7 +66,7 @@ def conversation_id(page) -> str:  # type: ignore[no-untyped-def]
     )
 
 
-def push_staff(stack, cid: str, text: str) -> None:  # type: ignore[no-untyped-def]
+def push_staff(stack, cid: str, text: str, custom: dict | None = None) -> None:  # type: ignore[no-untyped-def]
     """What the staff desk does (Rasa's HTTP API, widget as output channel)."""
     query = urllib.parse.urlencode(
         {"token": stack.token, "output_channel": "widget", "execute_side_effects": "true"}
@@ -74,7 +74,7 @@ def push_staff(stack, cid: str, text: str) -> None:  # type: ignore[no-untyped-d
     event = {
         "event": "bot",
         "text": text,
-        "data": {"custom": {"type": "staff", "staff_name": "王老师"}},
+        "data": {"custom": custom or {"type": "staff", "staff_name": "王老师"}},
     }
     request = urllib.request.Request(
         f"{stack.rasa_url}/conversations/{cid}/tracker/events?{query}",
@@ -217,3 +217,17 @@ def test_failed_send_keeps_the_text_and_retries(stack, context) -> None:  # type
     page.wait_for_selector(".cg-source", timeout=20000)
     assert page.locator(".cg-mine .cg-state").last.inner_text() == "已送达"
     assert page.locator(".cg-mine .cg-bubble").all_inner_texts().count("困难职工怎么认定") == 1
+
+
+def test_queue_staff_and_closing_banners_and_the_rating_prompt(stack, context) -> None:  # type: ignore[no-untyped-def]
+    page = open_chat(context, stack)
+    cid = conversation_id(page)
+    push_staff(stack, cid, "已为您转接工会工作人员，请稍候。", {"type": "queue", "position": 2})
+    page.wait_for_selector("text=排队中（前面还有 2 人）", timeout=5000)
+    push_staff(stack, cid, "您好，我来帮您看看。", {"type": "staff_joined", "staff_name": "李芳"})
+    page.wait_for_selector("text=工作人员 李芳 已接入", timeout=5000)
+    assert not page.is_visible("text=排队中（前面还有 2 人）")
+    push_staff(stack, cid, "本次服务到这里，请为我们打分。", {"type": "handoff_closed"})
+    page.wait_for_selector("text=人工服务已结束", timeout=5000)
+    stars = page.locator(".cg-stars button")
+    assert stars.all_inner_texts() == ["1分", "2分", "3分", "4分", "5分"]
