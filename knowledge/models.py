@@ -103,6 +103,8 @@ class Ticket(Base):
     case_card = Column(JSON, nullable=False, default=dict)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    claimed_by = Column(Integer, ForeignKey("users.id"), nullable=True)
+    claimed_at = Column(DateTime, nullable=True)
 
 
 class AnswerFeedback(Base):
@@ -171,4 +173,30 @@ class ChannelMessage(Base):
     sender = Column(String(20), nullable=False)  # worker | bot | staff | system
     client_id = Column(String(64), nullable=True)
     payload = Column(JSON, nullable=False, default=dict)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class StaffSession(Base):
+    """A logged-in console session; the cookie holds only the random id."""
+
+    __tablename__ = "staff_sessions"
+
+    id = Column(String(64), primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id"), nullable=False, index=True)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False)
+
+    user = relationship("User")
+
+
+class CannedReply(Base):
+    """A ready-made staff reply, managed by admins."""
+
+    __tablename__ = "canned_replies"
+
+    id = Column(Integer, primary_key=True)
+    title = Column(String(100), nullable=False)
+    text = Column(Text, nullable=False)
+    created_by = Column(String(64), nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from actions import knowledge_service
 from changai.settings import Settings
@@ -15,6 +19,10 @@ from knowledge.db import make_engine, make_session_factory
 from knowledge.lexicon import load_lexicon
 from knowledge.migrate import upgrade
 from knowledge.seed_loader import load_seed
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 
 
 class FakeClock:
@@ -89,3 +97,45 @@ def stack(tmp_path_factory):  # type: ignore[no-untyped-def]
     engine.dispose()
     with running_stack(model, url, workdir) as running:
         yield running
+
+
+@pytest.fixture()
+def postgres_url() -> Iterator[str]:
+    """A throwaway database, created for this test and dropped afterwards."""
+    name = f"changai_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        admin.dispose()
+        pytest.fail(f"PostgreSQL is required for this test ({POSTGRES_ADMIN_URL}): {exc}")
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from tests.test_widget_browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        pytest.fail("Debian's chromium is required: `make test` installs it (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture()
+def context(browser):  # type: ignore[no-untyped-def]
+    from tests.test_widget_browser import PHONE
+
+    ctx = browser.new_context(viewport=PHONE, device_scale_factor=2, locale="zh-CN")
+    yield ctx
+    ctx.close()

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect
 
 from knowledge.migrate import downgrade, upgrade
 
@@ -20,10 +16,9 @@ TABLES = {
     "users",
     "widget_conversations",
     "channel_messages",
+    "staff_sessions",
+    "canned_replies",
 }
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 
 
 def tables(url: str) -> set[str]:
@@ -45,25 +40,6 @@ def check_up_down_up(url: str) -> None:
 
 def test_sqlite_up_and_down(tmp_path) -> None:  # type: ignore[no-untyped-def]
     check_up_down_up(f"sqlite:///{tmp_path / 'm.db'}")
-
-
-@pytest.fixture()
-def postgres_url() -> Iterator[str]:
-    """A throwaway database, created for this test and dropped afterwards."""
-    name = f"changai_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        admin.dispose()
-        pytest.fail(f"PostgreSQL is required for this test ({POSTGRES_ADMIN_URL}): {exc}")
-    try:
-        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.mark.postgres

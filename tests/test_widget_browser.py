@@ -7,11 +7,8 @@ Writes var/screenshots/widget-375.png for review.
 from __future__ import annotations
 
 import json
-import shutil
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -32,25 +29,6 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 375, "height": 740}
 SCREENSHOTS = ROOT / "var" / "screenshots"
 GREETING = "text=您好！我是产改通小助手"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        pytest.fail("Debian's chromium is required: `make test` installs it (make browser)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture()
-def context(browser):  # type: ignore[no-untyped-def]
-    ctx = browser.new_context(viewport=PHONE, device_scale_factor=2, locale="zh-CN")
-    yield ctx
-    ctx.close()
 
 
 def open_chat(context, stack):  # type: ignore[no-untyped-def]

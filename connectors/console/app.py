@@ -8,7 +8,8 @@ from pathlib import Path
 from aiohttp import web
 
 from changai.settings import Settings, load_settings
-from connectors.console import widget_proxy
+from connectors.console import desk_routes, widget_proxy
+from knowledge.db import make_engine, make_session_factory
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SETTINGS_KEY = web.AppKey("settings", Settings)
@@ -32,6 +33,13 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[SETTINGS_KEY] = settings
     app.add_routes(routes)
     widget_proxy.setup(app, settings)
+    engine = make_engine(settings.database_url)
+    desk_routes.setup(app, settings, make_session_factory(engine))
+
+    async def dispose(app: web.Application) -> None:
+        engine.dispose()
+
+    app.on_cleanup.append(dispose)
     app.router.add_static("/static/", STATIC_DIR)
     return app
 

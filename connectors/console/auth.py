@@ -1,0 +1,195 @@
+"""Console log-in: server-side sessions, roles, CSRF and rate-limited failures.
+
+The session cookie holds only a random id (``httponly``, ``samesite=Strict``,
+``secure`` in production); the session row holds the user and its CSRF token.
+Every state-changing request must carry that token (form field ``csrf_token``
+or header ``X-CSRF-Token``). A failed log-in gets one message whatever the
+cause, and repeated failures are refused for a while.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hmac
+import secrets
+import time
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.orm import sessionmaker
+
+from changai.passwords import hash_password, verify_password
+from knowledge.models import StaffSession, utcnow
+from knowledge.users import get_user
+
+SESSION_COOKIE = "changai_session"
+LOGIN_CSRF_COOKIE = "changai_login_csrf"
+SESSION_HOURS = 12
+FAILED_LOGIN = "用户名或密码错误"
+TOO_MANY = "尝试次数太多，请 15 分钟后再试。"
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+_DUMMY_HASH = hash_password(secrets.token_hex(16))
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    csrf_token: str
+    session_id: str
+
+
+class LoginLimiter:
+    """At most ``limit`` failures per (address, username) and 4x that per address."""
+
+    def __init__(self, limit: int = 5, window_seconds: float = 900.0) -> None:
+        self.limit = limit
+        self.window = window_seconds
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        times = self._failures[key]
+        while times and now - times[0] > self.window:
+            times.popleft()
+        return times
+
+    def blocked(self, address: str, username: str) -> bool:
+        now = time.monotonic()
+        return (
+            len(self._recent(f"{address}|{username}", now)) >= self.limit
+            or len(self._recent(address, now)) >= self.limit * 4
+        )
+
+    def failed(self, address: str, username: str) -> None:
+        now = time.monotonic()
+        self._failures[f"{address}|{username}"].append(now)
+        self._failures[address].append(now)
+
+    def succeeded(self, address: str, username: str) -> None:
+        self._failures.pop(f"{address}|{username}", None)
+
+
+def authenticate(sessions: sessionmaker, username: str, password: str) -> CurrentUser | None:
+    """Check the password and open a session; None for every kind of failure."""
+    with sessions.begin() as session:
+        user = get_user(session=session, username=username)
+        stored = user.password_hash if user is not None else _DUMMY_HASH
+        if not verify_password(password, stored) or user is None or not user.active:
+            return None
+        row = StaffSession(
+            id=secrets.token_urlsafe(32),
+            user_id=user.id,
+            csrf_token=secrets.token_urlsafe(32),
+            expires_at=utcnow() + dt.timedelta(hours=SESSION_HOURS),
+        )
+        session.add(row)
+        session.flush()
+        return CurrentUser(
+            user.id, user.username, user.display_name, user.role, row.csrf_token, row.id
+        )
+
+
+def load_session(sessions: sessionmaker, session_id: str) -> CurrentUser | None:
+    with sessions() as session:
+        row = session.get(StaffSession, session_id)
+        if row is None or row.expires_at < utcnow() or not row.user.active:
+            return None
+        user = row.user
+        return CurrentUser(
+            user.id, user.username, user.display_name, user.role, row.csrf_token, row.id
+        )
+
+
+def end_session(sessions: sessionmaker, session_id: str) -> None:
+    with sessions.begin() as session:
+        row = session.get(StaffSession, session_id)
+        if row is not None:
+            session.delete(row)
+
+
+def csrf_ok(expected: str | None, given: str | None) -> bool:
+    return bool(expected) and bool(given) and hmac.compare_digest(str(expected), str(given))
+
+
+async def submitted_csrf(request: web.Request) -> str | None:
+    header = request.headers.get("X-CSRF-Token")
+    if header:
+        return header
+    if request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        form = await request.post()
+        value = form.get("csrf_token")
+        return str(value) if value is not None else None
+    return None
+
+
+def set_session_cookie(response: web.StreamResponse, session_id: str, secure: bool) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        session_id,
+        httponly=True,
+        samesite="Strict",
+        secure=secure,
+        max_age=SESSION_HOURS * 3600,
+        path="/",
+    )
+
+
+def wants_json(request: web.Request) -> bool:
+    return "/api/" in request.path or request.headers.get("Accept", "").startswith(
+        "application/json"
+    )
+
+
+def refuse(request: web.Request, status: int, message: str) -> web.StreamResponse:
+    if status == 401 and not wants_json(request) and request.method == "GET":
+        raise web.HTTPFound(f"/login?next={request.path}")
+    if wants_json(request):
+        return web.json_response({"error": message}, status=status)
+    return web.Response(text=message, status=status, content_type="text/plain", charset="utf-8")
+
+
+def require(*roles: str) -> Callable[[Handler], Handler]:
+    """Only logged-in users with one of ``roles``; unsafe methods also need CSRF."""
+
+    def decorate(handler: Handler) -> Handler:
+        async def guarded(request: web.Request) -> web.StreamResponse:
+            user: CurrentUser | None = request.get("user")
+            if user is None:
+                return refuse(request, 401, "请先登录")
+            if user.role not in roles:
+                return refuse(request, 403, "没有权限访问这个页面")
+            if request.method in UNSAFE_METHODS and not csrf_ok(
+                user.csrf_token, await submitted_csrf(request)
+            ):
+                return refuse(
+                    request, 403, "请求已过期或来源不明（CSRF 校验失败），请刷新页面后重试"
+                )
+            return await handler(request)
+
+        guarded.__name__ = handler.__name__
+        return guarded
+
+    return decorate
+
+
+def session_middleware(sessions: sessionmaker) -> Any:
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        session_id = request.cookies.get(SESSION_COOKIE)
+        if session_id:
+            user = await asyncio.get_running_loop().run_in_executor(
+                None, load_session, sessions, session_id
+            )
+            if user is not None:
+                request["user"] = user
+        return await handler(request)
+
+    return middleware

@@ -1,0 +1,267 @@
+"""Log-in, the staff desk (queue, claiming, case cards) and admin canned replies."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlparse
+
+from aiohttp import web
+from sqlalchemy.orm import sessionmaker
+
+from changai.settings import Settings
+from connectors.console import auth, pages
+from connectors.widget import store
+from knowledge import desk
+
+routes = web.RouteTableDef()
+SESSIONS = web.AppKey("sessions", sessionmaker)
+LIMITER = web.AppKey("login_limiter", auth.LoginLimiter)
+DESK_SETTINGS = web.AppKey("desk_settings", Settings)
+T = TypeVar("T")
+MAX_CANNED_TITLE = 100
+MAX_CANNED_TEXT = 1000
+
+
+async def blocking(request: web.Request, work: Callable[..., T], *args: Any) -> T:
+    return await asyncio.get_running_loop().run_in_executor(None, work, *args)
+
+
+def html(text: str, status: int = 200) -> web.Response:
+    return web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
+
+
+def safe_next(value: str | None) -> str:
+    parsed = urlparse(value or "")
+    if (
+        parsed.scheme
+        or parsed.netloc
+        or not (value or "").startswith("/")
+        or value.startswith("//")
+    ):
+        return "/desk"
+    return value or "/desk"
+
+
+@routes.get("/login")
+async def login_form(request: web.Request) -> web.Response:
+    token = secrets.token_urlsafe(32)
+    response = html(pages.login_page(token, next_path=safe_next(request.query.get("next"))))
+    response.set_cookie(
+        auth.LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="Strict",
+        path="/login",
+        secure=request.app[DESK_SETTINGS].is_production,
+    )
+    return response
+
+
+@routes.post("/login")
+async def login(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    username = str(form.get("username", ""))[:64]
+    password = str(form.get("password", ""))[:256]
+    next_path = safe_next(str(form.get("next", "/desk")))
+    address = request.remote or "unknown"
+    limiter = request.app[LIMITER]
+    token = secrets.token_urlsafe(32)
+
+    def again(message: str, status: int) -> web.Response:
+        response = html(pages.login_page(token, message, next_path), status=status)
+        response.set_cookie(
+            auth.LOGIN_CSRF_COOKIE, token, httponly=True, samesite="Strict", path="/login"
+        )
+        return response
+
+    if not auth.csrf_ok(
+        request.cookies.get(auth.LOGIN_CSRF_COOKIE), str(form.get("csrf_token", ""))
+    ):
+        return again("页面已过期，请重新登录。", 403)
+    if limiter.blocked(address, username):
+        return again(auth.TOO_MANY, 429)
+    user = await blocking(request, auth.authenticate, request.app[SESSIONS], username, password)
+    if user is None:
+        limiter.failed(address, username)
+        return again(auth.FAILED_LOGIN, 401)
+    limiter.succeeded(address, username)
+    response = web.HTTPFound(next_path)
+    auth.set_session_cookie(response, user.session_id, request.app[DESK_SETTINGS].is_production)
+    response.del_cookie(auth.LOGIN_CSRF_COOKIE, path="/login")
+    raise response
+
+
+@routes.post("/logout")
+@auth.require("staff", "admin")
+async def logout(request: web.Request) -> web.StreamResponse:
+    await blocking(request, auth.end_session, request.app[SESSIONS], request["user"].session_id)
+    response = web.HTTPFound("/login")
+    response.del_cookie(auth.SESSION_COOKIE, path="/")
+    raise response
+
+
+@routes.get("/desk")
+@auth.require("staff", "admin")
+async def desk_page(request: web.Request) -> web.Response:
+    regions = sorted(
+        {
+            item.region
+            for item in await blocking(request, _queue, request.app[SESSIONS], None, None)
+            if item.region
+        }
+    )
+    return html(pages.desk_page(request["user"], regions))
+
+
+def _queue(sessions: sessionmaker, topic: str | None, region: str | None) -> list[desk.QueueItem]:
+    with sessions() as session:
+        return desk.queue(session=session, topic=topic, region=region)
+
+
+@routes.get("/desk/api/queue")
+@auth.require("staff", "admin")
+async def queue_api(request: web.Request) -> web.Response:
+    items = await blocking(
+        request,
+        _queue,
+        request.app[SESSIONS],
+        request.query.get("topic") or None,
+        request.query.get("region") or None,
+    )
+    return web.json_response({"tickets": [i.as_dict() for i in items]})
+
+
+def _claim(sessions: sessionmaker, ticket_id: int, user_id: int) -> dict[str, Any]:
+    with sessions.begin() as session:
+        ticket = desk.claim(session=session, ticket_id=ticket_id, user_id=user_id)
+        return {"id": ticket.id, "conversation_id": ticket.conversation_id, "status": ticket.status}
+
+
+@routes.post("/desk/api/tickets/{ticket_id:\\d+}/claim")
+@auth.require("staff", "admin")
+async def claim_api(request: web.Request) -> web.Response:
+    ticket_id = int(request.match_info["ticket_id"])
+    try:
+        claimed = await blocking(
+            request, _claim, request.app[SESSIONS], ticket_id, request["user"].id
+        )
+    except desk.TicketNotFound:
+        return web.json_response({"error": "没有这个工单"}, status=404)
+    except desk.AlreadyClaimed as taken:
+        return web.json_response(
+            {"error": f"已被{taken.claimed_by}接手", "claimed_by": taken.claimed_by}, status=409
+        )
+    return web.json_response(claimed)
+
+
+def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
+    with sessions() as session:
+        ticket = desk.get_ticket(session=session, ticket_id=ticket_id)
+        messages = (
+            [
+                store.as_event(m)
+                for m in store.messages_after(
+                    session=session, conversation_id=ticket.conversation_id, after_id=0
+                )
+            ]
+            if store.conversation_exists(session=session, conversation_id=ticket.conversation_id)
+            else []
+        )
+        card = dict(ticket.case_card or {})
+        return {
+            "id": ticket.id,
+            "status": ticket.status,
+            "reason": ticket.reason,
+            "topic": ticket.topic,
+            "region": ticket.region,
+            "question": ticket.question,
+            "created_at": ticket.created_at.isoformat() + "Z",
+            "case_card": card,
+            "messages": messages,
+        }
+
+
+@routes.get("/desk/tickets/{ticket_id:\\d+}")
+@auth.require("staff", "admin")
+async def ticket_page(request: web.Request) -> web.Response:
+    return html(pages.ticket_page(request["user"], int(request.match_info["ticket_id"])))
+
+
+@routes.get("/desk/api/tickets/{ticket_id:\\d+}")
+@auth.require("staff", "admin")
+async def ticket_api(request: web.Request) -> web.Response:
+    try:
+        data = await blocking(
+            request, _ticket, request.app[SESSIONS], int(request.match_info["ticket_id"])
+        )
+    except desk.TicketNotFound:
+        return web.json_response({"error": "没有这个工单"}, status=404)
+    return web.json_response(data)
+
+
+def _canned(sessions: sessionmaker) -> list[tuple[int, str, str]]:
+    with sessions() as session:
+        return [(r.id, r.title, r.text) for r in desk.canned_replies(session=session)]
+
+
+@routes.get("/admin/canned")
+@auth.require("admin")
+async def canned_page(request: web.Request) -> web.Response:
+    return html(
+        pages.canned_page(request["user"], await blocking(request, _canned, request.app[SESSIONS]))
+    )
+
+
+@routes.post("/admin/canned")
+@auth.require("admin")
+async def canned_add(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    title, text = str(form.get("title", "")).strip(), str(form.get("text", "")).strip()
+    if not title or not text or len(title) > MAX_CANNED_TITLE or len(text) > MAX_CANNED_TEXT:
+        replies = await blocking(request, _canned, request.app[SESSIONS])
+        return html(
+            pages.canned_page(
+                request["user"], replies, "标题和内容都要填写，标题最多100字，内容最多1000字。"
+            ),
+            400,
+        )
+
+    def add() -> None:
+        with request.app[SESSIONS].begin() as session:
+            desk.add_canned_reply(
+                session=session, title=title, text=text, actor=request["user"].username
+            )
+
+    await blocking(request, add)
+    raise web.HTTPFound("/admin/canned")
+
+
+@routes.post("/admin/canned/{reply_id:\\d+}/delete")
+@auth.require("admin")
+async def canned_delete(request: web.Request) -> web.StreamResponse:
+    reply_id = int(request.match_info["reply_id"])
+
+    def delete() -> None:
+        with request.app[SESSIONS].begin() as session:
+            desk.delete_canned_reply(session=session, reply_id=reply_id)
+
+    await blocking(request, delete)
+    raise web.HTTPFound("/admin/canned")
+
+
+@routes.get("/desk/api/canned")
+@auth.require("staff", "admin")
+async def canned_api(request: web.Request) -> web.Response:
+    replies = await blocking(request, _canned, request.app[SESSIONS])
+    return web.json_response({"replies": [{"id": i, "title": t, "text": x} for i, t, x in replies]})
+
+
+def setup(app: web.Application, settings: Settings, sessions: sessionmaker) -> None:
+    app[SESSIONS] = sessions
+    app[LIMITER] = auth.LoginLimiter()
+    app[DESK_SETTINGS] = settings
+    app.middlewares.append(auth.session_middleware(sessions))
+    app.add_routes(routes)

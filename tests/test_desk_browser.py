@@ -1,0 +1,81 @@
+"""The staff desk in a real browser: log-in, a live queue, worker HTML shown as text."""
+
+from __future__ import annotations
+
+import pytest
+
+from changai.passwords import hash_password
+from knowledge import repository
+from knowledge.db import make_engine, make_session_factory
+from knowledge.users import create_user, get_user
+
+pytestmark = [pytest.mark.servers, pytest.mark.browser]
+
+PASSWORD = "desk-password-123"
+PAYLOAD = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+
+
+def with_db(stack, work):  # type: ignore[no-untyped-def]
+    engine = make_engine(stack.database_url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            return work(session)
+    finally:
+        engine.dispose()
+
+
+def staff_user(stack) -> None:  # type: ignore[no-untyped-def]
+    def work(session):  # type: ignore[no-untyped-def]
+        if get_user(session=session, username="fang") is None:
+            create_user(
+                session=session,
+                username="fang",
+                display_name="李芳",
+                role="staff",
+                password_hash=hash_password(PASSWORD),
+            )
+
+    with_db(stack, work)
+
+
+def new_ticket(stack, question: str) -> int:  # type: ignore[no-untyped-def]
+    return with_db(
+        stack,
+        lambda s: repository.create_ticket(
+            session=s,
+            conversation_id="desk-browser",
+            reason="request_human",
+            topic="dormitory",
+            region="广东",
+            question=question,
+            case_card={"question": question, "transcript": [{"role": "worker", "text": question}]},
+        ).id,
+    )
+
+
+def test_desk_login_live_queue_and_html_as_text(stack, browser) -> None:  # type: ignore[no-untyped-def]
+    staff_user(stack)
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(stack.console_url + "/desk")
+    assert "/login" in page.url
+    page.fill("input[name=username]", "fang")
+    page.fill("input[name=password]", "wrong-password")
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=用户名或密码错误")
+    page.fill("input[name=username]", "fang")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=已更新", timeout=10000)
+    ticket = new_ticket(stack, PAYLOAD)  # arrives while the page is open
+    row = page.wait_for_selector(f"tr[data-ticket='{ticket}']", timeout=5000)
+    assert PAYLOAD in row.inner_text()
+    assert page.locator("#queue img, #queue script").count() == 0
+    row.query_selector("button").click()
+    page.wait_for_url(f"**/desk/tickets/{ticket}", timeout=5000)
+    page.wait_for_selector(f"#case-card >> text={PAYLOAD}", timeout=5000)
+    assert page.locator("#ticket img, #ticket script").count() == 0
+    assert dialogs == []
+    context.close()
