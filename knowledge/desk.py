@@ -8,11 +8,14 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from knowledge import repository
 from knowledge.errors import KnowledgeError
-from knowledge.models import CannedReply, Ticket, User, utcnow
+from knowledge.models import CannedReply, FaqEntry, FaqStatus, Ticket, TicketEntry, User, utcnow
 
 WAITING = "waiting"
 CLAIMED = "claimed"
+CLOSED = "closed"
+OUTCOMES = {"resolved": "已解决", "referred": "已转介", "unreachable": "联系不上"}
 
 
 class TicketNotFound(KnowledgeError):
@@ -110,3 +113,113 @@ def delete_canned_reply(*, session: Session, reply_id: int) -> None:
     reply = session.get(CannedReply, reply_id)
     if reply is not None:
         session.delete(reply)
+
+
+class NotYours(KnowledgeError):
+    """Only the staff member holding a ticket may act on it."""
+
+
+def _held(session: Session, ticket_id: int, user_id: int) -> Ticket:
+    ticket = get_ticket(session=session, ticket_id=ticket_id)
+    if ticket.status != CLAIMED or ticket.claimed_by != user_id:
+        raise NotYours(str(ticket_id))
+    return ticket
+
+
+def log(*, session: Session, ticket_id: int, kind: str, author: str, text: str = "") -> TicketEntry:
+    entry = TicketEntry(ticket_id=ticket_id, kind=kind, author=author, text=text)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def entries(*, session: Session, ticket_id: int) -> list[TicketEntry]:
+    return list(
+        session.execute(
+            select(TicketEntry).where(TicketEntry.ticket_id == ticket_id).order_by(TicketEntry.id)
+        ).scalars()
+    )
+
+
+def require_holder(*, session: Session, ticket_id: int, user_id: int) -> Ticket:
+    return _held(session, ticket_id, user_id)
+
+
+def transfer(
+    *, session: Session, ticket_id: int, user_id: int, to_username: str, author: str
+) -> User:
+    _held(session, ticket_id, user_id)
+    target = session.execute(
+        select(User).where(User.username == to_username, User.active.is_(True))
+    ).scalar_one_or_none()
+    if target is None or target.role not in {"staff", "admin"}:
+        raise TicketNotFound(f"no colleague {to_username}")
+    ticket = get_ticket(session=session, ticket_id=ticket_id)
+    ticket.claimed_by = target.id
+    ticket.updated_at = utcnow()
+    log(
+        session=session,
+        ticket_id=ticket_id,
+        kind="transfer",
+        author=author,
+        text=f"转给 {target.display_name}",
+    )
+    return target
+
+
+def close(*, session: Session, ticket_id: int, user_id: int, outcome: str, author: str) -> Ticket:
+    if outcome not in OUTCOMES:
+        raise ValueError(outcome)
+    ticket = _held(session, ticket_id, user_id)
+    ticket.status = CLOSED
+    ticket.outcome = outcome
+    ticket.closed_at = utcnow()
+    log(session=session, ticket_id=ticket_id, kind="close", author=author, text=OUTCOMES[outcome])
+    return ticket
+
+
+def record_rating(*, session: Session, conversation_id: str, rating: int) -> Ticket | None:
+    ticket = (
+        session.execute(
+            select(Ticket)
+            .where(Ticket.conversation_id == conversation_id, Ticket.status == CLOSED)
+            .order_by(Ticket.closed_at.desc(), Ticket.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+    if ticket is not None:
+        ticket.rating = max(1, min(5, rating))
+    return ticket
+
+
+def faq_draft_from(
+    *, session: Session, ticket_id: int, answer: str, topic: str, author: str
+) -> FaqEntry:
+    """A draft FAQ entry from a closed ticket, for admin review; drafts are never served."""
+    ticket = get_ticket(session=session, ticket_id=ticket_id)
+    if ticket.status != CLOSED:
+        raise NotYours(f"ticket {ticket_id} is not closed")
+    entry, _ = repository.upsert_faq(
+        session=session,
+        key=f"draft-ticket-{ticket_id}",
+        values={
+            "topic": topic,
+            "question": ticket.question,
+            "alternatives": [],
+            "answer": answer,
+            "region": ticket.region or "全国",
+            "status": FaqStatus.draft.value,
+            "clause": "",
+            "tags": [],
+        },
+        actor=author,
+    )
+    log(
+        session=session,
+        ticket_id=ticket_id,
+        kind="draft",
+        author=author,
+        text=f"FAQ 草稿 #{entry.id}",
+    )
+    return entry

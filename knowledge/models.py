@@ -105,6 +105,9 @@ class Ticket(Base):
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     claimed_by = Column(Integer, ForeignKey("users.id"), nullable=True)
     claimed_at = Column(DateTime, nullable=True)
+    outcome = Column(String(20), nullable=True)
+    closed_at = Column(DateTime, nullable=True)
+    rating = Column(Integer, nullable=True)
 
 
 class AnswerFeedback(Base):
@@ -199,4 +202,17 @@ class CannedReply(Base):
     title = Column(String(100), nullable=False)
     text = Column(Text, nullable=False)
     created_by = Column(String(64), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class TicketEntry(Base):
+    """The desk's log of a ticket: internal notes, transfers, claims, closing."""
+
+    __tablename__ = "ticket_entries"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id"), nullable=False, index=True)
+    kind = Column(String(20), nullable=False)  # note | transfer | claim | close | draft
+    author = Column(String(64), nullable=False)
+    text = Column(Text, nullable=False, default="")
     created_at = Column(DateTime, nullable=False, default=utcnow)

@@ -80,6 +80,7 @@ def running_stack(model: Path, database_url: str, workdir: Path) -> Iterator[Sta
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_URL": f"http://127.0.0.1:{rasa_port}",
         "CONSOLE_PORT": str(console_port),
+        "RASA_TOKEN": TOKEN,
     }
     processes: list[subprocess.Popen] = []
     try:

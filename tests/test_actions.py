@@ -228,3 +228,37 @@ def test_unreadable_input_gets_its_own_kind_reply(service, issue) -> None:  # ty
     _events, [message] = run(ActionHandleUnreadable(), tracker)
     assert message["text"] == REPLIES[issue]
     assert message["custom"]["issue"] == issue
+
+
+def test_rating_is_stored_on_the_closed_ticket(service) -> None:  # type: ignore[no-untyped-def]
+    from actions.rating import ActionRecordRating
+    from knowledge import repository
+    from knowledge.models import utcnow
+
+    with service.transaction() as session:
+        ticket = repository.create_ticket(
+            session=session,
+            conversation_id="worker-1",
+            reason="request_human",
+            topic=None,
+            region=None,
+            question="q",
+            case_card={},
+        )
+        ticket.status, ticket.closed_at = "closed", utcnow()
+    tracker = make_tracker(
+        '/rate_conversation{"rating":4}',
+        "rate_conversation",
+        entities=[{"entity": "rating", "value": 4}],
+    )
+    _events, [message] = run(ActionRecordRating(), tracker)
+    assert message["custom"]["rating"] == 4 and message["custom"]["stored"] is True
+    with service.session_factory() as session:
+        assert session.get(Ticket, ticket.id).rating == 4
+    _events, [message] = run(
+        ActionRecordRating(),
+        make_tracker(
+            "/rate_conversation", "rate_conversation", entities=[{"entity": "rating", "value": 9}]
+        ),
+    )
+    assert message["custom"]["rating"] is None

@@ -18,6 +18,7 @@ TABLES = {
     "channel_messages",
     "staff_sessions",
     "canned_replies",
+    "ticket_entries",
 }
 
 

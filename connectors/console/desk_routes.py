@@ -154,6 +154,8 @@ async def claim_api(request: web.Request) -> web.Response:
         return web.json_response(
             {"error": f"已被{taken.claimed_by}接手", "claimed_by": taken.claimed_by}, status=409
         )
+    joined = await join_api(request)
+    claimed["joined"] = joined.status == 200
     return web.json_response(claimed)
 
 
@@ -171,7 +173,20 @@ def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
             else []
         )
         card = dict(ticket.case_card or {})
+        log = [
+            {
+                "kind": e.kind,
+                "author": e.author,
+                "text": e.text,
+                "time": e.created_at.isoformat() + "Z",
+            }
+            for e in desk.entries(session=session, ticket_id=ticket.id)
+        ]
         return {
+            "log": log,
+            "claimed_by": ticket.claimed_by,
+            "outcome": ticket.outcome,
+            "rating": ticket.rating,
             "id": ticket.id,
             "status": ticket.status,
             "reason": ticket.reason,
@@ -199,6 +214,7 @@ async def ticket_api(request: web.Request) -> web.Response:
         )
     except desk.TicketNotFound:
         return web.json_response({"error": "没有这个工单"}, status=404)
+    data["mine"] = data["claimed_by"] == request["user"].id and data["status"] == "claimed"
     return web.json_response(data)
 
 
@@ -259,9 +275,226 @@ async def canned_api(request: web.Request) -> web.Response:
     return web.json_response({"replies": [{"id": i, "title": t, "text": x} for i, t, x in replies]})
 
 
+# ---- the live hand-off: claim pauses the bot, replies go through Rasa, close resumes ----
+
+RASA = web.AppKey("rasa_client", object)
+MAX_REPLY_CHARS = 2000
+
+
+def _rasa(request: web.Request) -> Any:
+    return request.app[RASA]
+
+
+async def _json_body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise web.HTTPBadRequest(text="请求格式不正确") from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text="请求格式不正确")
+    return body
+
+
+def _text(body: dict[str, Any], field: str, limit: int = MAX_REPLY_CHARS) -> str:
+    value = body.get(field)
+    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+        raise web.HTTPBadRequest(text=f"{field} 必须是 1–{limit} 字的文字")
+    return value.strip()
+
+
+def _holder_action(sessions: sessionmaker, ticket_id: int, user_id: int) -> str:
+    with sessions() as session:
+        return desk.require_holder(
+            session=session, ticket_id=ticket_id, user_id=user_id
+        ).conversation_id
+
+
+async def _conversation_held(request: web.Request) -> tuple[int, str]:
+    ticket_id = int(request.match_info["ticket_id"])
+    try:
+        cid = await blocking(
+            request, _holder_action, request.app[SESSIONS], ticket_id, request["user"].id
+        )
+    except desk.TicketNotFound:
+        raise web.HTTPNotFound(text="没有这个工单") from None
+    except desk.NotYours:
+        raise web.HTTPConflict(text="这个工单不在您手上") from None
+    return ticket_id, cid
+
+
+def _log(sessions: sessionmaker, ticket_id: int, kind: str, author: str, text: str) -> None:
+    with sessions.begin() as session:
+        desk.log(session=session, ticket_id=ticket_id, kind=kind, author=author, text=text)
+
+
+@routes.post("/desk/api/tickets/{ticket_id:\\d+}/join")
+@auth.require("staff", "admin")
+async def join_api(request: web.Request) -> web.Response:
+    """After a claim: pause the bot and tell the worker who joined (idempotent)."""
+    from connectors.console.rasa_client import PAUSE, RasaUnavailable, staff_message
+
+    ticket_id, cid = await _conversation_held(request)
+    user = request["user"]
+    try:
+        await _rasa(request).append(
+            cid,
+            [
+                PAUSE,
+                staff_message(
+                    f"工作人员 {user.display_name} 已接入，请直接在这里说您的情况。",
+                    user.display_name,
+                    "staff_joined",
+                ),
+            ],
+        )
+    except RasaUnavailable:
+        return web.json_response({"error": "暂时连不上小助手服务，请稍后重试"}, status=502)
+    await blocking(
+        request, _log, request.app[SESSIONS], ticket_id, "claim", user.username, "接手并暂停机器人"
+    )
+    return web.json_response({"ok": True})
+
+
+@routes.post("/desk/api/tickets/{ticket_id:\\d+}/reply")
+@auth.require("staff", "admin")
+async def reply_api(request: web.Request) -> web.Response:
+    from connectors.console.rasa_client import RasaUnavailable, staff_message
+
+    body = await _json_body(request)
+    text = _text(body, "text")
+    _ticket_id, cid = await _conversation_held(request)
+    user = request["user"]
+    try:
+        await _rasa(request).append(cid, [staff_message(text, user.display_name)])
+    except RasaUnavailable:
+        return web.json_response({"error": "发送失败：暂时连不上小助手服务，请重试"}, status=502)
+    return web.json_response({"ok": True})
+
+
+@routes.post("/desk/api/tickets/{ticket_id:\\d+}/note")
+@auth.require("staff", "admin")
+async def note_api(request: web.Request) -> web.Response:
+    body = await _json_body(request)
+    text = _text(body, "text")
+    ticket_id = int(request.match_info["ticket_id"])
+    await blocking(
+        request, _log, request.app[SESSIONS], ticket_id, "note", request["user"].username, text
+    )
+    return web.json_response({"ok": True})
+
+
+@routes.post("/desk/api/tickets/{ticket_id:\\d+}/transfer")
+@auth.require("staff", "admin")
+async def transfer_api(request: web.Request) -> web.Response:
+    body = await _json_body(request)
+    to = _text(body, "to", 64)
+    ticket_id = int(request.match_info["ticket_id"])
+    user = request["user"]
+
+    def work() -> str:
+        with request.app[SESSIONS].begin() as session:
+            return desk.transfer(
+                session=session,
+                ticket_id=ticket_id,
+                user_id=user.id,
+                to_username=to,
+                author=user.username,
+            ).display_name
+
+    try:
+        name = await blocking(request, work)
+    except desk.NotYours:
+        return web.json_response({"error": "这个工单不在您手上"}, status=409)
+    except desk.TicketNotFound:
+        return web.json_response({"error": "没有这个同事"}, status=404)
+    return web.json_response({"ok": True, "to": name})
+
+
+@routes.post("/desk/api/tickets/{ticket_id:\\d+}/close")
+@auth.require("staff", "admin")
+async def close_api(request: web.Request) -> web.Response:
+    from connectors.console.rasa_client import RESUME, RasaUnavailable, staff_message
+
+    body = await _json_body(request)
+    outcome = body.get("outcome")
+    if outcome not in desk.OUTCOMES:
+        return web.json_response({"error": "请选择处理结果"}, status=400)
+    ticket_id, cid = await _conversation_held(request)
+    user = request["user"]
+    try:
+        await _rasa(request).append(
+            cid,
+            [
+                RESUME,
+                staff_message(
+                    "本次人工服务已结束，小助手会继续为您服务。请为这次服务打个分吧：",
+                    user.display_name,
+                    "handoff_closed",
+                    ask_rating=True,
+                ),
+            ],
+        )
+    except RasaUnavailable:
+        return web.json_response({"error": "暂时连不上小助手服务，工单未关闭，请重试"}, status=502)
+
+    def work() -> None:
+        with request.app[SESSIONS].begin() as session:
+            desk.close(
+                session=session,
+                ticket_id=ticket_id,
+                user_id=user.id,
+                outcome=outcome,
+                author=user.username,
+            )
+
+    await blocking(request, work)
+    return web.json_response({"ok": True})
+
+
+@routes.post("/desk/api/tickets/{ticket_id:\\d+}/faq-draft")
+@auth.require("staff", "admin")
+async def faq_draft_api(request: web.Request) -> web.Response:
+    from knowledge.errors import InvalidEntry
+
+    body = await _json_body(request)
+    answer = _text(body, "answer")
+    topic = body.get("topic")
+    ticket_id = int(request.match_info["ticket_id"])
+    user = request["user"]
+
+    def work() -> int:
+        with request.app[SESSIONS].begin() as session:
+            return desk.faq_draft_from(
+                session=session,
+                ticket_id=ticket_id,
+                answer=answer,
+                topic=str(topic),
+                author=user.username,
+            ).id
+
+    try:
+        draft = await blocking(request, work)
+    except desk.NotYours:
+        return web.json_response({"error": "工单关闭后才能存为FAQ草稿"}, status=409)
+    except InvalidEntry:
+        return web.json_response({"error": "请选择话题"}, status=400)
+    return web.json_response({"ok": True, "faq_id": draft})
+
+
 def setup(app: web.Application, settings: Settings, sessions: sessionmaker) -> None:
+    import aiohttp
+
+    from connectors.console.rasa_client import RasaClient
+
     app[SESSIONS] = sessions
     app[LIMITER] = auth.LoginLimiter()
     app[DESK_SETTINGS] = settings
     app.middlewares.append(auth.session_middleware(sessions))
     app.add_routes(routes)
+
+    async def rasa_client(app: web.Application):  # type: ignore[no-untyped-def]
+        async with aiohttp.ClientSession() as http:
+            app[RASA] = RasaClient(http, settings.rasa_url, settings.rasa_token)
+            yield
+
+    app.cleanup_ctx.append(rasa_client)

@@ -77,10 +77,30 @@ def desk_page(user: CurrentUser, regions: list[str]) -> str:
 
 
 def ticket_page(user: CurrentUser, ticket_id: int) -> str:
+    topics = "".join(
+        f'<option value="{escape(k)}">{escape(v)}</option>' for k, v in TOPIC_LABELS.items()
+    )
     body = (
         f'<div id="ticket" data-ticket="{int(ticket_id)}">'
         '<div class="card" id="case-card">加载中…</div>'
-        '<div class="card" id="transcript" aria-live="polite"></div></div>'
+        '<div class="card"><h3>对话</h3><div id="transcript" aria-live="polite"></div></div>'
+        '<div class="card" id="controls" hidden>'
+        '<p><label>常用回复 <select id="canned"><option value="">选择…</option></select></label></p>'
+        '<p><label>回复职工<br><textarea id="reply" rows="3" cols="70" maxlength="2000"></textarea></label></p>'
+        '<button type="button" id="send-reply">发送给职工</button> '
+        '<p><label>内部备注（职工看不到）<br><textarea id="note" rows="2" cols="70" maxlength="2000"></textarea></label></p>'
+        '<button type="button" class="secondary" id="add-note">添加备注</button>'
+        '<p><label>转给同事（用户名） <input id="transfer-to" maxlength="64"></label> '
+        '<button type="button" class="secondary" id="transfer">转交</button></p>'
+        '<p><label>处理结果 <select id="outcome"><option value="resolved">已解决</option>'
+        '<option value="referred">已转介</option><option value="unreachable">联系不上</option></select></label> '
+        '<button type="button" id="close">结束服务</button></p></div>'
+        '<div class="card" id="draft" hidden><h3>存为FAQ草稿</h3>'
+        f'<p><label>话题 <select id="draft-topic">{topics}</select></label></p>'
+        '<p><label>答案<br><textarea id="draft-answer" rows="4" cols="70" maxlength="2000"></textarea></label></p>'
+        '<button type="button" id="save-draft">存为FAQ草稿</button></div>'
+        '<div class="card"><h3>工单记录</h3><div id="log"></div></div>'
+        '<p id="status" class="error" role="alert"></p></div>'
     )
     return layout(f"工单 #{int(ticket_id)}", body, user, "/static/ticket.js")
 

@@ -1,11 +1,19 @@
-// One ticket: case card and transcript (rendered as text), refreshed every second.
+// One ticket: case card, live transcript, and the holder's controls. Everything renders as text.
 (function () {
   "use strict";
+  var csrf = document.querySelector('meta[name="csrf-token"]').content;
   var root = document.getElementById("ticket");
   var id = root.getAttribute("data-ticket");
   var card = document.getElementById("case-card");
   var transcript = document.getElementById("transcript");
+  var controls = document.getElementById("controls");
+  var draft = document.getElementById("draft");
+  var logBox = document.getElementById("log");
+  var status = document.getElementById("status");
   var NAMES = { worker: "职工", bot: "小助手", staff: "工作人员", system: "系统" };
+  var STATES = { waiting: "等待中", claimed: "处理中", closed: "已结束" };
+  var lastStaffReply = "";
+  var shown = 0;
 
   function line(label, value) {
     var p = document.createElement("p");
@@ -14,6 +22,20 @@
     p.appendChild(b);
     p.appendChild(document.createTextNode(value == null || value === "" ? "—" : String(value)));
     return p;
+  }
+  function post(path, body) {
+    status.textContent = "";
+    return fetch("/desk/api/tickets/" + id + "/" + path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify(body || {})
+    }).then(function (r) {
+      return r.text().then(function (t) {
+        var data = {}; try { data = JSON.parse(t); } catch (e) { data = { error: t }; }
+        if (!r.ok) throw new Error(data.error || "操作失败");
+        return data;
+      });
+    }).catch(function (e) { status.textContent = e.message; throw e; });
   }
   function render(t) {
     card.textContent = "";
@@ -24,26 +46,65 @@
     card.appendChild(line("小助手的猜测", (t.case_card.best_guesses || []).map(function (g) {
       return (g.question || g.topic) + "（" + g.score + "）";
     }).join("；")));
-    card.appendChild(line("状态", t.status));
-    transcript.textContent = "";
-    var lines = (t.messages && t.messages.length) ? t.messages.map(function (m) {
-      return { who: NAMES[m.sender] || m.sender, text: m.text };
-    }) : (t.case_card.transcript || []).map(function (m) {
-      return { who: m.role === "worker" ? "职工" : "小助手", text: m.text };
+    card.appendChild(line("状态", (STATES[t.status] || t.status) + (t.rating ? "，评分 " + t.rating : "")));
+    var messages = t.messages && t.messages.length ? t.messages : (t.case_card.transcript || []).map(function (m) {
+      return { sender: m.role === "worker" ? "worker" : "bot", text: m.text };
     });
-    lines.forEach(function (m) {
-      var p = document.createElement("p");
-      p.className = "message";
-      p.textContent = m.who + "：" + (m.text || "");
-      transcript.appendChild(p);
-    });
+    if (messages.length !== shown) {
+      transcript.textContent = "";
+      messages.forEach(function (m) {
+        if (!m.text) return;
+        var p = document.createElement("p");
+        p.className = "message message-" + m.sender;
+        var who = m.sender === "staff" && m.custom && m.custom.staff_name ? m.custom.staff_name : NAMES[m.sender] || m.sender;
+        p.textContent = who + "：" + m.text;
+        transcript.appendChild(p);
+        if (m.sender === "staff" && m.custom && m.custom.type === "staff") lastStaffReply = m.text;
+      });
+      shown = messages.length;
+    }
+    logBox.textContent = "";
+    (t.log || []).forEach(function (e) { logBox.appendChild(line(e.author + " · " + e.kind, e.text)); });
+    controls.hidden = !t.mine;
+    draft.hidden = t.status !== "closed";
+    if (!draft.hidden && !document.getElementById("draft-answer").value) {
+      document.getElementById("draft-answer").value = lastStaffReply;
+      if (t.topic) document.getElementById("draft-topic").value = t.topic;
+    }
   }
   function refresh() {
     fetch("/desk/api/tickets/" + id, { headers: { Accept: "application/json" } })
-      .then(function (r) { return r.json(); })
-      .then(render)
-      .catch(function () {});
+      .then(function (r) { return r.json(); }).then(render).catch(function () {});
   }
+  document.getElementById("send-reply").addEventListener("click", function () {
+    var box = document.getElementById("reply");
+    if (!box.value.trim()) return;
+    post("reply", { text: box.value }).then(function () { box.value = ""; refresh(); });
+  });
+  document.getElementById("add-note").addEventListener("click", function () {
+    var box = document.getElementById("note");
+    if (!box.value.trim()) return;
+    post("note", { text: box.value }).then(function () { box.value = ""; refresh(); });
+  });
+  document.getElementById("transfer").addEventListener("click", function () {
+    post("transfer", { to: document.getElementById("transfer-to").value }).then(refresh);
+  });
+  document.getElementById("close").addEventListener("click", function () {
+    post("close", { outcome: document.getElementById("outcome").value }).then(refresh);
+  });
+  document.getElementById("save-draft").addEventListener("click", function () {
+    post("faq-draft", { answer: document.getElementById("draft-answer").value, topic: document.getElementById("draft-topic").value })
+      .then(function (d) { status.textContent = "已存为FAQ草稿 #" + d.faq_id + "，等待管理员审核。"; });
+  });
+  fetch("/desk/api/canned", { headers: { Accept: "application/json" } }).then(function (r) { return r.json(); }).then(function (b) {
+    var select = document.getElementById("canned");
+    (b.replies || []).forEach(function (c) {
+      var option = document.createElement("option");
+      option.value = c.text; option.textContent = c.title;
+      select.appendChild(option);
+    });
+    select.addEventListener("change", function () { if (select.value) document.getElementById("reply").value = select.value; });
+  });
   refresh();
   setInterval(refresh, 1000);
 })();

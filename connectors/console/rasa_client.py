@@ -1,0 +1,58 @@
+"""The console's client for Rasa's HTTP API (token-authenticated, with timeouts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+
+TIMEOUT = aiohttp.ClientTimeout(total=15)
+
+
+class RasaUnavailable(RuntimeError):
+    """Rasa did not accept the events; the caller tells staff to retry."""
+
+
+class RasaClient:
+    def __init__(self, http: aiohttp.ClientSession, base_url: str, token: str) -> None:
+        self._http = http
+        self._base = base_url.rstrip("/")
+        self._token = token
+
+    async def append(self, conversation_id: str, events: list[dict[str, Any]]) -> None:
+        """Append events to the tracker; bot events are sent through the widget channel."""
+        params = {"output_channel": "widget", "execute_side_effects": "true"}
+        if self._token:
+            params["token"] = self._token
+        try:
+            async with self._http.post(
+                f"{self._base}/conversations/{conversation_id}/tracker/events",
+                params=params,
+                json=events,
+                timeout=TIMEOUT,
+            ) as response:
+                if response.status != 200:
+                    raise RasaUnavailable(
+                        f"rasa answered {response.status}: {await response.text()}"
+                    )
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise RasaUnavailable(str(exc)) from exc
+
+
+def staff_message(text: str, staff_name: str, kind: str = "staff", **extra: Any) -> dict[str, Any]:
+    custom = {
+        "type": kind,
+        "staff_name": staff_name,
+        "topic": None,
+        "faq_id": None,
+        "document_id": None,
+        "region": None,
+        "score": None,
+        "escalated": True,
+        **extra,
+    }
+    return {"event": "bot", "text": text, "data": {"custom": custom}}
+
+
+PAUSE = {"event": "pause"}
+RESUME = {"event": "resume"}

@@ -1,0 +1,160 @@
+"""One whole hand-off cycle through the real Rasa server, action server and console."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import aiohttp
+import pytest
+
+from changai.passwords import hash_password
+from knowledge.db import make_engine, make_session_factory
+from knowledge.models import FaqEntry, Ticket
+from knowledge.users import create_user, get_user
+from tests.widget_client import TIMEOUT, WidgetClient
+
+pytestmark = [pytest.mark.servers, pytest.mark.slow]
+PASSWORD = "handoff-password-1"
+
+
+def db(stack, work):  # type: ignore[no-untyped-def]
+    engine = make_engine(stack.database_url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            return work(session)
+    finally:
+        engine.dispose()
+
+
+async def staff_session(stack, http: aiohttp.ClientSession) -> str:  # type: ignore[no-untyped-def]
+    def ensure(session):  # type: ignore[no-untyped-def]
+        if get_user(session=session, username="wanglaoshi") is None:
+            create_user(
+                session=session,
+                username="wanglaoshi",
+                display_name="王老师",
+                role="staff",
+                password_hash=hash_password(PASSWORD),
+            )
+
+    db(stack, ensure)
+    form = await (await http.get(f"{stack.console_url}/login")).text()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    await http.post(
+        f"{stack.console_url}/login",
+        data={"username": "wanglaoshi", "password": PASSWORD, "csrf_token": token},
+    )
+    page = await (await http.get(f"{stack.console_url}/desk")).text()
+    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+async def tracker_events(stack, http: aiohttp.ClientSession, cid: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    async with http.get(
+        f"{stack.rasa_url}/conversations/{cid}/tracker", params={"token": stack.token}
+    ) as response:
+        return (await response.json())["events"]
+
+
+def test_escalate_claim_quiet_bot_reply_close_rate_and_draft(stack) -> None:  # type: ignore[no-untyped-def]
+    async def go() -> None:
+        client = WidgetClient(stack.rasa_url, stack.token)
+        jar = aiohttp.CookieJar(unsafe=True)
+        async with (
+            aiohttp.ClientSession(timeout=TIMEOUT) as worker,
+            aiohttp.ClientSession(timeout=TIMEOUT, cookie_jar=jar) as staff,
+        ):
+            # 1. a worker message escalates
+            cid = await client.start(worker)
+            await client.send(
+                worker, cid, {"text": "老板拖欠工资两个月了怎么办", "client_id": "w1"}
+            )
+            first = await client.events(worker, cid, count=2)
+            assert first[-1]["custom"]["escalated"] is True
+            # 2. the ticket appears on the desk
+            csrf = await staff_session(stack, staff)
+            headers = {"X-CSRF-Token": csrf}
+            queue = await (await staff.get(f"{stack.console_url}/desk/api/queue")).json()
+            [ticket] = [t for t in queue["tickets"] if t["conversation_id"] == cid]
+            assert ticket["status"] == "waiting" and ticket["reason"] == "out_of_scope"
+            # 3. staff claim it; the worker sees who joined; the bot stays quiet
+            claim = await staff.post(
+                f"{stack.console_url}/desk/api/tickets/{ticket['id']}/claim", headers=headers
+            )
+            assert claim.status == 200 and (await claim.json())["joined"] is True
+            joined = await client.events(worker, cid, count=1, last_event_id=first[-1]["id"])
+            assert joined[0]["custom"]["type"] == "staff_joined" and "王老师" in joined[0]["text"]
+            await client.send(worker, cid, {"text": "宿舍怎么申请", "client_id": "w2"})
+            quiet = await client.events(
+                worker, cid, count=3, last_event_id=joined[-1]["id"], wait=4
+            )
+            assert [m["sender"] for m in quiet] == ["worker"]
+            assert any(e["event"] == "pause" for e in await tracker_events(stack, staff, cid))
+            # the desk shows the worker's message
+            detail = await (
+                await staff.get(f"{stack.console_url}/desk/api/tickets/{ticket['id']}")
+            ).json()
+            assert detail["mine"] and detail["messages"][-1]["text"] == "宿舍怎么申请"
+            # 4. the staff reply reaches the worker's channel and the Rasa tracker
+            reply = "您好，欠薪可以先拨打12351，我们也会帮您联系劳动监察。"
+            sent = await staff.post(
+                f"{stack.console_url}/desk/api/tickets/{ticket['id']}/reply",
+                headers=headers,
+                json={"text": reply},
+            )
+            assert sent.status == 200
+            got = await client.events(worker, cid, count=1, last_event_id=quiet[-1]["id"])
+            assert got[0]["text"] == reply and got[0]["sender"] == "staff"
+            assert got[0]["custom"]["staff_name"] == "王老师"
+            assert any(
+                e["event"] == "bot" and e.get("text") == reply
+                for e in await tracker_events(stack, staff, cid)
+            )
+            note = await staff.post(
+                f"{stack.console_url}/desk/api/tickets/{ticket['id']}/note",
+                headers=headers,
+                json={"text": "已电话联系"},
+            )
+            assert note.status == 200
+            # 5. closing resumes the bot and asks for the rating
+            closed = await staff.post(
+                f"{stack.console_url}/desk/api/tickets/{ticket['id']}/close",
+                headers=headers,
+                json={"outcome": "referred"},
+            )
+            assert closed.status == 200
+            ending = await client.events(worker, cid, count=1, last_event_id=got[-1]["id"])
+            assert (
+                ending[0]["custom"]["type"] == "handoff_closed"
+                and ending[0]["custom"]["ask_rating"]
+            )
+            assert any(e["event"] == "resume" for e in await tracker_events(stack, staff, cid))
+            await client.send(
+                worker,
+                cid,
+                {"text": '/rate_conversation{"rating":5}', "client_id": "w3", "display": "我打5分"},
+            )
+            rated = await client.events(worker, cid, count=2, last_event_id=ending[-1]["id"])
+            assert rated[-1]["custom"]["rating"] == 5
+            await client.send(worker, cid, {"text": "宿舍怎么申请", "client_id": "w4"})
+            answered = await client.events(worker, cid, count=2, last_event_id=rated[-1]["id"])
+            assert (
+                answered[-1]["sender"] == "bot" and answered[-1]["custom"]["topic"] == "dormitory"
+            )
+            # 6. the FAQ draft exists (and is never served)
+            draft = await staff.post(
+                f"{stack.console_url}/desk/api/tickets/{ticket['id']}/faq-draft",
+                headers=headers,
+                json={"answer": reply, "topic": "hardship_aid"},
+            )
+            assert draft.status == 200
+            faq_id = (await draft.json())["faq_id"]
+
+        def check(session):  # type: ignore[no-untyped-def]
+            entry = session.get(FaqEntry, faq_id)
+            row = session.get(Ticket, ticket["id"])
+            return entry.status, entry.answer, row.status, row.outcome, row.rating
+
+        assert db(stack, check) == ("draft", reply, "closed", "referred", 5)
+
+    asyncio.run(go())
