@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,7 @@ class Stack:
     database_url: str
     console_url: str = ""
     token: str = TOKEN
+    processes: Any = None
 
     def post(self, sender: str, message: object) -> list[dict]:
         return rest_post(self.rasa_url, {"sender": sender, "message": message})
@@ -62,84 +64,112 @@ def rest_post(rasa_url: str, body: object, raw: bytes | None = None) -> list[dic
         return json.loads(response.read())
 
 
-@contextmanager
-def running_stack(model: Path, database_url: str, workdir: Path) -> Iterator[Stack]:
-    rasa_port, action_port, console_port = free_port(), free_port(), free_port()
-    endpoints = workdir / "endpoints.yml"
-    sqlite_path = database_url.removeprefix("sqlite:///")
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{sqlite_path}"\n'
-    )
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": database_url,
-        "CHANGAI_ENV": "test",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "RASA_URL": f"http://127.0.0.1:{rasa_port}",
-        "CONSOLE_PORT": str(console_port),
-        "RASA_TOKEN": TOKEN,
-    }
-    processes: list[subprocess.Popen] = []
-    try:
-        action_log = workdir / "actions.log"
-        actions = subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-            cwd=ROOT,
-            env=env,
-            stdout=action_log.open("w"),
-            stderr=subprocess.STDOUT,
+class Processes:
+    """The three servers, each of which can be killed and started again on its port."""
+
+    def __init__(self, model: Path, database_url: str, workdir: Path) -> None:
+        self.rasa_port, self.action_port, self.console_port = free_port(), free_port(), free_port()
+        self.workdir = workdir
+        endpoints = workdir / "endpoints.yml"
+        sqlite_path = database_url.removeprefix("sqlite:///")
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
+            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{sqlite_path}"\n'
         )
-        processes.append(actions)
-        rasa_log = workdir / "rasa.log"
-        rasa = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "rasa",
-                "run",
-                "--model",
-                str(model),
-                "--port",
-                str(rasa_port),
-                "--interface",
-                "127.0.0.1",
-                "--endpoints",
-                str(endpoints),
-                "--enable-api",
-                "--auth-token",
-                TOKEN,
-                "--credentials",
-                str(ROOT / "rasa_project" / "credentials.yml"),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=rasa_log.open("w"),
-            stderr=subprocess.STDOUT,
+        self.env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "DATABASE_URL": database_url,
+            "CHANGAI_ENV": "test",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
+            "CONSOLE_PORT": str(self.console_port),
+            "RASA_TOKEN": TOKEN,
+        }
+        self.commands = {
+            "actions": (
+                [
+                    sys.executable,
+                    "-m",
+                    "rasa_sdk",
+                    "--actions",
+                    "actions",
+                    "--port",
+                    str(self.action_port),
+                ],
+                f"http://127.0.0.1:{self.action_port}/health",
+                120,
+            ),
+            "rasa": (
+                [
+                    sys.executable,
+                    "-m",
+                    "rasa",
+                    "run",
+                    "--model",
+                    str(model),
+                    "--port",
+                    str(self.rasa_port),
+                    "--interface",
+                    "127.0.0.1",
+                    "--endpoints",
+                    str(endpoints),
+                    "--enable-api",
+                    "--auth-token",
+                    TOKEN,
+                    "--credentials",
+                    str(ROOT / "rasa_project" / "credentials.yml"),
+                ],
+                f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/",
+                240,
+            ),
+            "console": (
+                [sys.executable, "-m", "connectors.console"],
+                f"http://127.0.0.1:{self.console_port}/healthz",
+                60,
+            ),
+        }
+        self.running: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str) -> None:
+        command, health, timeout = self.commands[name]
+        log = self.workdir / f"{name}.log"
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=log.open("a"), stderr=subprocess.STDOUT
         )
-        processes.append(rasa)
-        wait_for(f"http://127.0.0.1:{action_port}/health", 120, actions, action_log)
-        wait_for(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", 240, rasa, rasa_log)
-        console_log = workdir / "console.log"
-        console = subprocess.Popen(
-            [sys.executable, "-m", "connectors.console"],
-            cwd=ROOT,
-            env=env,
-            stdout=console_log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        processes.append(console)
-        wait_for(f"http://127.0.0.1:{console_port}/healthz", 60, console, console_log)
-        yield Stack(
-            f"http://127.0.0.1:{rasa_port}", database_url, f"http://127.0.0.1:{console_port}"
-        )
-    finally:
-        for process in processes:
+        self.running[name] = process
+        wait_for(health, timeout, process, log)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL: no shutdown handlers run."""
+        process = self.running.pop(name)
+        process.kill()
+        process.wait(timeout=20)
+
+    def stop_all(self) -> None:
+        for process in self.running.values():
             process.terminate()
-        for process in processes:
+        for process in self.running.values():
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        self.running.clear()
+
+
+@contextmanager
+def running_stack(model: Path, database_url: str, workdir: Path) -> Iterator[Stack]:
+    processes = Processes(model, database_url, workdir)
+    try:
+        for name in ("actions", "rasa", "console"):
+            processes.start(name)
+        stack = Stack(
+            f"http://127.0.0.1:{processes.rasa_port}",
+            database_url,
+            f"http://127.0.0.1:{processes.console_port}",
+        )
+        stack.processes = processes
+        yield stack
+    finally:
+        processes.stop_all()

@@ -1,0 +1,157 @@
+"""Killing the console or the Rasa server mid-conversation loses no ticket and no message."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import aiohttp
+import pytest
+
+from changai.passwords import hash_password
+from knowledge.db import make_engine, make_session_factory
+from knowledge.migrate import upgrade
+from knowledge.seed_loader import load_seed
+from knowledge.users import create_user
+from rasa_project.training import model_path
+from tests.servers import ROOT, running_stack
+from tests.widget_client import TIMEOUT, WidgetClient
+
+pytestmark = [pytest.mark.servers, pytest.mark.slow]
+PASSWORD = "fault-password-12"
+
+
+@pytest.fixture(scope="module")
+def fault_stack(tmp_path_factory):  # type: ignore[no-untyped-def]
+    model = model_path(ROOT / "models")
+    if not model.exists():
+        pytest.fail(f"no trained model at {model}; `make test` trains it first")
+    workdir = tmp_path_factory.mktemp("fault")
+    url = f"sqlite:///{workdir / 'changai.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with make_session_factory(engine).begin() as session:
+        load_seed(session=session)
+        create_user(
+            session=session,
+            username="zhang",
+            display_name="张姐",
+            role="staff",
+            password_hash=hash_password(PASSWORD),
+        )
+    engine.dispose()
+    with running_stack(model, url, workdir) as stack:
+        yield stack
+
+
+async def login(stack, http: aiohttp.ClientSession) -> str:  # type: ignore[no-untyped-def]
+    form = await (await http.get(f"{stack.console_url}/login")).text()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    await http.post(
+        f"{stack.console_url}/login",
+        data={"username": "zhang", "password": PASSWORD, "csrf_token": token},
+    )
+    page = await (await http.get(f"{stack.console_url}/desk")).text()
+    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+async def open_case(stack, worker, staff, client):  # type: ignore[no-untyped-def]
+    """Escalate, claim, and exchange one message each way; returns (cid, ticket id, csrf, last id)."""
+    cid = await client.start(worker)
+    await client.send(worker, cid, {"text": "转人工", "client_id": "a"})
+    events = await client.events(worker, cid, count=2)
+    csrf = await login(stack, staff)
+    queue = await (await staff.get(f"{stack.console_url}/desk/api/queue")).json()
+    [ticket] = [t["id"] for t in queue["tickets"] if t["conversation_id"] == cid]
+    claim = await staff.post(
+        f"{stack.console_url}/desk/api/tickets/{ticket}/claim", headers={"X-CSRF-Token": csrf}
+    )
+    assert (await claim.json())["joined"] is True
+    await client.send(worker, cid, {"text": "我的情况是工资少发了", "client_id": "b"})
+    reply = await staff.post(
+        f"{stack.console_url}/desk/api/tickets/{ticket}/reply",
+        headers={"X-CSRF-Token": csrf},
+        json={"text": "收到，我来看看。"},
+    )
+    assert reply.status == 200
+    events = await client.events(worker, cid, count=3, last_event_id=events[-1]["id"])
+    assert [e["text"] for e in events][-1] == "收到，我来看看。"
+    return cid, ticket, csrf, events[-1]["id"]
+
+
+async def desk_texts(stack, staff, ticket: int) -> tuple[list[str], dict]:  # type: ignore[no-untyped-def]
+    detail = await (await staff.get(f"{stack.console_url}/desk/api/tickets/{ticket}")).json()
+    return [m["text"] for m in detail["messages"] if m["text"]], detail
+
+
+def test_console_killed_and_restarted(fault_stack) -> None:  # type: ignore[no-untyped-def]
+    stack = fault_stack
+
+    async def go() -> None:
+        client = WidgetClient(stack.rasa_url, stack.token)
+        jar = aiohttp.CookieJar(unsafe=True)
+        async with (
+            aiohttp.ClientSession(timeout=TIMEOUT) as worker,
+            aiohttp.ClientSession(timeout=TIMEOUT, cookie_jar=jar) as staff,
+        ):
+            cid, ticket, csrf, last = await open_case(stack, worker, staff, client)
+            before, _ = await desk_texts(stack, staff, ticket)
+            stack.processes.kill("console")
+            await client.send(worker, cid, {"text": "控制台重启时我又发了一条", "client_id": "c"})
+            stack.processes.start("console")
+            after, detail = await desk_texts(stack, staff, ticket)  # same session cookie
+            assert after == before + ["控制台重启时我又发了一条"]
+            assert detail["status"] == "claimed" and detail["mine"] is True
+            queue = await (await staff.get(f"{stack.console_url}/desk/api/queue")).json()
+            assert any(t["id"] == ticket for t in queue["tickets"])
+            sent = await staff.post(
+                f"{stack.console_url}/desk/api/tickets/{ticket}/reply",
+                headers={"X-CSRF-Token": csrf},
+                json={"text": "重启后的回复"},
+            )
+            assert sent.status == 200
+            news = await client.events(worker, cid, count=3, last_event_id=last, wait=5)
+            assert [e["text"] for e in news] == ["控制台重启时我又发了一条", "重启后的回复"]
+
+    asyncio.run(go())
+
+
+def test_rasa_killed_and_restarted(fault_stack) -> None:  # type: ignore[no-untyped-def]
+    stack = fault_stack
+
+    async def go() -> None:
+        client = WidgetClient(stack.rasa_url, stack.token)
+        jar = aiohttp.CookieJar(unsafe=True)
+        async with (
+            aiohttp.ClientSession(timeout=TIMEOUT) as worker,
+            aiohttp.ClientSession(timeout=TIMEOUT, cookie_jar=jar) as staff,
+        ):
+            cid, ticket, csrf, last = await open_case(stack, worker, staff, client)
+            before, _ = await desk_texts(stack, staff, ticket)
+            stack.processes.kill("rasa")
+            during, detail = await desk_texts(stack, staff, ticket)
+            assert during == before and detail["status"] == "claimed"
+            refused = await staff.post(
+                f"{stack.console_url}/desk/api/tickets/{ticket}/reply",
+                headers={"X-CSRF-Token": csrf},
+                json={"text": "宕机时的回复"},
+            )
+            assert refused.status == 502 and "重试" in (await refused.json())["error"]
+            stack.processes.start("rasa")
+            await client.send(worker, cid, {"text": "小助手重启后我发的", "client_id": "d"})
+            sent = await staff.post(
+                f"{stack.console_url}/desk/api/tickets/{ticket}/reply",
+                headers={"X-CSRF-Token": csrf},
+                json={"text": "重启后我接着帮您"},
+            )
+            assert sent.status == 200
+            news = await client.events(worker, cid, count=3, last_event_id=last, wait=5)
+            # still paused after the restart: no bot message, nothing lost, nothing twice
+            assert [(e["sender"], e["text"]) for e in news] == [
+                ("worker", "小助手重启后我发的"),
+                ("staff", "重启后我接着帮您"),
+            ]
+            after, _ = await desk_texts(stack, staff, ticket)
+            assert after == before + ["小助手重启后我发的", "重启后我接着帮您"]
+
+    asyncio.run(go())
