@@ -6,22 +6,13 @@ import pytest
 
 from changai.passwords import hash_password
 from knowledge import repository
-from knowledge.db import make_engine, make_session_factory
 from knowledge.users import create_user, get_user
+from tests.desk_client import in_database
 
 pytestmark = [pytest.mark.servers, pytest.mark.browser]
 
 PASSWORD = "desk-password-123"
 PAYLOAD = "<img src=x onerror=alert(1)><script>alert(2)</script>"
-
-
-def with_db(stack, work):  # type: ignore[no-untyped-def]
-    engine = make_engine(stack.database_url)
-    try:
-        with make_session_factory(engine).begin() as session:
-            return work(session)
-    finally:
-        engine.dispose()
 
 
 def staff_user(stack) -> None:  # type: ignore[no-untyped-def]
@@ -35,11 +26,11 @@ def staff_user(stack) -> None:  # type: ignore[no-untyped-def]
                 password_hash=hash_password(PASSWORD),
             )
 
-    with_db(stack, work)
+    in_database(stack, work)
 
 
 def new_ticket(stack, question: str) -> int:  # type: ignore[no-untyped-def]
-    return with_db(
+    return in_database(
         stack,
         lambda s: repository.create_ticket(
             session=s,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 
 import aiohttp
 import pytest
@@ -14,6 +13,7 @@ from knowledge.migrate import upgrade
 from knowledge.seed_loader import load_seed
 from knowledge.users import create_user
 from rasa_project.training import model_path
+from tests.desk_client import log_in
 from tests.servers import ROOT, running_stack
 from tests.widget_client import TIMEOUT, WidgetClient
 
@@ -44,23 +44,12 @@ def fault_stack(tmp_path_factory):  # type: ignore[no-untyped-def]
         yield stack
 
 
-async def login(stack, http: aiohttp.ClientSession) -> str:  # type: ignore[no-untyped-def]
-    form = await (await http.get(f"{stack.console_url}/login")).text()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    await http.post(
-        f"{stack.console_url}/login",
-        data={"username": "zhang", "password": PASSWORD, "csrf_token": token},
-    )
-    page = await (await http.get(f"{stack.console_url}/desk")).text()
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-
-
 async def open_case(stack, worker, staff, client):  # type: ignore[no-untyped-def]
     """Escalate, claim, and exchange one message each way; returns (cid, ticket id, csrf, last id)."""
     cid = await client.start(worker)
     await client.send(worker, cid, {"text": "转人工", "client_id": "a"})
     events = await client.events(worker, cid, count=2)
-    csrf = await login(stack, staff)
+    csrf = await log_in(stack.console_url, staff, "zhang", PASSWORD)
     queue = await (await staff.get(f"{stack.console_url}/desk/api/queue")).json()
     [ticket] = [t["id"] for t in queue["tickets"] if t["conversation_id"] == cid]
     claim = await staff.post(

@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import re
 
 import aiohttp
 import pytest
 
 from changai.passwords import hash_password
-from knowledge.db import make_engine, make_session_factory
 from knowledge.models import FaqEntry, Ticket
 from knowledge.users import create_user, get_user
+from tests.desk_client import in_database, log_in
 from tests.widget_client import TIMEOUT, WidgetClient
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
 PASSWORD = "handoff-password-1"
-
-
-def db(stack, work):  # type: ignore[no-untyped-def]
-    engine = make_engine(stack.database_url)
-    try:
-        with make_session_factory(engine).begin() as session:
-            return work(session)
-    finally:
-        engine.dispose()
 
 
 async def staff_session(stack, http: aiohttp.ClientSession) -> str:  # type: ignore[no-untyped-def]
@@ -38,15 +28,8 @@ async def staff_session(stack, http: aiohttp.ClientSession) -> str:  # type: ign
                 password_hash=hash_password(PASSWORD),
             )
 
-    db(stack, ensure)
-    form = await (await http.get(f"{stack.console_url}/login")).text()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    await http.post(
-        f"{stack.console_url}/login",
-        data={"username": "wanglaoshi", "password": PASSWORD, "csrf_token": token},
-    )
-    page = await (await http.get(f"{stack.console_url}/desk")).text()
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    in_database(stack, ensure)
+    return await log_in(stack.console_url, http, "wanglaoshi", PASSWORD)
 
 
 async def tracker_events(stack, http: aiohttp.ClientSession, cid: str) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -155,6 +138,6 @@ def test_escalate_claim_quiet_bot_reply_close_rate_and_draft(stack) -> None:  # 
             row = session.get(Ticket, ticket["id"])
             return entry.status, entry.answer, row.status, row.outcome, row.rating
 
-        assert db(stack, check) == ("draft", reply, "closed", "referred", 5)
+        assert in_database(stack, check) == ("draft", reply, "closed", "referred", 5)
 
     asyncio.run(go())

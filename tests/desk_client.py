@@ -1,0 +1,42 @@
+"""Helpers for tests that act as union staff against a running stack."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import aiohttp
+
+from knowledge.db import make_engine, make_session_factory
+
+T = TypeVar("T")
+_FORM_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+_PAGE_TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def in_database(stack: Any, work: Callable[[Any], T]) -> T:
+    """Run ``work(session)`` in one transaction on the stack's database."""
+    engine = make_engine(stack.database_url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            return work(session)
+    finally:
+        engine.dispose()
+
+
+async def log_in(
+    console_url: str, http: aiohttp.ClientSession, username: str, password: str
+) -> str:
+    """Log in through the form, as a browser would; returns the session's CSRF token."""
+    form = await (await http.get(f"{console_url}/login")).text()
+    await http.post(
+        f"{console_url}/login",
+        data={
+            "username": username,
+            "password": password,
+            "csrf_token": _FORM_TOKEN.search(form).group(1),
+        },
+    )
+    page = await (await http.get(f"{console_url}/desk")).text()
+    return _PAGE_TOKEN.search(page).group(1)
