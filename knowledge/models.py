@@ -57,6 +57,8 @@ class PolicyDocument(Base):
     source_note = Column(Text, nullable=False, default="")
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     updated_by = Column(String(100), nullable=False, default="system")
+    status = Column(String(20), nullable=False, default="active")  # active | archived
+    version = Column(Integer, nullable=False, default=1)
 
     entries = relationship("FaqEntry", back_populates="document")
 
@@ -108,6 +110,8 @@ class Ticket(Base):
     outcome = Column(String(20), nullable=True)
     closed_at = Column(DateTime, nullable=True)
     rating = Column(Integer, nullable=True)
+    contact_phone = Column(String(20), nullable=True)
+    contact_consent_at = Column(DateTime, nullable=True)
 
 
 class AnswerFeedback(Base):
@@ -216,3 +220,33 @@ class TicketEntry(Base):
     author = Column(String(64), nullable=False)
     text = Column(Text, nullable=False, default="")
     created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class ContentVersion(Base):
+    """One saved version of an FAQ entry or a policy document (a full snapshot)."""
+
+    __tablename__ = "content_versions"
+    __table_args__ = (UniqueConstraint("kind", "item_id", "version", name="uq_content_version"),)
+
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(20), nullable=False)  # faq | document
+    item_id = Column(Integer, nullable=False)
+    version = Column(Integer, nullable=False)
+    data = Column(JSON, nullable=False)
+    action = Column(String(20), nullable=False)  # create | edit | publish | archive | restore
+    author = Column(String(64), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who did what to the knowledge base, and when."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    actor = Column(String(64), nullable=False)
+    action = Column(String(40), nullable=False)
+    kind = Column(String(20), nullable=False)
+    item_id = Column(Integer, nullable=True)
+    detail = Column(Text, nullable=False, default="")
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)

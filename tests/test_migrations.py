@@ -19,6 +19,8 @@ TABLES = {
     "staff_sessions",
     "canned_replies",
     "ticket_entries",
+    "content_versions",
+    "audit_log",
 }
 
 
