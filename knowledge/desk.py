@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from knowledge import repository
@@ -72,6 +72,15 @@ def queue(
         )
         for t, name in session.execute(query).all()
     ]
+
+
+def waiting_ahead(*, session: Session, ticket_id: int) -> int:
+    """How many waiting tickets were opened before this one (0: the worker is next)."""
+    return int(
+        session.execute(
+            select(func.count(Ticket.id)).where(Ticket.status == WAITING, Ticket.id < ticket_id)
+        ).scalar_one()
+    )
 
 
 def get_ticket(*, session: Session, ticket_id: int) -> Ticket:
