@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from knowledge import repository
 from knowledge.errors import KnowledgeError
 from knowledge.models import CannedReply, FaqEntry, FaqStatus, Ticket, TicketEntry, User, utcnow
+from knowledge.text_normalise import mask_mobiles
 
 WAITING = "waiting"
 CLAIMED = "claimed"
@@ -66,7 +67,7 @@ def queue(
             reason=t.reason,
             topic=t.topic,
             region=t.region,
-            question=t.question,
+            question=mask_mobiles(t.question),
             created_at=t.created_at.isoformat() + "Z",
             claimed_by=name,
         )
