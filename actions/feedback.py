@@ -69,7 +69,9 @@ class ActionConfirm(Action):
         agreed = conversation.latest_intent(tracker) == "affirm"
         offer = tracker.get_slot("offer")
         if offer == CONTACT_OFFER or contact.awaiting_contact(tracker):
-            return contact.ask_for_number(dispatcher) if agreed else contact.decline(dispatcher)
+            if agreed:
+                return await contact.offer_contact(dispatcher, tracker)
+            return contact.decline(dispatcher)
         if offer == HANDOFF_OFFER:
             if agreed:
                 return await escalate(

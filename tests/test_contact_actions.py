@@ -167,6 +167,14 @@ def test_declining_clears_the_offer(after_hours) -> None:  # type: ignore[no-unt
     assert stored(after_hours) == [(None, None)]
 
 
+def test_a_yes_to_the_offer_shows_the_consent_text(after_hours) -> None:  # type: ignore[no-untyped-def]
+    escalate("w-1")
+    tracker = make_tracker("好的", "affirm", slots={"offer": "contact"}, sender_id="w-1")
+    events, [reply] = run(ActionConfirm(), tracker)
+    assert reply["custom"]["type"] == "contact_consent"
+    assert slots(events)["awaiting_contact"] is True
+
+
 def test_no_open_ticket_points_to_a_person(service) -> None:  # type: ignore[no-untyped-def]
     events, [reply] = run(ActionShareContact(), make_tracker("我留个手机号", "share_contact"))
     assert [b["payload"] for b in reply["buttons"]] == ["/request_human"]
