@@ -60,6 +60,7 @@ crossval: spacy ## Rasa NLU cross-validation (3 folds) -> docs/nlu_cross_validat
 bench: train kb browser ## benchmarks -> docs/benchmarks.md
 	@$(PY) -m bench.publish_to_live
 	@$(PY) -m bench.widget_page
+	@$(PY) -m bench.desk_delay
 
 lock: ## regenerate constraints.txt from the current .venv
 	@$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt

@@ -7,6 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import contact
 from actions.payloads import HANDOFF_BUTTON, custom_payload
 from actions.topics import topic_buttons
 
@@ -17,6 +18,7 @@ REPLIES: dict[str, str] = {
     "foreign": "目前我只能看懂中文，麻烦您用中文提问，比如：宿舍怎么申请？（Sorry, I can only answer questions in Chinese.）",
     "number_only": "您发来的是一串数字，我没看明白您想问什么。请用文字说说您的问题。为了保护您的隐私，请不要在这里发送身份证号、银行卡号等个人信息。",
     "symbols_only": "我没看明白您发的内容。请直接打字告诉我您想问什么，比如：困难职工怎么申请帮扶？",
+    "mobile_number": contact.UNASKED_TEXT,
 }
 
 
@@ -38,6 +40,10 @@ class ActionHandleUnreadable(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         issue = input_issue(tracker)
+        if issue == "mobile_number":
+            return await contact.receive_number(dispatcher, tracker)
+        if issue == "number_only" and contact.awaiting_contact(tracker):
+            return contact.ask_again(dispatcher)
         buttons: list[dict[str, str]] = []
         if issue == "too_long":
             buttons = [HANDOFF_BUTTON]

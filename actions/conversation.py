@@ -7,6 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.topics import INTENT_TOPICS
+from knowledge.text_normalise import mask_mobiles
 
 TRANSCRIPT_LIMIT = 50
 
@@ -72,6 +73,7 @@ def previous_user_intent(tracker: Tracker) -> str | None:
 
 
 def transcript(tracker: Tracker) -> list[dict[str, Any]]:
+    """The conversation for the case card; phone numbers are masked."""
     lines: list[dict[str, Any]] = []
     for event in tracker.events:
         kind = event.get("event")
@@ -80,7 +82,7 @@ def transcript(tracker: Tracker) -> list[dict[str, Any]]:
             lines.append(
                 {
                     "role": "worker",
-                    "text": parse.get("raw_text") or event.get("text") or "",
+                    "text": mask_mobiles(parse.get("raw_text") or event.get("text") or ""),
                     "intent": (parse.get("intent") or {}).get("name"),
                     "time": event.get("timestamp"),
                 }

@@ -1,7 +1,13 @@
-"""Hand a conversation to union staff: store a ticket with its case card and tell the worker."""
+"""Hand a conversation to union staff: store a ticket with its case card and tell the worker.
+
+In working hours the worker hears their place in the queue (custom type ``queue`` with
+``position``: how many wait ahead); out of hours, the schedule, the next opening
+(``custom.next_opening``) and an offer to leave a phone number for a call back.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -11,7 +17,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import conversation
 from actions.knowledge_service import KnowledgeService, get_service, run_blocking
 from actions.payloads import custom_payload
-from knowledge import repository
+from changai.working_hours import Schedule, describe_opening
+from knowledge import desk, repository
+from knowledge.text_normalise import mask_mobiles
 
 REASON_MESSAGES = {
     "out_of_scope": "这类问题（比如欠薪、劳动合同、工伤认定、社保转移）需要工会工作人员根据您的具体情况来帮您，",
@@ -20,6 +28,22 @@ REASON_MESSAGES = {
     "no_answer": "这个问题我的政策库里暂时没有准确答案，为了不给您错误的信息，",
     "unhelpful": "好的，",
 }
+
+
+CONTACT_OFFER = "contact"
+CONTACT_BUTTONS = [
+    {"title": "留下手机号", "payload": "/share_contact"},
+    {"title": "不用了", "payload": "/deny"},
+]
+HOTLINE = "着急的话，也可以拨打职工服务热线 12351。"
+
+
+@dataclass(frozen=True)
+class OpenedTicket:
+    id: int
+    created: bool
+    waiting: bool
+    ahead: int
 
 
 def open_ticket(
@@ -31,31 +55,70 @@ def open_ticket(
     region: str | None,
     question: str,
     case_card: dict[str, Any],
-) -> tuple[int, bool]:
-    """Create a ticket unless one is already open; returns (ticket id, created)."""
+) -> OpenedTicket:
+    """Create a ticket unless one is already open; also says how many wait ahead of it."""
     with service.transaction() as session:
-        existing = repository.open_ticket_for(session=session, conversation_id=conversation_id)
-        if existing is not None:
-            return existing.id, False
-        ticket = repository.create_ticket(
-            session=session,
-            conversation_id=conversation_id,
-            reason=reason,
-            topic=topic,
-            region=region,
-            question=question,
-            case_card=case_card,
+        ticket = repository.open_ticket_for(session=session, conversation_id=conversation_id)
+        created = ticket is None
+        if ticket is None:
+            ticket = repository.create_ticket(
+                session=session,
+                conversation_id=conversation_id,
+                reason=reason,
+                topic=topic,
+                region=region,
+                question=question,
+                case_card=case_card,
+            )
+            repository.record_unanswered(
+                session=session,
+                conversation_id=conversation_id,
+                question=question,
+                topic=topic,
+                region=region,
+                best_score=(case_card.get("best_guesses") or [{}])[0].get("score"),
+                reason=reason,
+            )
+        return OpenedTicket(
+            id=ticket.id,
+            created=created,
+            waiting=ticket.status == desk.WAITING,
+            ahead=desk.waiting_ahead(session=session, ticket_id=ticket.id),
         )
-        repository.record_unanswered(
-            session=session,
-            conversation_id=conversation_id,
-            question=question,
-            topic=topic,
-            region=region,
-            best_score=(case_card.get("best_guesses") or [{}])[0].get("score"),
-            reason=reason,
+
+
+def queue_place(ahead: int) -> str:
+    return "您是下一位" if ahead == 0 else f"您前面还有 {ahead} 位职工在等待"
+
+
+def in_hours_reply(opened: OpenedTicket, intro: str) -> str:
+    if not opened.waiting:
+        return f"工作人员已经在处理您的问题（工单号 {opened.id}），请直接在这里和工作人员说。"
+    if opened.created:
+        return (
+            f"{intro}我已经把您的问题转给工会工作人员（工单号 {opened.id}）。"
+            f"{queue_place(opened.ahead)}，工作人员会尽快在这个对话里和您联系，请留意消息。"
+            + HOTLINE
         )
-        return ticket.id, True
+    return (
+        f"您的问题已经在工会工作人员的处理队列里（工单号 {opened.id}），"
+        f"{queue_place(opened.ahead)}，请稍等，工作人员会在这里回复您。" + HOTLINE
+    )
+
+
+def out_of_hours_reply(opened: OpenedTicket, intro: str, schedule: Schedule, now: Any) -> str:
+    opening = schedule.next_opening(now)
+    when = describe_opening(opening, now, schedule.zone) if opening else "上班后"
+    start = (
+        f"{intro}我已经把您的问题转给工会工作人员（工单号 {opened.id}）。"
+        if opened.created
+        else f"您的问题已经在工会工作人员的处理队列里（工单号 {opened.id}）。"
+    )
+    return (
+        f"{start}现在是下班时间，工作人员的上班时间是{schedule.describe()}，"
+        f"预计{when}开始处理。回复会发到这个对话里，关掉页面也没关系，回来就能看到。"
+        "如果希望工作人员打电话联系您，可以留下手机号。" + HOTLINE
+    )
 
 
 async def escalate(
@@ -67,9 +130,11 @@ async def escalate(
     topic: str | None = None,
     best_guesses: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Store the ticket and tell the worker what happens next."""
+    """Store the ticket and tell the worker what happens next (queue place or opening hours)."""
     service = get_service()
-    question = question or tracker.get_slot("pending_question") or conversation.latest_text(tracker)
+    question = mask_mobiles(
+        question or tracker.get_slot("pending_question") or conversation.latest_text(tracker)
+    )
     region = conversation.current_region(tracker)
     card = {
         "reason": reason,
@@ -80,7 +145,7 @@ async def escalate(
         "best_guesses": best_guesses or [],
         "transcript": conversation.transcript(tracker),
     }
-    ticket_id, created = await run_blocking(
+    opened = await run_blocking(
         lambda: open_ticket(
             service,
             conversation_id=tracker.sender_id,
@@ -91,33 +156,41 @@ async def escalate(
             case_card=card,
         )
     )
-    if created:
-        text = (
-            f"{REASON_MESSAGES.get(reason, '')}我已经把您的问题转给工会工作人员（工单号 {ticket_id}）。"
-            "工作人员会在这个对话里回复您，请留意消息；关掉页面也没关系，回复会保留。"
-            "着急的话，也可以拨打职工服务热线 12351。"
-        )
-    else:
-        text = (
-            f"您的问题已经在工会工作人员的处理队列里（工单号 {ticket_id}），请稍等，"
-            "工作人员会在这里回复您。着急的话可以拨打 12351。"
-        )
-    dispatcher.utter_message(
-        text=text,
-        json_message=custom_payload(
-            "escalation",
-            topic=topic,
-            region=region,
-            escalated=True,
-            ticket_id=ticket_id,
-            reason=reason,
-        ),
-    )
-    return [
+    schedule = service.settings.staff_schedule
+    now = service.now()
+    intro = REASON_MESSAGES.get(reason, "") if opened.created else ""
+    events: list[dict[str, Any]] = [
         SlotSet("pending_question", None),
         SlotSet("pending_topic", None),
         SlotSet("offer", None),
+        SlotSet("awaiting_contact", None),
     ]
+    common = {"topic": topic, "region": region, "escalated": True, "reason": reason}
+    if schedule.is_open(now) or not opened.waiting:
+        dispatcher.utter_message(
+            text=in_hours_reply(opened, intro),
+            json_message=custom_payload(
+                "queue" if opened.waiting else "escalation",
+                ticket_id=opened.id,
+                position=opened.ahead if opened.waiting else None,
+                in_hours=True,
+                **common,
+            ),
+        )
+        return events
+    opening = schedule.next_opening(now)
+    dispatcher.utter_message(
+        text=out_of_hours_reply(opened, intro, schedule, now),
+        buttons=CONTACT_BUTTONS,
+        json_message=custom_payload(
+            "escalation",
+            ticket_id=opened.id,
+            in_hours=False,
+            next_opening=opening.isoformat() if opening else None,
+            **common,
+        ),
+    )
+    return [*events[:2], SlotSet("offer", CONTACT_OFFER), SlotSet("awaiting_contact", None)]
 
 
 class ActionEscalate(Action):
@@ -150,6 +223,8 @@ def _last_real_question(tracker: Tracker) -> str:
                 "feedback_unhelpful",
                 "feedback_helpful",
                 "greet",
+                "unreadable",
+                "share_contact",
             }
             and not str(line["text"]).startswith("/")
         ):

@@ -8,8 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import conversation
-from actions.escalation import escalate
+from actions import contact, conversation
+from actions.escalation import CONTACT_OFFER, escalate
 from actions.knowledge_service import KnowledgeService, get_service, run_blocking
 from actions.payloads import custom_payload
 from knowledge import repository
@@ -67,7 +67,12 @@ class ActionConfirm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         agreed = conversation.latest_intent(tracker) == "affirm"
-        if tracker.get_slot("offer") == HANDOFF_OFFER:
+        offer = tracker.get_slot("offer")
+        if offer == CONTACT_OFFER or contact.awaiting_contact(tracker):
+            if agreed:
+                return await contact.offer_contact(dispatcher, tracker)
+            return contact.decline(dispatcher)
+        if offer == HANDOFF_OFFER:
             if agreed:
                 return await escalate(
                     dispatcher,

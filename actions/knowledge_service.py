@@ -6,6 +6,7 @@ Built lazily on first use, so importing the action package does no I/O.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 import threading
 from collections.abc import Callable
@@ -33,6 +34,8 @@ class KnowledgeService:
             self.lexicon,
             refresh_seconds=settings.index_refresh_seconds,
         )
+        # The wall clock, for working hours (tests replace it with a fixed moment).
+        self.now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)
 
     def transaction(self) -> Session:
         """A session inside a transaction: ``with service.transaction() as s:``."""

@@ -6,6 +6,16 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from changai.working_hours import (
+    DEFAULT_DAYS,
+    DEFAULT_HOURS,
+    DEFAULT_TIMEZONE,
+    Schedule,
+    parse_days,
+    parse_hours,
+    parse_timezone,
+)
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -37,6 +47,23 @@ def _int(name: str, default: int) -> int:
         raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _schedule() -> Schedule:
+    """Union staff working hours from STAFF_HOURS, STAFF_DAYS and TIMEZONE."""
+    parsed = {}
+    for name, default, parse in (
+        ("STAFF_HOURS", DEFAULT_HOURS, parse_hours),
+        ("STAFF_DAYS", DEFAULT_DAYS, parse_days),
+        ("TIMEZONE", DEFAULT_TIMEZONE, parse_timezone),
+    ):
+        raw = os.environ.get(name, "").strip() or default
+        try:
+            parsed[name] = parse(raw)
+        except ValueError as exc:
+            raise ConfigurationError(f"{name}: {exc}") from exc
+    start, end = parsed["STAFF_HOURS"]
+    return Schedule(start, end, parsed["STAFF_DAYS"], parsed["TIMEZONE"])
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str = "development"
@@ -50,6 +77,7 @@ class Settings:
     spacy_model_dir: Path = PROJECT_ROOT / "build" / "spacy_zh"
     retrieval_threshold: float = 0.16
     index_refresh_seconds: float = 1.0
+    staff_schedule: Schedule = field(default_factory=Schedule.parse)
 
     @property
     def is_production(self) -> bool:
@@ -74,6 +102,7 @@ def load_settings() -> Settings:
         model_dir=Path(os.environ.get("MODEL_DIR") or PROJECT_ROOT / "models"),
         retrieval_threshold=_float("RETRIEVAL_THRESHOLD", 0.16),
         index_refresh_seconds=_float("INDEX_REFRESH_SECONDS", 1.0),
+        staff_schedule=_schedule(),
     )
     if settings.is_production:
         missing = [

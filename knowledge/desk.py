@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from knowledge import repository
 from knowledge.errors import KnowledgeError
 from knowledge.models import CannedReply, FaqEntry, FaqStatus, Ticket, TicketEntry, User, utcnow
+from knowledge.text_normalise import mask_mobiles
 
 WAITING = "waiting"
 CLAIMED = "claimed"
@@ -66,12 +67,21 @@ def queue(
             reason=t.reason,
             topic=t.topic,
             region=t.region,
-            question=t.question,
+            question=mask_mobiles(t.question),
             created_at=t.created_at.isoformat() + "Z",
             claimed_by=name,
         )
         for t, name in session.execute(query).all()
     ]
+
+
+def waiting_ahead(*, session: Session, ticket_id: int) -> int:
+    """How many waiting tickets were opened before this one (0: the worker is next)."""
+    return int(
+        session.execute(
+            select(func.count(Ticket.id)).where(Ticket.status == WAITING, Ticket.id < ticket_id)
+        ).scalar_one()
+    )
 
 
 def get_ticket(*, session: Session, ticket_id: int) -> Ticket:

@@ -26,6 +26,10 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _DIGITS_AND_SEPARATORS = re.compile(r"^[\d\sXx+\-()./#]+$")
 _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
+# A mainland mobile number: 1[3-9] and nine more digits, optionally after +86 / 86, with
+# single spaces or hyphens between digits (138 1234-5678). It may not sit inside a longer
+# run of digits, so an 18-digit ID number or a bank card is not a phone number.
+_MOBILE = re.compile(r"(?<![\d+])(?:\+?86[\s-]?)?(1[3-9]\d(?:[\s-]?\d){8})(?![\s-]?\d)")
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +80,28 @@ def normalise(text: str) -> str:
     return text
 
 
+def find_mobile(text: str) -> str | None:
+    """The first mainland mobile number in ``text`` as 11 digits, or None."""
+    match = _MOBILE.search(unicodedata.normalize("NFKC", text or ""))
+    return re.sub(r"\D", "", match.group(1)) if match else None
+
+
+def mask_mobile(number: str) -> str:
+    """``13812345678`` -> ``138****5678``."""
+    digits = re.sub(r"\D", "", number)
+    return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else "****"
+
+
+def mask_mobiles(text: str) -> str:
+    """Every mainland mobile number in ``text`` masked (the rest of the text unchanged)."""
+    if not text:
+        return text
+    normalised = unicodedata.normalize("NFKC", text)
+    if not _MOBILE.search(normalised):
+        return text
+    return _MOBILE.sub(lambda match: mask_mobile(match.group(1)), normalised)
+
+
 @dataclass(frozen=True)
 class InputCheck:
     """What the gate decided about one raw message."""
@@ -87,8 +113,10 @@ class InputCheck:
 def check_input(raw: str) -> InputCheck:
     """Normalise ``raw`` and name the reason it cannot be answered, if any.
 
-    Issues: ``empty``, ``too_long``, ``emoji_only``, ``foreign``,
-    ``number_only``, ``symbols_only``. Mixed Chinese and Latin text is fine.
+    Issues: ``empty``, ``too_long``, ``emoji_only``, ``foreign``, ``mobile_number``,
+    ``number_only``, ``symbols_only``. Mixed Chinese and Latin text is fine. A message
+    with a mobile number anywhere is ``mobile_number`` and its text carries the number
+    masked, so the number never reaches the classifier or retrieval.
     """
     if raw is None or not raw.strip() or not _strip_controls(raw).strip():
         return InputCheck("", "empty")
@@ -96,6 +124,8 @@ def check_input(raw: str) -> InputCheck:
         return InputCheck(raw, None)
     if len(raw) > MAX_CHARS_FOR_NLU:
         return InputCheck(normalise(raw[:MAX_CHARS_FOR_NLU]), "too_long")
+    if find_mobile(raw):
+        return InputCheck(normalise(mask_mobiles(raw)), "mobile_number")
     text = normalise(raw)
     if not text:
         has_symbol = any(_is_emoji_or_symbol(c) for c in raw)

@@ -86,6 +86,10 @@ class Processes:
             "RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
             "CONSOLE_PORT": str(self.console_port),
             "RASA_TOKEN": TOKEN,
+            # Staff always on duty unless a test says otherwise, so replies do not
+            # depend on the time of day the suite runs.
+            "STAFF_HOURS": os.environ.get("STAFF_HOURS", "00:00-24:00"),
+            "STAFF_DAYS": os.environ.get("STAFF_DAYS", "1-7"),
         }
         self.commands = {
             "actions": (

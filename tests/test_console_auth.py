@@ -25,7 +25,7 @@ DESK_GETS = [
     "/desk/api/tickets/1",
     "/desk/api/canned",
 ]
-DESK_POSTS = ["/desk/api/tickets/1/claim", "/logout"]
+DESK_POSTS = ["/desk/api/tickets/1/claim", "/desk/api/tickets/1/reveal-contact", "/logout"]
 ADMIN_GETS = ["/admin/canned"]
 ADMIN_POSTS = ["/admin/canned", "/admin/canned/1/delete"]
 

@@ -70,3 +70,37 @@ def test_desk_login_live_queue_and_html_as_text(stack, browser) -> None:  # type
     assert page.locator("#ticket img, #ticket script").count() == 0
     assert dialogs == []
     context.close()
+
+
+def test_the_contact_is_masked_until_revealed_and_the_reveal_is_logged(stack, browser) -> None:  # type: ignore[no-untyped-def]
+    from knowledge import contacts
+
+    staff_user(stack)
+
+    def work(session):  # type: ignore[no-untyped-def]
+        ticket = repository.create_ticket(
+            session=session,
+            conversation_id="desk-contact",
+            reason="out_of_scope",
+            topic=None,
+            region=None,
+            question="欠薪怎么办",
+            case_card={},
+        )
+        contacts.store_contact(session=session, conversation_id="desk-contact", phone="13812345678")
+        return ticket.id
+
+    ticket = in_database(stack, work)
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(stack.console_url + f"/login?next=/desk/tickets/{ticket}")
+    page.fill("input[name=username]", "fang")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#contact-number >> text=138****5678", timeout=10000)
+    assert "13812345678" not in page.content()
+    page.wait_for_selector("#log >> text=留下号码", timeout=5000)
+    page.click("#reveal-contact")
+    page.wait_for_selector("#contact-number >> text=13812345678", timeout=5000)
+    page.wait_for_selector("#log >> text=fang · 查看号码", timeout=5000)
+    context.close()

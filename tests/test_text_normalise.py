@@ -1,6 +1,13 @@
 import pytest
 
-from knowledge.text_normalise import MAX_CHARS_FOR_NLU, check_input, normalise
+from knowledge.text_normalise import (
+    MAX_CHARS_FOR_NLU,
+    check_input,
+    find_mobile,
+    mask_mobile,
+    mask_mobiles,
+    normalise,
+)
 
 
 @pytest.mark.parametrize(
@@ -33,7 +40,8 @@ def test_normalise(raw: str, expected: str) -> None:
         ("how can I get the training subsidy", "foreign"),
         ("123456", "number_only"),
         ("440104199001011234", "number_only"),
-        ("138-0013-8000", "number_only"),
+        ("138-0013-8000", "mobile_number"),
+        ("1380013800", "number_only"),
         ("？！。", "symbols_only"),
         ("补" * (MAX_CHARS_FOR_NLU + 4000), "too_long"),
     ],
@@ -60,3 +68,39 @@ def test_too_long_keeps_a_bounded_prefix() -> None:
     checked = check_input("补贴" * 5000)
     assert checked.issue == "too_long"
     assert 0 < len(checked.text) <= MAX_CHARS_FOR_NLU
+
+
+@pytest.mark.parametrize(
+    ("raw", "number"),
+    [
+        ("13812345678", "13812345678"),
+        ("138 1234-5678", "13812345678"),
+        ("+86 13812345678", "13812345678"),
+        ("+86-139-1234-5678", "13912345678"),
+        ("8613812345678", "13812345678"),
+        ("我的手机号是15912345678，麻烦回电", "15912345678"),
+        ("１３８１２３４５６７８", "13812345678"),  # full-width digits
+        ("440104199001011234", None),  # an 18-digit ID number is not a phone
+        ("身份证44010419900101123X", None),
+        ("6222021234567890123", None),  # a bank card
+        ("1381234567", None),  # ten digits
+        ("12812345678", None),  # no mobile starts with 12
+        ("138123456789", None),  # twelve digits
+        ("补贴1500元，电话12351", None),
+    ],
+)
+def test_find_mobile(raw: str, number: str | None) -> None:
+    assert find_mobile(raw) == number
+
+
+def test_a_message_with_a_mobile_is_gated_and_masked() -> None:
+    checked = check_input("我的手机号是 138 1234-5678 请回电")
+    assert checked.issue == "mobile_number"
+    assert "138****5678" in checked.text and "1234" not in checked.text
+    assert check_input("身份证440104199001011234").issue is None  # read as text, not a phone
+
+
+def test_masking() -> None:
+    assert mask_mobile("13812345678") == "138****5678"
+    assert mask_mobiles("打 13812345678 或 +86 139 1234 5678") == "打 138****5678 或 139****5678"
+    assert mask_mobiles("补贴1500元") == "补贴1500元"

@@ -209,3 +209,12 @@ def test_queue_staff_and_closing_banners_and_the_rating_prompt(stack, context) -
     page.wait_for_selector("text=人工服务已结束", timeout=5000)
     stars = page.locator(".cg-stars button")
     assert stars.all_inner_texts() == ["1分", "2分", "3分", "4分", "5分"]
+
+
+def test_escalating_in_the_page_shows_the_queue_banner(stack, context) -> None:  # type: ignore[no-untyped-def]
+    page = open_chat(context, stack)
+    ask(page, "我要转人工")
+    banner = page.wait_for_selector("text=/排队中（前面还有 \\d+ 人）/", timeout=20000)
+    ahead = int(banner.inner_text().split("前面还有 ")[1].split(" 人")[0])
+    reply = page.locator(".cg-row:not(.cg-mine) .cg-bubble").last.inner_text()
+    assert ("您是下一位" if ahead == 0 else f"您前面还有 {ahead} 位职工在等待") in reply

@@ -14,7 +14,8 @@ from sqlalchemy.orm import sessionmaker
 from changai.settings import Settings
 from connectors.console import auth, pages
 from connectors.widget import store
-from knowledge import desk
+from knowledge import contacts, desk
+from knowledge.text_normalise import mask_mobiles
 
 routes = web.RouteTableDef()
 SESSIONS = web.AppKey("sessions", sessionmaker)
@@ -159,7 +160,12 @@ async def claim_api(request: web.Request) -> web.Response:
     return web.json_response(claimed)
 
 
+def _masked_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**m, "text": mask_mobiles(m["text"])} if m.get("text") else m for m in messages]
+
+
 def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
+    """The ticket for the desk. Phone numbers appear only masked, wherever they occur."""
     with sessions() as session:
         ticket = desk.get_ticket(session=session, ticket_id=ticket_id)
         messages = (
@@ -173,6 +179,9 @@ def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
             else []
         )
         card = dict(ticket.case_card or {})
+        card["transcript"] = _masked_messages(list(card.get("transcript") or []))
+        if card.get("question"):
+            card["question"] = mask_mobiles(str(card["question"]))
         log = [
             {
                 "kind": e.kind,
@@ -192,10 +201,14 @@ def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
             "reason": ticket.reason,
             "topic": ticket.topic,
             "region": ticket.region,
-            "question": ticket.question,
+            "question": mask_mobiles(ticket.question),
             "created_at": ticket.created_at.isoformat() + "Z",
+            "contact": contacts.masked_contact(ticket),
+            "contact_consent_at": (
+                ticket.contact_consent_at.isoformat() + "Z" if ticket.contact_consent_at else None
+            ),
             "case_card": card,
-            "messages": messages,
+            "messages": _masked_messages(messages),
         }
 
 
@@ -216,6 +229,27 @@ async def ticket_api(request: web.Request) -> web.Response:
         return web.json_response({"error": "没有这个工单"}, status=404)
     data["mine"] = data["claimed_by"] == request["user"].id and data["status"] == "claimed"
     return web.json_response(data)
+
+
+def _reveal(sessions: sessionmaker, ticket_id: int, author: str) -> str | None:
+    with sessions.begin() as session:
+        return contacts.reveal_contact(session=session, ticket_id=ticket_id, author=author)
+
+
+@routes.post("/desk/api/tickets/{ticket_id:\\d+}/reveal-contact")
+@auth.require("staff", "admin")
+async def reveal_contact_api(request: web.Request) -> web.Response:
+    """The full call-back number; the reveal is written to the ticket log (who, when)."""
+    ticket_id = int(request.match_info["ticket_id"])
+    try:
+        phone = await blocking(
+            request, _reveal, request.app[SESSIONS], ticket_id, request["user"].username
+        )
+    except desk.TicketNotFound:
+        return web.json_response({"error": "没有这个工单"}, status=404)
+    if phone is None:
+        return web.json_response({"error": "职工没有留下手机号"}, status=404)
+    return web.json_response({"phone": phone}, headers={"Cache-Control": "no-store"})
 
 
 def _canned(sessions: sessionmaker) -> list[tuple[int, str, str]]:

@@ -83,6 +83,10 @@ def ticket_page(user: CurrentUser, ticket_id: int) -> str:
     body = (
         f'<div id="ticket" data-ticket="{int(ticket_id)}">'
         '<div class="card" id="case-card">加载中…</div>'
+        '<div class="card" id="contact" hidden><strong>回电手机号：</strong>'
+        '<span id="contact-number"></span> '
+        '<button type="button" class="secondary" id="reveal-contact">查看完整号码</button> '
+        '<span class="muted">职工同意后留下；每次查看都会记入工单记录。</span></div>'
         '<div class="card"><h3>对话</h3><div id="transcript" aria-live="polite"></div></div>'
         '<div class="card" id="controls" hidden>'
         '<p><label>常用回复 <select id="canned"><option value="">选择…</option></select></label></p>'

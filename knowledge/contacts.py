@@ -1,0 +1,49 @@
+"""A worker's call-back number on their open ticket: stored with consent, masked, revealed on record.
+
+The number is kept only on the ticket (``contact_phone``, with ``contact_consent_at``: the
+moment the worker sent it after reading what it is for). The desk shows it masked; the full
+number is handed out by :func:`reveal_contact`, which writes a ``reveal`` entry to the
+ticket log naming who looked and when.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from knowledge import desk, repository
+from knowledge.models import Ticket, utcnow
+from knowledge.text_normalise import mask_mobile
+
+REVEAL = "reveal"
+CONTACT = "contact"
+WORKER = "职工"
+
+
+def store_contact(*, session: Session, conversation_id: str, phone: str) -> Ticket | None:
+    """Put ``phone`` on the conversation's open ticket; None when no ticket is open."""
+    ticket = repository.open_ticket_for(session=session, conversation_id=conversation_id)
+    if ticket is None:
+        return None
+    ticket.contact_phone = phone
+    ticket.contact_consent_at = utcnow()
+    desk.log(
+        session=session,
+        ticket_id=ticket.id,
+        kind=CONTACT,
+        author=WORKER,
+        text=f"留下手机号 {mask_mobile(phone)}，同意工作人员回电",
+    )
+    return ticket
+
+
+def masked_contact(ticket: Ticket) -> str | None:
+    return mask_mobile(ticket.contact_phone) if ticket.contact_phone else None
+
+
+def reveal_contact(*, session: Session, ticket_id: int, author: str) -> str | None:
+    """The full number (None if the worker left none); every reveal is logged."""
+    ticket = desk.get_ticket(session=session, ticket_id=ticket_id)
+    if not ticket.contact_phone:
+        return None
+    desk.log(session=session, ticket_id=ticket.id, kind=REVEAL, author=author, text="查看完整号码")
+    return str(ticket.contact_phone)

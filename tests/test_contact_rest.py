@@ -1,0 +1,80 @@
+"""Queue place and the consented phone number through the real model and actions (REST)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from knowledge.models import Ticket, UnansweredQuestion
+from tests.desk_client import in_database
+
+pytestmark = [pytest.mark.servers, pytest.mark.slow]
+
+
+def sender() -> str:
+    return uuid.uuid4().hex
+
+
+def ticket_of(stack, conversation_id: str) -> tuple[str | None, object]:  # type: ignore[no-untyped-def]
+    def work(session):  # type: ignore[no-untyped-def]
+        ticket = session.execute(
+            select(Ticket).where(Ticket.conversation_id == conversation_id)
+        ).scalar_one()
+        return ticket.contact_phone, ticket.contact_consent_at
+
+    return in_database(stack, work)
+
+
+def last(messages: list[dict]) -> dict:
+    assert messages, "no reply"
+    return messages[-1]
+
+
+def test_escalation_in_hours_gives_the_queue_place(stack) -> None:  # type: ignore[no-untyped-def]
+    reply = last(stack.post(sender(), "我要转人工"))
+    assert reply["custom"]["type"] == "queue" and reply["custom"]["escalated"] is True
+    position = reply["custom"]["position"]
+    assert isinstance(position, int) and position >= 0
+    place = "您是下一位" if position == 0 else f"您前面还有 {position} 位职工在等待"
+    assert place in reply["text"] and "工单号" in reply["text"]
+
+
+def test_consent_then_the_number_is_stored(stack) -> None:  # type: ignore[no-untyped-def]
+    worker = sender()
+    stack.post(worker, "老板拖欠工资三个月了咋办")
+    consent = last(stack.post(worker, "我留个手机号"))
+    assert consent["custom"]["type"] == "contact_consent" and "记录" in consent["text"]
+    assert ticket_of(stack, worker) == (None, None)
+    wrong = last(stack.post(worker, "1381234567"))
+    assert wrong["custom"]["type"] == "contact_retry"
+    saved = last(stack.post(worker, "138 1234-5678"))
+    assert saved["custom"]["type"] == "contact_saved" and "138****5678" in saved["text"]
+    phone, consent_at = ticket_of(stack, worker)
+    assert phone == "13812345678" and consent_at is not None
+
+
+def test_an_unasked_number_is_caught_and_not_kept(stack) -> None:  # type: ignore[no-untyped-def]
+    worker = sender()
+    stack.post(worker, "转人工")
+    reply = last(stack.post(worker, "我的电话是+86 139 1234 5678 宿舍怎么申请"))
+    assert reply["custom"]["type"] == "input_issue" and reply["custom"]["issue"] == "mobile_number"
+    assert reply["custom"]["stored"] is False and "没有保存" in reply["text"]
+    assert ticket_of(stack, worker) == (None, None)
+
+    def unanswered(session):  # type: ignore[no-untyped-def]
+        return [q.question for q in session.execute(select(UnansweredQuestion)).scalars()]
+
+    assert not any("1234" in question for question in in_database(stack, unanswered))
+
+
+def test_declining_the_offer(stack) -> None:  # type: ignore[no-untyped-def]
+    worker = sender()
+    stack.post(worker, "转人工")
+    stack.post(worker, "/share_contact")
+    declined = last(stack.post(worker, "不用了"))
+    assert declined["custom"]["type"] == "contact_declined"
+    late = last(stack.post(worker, "13812345678"))
+    assert late["custom"]["stored"] is False
+    assert ticket_of(stack, worker) == (None, None)
