@@ -65,9 +65,14 @@ class Filters:
 # ---- reading raw values (forms, JSON, spreadsheets) ----
 
 
+def clean_text(value: Any) -> str:
+    """Trimmed text with one kind of line break (browsers send CRLF, XLSX keeps only LF)."""
+    return str(value if value is not None else "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def split_lines(value: Any) -> list[str]:
     """Alternatives: one per line (a list is taken as is)."""
-    items = value if isinstance(value, list | tuple) else str(value or "").split("\n")
+    items = value if isinstance(value, list | tuple) else clean_text(value).split("\n")
     return [str(v).strip() for v in items if str(v).strip()]
 
 
@@ -131,13 +136,13 @@ def clean_entry(
     values["topic"] = topic
     if topic not in TOPICS:
         errors["topic"] = "请选择话题" if not topic else f"没有这个话题：{topic}"
-    question = str(raw.get("question") or "").strip()
+    question = clean_text(raw.get("question"))
     values["question"] = question
     if not question:
         errors["question"] = "标准问题必填"
     elif len(question) > MAX_QUESTION_CHARS:
         errors["question"] = f"标准问题最多{MAX_QUESTION_CHARS}字（现在{len(question)}字）"
-    answer = str(raw.get("answer") or "").strip()
+    answer = clean_text(raw.get("answer"))
     values["answer"] = answer
     if not answer:
         errors["answer"] = "答案必填"
@@ -157,7 +162,7 @@ def clean_entry(
     if sensitive is None:
         errors["region_sensitive"] = "请填 是 或 否"
     values["tags"] = split_tags(raw.get("tags"))
-    clause = str(raw.get("clause") or "").strip()
+    clause = clean_text(raw.get("clause"))
     values["clause"] = clause
     if len(clause) > MAX_CLAUSE_CHARS:
         errors["clause"] = f"条款最多{MAX_CLAUSE_CHARS}字"
@@ -249,7 +254,7 @@ def clean_document(
     elif len(title) > MAX_TITLE_CHARS:
         errors["title"] = f"标题最多{MAX_TITLE_CHARS}字"
     for name in ("doc_number", "issuer", "source_note"):
-        values[name] = str(raw.get(name) or "").strip()
+        values[name] = clean_text(raw.get(name))
     region_raw = str(raw.get("region") or NATIONAL)
     region = canonical_region(lexicon, region_raw)
     values["region"] = region or region_raw.strip()
