@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -100,6 +101,7 @@ def parse_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
+@lru_cache(maxsize=65536)
 def comparable(text: str) -> str:
     """Question text as compared for duplicates: Simplified, no punctuation or case."""
     return _COMPARE_STRIP.sub("", normalise(text).lower())

@@ -23,7 +23,7 @@ ADMIN_STYLE = (
     ".flag.warn{background:#fff7e6;color:#d46b08}.flag.bad{background:#fff1f0;color:#cf1322}"
     ".flag.ok{background:#e8f7ee;color:#06ad56}pre.text{white-space:pre-wrap;margin:0;font:inherit}"
     "textarea.wide,input.wide{width:100%;box-sizing:border-box}td.before{background:#fff1f0}"
-    "td.after{background:#f0fff4}form.inline{display:inline}</style>"
+    "td.after{background:#f0fff4}form.inline{display:inline}td.nowrap{white-space:nowrap}</style>"
 )
 ACTION_LABELS = {
     "create": "新建",
@@ -114,12 +114,15 @@ def entries_page(
     rows = []
     for entry in entries:
         served, reason = catalogue.serving_state(entry, today)
+        flag = state_flag(served, reason)
+        if served and entry.document is not None and catalogue.expires_soon(entry.document, today):
+            flag += document_flags(entry.document, today)
         rows.append(
             f'<tr data-entry="{entry.id}"><td><a href="/admin/entries/{entry.id}">'
             f"{escape(entry.key)}</a></td><td>{_text(entry.question)}</td>"
             f"<td>{escape(catalogue.topic_label(entry.topic))}<br>{escape(entry.region)}</td>"
             f"<td>{escape(catalogue.STATUS_LABELS.get(entry.status, entry.status))}"
-            f" · 第{entry.version}版</td><td>{state_flag(served, reason)}</td></tr>"
+            f" · 第{entry.version}版</td><td>{flag}</td></tr>"
         )
     body = (
         '<form class="card" method="get" action="/admin">'
@@ -266,9 +269,10 @@ def documents_page(
     rows = "".join(
         f'<tr data-document="{d.id}"><td><a href="/admin/documents/{d.id}">{escape(d.key)}</a></td>'
         f"<td>{escape(d.title)}<br><span class=\"muted\">{escape(d.doc_number or '')}</span></td>"
-        f"<td>{escape(d.region)}</td><td>{escape(str(d.effective_from or '—'))} 至 {escape(str(d.expires_on or '—'))}</td>"
+        f'<td class="nowrap">{escape(d.region)}</td><td class="nowrap">'
+        f"{escape(str(d.effective_from or '—'))} 至 {escape(str(d.expires_on or '—'))}</td>"
         f"<td>{document_flags(d, today)}</td>"
-        f'<td><a href="/admin?document={d.id}">{counts.get(d.id, 0)} 条</a></td></tr>'
+        f'<td class="nowrap"><a href="/admin?document={d.id}">{counts.get(d.id, 0)} 条</a></td></tr>'
         for d in documents
     )
     expiring = sum(
@@ -475,7 +479,7 @@ def try_page(user: CurrentUser, question: str, region: str, result: dict[str, An
         )
         outcome = (
             f'<div class="card" id="try-result">{notice}'
-            f'<p class="muted">识别的意图：{escape(str(result.get("intent")))}；话题：{escape(str(result.get("topic") or "无"))}；'
+            f'<p class="muted">识别的意图：{escape(str(result.get("intent") or "—"))}；话题：{escape(str(result.get("topic") or "无"))}；'
             f'地区：{escape(str(result.get("region") or "未说明"))}</p>{verdict}'
             f'<h3>职工会看到</h3>{_text(result["text"])}'
             '<h3>候选条目</h3><table aria-label="候选条目"><thead><tr><th>编号</th><th>标准问题</th><th>地区</th>'
