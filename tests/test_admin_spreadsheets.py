@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient
 from openpyxl import Workbook, load_workbook
@@ -205,5 +206,14 @@ def test_import_over_http_is_a_dry_run_and_refuses_files_with_errors(
         assert (await done.json())["applied"] == 1
         [entry] = (await (await client.get("/admin/api/entries?q=深圳宿舍补贴")).json())["entries"]
         assert entry["region"] == "深圳" and entry["status"] == "draft"
+        # the page's form: the whole knowledge base as one upload (larger than other requests)
+        exported = await (await client.get("/admin/export?kind=entries&format=csv")).read()
+        assert len(exported) > 32 * 1024
+        form = aiohttp.FormData()
+        form.add_field("csrf_token", headers["X-CSRF-Token"])
+        form.add_field("kind", "entries")
+        form.add_field("file", exported, filename="entries.csv")
+        page = await client.post("/admin/import", data=form)
+        assert page.status == 200 and "检查通过" in await page.text()
 
     run(settings, scenario)

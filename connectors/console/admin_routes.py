@@ -851,8 +851,20 @@ async def save_document_api(request: web.Request) -> web.Response:
     return web.json_response(data, status=status)
 
 
+UPLOAD_PATHS = frozenset({"/admin/import", "/admin/api/import"})
+
+
+@web.middleware
+async def upload_limit(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Spreadsheet uploads may be larger than the console's small default body limit."""
+    if request.method == "POST" and request.path in UPLOAD_PATHS:
+        request = request.clone(client_max_size=MAX_UPLOAD_BYTES + 64 * 1024)
+    return await handler(request)
+
+
 def setup(app: web.Application, settings: Settings, sessions: sessionmaker) -> AdminContext:
     context = AdminContext(settings, sessions)
     app[ADMIN] = context
+    app.middlewares.append(upload_limit)  # after the session middleware: the user is kept
     app.add_routes(routes)
     return context
