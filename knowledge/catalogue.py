@@ -521,10 +521,14 @@ def search_entries(*, session: Session, filters: Filters) -> list[FaqEntry]:
     ]
 
 
-def search_documents(*, session: Session, text: str = "", status: str = "") -> list[PolicyDocument]:
+def search_documents(
+    *, session: Session, text: str = "", status: str = "", region: str = ""
+) -> list[PolicyDocument]:
     query = select(PolicyDocument).order_by(PolicyDocument.id)
     if status:
         query = query.where(PolicyDocument.status == status)
+    if region:
+        query = query.where(PolicyDocument.region == region)
     documents = list(session.execute(query).scalars())
     needle = comparable(text) if text.strip() else ""
     if not needle:

@@ -236,3 +236,14 @@ def test_search_matches_traditional_text_and_filters(session_factory) -> None:  
             session=session, filters=catalogue.Filters(status="draft")
         )
         assert drafts == []
+
+
+def test_documents_filter_by_text_region_and_status(session_factory) -> None:  # type: ignore[no-untyped-def]
+    with session_factory() as session:
+        anhui = {d.key: d for d in catalogue.search_documents(session=session, region="安徽")}
+        assert set(anhui) == {"anhui-skill-subsidy-2025", "anhui-hardship-register-exit"}
+        expired = anhui["anhui-skill-subsidy-2025"]
+        assert catalogue.document_problem(expired, TODAY) == "已过期（有效期至 2025-12-31）"
+        assert catalogue.search_documents(session=session, status="archived") == []
+        by_number = catalogue.search_documents(session=session, text="人社部發〔2017〕40號")
+        assert [d.key for d in by_number] == ["skill-upgrade-subsidy-2017"]

@@ -264,7 +264,7 @@ def documents_page(
     documents: list[PolicyDocument],
     counts: dict[int, int],
     today: dt.date,
-    text: str,
+    filters: dict[str, str],
 ) -> str:
     rows = "".join(
         f'<tr data-document="{d.id}"><td><a href="/admin/documents/{d.id}">{escape(d.key)}</a></td>'
@@ -285,7 +285,10 @@ def documents_page(
     )
     body = (
         '<form class="card" method="get" action="/admin/documents">'
-        f'<input name="q" value="{escape(text)}" placeholder="搜索标题、文号或编号"> <button type="submit">搜索</button>'
+        f'<input name="q" value="{escape(filters.get("q", ""))}" placeholder="搜索标题、文号或编号">'
+        f' <input name="region" value="{escape(filters.get("region", ""))}" placeholder="地区" size="6">'
+        f' <select name="status">{_options([("", "全部状态"), ("active", "有效"), ("archived", "已归档")], filters.get("status", ""))}</select>'
+        ' <button type="submit">搜索</button>'
         ' <a class="button" href="/admin/documents/new">新建政策文件</a></form>'
         f'{warn}<table aria-label="政策文件"><thead><tr><th>编号</th><th>标题</th><th>地区</th><th>有效期</th>'
         f"<th>状态</th><th>条目</th></tr></thead><tbody>{rows}</tbody></table>"

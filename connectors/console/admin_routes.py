@@ -249,6 +249,9 @@ async def entry_status_form(request: web.Request) -> web.StreamResponse:
 async def documents_page(request: web.Request) -> web.Response:
     c = ctx(request)
     text = request.query.get("q", "")[:200]
+    status = request.query.get("status", "")
+    region_raw = request.query.get("region", "").strip()
+    region = catalogue.canonical_region(c.lexicon, region_raw) or region_raw
 
     def work() -> str:
         with c.sessions() as session:
@@ -261,10 +264,12 @@ async def documents_page(request: web.Request) -> web.Response:
             )
             return pages.documents_page(
                 request["user"],
-                catalogue.search_documents(session=session, text=text),
+                catalogue.search_documents(
+                    session=session, text=text, status=status, region=region
+                ),
                 counts,
                 c.today(),
-                text,
+                {"q": text, "status": status, "region": region},
             )
 
     return html(await blocking(work))
