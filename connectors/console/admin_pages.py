@@ -4,7 +4,6 @@ unanswered questions. Every value is HTML-escaped; the pages need no JavaScript.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
@@ -598,7 +597,3 @@ def unanswered_page(
         f"<th>话题 / 地区</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
     )
     return admin_layout("未答问题", body, user)
-
-
-def as_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
