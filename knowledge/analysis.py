@@ -32,12 +32,12 @@ class Analyzer:
         for _entity_type, surface, _canonical in lexicon.all_terms():
             if len(surface) > 1:
                 self._jieba.add_word(surface)
-        for word in list(self._synonyms) + list(set(self._synonyms.values())):
+        for word in list(self._synonyms) + sorted(set(self._synonyms.values())):
             if len(word) > 1:
                 self._jieba.add_word(word)
         # One left-to-right pass, longest first; canonical forms map to themselves
         # so that a word inside a longer canonical word is never rewritten.
-        for canonical in set(self._synonyms.values()):
+        for canonical in sorted(set(self._synonyms.values())):
             self._synonyms.setdefault(canonical, canonical)
         alternation = "|".join(
             re.escape(word) for word in sorted(self._synonyms, key=len, reverse=True)

@@ -208,6 +208,7 @@ def _servable_entries(session: Session, today: dt.date) -> list[IndexedEntry]:
         select(FaqEntry, PolicyDocument)
         .join(PolicyDocument, FaqEntry.document_id == PolicyDocument.id)
         .where(FaqEntry.status == FaqStatus.published.value)
+        .where(PolicyDocument.status == "active")
         .order_by(FaqEntry.id)
     ).all()
     entries = []
@@ -246,9 +247,15 @@ def _servable_entries(session: Session, today: dt.date) -> list[IndexedEntry]:
 
 def knowledge_stamp(session: Session, today: dt.date) -> tuple:
     """A cheap fingerprint that changes whenever servable content may have changed."""
-    faq = session.execute(select(func.count(FaqEntry.id), func.max(FaqEntry.updated_at))).one()
+    faq = session.execute(
+        select(func.count(FaqEntry.id), func.max(FaqEntry.updated_at), func.sum(FaqEntry.version))
+    ).one()
     docs = session.execute(
-        select(func.count(PolicyDocument.id), func.max(PolicyDocument.updated_at))
+        select(
+            func.count(PolicyDocument.id),
+            func.max(PolicyDocument.updated_at),
+            func.sum(PolicyDocument.version),
+        )
     ).one()
     return (tuple(faq), tuple(docs), today)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from aiohttp import web
 
 from changai.settings import Settings, load_settings
-from connectors.console import desk_routes, widget_proxy
+from connectors.console import admin_routes, desk_routes, widget_proxy
 from knowledge.db import make_engine, make_session_factory
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -34,7 +34,9 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.add_routes(routes)
     widget_proxy.setup(app, settings)
     engine = make_engine(settings.database_url)
-    desk_routes.setup(app, settings, make_session_factory(engine))
+    sessions = make_session_factory(engine)
+    desk_routes.setup(app, settings, sessions)
+    admin_routes.setup(app, settings, sessions)
 
     async def dispose(app: web.Application) -> None:
         engine.dispose()

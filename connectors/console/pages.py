@@ -27,7 +27,12 @@ def layout(title: str, body: str, user: CurrentUser | None = None, script: str =
     csrf = ""
     if user is not None:
         csrf = f'<meta name="csrf-token" content="{escape(user.csrf_token)}">'
-        admin = '<a href="/admin/canned">常用回复管理</a>' if user.role == "admin" else ""
+        admin = (
+            '<a href="/admin">知识库管理</a><a href="/admin/review">待审核</a>'
+            '<a href="/admin/unanswered">未答问题</a><a href="/admin/canned">常用回复管理</a>'
+            if user.role == "admin"
+            else ""
+        )
         nav = (
             f'<a href="/desk">工单队列</a>{admin}'
             f'<span class="muted">{escape(user.display_name)}（{"管理员" if user.role == "admin" else "工作人员"}）</span>'

@@ -1,0 +1,162 @@
+"""What the admin handlers share: the context on the app, small request helpers, and
+the saves (validated through ``knowledge.catalogue``) used by both forms and JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from aiohttp import web
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from changai.settings import Settings
+from knowledge import catalogue
+from knowledge import content_versions as versions
+from knowledge.errors import DocumentNotFound, FaqNotFound
+from knowledge.lexicon import Lexicon, load_lexicon
+from knowledge.models import FaqEntry, FaqStatus
+
+ADMIN = web.AppKey("admin_context", object)
+T = TypeVar("T")
+KINDS = {"entries": versions.FAQ, "documents": versions.DOCUMENT}
+
+
+class AdminContext:
+    """What the admin handlers share: sessions, settings, lexicon, the clock, 试一试."""
+
+    def __init__(self, settings: Settings, sessions: sessionmaker) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.lexicon: Lexicon = load_lexicon()
+        self.today: Callable[[], dt.date] = dt.date.today
+        self._service: Any = None
+        self._lock = threading.Lock()
+
+    def service(self) -> Any:
+        """The assistant's own knowledge service (retrieval index), built on first use."""
+        from actions.knowledge_service import KnowledgeService
+
+        with self._lock:
+            if self._service is None:
+                self._service = KnowledgeService(self.settings, self.sessions)
+                self._service.index._today = self.today
+            return self._service
+
+
+def ctx(request: web.Request) -> AdminContext:
+    return request.app[ADMIN]  # type: ignore[return-value]
+
+
+async def blocking(work: Callable[..., T], *args: Any) -> T:
+    return await asyncio.get_running_loop().run_in_executor(None, work, *args)
+
+
+def html(text: str, status: int = 200) -> web.Response:
+    return web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
+
+
+def parse_int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def drafts_waiting(session: Session) -> int:
+    return session.execute(
+        select(func.count(FaqEntry.id)).where(FaqEntry.status == FaqStatus.draft.value)
+    ).scalar_one()
+
+
+def form_raw(form: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    raw = {name: str(form.get(name, "")) for name in names}
+    if "region_sensitive" in names:
+        raw["region_sensitive"] = "1" if form.get("region_sensitive") else "0"
+    return raw
+
+
+ENTRY_FORM_FIELDS = (
+    "key",
+    "status",
+    "topic",
+    "question",
+    "alternatives",
+    "answer",
+    "region",
+    "region_sensitive",
+    "tags",
+    "document_id",
+    "clause",
+)
+DOCUMENT_FORM_FIELDS = versions.DOCUMENT_SNAPSHOT_FIELDS
+
+
+def save_entry(
+    c: AdminContext, raw: dict[str, Any], actor: str, entry_id: int | None
+) -> tuple[int, dict[str, str]]:
+    try:
+        with c.sessions.begin() as session:
+            entry, _ = catalogue.save_entry(
+                session=session,
+                lexicon=c.lexicon,
+                raw=raw,
+                actor=actor,
+                entry_id=entry_id,
+                today=c.today(),
+            )
+            return entry.id, {}
+    except catalogue.ValidationFailed as failed:
+        return entry_id or 0, failed.errors
+
+
+def save_document(
+    c: AdminContext, raw: dict[str, Any], actor: str, document_id: int | None
+) -> tuple[int, dict[str, str]]:
+    try:
+        with c.sessions.begin() as session:
+            document, _ = catalogue.save_document(
+                session=session, lexicon=c.lexicon, raw=raw, actor=actor, document_id=document_id
+            )
+            return document.id, {}
+    except catalogue.ValidationFailed as failed:
+        return document_id or 0, failed.errors
+
+
+def kind_of(request: web.Request) -> str:
+    kind = KINDS.get(request.match_info["kind"])
+    if kind is None:
+        raise web.HTTPNotFound()
+    return kind
+
+
+def restore_version(
+    c: AdminContext, kind: str, item_id: int, version: int, actor: str
+) -> dict[str, str]:
+    try:
+        with c.sessions.begin() as session:
+            catalogue.restore(
+                session=session,
+                lexicon=c.lexicon,
+                kind=kind,
+                item_id=item_id,
+                version=version,
+                actor=actor,
+                today=c.today(),
+            )
+        return {}
+    except catalogue.ValidationFailed as failed:
+        return failed.errors
+    except (versions.VersionNotFound, FaqNotFound, DocumentNotFound):
+        return {"version": "没有这个版本"}
+
+
+def entry_json(entry: FaqEntry, today: dt.date) -> dict[str, Any]:
+    served, reason = catalogue.serving_state(entry, today)
+    return {
+        "id": entry.id,
+        "version": entry.version,
+        **versions.snapshot(entry),
+        "served": served,
+        "serving_note": reason,
+    }

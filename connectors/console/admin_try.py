@@ -1,0 +1,124 @@
+"""试一试: what the assistant would answer to a worker's question, with the score and the
+runners-up, using Rasa's own NLU and the assistant's own decision (``changai.ask``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from connectors.console import admin_pages as pages
+from connectors.console import auth
+from connectors.console.admin_context import AdminContext, blocking, ctx, html
+from knowledge import catalogue
+
+routes = web.RouteTableDef()
+PARSE_TIMEOUT = aiohttp.ClientTimeout(total=10)
+
+
+async def _parse(c: AdminContext, text: str) -> dict[str, Any] | None:
+    """The Rasa server's own NLU parse (intent and entities), or None when unreachable."""
+    params = {"token": c.settings.rasa_token} if c.settings.rasa_token else {}
+    try:
+        async with aiohttp.ClientSession(timeout=PARSE_TIMEOUT) as http:
+            async with http.post(
+                f"{c.settings.rasa_url}/model/parse", params=params, json={"text": text}
+            ) as response:
+                if response.status != 200:
+                    return None
+                return await response.json()
+    except (aiohttp.ClientError, TimeoutError, ValueError):
+        return None
+
+
+def try_question(
+    c: AdminContext, parse: dict[str, Any] | None, text: str, region: str
+) -> dict[str, Any]:
+    """What the assistant would answer: ``changai.ask.decide`` with the same index."""
+    from actions.answering import find_answer
+    from actions.topics import INTENT_TOPICS
+    from changai.ask import _entities, decide
+
+    service = c.service()
+    notice = ""
+    if parse is None:
+        notice = "暂时连不上小助手的语言理解服务，下面按全部话题检索，结果可能与实际回答不同。"
+        parse = {"text": text, "intent": {"name": None}, "entities": []}
+    region_name = catalogue.canonical_region(c.lexicon, region) or None
+    intent = (parse.get("intent") or {}).get("name")
+    topic = INTENT_TOPICS.get(intent or "")
+    entities = _entities(parse)
+    region_used = region_name or (entities.get("region") or [None])[0]
+    reply = find_answer(
+        service.index,
+        service.lexicon,
+        parse.get("text") or text,
+        topic=topic,
+        region=region_used,
+        entities=entities,
+        threshold=service.settings.retrieval_threshold,
+    )
+    if notice:
+        result_kind, result_text, custom = reply.kind, reply.text, reply.custom
+    else:
+        decided = decide(service, parse, text, region_name)
+        result_kind, result_text, custom = decided.kind, decided.text, decided.custom
+    hits = [h for h in [reply.hit, *reply.runners_up] if h is not None]
+    chosen = None
+    if result_kind == "answer" and custom.get("faq_id"):
+        chosen = {"id": custom["faq_id"], "key": custom.get("faq_key"), "score": custom["score"]}
+    labels = {
+        "escalate": "会转给工会工作人员",
+        "clarify": "会先反问是哪方面的问题",
+        "not_a_question": "不是政策问题",
+        "input_issue": "输入无法识别",
+        "no_answer": "知识库中没有足够匹配的条目",
+    }
+    return {
+        "notice": notice,
+        "intent": intent,
+        "topic": topic,
+        "region": region_used,
+        "kind": result_kind,
+        "kind_label": labels.get(result_kind, result_kind),
+        "text": result_text,
+        "chosen": chosen,
+        "threshold": service.settings.retrieval_threshold,
+        "hits": [
+            {
+                "id": h.entry.id,
+                "key": h.entry.key,
+                "question": h.entry.question,
+                "region": h.entry.region,
+                "score": h.score,
+            }
+            for h in hits
+        ],
+    }
+
+
+async def _try(request: web.Request) -> tuple[str, str, dict[str, Any] | None]:
+    question = request.query.get("q", "").strip()[:500]
+    region = request.query.get("region", "").strip()[:50]
+    if not question:
+        return question, region, None
+    c = ctx(request)
+    parse = await _parse(c, question)
+    return question, region, await blocking(try_question, c, parse, question, region)
+
+
+@routes.get("/admin/try")
+@auth.require("admin")
+async def try_page(request: web.Request) -> web.Response:
+    question, region, result = await _try(request)
+    return html(pages.try_page(request["user"], question, region, result))
+
+
+@routes.get("/admin/api/try")
+@auth.require("admin")
+async def try_api(request: web.Request) -> web.Response:
+    _question, _region, result = await _try(request)
+    if result is None:
+        return web.json_response({"error": "请输入问题"}, status=400)
+    return web.json_response(result)

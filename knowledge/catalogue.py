@@ -1,0 +1,562 @@
+"""Admin edits of FAQ entries and policy documents: validation, versions, audit, search.
+
+Every save validates the whole item and reports each problem against its
+field, in Chinese (:class:`ValidationFailed`); a real change bumps the item's
+version, stores a snapshot (:mod:`knowledge.content_versions`) and writes an
+audit entry. The caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from knowledge import content_versions as versions
+from knowledge.errors import DocumentNotFound, FaqNotFound, KnowledgeError
+from knowledge.lexicon import Lexicon
+from knowledge.models import (
+    NATIONAL,
+    TOPIC_LABELS,
+    TOPICS,
+    AuditEntry,
+    FaqEntry,
+    FaqStatus,
+    PolicyDocument,
+    utcnow,
+)
+from knowledge.text_normalise import normalise
+
+MAX_ANSWER_CHARS = 1000
+MAX_QUESTION_CHARS = 200
+MAX_CLAUSE_CHARS = 300
+MAX_TITLE_CHARS = 300
+EXPIRY_WARNING_DAYS = 30
+DOCUMENT_STATUSES = ("active", "archived")
+STATUS_LABELS = {"draft": "草稿", "published": "已发布", "archived": "已归档", "active": "有效"}
+_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+_LIST_SPLIT = re.compile(r"[\n、,，;；]+")
+_COMPARE_STRIP = re.compile(r"[\s\W_]+", re.UNICODE)
+_TRUE = {"1", "true", "yes", "on", "是", "y"}
+_FALSE = {"", "0", "false", "no", "off", "否", "n"}
+
+
+class ValidationFailed(KnowledgeError):
+    """One Chinese message per field that is wrong."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Filters:
+    text: str = ""
+    topic: str = ""
+    region: str = ""
+    status: str = ""
+    document_id: int | None = None
+
+
+# ---- reading raw values (forms, JSON, spreadsheets) ----
+
+
+def clean_text(value: Any) -> str:
+    """Trimmed text with one kind of line break (browsers send CRLF, XLSX keeps only LF)."""
+    return str(value if value is not None else "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def split_lines(value: Any) -> list[str]:
+    """Alternatives: one per line (a list is taken as is)."""
+    items = value if isinstance(value, list | tuple) else clean_text(value).split("\n")
+    return [str(v).strip() for v in items if str(v).strip()]
+
+
+def split_tags(value: Any) -> list[str]:
+    items = value if isinstance(value, list | tuple) else _LIST_SPLIT.split(str(value or ""))
+    return [str(v).strip() for v in items if str(v).strip()]
+
+
+def parse_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = str(value if value is not None else "").strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return None
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """None for empty; ValueError for a date that is not YYYY-MM-DD."""
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    text = str(value).strip()
+    return dt.date.fromisoformat(text) if text else None
+
+
+@lru_cache(maxsize=65536)
+def comparable(text: str) -> str:
+    """Question text as compared for duplicates: Simplified, no punctuation or case."""
+    return _COMPARE_STRIP.sub("", normalise(text).lower())
+
+
+def canonical_region(lexicon: Lexicon, value: str) -> str | None:
+    value = value.strip()
+    return lexicon.canonical("region", value) if value else ""
+
+
+# ---- validation ----
+
+
+def clean_entry(
+    session: Session, lexicon: Lexicon, raw: dict[str, Any], entry_id: int | None, today: dt.date
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Typed values and per-field errors for a whole entry."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    key = str(raw.get("key") or "").strip()
+    values["key"] = key
+    if not _KEY.match(key):
+        errors["key"] = "编号必填，只能用字母、数字、-、_ 和 .，最多100个字符"
+    else:
+        other = session.execute(select(FaqEntry.id).where(FaqEntry.key == key)).scalar()
+        if other is not None and other != entry_id:
+            errors["key"] = f"编号 {key} 已被另一条目使用"
+    status = str(raw.get("status") or FaqStatus.draft.value)
+    values["status"] = status
+    if status not in {s.value for s in FaqStatus}:
+        errors["status"] = "状态只能是草稿、已发布或已归档"
+    published = status == FaqStatus.published.value
+    topic = str(raw.get("topic") or "").strip()
+    values["topic"] = topic
+    if topic not in TOPICS:
+        errors["topic"] = "请选择话题" if not topic else f"没有这个话题：{topic}"
+    question = clean_text(raw.get("question"))
+    values["question"] = question
+    if not question:
+        errors["question"] = "标准问题必填"
+    elif len(question) > MAX_QUESTION_CHARS:
+        errors["question"] = f"标准问题最多{MAX_QUESTION_CHARS}字（现在{len(question)}字）"
+    answer = clean_text(raw.get("answer"))
+    values["answer"] = answer
+    if not answer:
+        errors["answer"] = "答案必填"
+    elif len(answer) > MAX_ANSWER_CHARS:
+        errors["answer"] = f"答案最多{MAX_ANSWER_CHARS}字（现在{len(answer)}字），请精简"
+    region_raw = str(raw.get("region") or "")
+    region = canonical_region(lexicon, region_raw)
+    values["region"] = region if region is not None else region_raw.strip()
+    if region is None:
+        errors["region"] = (
+            f"没有这个地区：{region_raw.strip()}（请写省或地级市，如 广东、深圳，或 全国）"
+        )
+    elif published and not region:
+        errors["region"] = "发布的条目必须注明地区（全国通用请填 全国）"
+    sensitive = parse_bool(raw.get("region_sensitive", False))
+    values["region_sensitive"] = bool(sensitive)
+    if sensitive is None:
+        errors["region_sensitive"] = "请填 是 或 否"
+    values["tags"] = split_tags(raw.get("tags"))
+    clause = clean_text(raw.get("clause"))
+    values["clause"] = clause
+    if len(clause) > MAX_CLAUSE_CHARS:
+        errors["clause"] = f"条款最多{MAX_CLAUSE_CHARS}字"
+    values["document_id"], document_error = _entry_document(session, raw, published, today)
+    if document_error:
+        errors["document_id"] = document_error
+    alternatives = split_lines(raw.get("alternatives"))
+    values["alternatives"] = alternatives
+    problem = _alternatives_problem(session, question, alternatives, entry_id)
+    if problem:
+        errors["alternatives"] = problem
+    return values, errors
+
+
+def _entry_document(
+    session: Session, raw: dict[str, Any], published: bool, today: dt.date
+) -> tuple[int | None, str]:
+    document: PolicyDocument | None = None
+    if raw.get("document"):  # a document key (spreadsheets)
+        document = session.execute(
+            select(PolicyDocument).where(PolicyDocument.key == str(raw["document"]).strip())
+        ).scalar_one_or_none()
+        if document is None:
+            return None, f"没有编号为 {raw['document']} 的政策文件"
+    elif raw.get("document_id") not in (None, ""):
+        try:
+            document = session.get(PolicyDocument, int(raw["document_id"]))
+        except (TypeError, ValueError):
+            document = None
+        if document is None:
+            return None, "没有这个政策文件"
+    if document is None:
+        return None, "发布的条目必须关联一份政策文件（作为出处）" if published else ""
+    if published:
+        reason = document_problem(document, today)
+        if reason:
+            return document.id, f"所引用的文件{reason}，不能发布"
+    return document.id, ""
+
+
+def _alternatives_problem(
+    session: Session, question: str, alternatives: list[str], entry_id: int | None
+) -> str:
+    seen: dict[str, str] = {}
+    if question:
+        seen[comparable(question)] = question
+    for alternative in alternatives:
+        key = comparable(alternative)
+        if not key:
+            return f"问法“{alternative}”没有文字内容"
+        if key in seen:
+            return f"问法“{alternative}”与本条目的“{seen[key]}”重复"
+        seen[key] = alternative
+    mine = {comparable(a): a for a in alternatives}
+    if not mine:
+        return ""
+    rows = session.execute(
+        select(FaqEntry.id, FaqEntry.key, FaqEntry.question, FaqEntry.alternatives).where(
+            FaqEntry.status != FaqStatus.archived.value
+        )
+    ).all()
+    for other_id, other_key, other_question, other_alternatives in rows:
+        if other_id == entry_id:
+            continue
+        for phrasing in (other_question, *(other_alternatives or [])):
+            match = mine.get(comparable(str(phrasing)))
+            if match is not None:
+                return f"问法“{match}”与条目 {other_key} 的“{phrasing}”重复"
+    return ""
+
+
+def clean_document(
+    session: Session, lexicon: Lexicon, raw: dict[str, Any], document_id: int | None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    key = str(raw.get("key") or "").strip()
+    values["key"] = key
+    if not _KEY.match(key):
+        errors["key"] = "编号必填，只能用字母、数字、-、_ 和 .，最多100个字符"
+    else:
+        other = session.execute(select(PolicyDocument.id).where(PolicyDocument.key == key)).scalar()
+        if other is not None and other != document_id:
+            errors["key"] = f"编号 {key} 已被另一份文件使用"
+    title = str(raw.get("title") or "").strip()
+    values["title"] = title
+    if not title:
+        errors["title"] = "标题必填"
+    elif len(title) > MAX_TITLE_CHARS:
+        errors["title"] = f"标题最多{MAX_TITLE_CHARS}字"
+    for name in ("doc_number", "issuer", "source_note"):
+        values[name] = clean_text(raw.get(name))
+    region_raw = str(raw.get("region") or NATIONAL)
+    region = canonical_region(lexicon, region_raw)
+    values["region"] = region or region_raw.strip()
+    if not region:
+        errors["region"] = f"没有这个地区：{region_raw.strip()}（请写省或地级市，或 全国）"
+    for name, label in (("effective_from", "生效日期"), ("expires_on", "失效日期")):
+        try:
+            values[name] = parse_date(raw.get(name))
+        except ValueError:
+            values[name] = None
+            errors[name] = f"{label}格式应为 2025-01-31"
+    if (
+        values["effective_from"]
+        and values["expires_on"]
+        and values["expires_on"] < values["effective_from"]
+    ):
+        errors["expires_on"] = "失效日期不能早于生效日期"
+    url = str(raw.get("url") or "").strip()
+    values["url"] = url or None
+    if url and not re.match(r"^https?://[^\s<>\"']+$", url):
+        errors["url"] = "链接应以 http:// 或 https:// 开头"
+    status = str(raw.get("status") or "active")
+    values["status"] = status
+    if status not in DOCUMENT_STATUSES:
+        errors["status"] = "状态只能是有效或已归档"
+    return values, errors
+
+
+# ---- serving state ----
+
+
+def document_problem(document: PolicyDocument, today: dt.date) -> str:
+    """Why a document cannot back an answer today ('' when it can)."""
+    if document.status != "active":
+        return "已归档"
+    if document.effective_from is not None and document.effective_from > today:
+        return f"尚未生效（{document.effective_from:%Y-%m-%d} 起施行）"
+    if document.expires_on is not None and document.expires_on < today:
+        return f"已过期（有效期至 {document.expires_on:%Y-%m-%d}）"
+    return ""
+
+
+def expires_soon(document: PolicyDocument, today: dt.date) -> bool:
+    return document.expires_on is not None and today <= document.expires_on <= today + dt.timedelta(
+        days=EXPIRY_WARNING_DAYS
+    )
+
+
+def serving_state(entry: FaqEntry, today: dt.date) -> tuple[bool, str]:
+    """Whether the assistant serves the entry, and if not, why (in Chinese)."""
+    if entry.status == FaqStatus.draft.value:
+        return False, "草稿，待审核发布"
+    if entry.status == FaqStatus.archived.value:
+        return False, "已归档"
+    if entry.document is None:
+        return False, "未关联政策文件"
+    problem = document_problem(entry.document, today)
+    if problem:
+        return False, f"政策文件{problem}，暂停回答"
+    return True, "正在回答"
+
+
+# ---- saving ----
+
+
+def audit(
+    *, session: Session, actor: str, action: str, kind: str, item_id: int | None, detail: str
+) -> AuditEntry:
+    row = AuditEntry(actor=actor, action=action, kind=kind, item_id=item_id, detail=detail)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _action_for(before_status: str | None, after_status: str, default: str) -> str:
+    if before_status is None:
+        return "create"
+    if before_status != after_status and after_status in {"published", "archived"}:
+        return "publish" if after_status == "published" else "archive"
+    return default
+
+
+def save_entry(
+    *,
+    session: Session,
+    lexicon: Lexicon,
+    raw: dict[str, Any],
+    actor: str,
+    entry_id: int | None = None,
+    today: dt.date | None = None,
+    action: str = "edit",
+) -> tuple[FaqEntry, bool]:
+    """Create (``entry_id`` None) or update a whole entry; returns (entry, changed)."""
+    today = today or dt.date.today()
+    entry = session.get(FaqEntry, entry_id) if entry_id is not None else None
+    if entry_id is not None and entry is None:
+        raise FaqNotFound(str(entry_id))
+    values, errors = clean_entry(session, lexicon, raw, entry_id, today)
+    if errors:
+        raise ValidationFailed(errors)
+    if entry is None:
+        entry = FaqEntry(version=1, updated_by=actor, **values)
+        session.add(entry)
+        session.flush()
+        versions.record(session=session, item=entry, action="create", author=actor)
+        audit(
+            session=session,
+            actor=actor,
+            action="create",
+            kind=versions.FAQ,
+            item_id=entry.id,
+            detail=f"新建条目 {entry.key}（{STATUS_LABELS[entry.status]}）",
+        )
+        return entry, True
+    versions.ensure_baseline(session=session, item=entry)
+    before = versions.snapshot(entry)
+    for name, value in values.items():
+        setattr(entry, name, value)
+    changes = versions.diff(before, versions.snapshot(entry))
+    if not changes:
+        return entry, False
+    entry.version += 1
+    entry.updated_by = actor
+    entry.updated_at = utcnow()
+    done = _action_for(before["status"], entry.status, action)
+    versions.record(session=session, item=entry, action=done, author=actor)
+    audit(
+        session=session,
+        actor=actor,
+        action=done,
+        kind=versions.FAQ,
+        item_id=entry.id,
+        detail=f"条目 {entry.key} 第{entry.version}版：" + "、".join(c.label for c in changes),
+    )
+    return entry, True
+
+
+def set_entry_status(
+    *, session: Session, lexicon: Lexicon, entry_id: int, status: str, actor: str, today: dt.date
+) -> FaqEntry:
+    entry = session.get(FaqEntry, entry_id)
+    if entry is None:
+        raise FaqNotFound(str(entry_id))
+    raw = {**versions.snapshot(entry), "status": status}
+    return save_entry(
+        session=session, lexicon=lexicon, raw=raw, actor=actor, entry_id=entry_id, today=today
+    )[0]
+
+
+def save_document(
+    *,
+    session: Session,
+    lexicon: Lexicon,
+    raw: dict[str, Any],
+    actor: str,
+    document_id: int | None = None,
+    action: str = "edit",
+) -> tuple[PolicyDocument, bool]:
+    document = session.get(PolicyDocument, document_id) if document_id is not None else None
+    if document_id is not None and document is None:
+        raise DocumentNotFound(str(document_id))
+    values, errors = clean_document(session, lexicon, raw, document_id)
+    if errors:
+        raise ValidationFailed(errors)
+    if document is None:
+        document = PolicyDocument(version=1, updated_by=actor, **values)
+        session.add(document)
+        session.flush()
+        versions.record(session=session, item=document, action="create", author=actor)
+        audit(
+            session=session,
+            actor=actor,
+            action="create",
+            kind=versions.DOCUMENT,
+            item_id=document.id,
+            detail=f"新建政策文件 {document.key}",
+        )
+        return document, True
+    versions.ensure_baseline(session=session, item=document)
+    before = versions.snapshot(document)
+    for name, value in values.items():
+        setattr(document, name, value)
+    changes = versions.diff(before, versions.snapshot(document))
+    if not changes:
+        return document, False
+    document.version += 1
+    document.updated_by = actor
+    document.updated_at = utcnow()
+    done = "archive" if before["status"] != document.status == "archived" else action
+    versions.record(session=session, item=document, action=done, author=actor)
+    audit(
+        session=session,
+        actor=actor,
+        action=done,
+        kind=versions.DOCUMENT,
+        item_id=document.id,
+        detail=f"政策文件 {document.key} 第{document.version}版："
+        + "、".join(c.label for c in changes),
+    )
+    return document, True
+
+
+def restore(
+    *,
+    session: Session,
+    lexicon: Lexicon,
+    kind: str,
+    item_id: int,
+    version: int,
+    actor: str,
+    today: dt.date | None = None,
+) -> FaqEntry | PolicyDocument:
+    """Save an old version's snapshot again, as a new version (validated like any save)."""
+    data = dict(
+        versions.get_version(session=session, kind=kind, item_id=item_id, version=version).data
+    )
+    if kind == versions.FAQ:
+        item, _ = save_entry(
+            session=session,
+            lexicon=lexicon,
+            raw=data,
+            actor=actor,
+            entry_id=item_id,
+            today=today,
+            action="restore",
+        )
+    else:
+        item, _ = save_document(
+            session=session,
+            lexicon=lexicon,
+            raw=data,
+            actor=actor,
+            document_id=item_id,
+            action="restore",
+        )
+    return item
+
+
+# ---- listing ----
+
+
+def search_entries(*, session: Session, filters: Filters) -> list[FaqEntry]:
+    """Entries matching every filter; text matches question, alternatives, answer or key."""
+    query = select(FaqEntry).order_by(FaqEntry.topic, FaqEntry.id)
+    if filters.topic:
+        query = query.where(FaqEntry.topic == filters.topic)
+    if filters.region:
+        query = query.where(FaqEntry.region == filters.region)
+    if filters.status:
+        query = query.where(FaqEntry.status == filters.status)
+    if filters.document_id is not None:
+        query = query.where(FaqEntry.document_id == filters.document_id)
+    entries = list(session.execute(query).scalars())
+    needle = comparable(filters.text) if filters.text.strip() else ""
+    if not needle:
+        return entries
+    return [
+        e
+        for e in entries
+        if needle in comparable(" ".join([e.key, e.question, *(e.alternatives or []), e.answer]))
+        or filters.text.strip().lower() in e.key.lower()
+    ]
+
+
+def search_documents(
+    *, session: Session, text: str = "", status: str = "", region: str = ""
+) -> list[PolicyDocument]:
+    query = select(PolicyDocument).order_by(PolicyDocument.id)
+    if status:
+        query = query.where(PolicyDocument.status == status)
+    if region:
+        query = query.where(PolicyDocument.region == region)
+    documents = list(session.execute(query).scalars())
+    needle = comparable(text) if text.strip() else ""
+    if not needle:
+        return documents
+    return [
+        d
+        for d in documents
+        if needle in comparable(" ".join([d.key, d.title, d.doc_number or "", d.issuer or ""]))
+        or text.strip().lower() in d.key.lower()
+    ]
+
+
+def review_queue(*, session: Session) -> list[FaqEntry]:
+    """Drafts waiting for review, desk drafts included, oldest first."""
+    return list(
+        session.execute(
+            select(FaqEntry)
+            .where(FaqEntry.status == FaqStatus.draft.value)
+            .order_by(FaqEntry.updated_at, FaqEntry.id)
+        ).scalars()
+    )
+
+
+def audit_log(*, session: Session, limit: int = 200) -> list[AuditEntry]:
+    return list(
+        session.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).scalars()
+    )
+
+
+def topic_label(topic: str) -> str:
+    return TOPIC_LABELS.get(topic, topic)

@@ -1,0 +1,161 @@
+"""Saved versions of FAQ entries and policy documents: snapshots, diffs and history.
+
+Every admin save stores a full snapshot of the item in ``content_versions``;
+restoring a version saves its snapshot again, as a new version. Items written
+outside the admin (the seed loader, desk drafts) get their current state
+recorded as a baseline the first time the admin saves them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from knowledge.errors import KnowledgeError
+from knowledge.models import ContentVersion, FaqEntry, PolicyDocument
+
+FAQ = "faq"
+DOCUMENT = "document"
+FAQ_SNAPSHOT_FIELDS = (
+    "key",
+    "topic",
+    "question",
+    "alternatives",
+    "answer",
+    "region",
+    "region_sensitive",
+    "tags",
+    "document_id",
+    "clause",
+    "status",
+)
+DOCUMENT_SNAPSHOT_FIELDS = (
+    "key",
+    "title",
+    "doc_number",
+    "issuer",
+    "region",
+    "effective_from",
+    "expires_on",
+    "url",
+    "source_note",
+    "status",
+)
+FIELD_LABELS = {
+    "key": "编号",
+    "topic": "话题",
+    "question": "标准问题",
+    "alternatives": "其他问法",
+    "answer": "答案",
+    "region": "地区",
+    "region_sensitive": "各地不同",
+    "tags": "标签",
+    "document_id": "政策文件",
+    "clause": "条款",
+    "status": "状态",
+    "title": "标题",
+    "doc_number": "文号",
+    "issuer": "发文机关",
+    "effective_from": "生效日期",
+    "expires_on": "失效日期",
+    "url": "链接",
+    "source_note": "来源说明",
+}
+
+
+class VersionNotFound(KnowledgeError):
+    pass
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    before: Any
+    after: Any
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return value
+
+
+def snapshot(item: FaqEntry | PolicyDocument) -> dict[str, Any]:
+    """The item's editable fields as JSON-ready values (dates as ISO strings)."""
+    fields = FAQ_SNAPSHOT_FIELDS if isinstance(item, FaqEntry) else DOCUMENT_SNAPSHOT_FIELDS
+    return {name: _plain(getattr(item, name)) for name in fields}
+
+
+def kind_of(item: FaqEntry | PolicyDocument) -> str:
+    return FAQ if isinstance(item, FaqEntry) else DOCUMENT
+
+
+def record(
+    *, session: Session, item: FaqEntry | PolicyDocument, action: str, author: str
+) -> ContentVersion:
+    """Store the item's current state as its current version number."""
+    row = ContentVersion(
+        kind=kind_of(item),
+        item_id=item.id,
+        version=item.version,
+        data=snapshot(item),
+        action=action,
+        author=author,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def ensure_baseline(*, session: Session, item: FaqEntry | PolicyDocument) -> None:
+    """Record the state written outside the admin, so it can be compared and restored."""
+    exists = session.execute(
+        select(ContentVersion.id).where(
+            ContentVersion.kind == kind_of(item),
+            ContentVersion.item_id == item.id,
+            ContentVersion.version == item.version,
+        )
+    ).first()
+    if exists is None:
+        record(session=session, item=item, action="baseline", author=item.updated_by or "system")
+
+
+def history(*, session: Session, kind: str, item_id: int) -> list[ContentVersion]:
+    """Every stored version, newest first."""
+    return list(
+        session.execute(
+            select(ContentVersion)
+            .where(ContentVersion.kind == kind, ContentVersion.item_id == item_id)
+            .order_by(ContentVersion.version.desc())
+        ).scalars()
+    )
+
+
+def get_version(*, session: Session, kind: str, item_id: int, version: int) -> ContentVersion:
+    row = session.execute(
+        select(ContentVersion).where(
+            ContentVersion.kind == kind,
+            ContentVersion.item_id == item_id,
+            ContentVersion.version == version,
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        raise VersionNotFound(f"{kind} {item_id} v{version}")
+    return row
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
+    """Field-by-field differences between two snapshots, in the snapshot's field order."""
+    names = list(dict.fromkeys([*before, *after]))
+    return [
+        FieldChange(name, FIELD_LABELS.get(name, name), before.get(name), after.get(name))
+        for name in names
+        if before.get(name) != after.get(name)
+    ]

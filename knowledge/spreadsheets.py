@@ -1,0 +1,355 @@
+"""CSV and XLSX import/export of FAQ entries and policy documents.
+
+Export is formula-safe: a text cell that starts with ``= + - @`` (or with the
+escape character ``'`` itself) gets a leading ``'``, which import removes, so
+the round trip is lossless. Import is a dry run first: :func:`plan_import`
+validates every row like an admin save and reports each problem by row and
+column letter; :func:`apply_import` writes only a plan without problems.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from knowledge import catalogue
+from knowledge import content_versions as versions
+from knowledge.lexicon import Lexicon
+from knowledge.models import FaqEntry, PolicyDocument
+
+ENTRIES = "entries"
+DOCUMENTS = "documents"
+FORMATS = ("csv", "xlsx")
+COLUMNS = {
+    ENTRIES: (
+        ("key", "编号"),
+        ("status", "状态"),
+        ("topic", "话题"),
+        ("region", "地区"),
+        ("region_sensitive", "各地不同"),
+        ("question", "标准问题"),
+        ("alternatives", "其他问法"),
+        ("answer", "答案"),
+        ("tags", "标签"),
+        ("document", "政策文件编号"),
+        ("clause", "条款"),
+    ),
+    DOCUMENTS: (
+        ("key", "编号"),
+        ("status", "状态"),
+        ("title", "标题"),
+        ("doc_number", "文号"),
+        ("issuer", "发文机关"),
+        ("region", "地区"),
+        ("effective_from", "生效日期"),
+        ("expires_on", "失效日期"),
+        ("url", "链接"),
+        ("source_note", "来源说明"),
+    ),
+}
+FORMULA_STARTS = ("=", "+", "-", "@")
+ESCAPE = "'"
+MAX_ROWS = 5000
+# a field's problem is reported in the column the value came from
+_FIELD_COLUMN = {"document_id": "document"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str  # letter, e.g. "H"; "" for the whole row or file
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "field": self.field,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ImportPlan:
+    kind: str
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    creates: int = 0
+    updates: int = 0
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "rows": len(self.rows),
+            "creates": self.creates,
+            "updates": self.updates,
+            "unchanged": self.unchanged,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+# ---- cells ----
+
+
+def escape_cell(text: str) -> str:
+    """A cell no spreadsheet will run as a formula."""
+    if text.startswith((*FORMULA_STARTS, ESCAPE)):
+        return ESCAPE + text
+    return text
+
+
+def unescape_cell(text: str) -> str:
+    return text[1:] if text.startswith(ESCAPE) else text
+
+
+def _entry_row(entry: FaqEntry) -> dict[str, str]:
+    return {
+        "key": entry.key,
+        "status": entry.status,
+        "topic": entry.topic,
+        "region": entry.region,
+        "region_sensitive": "是" if entry.region_sensitive else "否",
+        "question": entry.question,
+        "alternatives": "\n".join(entry.alternatives or []),
+        "answer": entry.answer,
+        "tags": "\n".join(entry.tags or []),
+        "document": entry.document.key if entry.document is not None else "",
+        "clause": entry.clause or "",
+    }
+
+
+def _document_row(document: PolicyDocument) -> dict[str, str]:
+    data = versions.snapshot(document)
+    return {
+        name: "" if data.get(name) is None else str(data[name]) for name, _ in COLUMNS[DOCUMENTS]
+    }
+
+
+def export_rows(*, session: Session, kind: str) -> list[dict[str, str]]:
+    if kind == ENTRIES:
+        entries = session.execute(select(FaqEntry).order_by(FaqEntry.id)).scalars()
+        return [_entry_row(e) for e in entries]
+    documents = session.execute(select(PolicyDocument).order_by(PolicyDocument.id)).scalars()
+    return [_document_row(d) for d in documents]
+
+
+def _table(kind: str, rows: list[dict[str, str]]) -> list[list[str]]:
+    columns = COLUMNS[kind]
+    header = [name for name, _label in columns]
+    return [header] + [[escape_cell(row[name]) for name, _ in columns] for row in rows]
+
+
+def to_csv(kind: str, rows: list[dict[str, str]]) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel opens Chinese text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerows(_table(kind, rows))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(kind: str, rows: list[dict[str, str]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "条目" if kind == ENTRIES else "政策文件"
+    for values in _table(kind, rows):
+        # every cell is a string cell; control characters Excel cannot hold are dropped
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) for v in values])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_file(*, session: Session, kind: str, fmt: str) -> bytes:
+    rows = export_rows(session=session, kind=kind)
+    return to_csv(kind, rows) if fmt == "csv" else to_xlsx(kind, rows)
+
+
+# ---- reading ----
+
+
+def _read_csv(data: bytes) -> list[list[Any]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")
+    return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
+
+
+def _read_xlsx(data: bytes) -> list[list[Any]]:
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> tuple[str, str]:
+    """(text, problem) for one cell as read from the file."""
+    if value is None:
+        return "", ""
+    if isinstance(value, bool):
+        return ("是" if value else "否"), ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat(), ""
+    if isinstance(value, dt.date):
+        return value.isoformat(), ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    if text.startswith("="):
+        return text, "单元格是公式（以 = 开头）；如果是文字，请在开头加英文单引号 '"
+    return unescape_cell(text), ""
+
+
+def read_table(
+    data: bytes, fmt: str, kind: str
+) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
+    """Rows by spreadsheet row number (the header is row 1), and the problems found."""
+    problems: list[Problem] = []
+    try:
+        table = _read_csv(data) if fmt == "csv" else _read_xlsx(data)
+    except Exception:  # any unreadable upload gets the same message
+        return [], [Problem(0, "", "", f"无法读取文件，请上传 {fmt.upper()} 格式的表格")]
+    if not table:
+        return [], [Problem(1, "", "", "文件是空的")]
+    known = {name: name for name, _ in COLUMNS[kind]} | {
+        label: name for name, label in COLUMNS[kind]
+    }
+    header = [known.get(str(h or "").strip()) for h in table[0]]
+    missing = [label for name, label in COLUMNS[kind] if name not in header]
+    if missing:
+        problems.append(Problem(1, "", "", "缺少列：" + "、".join(missing)))
+        return [], problems
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, values in enumerate(table[1:], start=2):
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue
+        if len(rows) >= MAX_ROWS:
+            problems.append(Problem(number, "", "", f"一次最多导入 {MAX_ROWS} 行"))
+            break
+        row: dict[str, str] = {}
+        for position, name in enumerate(header):
+            if name is None:
+                continue
+            text, problem = _cell_text(values[position] if position < len(values) else None)
+            row[name] = text
+            if problem:
+                problems.append(Problem(number, get_column_letter(position + 1), name, problem))
+        rows.append((number, row))
+    return rows, problems
+
+
+def column_letter(kind: str, field_name: str) -> str:
+    name = _FIELD_COLUMN.get(field_name, field_name)
+    names = [n for n, _ in COLUMNS[kind]]
+    return get_column_letter(names.index(name) + 1) if name in names else ""
+
+
+# ---- planning and applying ----
+
+
+def plan_import(
+    *, session: Session, lexicon: Lexicon, kind: str, fmt: str, data: bytes, today: dt.date
+) -> ImportPlan:
+    """Validate every row without writing anything."""
+    plan = ImportPlan(kind)
+    rows, problems = read_table(data, fmt, kind)
+    plan.rows, plan.problems = rows, problems
+    model = FaqEntry if kind == ENTRIES else PolicyDocument
+    seen_keys: dict[str, int] = {}
+    seen_phrasings: dict[str, tuple[int, str]] = {}
+    for number, raw in rows:
+        key = raw.get("key", "").strip()
+        if key in seen_keys:
+            plan.problems.append(
+                Problem(number, "A", "key", f"编号 {key} 与第{seen_keys[key]}行重复")
+            )
+            continue
+        seen_keys[key] = number
+        existing = session.execute(select(model).where(model.key == key)).scalar_one_or_none()
+        item_id = existing.id if existing is not None else None
+        if kind == ENTRIES:
+            values, errors = catalogue.clean_entry(session, lexicon, raw, item_id, today)
+            for phrasing in values.get("alternatives", []):
+                other = seen_phrasings.get(catalogue.comparable(phrasing))
+                if other is not None and other[1] != key and "alternatives" not in errors:
+                    errors["alternatives"] = f"问法“{phrasing}”与第{other[0]}行重复"
+            for phrasing in [values.get("question", ""), *values.get("alternatives", [])]:
+                seen_phrasings.setdefault(catalogue.comparable(phrasing), (number, key))
+        else:
+            values, errors = catalogue.clean_document(session, lexicon, raw, item_id)
+        for name, message in errors.items():
+            plan.problems.append(Problem(number, column_letter(kind, name), name, message))
+        if errors:
+            continue
+        if existing is None:
+            plan.creates += 1
+        elif _unchanged(existing, values):
+            plan.unchanged += 1
+        else:
+            plan.updates += 1
+    plan.problems.sort(key=lambda p: (p.row, p.column))
+    return plan
+
+
+def _unchanged(item: FaqEntry | PolicyDocument, values: dict[str, Any]) -> bool:
+    current = versions.snapshot(item)
+    return all(current.get(name) == versions._plain(value) for name, value in values.items())
+
+
+def apply_import(
+    *, session: Session, lexicon: Lexicon, plan: ImportPlan, actor: str, today: dt.date
+) -> int:
+    """Write a plan that has no problems; returns how many items changed."""
+    if not plan.ok:
+        raise catalogue.ValidationFailed({"file": "文件还有错误，未导入任何内容"})
+    model = FaqEntry if plan.kind == ENTRIES else PolicyDocument
+    changed = 0
+    for _number, raw in plan.rows:
+        existing = session.execute(select(model).where(model.key == raw["key"].strip())).scalar()
+        item_id = existing.id if existing is not None else None
+        if plan.kind == ENTRIES:
+            _item, did = catalogue.save_entry(
+                session=session,
+                lexicon=lexicon,
+                raw=raw,
+                actor=actor,
+                entry_id=item_id,
+                today=today,
+                action="import",
+            )
+        else:
+            _item, did = catalogue.save_document(
+                session=session,
+                lexicon=lexicon,
+                raw=raw,
+                actor=actor,
+                document_id=item_id,
+                action="import",
+            )
+        changed += int(did)
+    catalogue.audit(
+        session=session,
+        actor=actor,
+        action="import",
+        kind="faq" if plan.kind == ENTRIES else "document",
+        item_id=None,
+        detail=f"导入{len(plan.rows)}行，其中{changed}项有变化",
+    )
+    return changed

@@ -1,0 +1,227 @@
+"""What workers could not get answered: paraphrases grouped, and the unanswered share.
+
+Questions from ``unanswered_questions`` (escalations and low-score misses) are
+grouped by average-linkage clustering on the cosine similarity of TF-IDF
+vectors over the retrieval analyser's features (jieba words with synonyms
+rewritten, plus character bigrams of the Simplified text), so that the same
+question in other words, or in Traditional characters, appears once with its
+count. The share per week and per topic divides by the workers' messages in
+Rasa's tracker store (``events``) when it lives in the same database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from knowledge.analysis import Analyzer, default_analyzer
+from knowledge.models import TOPIC_LABELS, TOPICS, UnansweredQuestion
+
+# Average cosine similarity at or above which two groups are one question. Tuned on
+# tests/test_admin_unanswered.py: 0.38 to 0.47 gives the right groups there.
+SIMILARITY_THRESHOLD = 0.42
+WORD_WEIGHT, BIGRAM_WEIGHT, CHAR_WEIGHT = 0.5, 1.0, 0.5
+# Workers' words for the same thing, beyond the retrieval lexicon (labour questions
+# that the knowledge base does not cover yet are exactly what lands here).
+GROUPING_SYNONYMS = {
+    "欠薪": "拖欠工资",
+    "加班工资": "加班费",
+    "计算": "算",
+    "几天": "多少天",
+    "多久": "多少天",
+}
+_GROUPING_SYNONYM_PATTERN = re.compile(
+    "|".join(re.escape(w) for w in sorted(GROUPING_SYNONYMS, key=len, reverse=True))
+)
+FRAME_WORDS = frozenset("办 怎么办 处理 找 谁 是 有 没有 可以 吗 了 被 受".split())
+MAX_QUESTIONS = 2000
+INTENT_TOPICS = {f"ask_{topic}": topic for topic in TOPICS}
+
+
+@dataclass
+class Group:
+    representative: str
+    phrasings: list[str]
+    count: int
+    topic: str | None
+    regions: list[str]
+    ids: list[int] = field(default_factory=list)
+
+
+def features(analyzer: Analyzer, question: str) -> Counter[str]:
+    """Weighted features of the question's content words: the words (after synonyms),
+    their character bigrams and characters. Question frames (怎么办, 找谁) are dropped."""
+    text = _GROUPING_SYNONYM_PATTERN.sub(
+        lambda m: GROUPING_SYNONYMS[m.group(0)], analyzer.canonical_text(question)
+    )
+    weights: Counter[str] = Counter()
+    for word in analyzer.words(text):
+        if word in FRAME_WORDS:
+            continue
+        weights[f"w:{word}"] += WORD_WEIGHT
+        for i in range(len(word) - 1):
+            weights[f"c:{word[i : i + 2]}"] += BIGRAM_WEIGHT
+        for char in word:
+            weights[f"u:{char}"] += CHAR_WEIGHT
+    return weights
+
+
+def _vectors(analyzer: Analyzer, questions: list[str]) -> np.ndarray:
+    weighted = [features(analyzer, q) for q in questions]
+    vocabulary: dict[str, int] = {}
+    for counts in weighted:
+        for name in counts:
+            vocabulary.setdefault(name, len(vocabulary))
+    size = max(1, len(vocabulary))
+    doc_freq = np.zeros(size)
+    for counts in weighted:
+        for name in counts:
+            doc_freq[vocabulary[name]] += 1
+    idf = np.log((1 + len(questions)) / (1 + doc_freq)) + 1.0
+    matrix = np.zeros((len(questions), size))
+    for row, counts in enumerate(weighted):
+        for name, weight in counts.items():
+            matrix[row, vocabulary[name]] = weight * idf[vocabulary[name]]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+def cluster(
+    questions: list[str],
+    analyzer: Analyzer | None = None,
+    threshold: float = SIMILARITY_THRESHOLD,
+) -> list[list[int]]:
+    """Indices of ``questions`` grouped by meaning (average linkage), largest group first."""
+    if not questions:
+        return []
+    analyzer = analyzer or default_analyzer()
+    vectors = _vectors(analyzer, questions)
+    similarity = vectors @ vectors.T
+    np.fill_diagonal(similarity, -1.0)
+    members: dict[int, list[int]] = {i: [i] for i in range(len(questions))}
+    active = np.ones(len(questions), dtype=bool)
+    while True:
+        masked = np.where(np.outer(active, active), similarity, -1.0)
+        a, b = np.unravel_index(int(np.argmax(masked)), masked.shape)
+        if masked[a, b] < threshold:
+            break
+        size_a, size_b = len(members[a]), len(members[b])
+        merged = (size_a * similarity[a] + size_b * similarity[b]) / (size_a + size_b)
+        similarity[a, :] = merged
+        similarity[:, a] = merged
+        similarity[a, a] = -1.0
+        members[a].extend(members.pop(b))
+        active[b] = False
+    groups = [sorted(m) for m in members.values()]
+    return sorted(groups, key=lambda g: (-len(g), g[0]))
+
+
+def group_rows(rows: list[UnansweredQuestion], analyzer: Analyzer | None = None) -> list[Group]:
+    groups = []
+    for indices in cluster([r.question for r in rows], analyzer):
+        items = [rows[i] for i in indices]
+        phrasings = list(dict.fromkeys(r.question.strip() for r in items))
+        counts = Counter(r.question.strip() for r in items)
+        topics = Counter(r.topic for r in items if r.topic)
+        groups.append(
+            Group(
+                representative=max(phrasings, key=lambda p: (counts[p], -len(p))),
+                phrasings=phrasings,
+                count=len(items),
+                topic=topics.most_common(1)[0][0] if topics else None,
+                regions=sorted({r.region for r in items if r.region}),
+                ids=[r.id for r in items],
+            )
+        )
+    return groups
+
+
+@dataclass
+class Report:
+    groups: list[Group]
+    weekly: list[tuple[str, int, int | None]]  # week start, unanswered, all questions
+    by_topic: list[tuple[str, int, int | None]]
+
+    @staticmethod
+    def _bars(rows: list[tuple[str, int, int | None]]) -> list[tuple[str, float, str]]:
+        bars = []
+        peak = max((n for _, n, _ in rows), default=1) or 1
+        for label, unanswered, total in rows:
+            if total:
+                share = min(1.0, unanswered / total)
+                bars.append((label, share, f"{share:.0%}（{unanswered}/{total}）"))
+            else:
+                bars.append((label, unanswered / peak, f"{unanswered} 次"))
+        return bars
+
+    def weekly_bars(self) -> list[tuple[str, float, str]]:
+        return self._bars(self.weekly)
+
+    def topic_bars(self) -> list[tuple[str, float, str]]:
+        return self._bars([(TOPIC_LABELS.get(t, "其他"), n, d) for t, n, d in self.by_topic])
+
+
+def _week(moment: dt.datetime) -> str:
+    start = moment.date() - dt.timedelta(days=moment.weekday())
+    return start.isoformat()
+
+
+def _asked(session: Session, since: dt.datetime) -> list[tuple[dt.datetime, str | None]]:
+    """Workers' messages from Rasa's tracker store; empty when it is elsewhere."""
+    try:
+        rows = session.execute(
+            text(
+                "SELECT timestamp, intent_name FROM events "
+                "WHERE type_name = 'user' AND timestamp >= :since"
+            ),
+            {"since": since.replace(tzinfo=dt.timezone.utc).timestamp()},
+        ).all()
+    except SQLAlchemyError:
+        session.rollback()
+        return []
+    return [
+        (dt.datetime.fromtimestamp(float(stamp), dt.timezone.utc).replace(tzinfo=None), intent)
+        for stamp, intent in rows
+    ]
+
+
+def report(
+    *,
+    session: Session,
+    since: dt.datetime,
+    topic: str | None = None,
+    region: str | None = None,
+    analyzer: Analyzer | None = None,
+) -> Report:
+    query = select(UnansweredQuestion).where(UnansweredQuestion.created_at >= since)
+    if topic:
+        query = query.where(UnansweredQuestion.topic == topic)
+    if region:
+        query = query.where(UnansweredQuestion.region == region)
+    rows = list(
+        session.execute(
+            query.order_by(
+                UnansweredQuestion.created_at.desc(), UnansweredQuestion.id.desc()
+            ).limit(MAX_QUESTIONS)
+        ).scalars()
+    )
+    # Rasa's events carry no region, so with a region filter there is no denominator.
+    asked = [] if region else _asked(session, since)
+    asked_weeks = Counter(_week(moment) for moment, _ in asked)
+    asked_topics = Counter(INTENT_TOPICS.get(intent or "") for _, intent in asked)
+    weeks = Counter(_week(r.created_at) for r in rows)
+    weekly = [(week, weeks[week], asked_weeks.get(week) or None) for week in sorted(weeks)]
+    topics = Counter(r.topic for r in rows)
+    by_topic = [
+        (name or "", topics[name], asked_topics.get(name) or None)
+        for name in sorted(topics, key=lambda t: (t is None, t or ""))
+    ]
+    return Report(group_rows(rows, analyzer), weekly, by_topic)

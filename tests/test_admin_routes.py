@@ -1,0 +1,210 @@
+"""Admin routes: only admins, CSRF on every state change, the editor's API and pages.
+
+The routes are read from the application's router, so a new admin route is
+covered without editing this file.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import func, select
+
+from changai.passwords import hash_password
+from changai.settings import Settings
+from connectors.console.app import create_app
+from knowledge.models import AuditEntry, ContentVersion, FaqEntry
+from knowledge.users import create_user
+from tests.test_console_auth import PASSWORD, login, run
+
+PAYLOAD = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+SAMPLE_PARAMS = {
+    "entry_id": "1",
+    "document_id": "1",
+    "item_id": "1",
+    "kind": "entries",
+    "reply_id": "1",
+}
+
+
+@pytest.fixture()
+def console(session_factory, database_url):  # type: ignore[no-untyped-def]
+    with session_factory.begin() as session:
+        for username, role in (("li", "staff"), ("boss", "admin")):
+            create_user(
+                session=session,
+                username=username,
+                display_name=username,
+                role=role,
+                password_hash=hash_password(PASSWORD),
+            )
+    return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+
+
+def admin_routes(settings: Settings) -> list[tuple[str, str]]:
+    """(method, sample path) of every /admin route the app serves."""
+    app = create_app(settings)
+    found = set()
+    for route in app.router.routes():
+        canonical = route.resource.canonical if route.resource is not None else ""
+        if not canonical.startswith("/admin") or route.method == "HEAD":
+            continue
+        path = re.sub(r"\{(\w+)(?::[^}]*)?\}", lambda m: SAMPLE_PARAMS[m.group(1)], canonical)
+        found.add((route.method, path))
+    return sorted(found)
+
+
+async def admin_csrf(client: TestClient) -> str:
+    page = await client.get("/admin")
+    return re.search(r'name="csrf-token" content="([^"]+)"', await page.text()).group(1)
+
+
+def test_routes_are_found(console) -> None:  # type: ignore[no-untyped-def]
+    routes = admin_routes(console)
+    assert ("GET", "/admin") in routes and ("POST", "/admin/api/entries/1") in routes
+    assert len([r for r in routes if r[0] == "POST"]) >= 10
+
+
+def test_anonymous_and_staff_are_refused_everywhere(console) -> None:  # type: ignore[no-untyped-def]
+    routes = admin_routes(console)
+
+    async def scenario(client: TestClient) -> None:
+        for method, path in routes:
+            response = await client.request(method, path, allow_redirects=False)
+            if method == "GET" and "/api/" not in path:
+                assert response.status == 302, path
+                assert response.headers["Location"].startswith("/login")
+            else:
+                assert response.status == 401, (method, path)
+        assert (await login(client, "li")).status == 302
+        desk = await client.get("/desk")
+        token = re.search(r'name="csrf-token" content="([^"]+)"', await desk.text()).group(1)
+        assert "知识库管理" not in await desk.text()
+        for method, path in routes:
+            response = await client.request(
+                method, path, headers={"X-CSRF-Token": token}, allow_redirects=False
+            )
+            assert response.status == 403, (method, path)
+
+    run(console, scenario)
+
+
+def test_every_state_change_needs_csrf(console, session_factory) -> None:  # type: ignore[no-untyped-def]
+    posts = [path for method, path in admin_routes(console) if method == "POST"]
+
+    async def scenario(client: TestClient) -> None:
+        await login(client, "boss")
+        for path in posts:
+            for headers in ({}, {"X-CSRF-Token": "forged-token"}):
+                response = await client.post(
+                    path,
+                    json={"answer": "被篡改的答案", "status": "archived"},
+                    headers=headers,
+                    allow_redirects=False,
+                )
+                assert response.status == 403, (path, headers)
+            form = await client.post(
+                path, data={"csrf_token": "forged", "status": "archived"}, allow_redirects=False
+            )
+            assert form.status == 403, path
+
+    run(console, scenario)
+    with session_factory() as session:
+        assert session.execute(select(func.count(ContentVersion.id))).scalar_one() == 0
+        assert session.execute(select(func.count(AuditEntry.id))).scalar_one() == 0
+        assert session.get(FaqEntry, 1).status == "published"
+
+
+def test_admin_reaches_every_page(console) -> None:  # type: ignore[no-untyped-def]
+    gets = [path for method, path in admin_routes(console) if method == "GET"]
+
+    async def scenario(client: TestClient) -> None:
+        await login(client, "boss")
+        for path in gets:
+            response = await client.get(path)
+            assert response.status in {200, 400}, path  # the try-it API needs a question
+        desk = await client.get("/desk")
+        assert "知识库管理" in await desk.text()
+
+    run(console, scenario)
+
+
+def test_api_edit_versions_diff_restore_and_audit(console) -> None:  # type: ignore[no-untyped-def]
+    async def scenario(client: TestClient) -> None:
+        await login(client, "boss")
+        headers = {"X-CSRF-Token": await admin_csrf(client)}
+        entry = await (await client.get("/admin/api/entries/1")).json()
+        old_answer = entry["answer"]
+        edited = await client.post(
+            "/admin/api/entries/1", json={"answer": "新的答案。"}, headers=headers
+        )
+        assert edited.status == 200
+        assert (await edited.json())["version"] == entry["version"] + 1
+        bad = await client.post(
+            "/admin/api/entries/1",
+            json={"answer": "长" * 1001, "region": "火星", "document_id": None},
+            headers=headers,
+        )
+        assert bad.status == 422
+        errors = (await bad.json())["errors"]
+        assert set(errors) == {"answer", "region", "document_id"}
+        assert "1000" in errors["answer"] and "火星" in errors["region"]
+        history = await (await client.get("/admin/api/entries/1/versions")).json()
+        assert [v["action"] for v in history["versions"]] == ["edit", "baseline"]
+        page = await client.get("/admin/entries/1/history")
+        text = await page.text()
+        assert "新的答案。" in text and "答案" in text
+        restored = await client.post(
+            "/admin/api/entries/1/restore", json={"version": 1}, headers=headers
+        )
+        assert restored.status == 200
+        now = await (await client.get("/admin/api/entries/1")).json()
+        assert now["answer"] == old_answer and now["version"] == entry["version"] + 2
+        audit = await (await client.get("/admin/audit")).text()
+        assert "恢复旧版本" in audit and "boss" in audit
+
+    run(console, scenario)
+
+
+def test_form_errors_are_shown_next_to_their_fields(console) -> None:  # type: ignore[no-untyped-def]
+    async def scenario(client: TestClient) -> None:
+        await login(client, "boss")
+        token = await admin_csrf(client)
+        response = await client.post(
+            "/admin/entries/new",
+            data={
+                "csrf_token": token,
+                "key": "new-entry",
+                "status": "published",
+                "question": "新问题",
+                "answer": "答案",
+                "region": "",
+                "alternatives": "宿舍怎么申请",
+            },
+        )
+        assert response.status == 422
+        page = await response.text()
+        for name in ("topic", "region", "document_id"):
+            assert f'id="error-{name}"' in page, name
+        assert "发布的条目必须注明地区" in page and "请选择话题" in page
+
+    run(console, scenario)
+
+
+def test_html_in_content_is_escaped_in_admin_pages(console, session_factory) -> None:  # type: ignore[no-untyped-def]
+    with session_factory.begin() as session:
+        entry = session.get(FaqEntry, 1)
+        entry.answer = PAYLOAD
+        entry.question = PAYLOAD
+        entry.status = "draft"
+
+    async def scenario(client: TestClient) -> None:
+        await login(client, "boss")
+        for path in ("/admin", "/admin/review", "/admin/entries/1"):
+            text = await (await client.get(path)).text()
+            assert "<script>alert" not in text and "<img src=x" not in text, path
+            assert "&lt;script&gt;" in text, path
+
+    run(console, scenario)
