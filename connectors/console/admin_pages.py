@@ -481,7 +481,7 @@ def try_page(user: CurrentUser, question: str, region: str, result: dict[str, An
         )
         outcome = (
             f'<div class="card" id="try-result">{notice}'
-            f'<p class="muted">识别的意图：{escape(str(result.get("intent") or "—"))}；话题：{escape(str(result.get("topic") or "无"))}；'
+            f'<p class="muted">识别的意图：{escape(str(result.get("intent") or "—"))}；话题：{escape(TOPIC_LABELS.get(str(result.get("topic")), str(result.get("topic") or "无")))}；'
             f'地区：{escape(str(result.get("region") or "未说明"))}</p>{verdict}'
             f'<h3>职工会看到</h3>{_text(result["text"])}'
             '<h3>候选条目</h3><table aria-label="候选条目"><thead><tr><th>编号</th><th>标准问题</th><th>地区</th>'
