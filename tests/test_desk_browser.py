@@ -67,6 +67,7 @@ def test_desk_login_live_queue_and_html_as_text(stack, browser) -> None:  # type
     row.query_selector("button").click()
     page.wait_for_url(f"**/desk/tickets/{ticket}", timeout=5000)
     page.wait_for_selector(f"#case-card >> text={PAYLOAD}", timeout=5000)
+    page.wait_for_selector("#case-card >> text=职工宿舍 / 广东", timeout=5000)
     assert page.locator("#ticket img, #ticket script").count() == 0
     assert dialogs == []
     context.close()
@@ -100,6 +101,11 @@ def test_the_contact_is_masked_until_revealed_and_the_reveal_is_logged(stack, br
     page.wait_for_selector("#contact-number >> text=138****5678", timeout=10000)
     assert "13812345678" not in page.content()
     page.wait_for_selector("#log >> text=留下号码", timeout=5000)
+    assert page.locator("#controls").is_hidden()
+    page.click("#claim")  # claimed from the ticket page itself
+    page.wait_for_selector("#controls", state="visible", timeout=10000)
+    page.wait_for_selector("#log >> text=fang · 接手", timeout=5000)
+    assert page.locator("#claim-box").is_hidden()
     page.click("#reveal-contact")
     page.wait_for_selector("#contact-number >> text=13812345678", timeout=5000)
     page.wait_for_selector("#log >> text=fang · 查看号码", timeout=5000)

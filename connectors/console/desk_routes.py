@@ -15,6 +15,7 @@ from changai.settings import Settings
 from connectors.console import auth, pages
 from connectors.widget import store
 from knowledge import contacts, desk
+from knowledge.models import TOPIC_LABELS
 from knowledge.text_normalise import mask_mobiles
 
 routes = web.RouteTableDef()
@@ -200,6 +201,7 @@ def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
             "status": ticket.status,
             "reason": ticket.reason,
             "topic": ticket.topic,
+            "topic_label": TOPIC_LABELS.get(ticket.topic or ""),
             "region": ticket.region,
             "question": mask_mobiles(ticket.question),
             "created_at": ticket.created_at.isoformat() + "Z",

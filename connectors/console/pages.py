@@ -88,6 +88,8 @@ def ticket_page(user: CurrentUser, ticket_id: int) -> str:
     body = (
         f'<div id="ticket" data-ticket="{int(ticket_id)}">'
         '<div class="card" id="case-card">加载中…</div>'
+        '<div class="card" id="claim-box" hidden><button type="button" id="claim">接手这个工单</button> '
+        '<span class="muted">接手后小助手会暂停，由您直接在这里回复职工。</span></div>'
         '<div class="card" id="contact" hidden><strong>回电手机号：</strong>'
         '<span id="contact-number"></span> '
         '<button type="button" class="secondary" id="reveal-contact">查看完整号码</button> '

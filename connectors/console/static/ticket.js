@@ -13,6 +13,7 @@
   var NAMES = { worker: "职工", bot: "小助手", staff: "工作人员", system: "系统" };
   var STATES = { waiting: "等待中", claimed: "处理中", closed: "已结束" };
   var KINDS = { claim: "接手", note: "备注", transfer: "转交", close: "结束", draft: "草稿", contact: "留下号码", reveal: "查看号码" };
+  var claimBox = document.getElementById("claim-box");
   var contactBox = document.getElementById("contact");
   var contactNumber = document.getElementById("contact-number");
   var revealed = "";
@@ -44,7 +45,7 @@
   function render(t) {
     card.textContent = "";
     card.appendChild(line("问题", t.question));
-    card.appendChild(line("话题 / 地区", (t.topic || "未分类") + " / " + (t.region || "未知")));
+    card.appendChild(line("话题 / 地区", (t.topic_label || "未分类") + " / " + (t.region || "未知")));
     var entities = t.case_card.entities || {};
     card.appendChild(line("识别到的信息", Object.keys(entities).map(function (k) { return k + "=" + entities[k].join("、"); }).join("；")));
     card.appendChild(line("小助手的猜测", (t.case_card.best_guesses || []).map(function (g) {
@@ -76,6 +77,7 @@
         logBox.appendChild(line(when + " " + e.author + " · " + (KINDS[e.kind] || e.kind), e.text));
       });
     }
+    claimBox.hidden = t.status !== "waiting";
     controls.hidden = !t.mine;
     draft.hidden = t.status !== "closed";
     if (!draft.hidden && !document.getElementById("draft-answer").value) {
@@ -91,6 +93,9 @@
       .then(function (r) { return r.json(); }).then(render).catch(function () {})
       .then(function () { loading = false; });
   }
+  document.getElementById("claim").addEventListener("click", function () {
+    post("claim").then(refresh, refresh);  // a lost race shows who took it, then the page updates
+  });
   document.getElementById("reveal-contact").addEventListener("click", function () {
     post("reveal-contact").then(function (d) { revealed = d.phone; contactNumber.textContent = d.phone; refresh(); });
   });
