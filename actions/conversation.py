@@ -9,6 +9,9 @@ from rasa_sdk import Tracker
 from actions.topics import INTENT_TOPICS
 
 TRANSCRIPT_LIMIT = 50
+# The project's tracker store hands Rasa the recent events only; the worker and bot
+# messages before them come in one event of this type (rasa_project/tracker_store.py).
+EARLIER_LINES_EVENT = "changai_earlier_lines"
 
 
 def latest_intent(tracker: Tracker) -> str | None:
@@ -71,9 +74,20 @@ def previous_user_intent(tracker: Tracker) -> str | None:
     return None
 
 
-def transcript(tracker: Tracker) -> list[dict[str, Any]]:
-    lines: list[dict[str, Any]] = []
+def _events_with_earlier_lines(tracker: Tracker) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
     for event in tracker.events:
+        if event.get("event") == EARLIER_LINES_EVENT:
+            events.extend(event.get("lines") or [])
+        else:
+            events.append(event)
+    return events
+
+
+def transcript(tracker: Tracker) -> list[dict[str, Any]]:
+    """The last ``TRANSCRIPT_LIMIT`` worker and bot messages of this session."""
+    lines: list[dict[str, Any]] = []
+    for event in _events_with_earlier_lines(tracker):
         kind = event.get("event")
         if kind == "user":
             parse = event.get("parse_data") or {}

@@ -14,14 +14,15 @@ restarted server, another tool or stock Rasa reads it unchanged. In addition:
 - each conversation's state is kept in memory (a least-recently-used cache of
   ``cache_size`` conversations): a *base* tracker replayed up to a cut, plus
   the events after the cut;
-- ``retrieve`` hands Rasa a tracker of the recent events only: the slots,
-  pause and active loop at the cut as ``SlotSet``/``ConversationPaused``/
-  ``ActiveLoop`` events, then every event after the cut. The cut keeps at least
-  ``window_lines`` worker and bot messages (``TRANSCRIPT_LIMIT``, so the case
-  card's transcript, which shows the last ``TRANSCRIPT_LIMIT`` lines, is the
-  same as with the whole tracker) and at least ``MIN_USER_TURNS`` user turns
-  (Rasa's rules look at the last few turns only). The cost of a message is then
-  bounded whatever the length of the conversation;
+- ``retrieve`` hands Rasa a tracker of the recent events only: the worker and
+  bot messages before them (at most ``TRANSCRIPT_LIMIT``, what the case card's
+  transcript shows) in one ``EarlierLines`` event, the slots, pause and active
+  loop at the cut as ``SlotSet``/``ConversationPaused``/``ActiveLoop`` events,
+  then every event after the cut. The cut keeps at least ``window_lines`` worker
+  and bot messages and ``MIN_USER_TURNS`` user turns (Rasa's rules here look at
+  the last turns only), so what a message costs stops growing with the length of
+  the conversation, and ``actions.conversation.transcript`` gives the same lines
+  as with the whole tracker;
 - ``save`` appends exactly the events Rasa added to that tracker, without
   counting rows first;
 - database work runs in a worker thread, off the event loop;
@@ -41,12 +42,14 @@ import asyncio
 import json
 import logging
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
+import sqlalchemy.orm
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
@@ -63,17 +66,63 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.utils.common import all_subclasses
+from sqlalchemy import event as sa_event
+from sqlalchemy.pool import QueuePool
 
-from actions.conversation import TRANSCRIPT_LIMIT
+from actions.conversation import EARLIER_LINES_EVENT, TRANSCRIPT_LIMIT
 from rasa_project import rasa_speedups
 
 logger = logging.getLogger(__name__)
 
 MIN_USER_TURNS = 3
 DEFAULT_CACHE_SIZE = 2000
-WINDOW_SLACK_LINES = 10  # compact the window once it holds this many lines more than needed
+DEFAULT_WINDOW_LINES = 6
+WINDOW_SLACK_LINES = 2  # cut the window again once it holds this many lines more than needed
 
 rasa_speedups.install()
+
+
+class EarlierLines(Event):
+    """The worker and bot messages before the window, for the actions' transcript.
+
+    Only ever part of a tracker handed to Rasa by ``retrieve``, never stored:
+    Rasa's policies skip events they do not know, and the action server reads
+    the lines (``actions.conversation.transcript``).
+    """
+
+    type_name = EARLIER_LINES_EVENT
+
+    def __init__(
+        self,
+        lines: list[dict[str, Any]],
+        timestamp: float | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(timestamp, metadata)
+        self.lines = lines
+
+    def __str__(self) -> str:
+        return f"EarlierLines({len(self.lines)} lines)"
+
+    def __hash__(self) -> int:
+        return hash((self.type_name, len(self.lines)))
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, EarlierLines) and self.lines == other.lines
+
+    def as_story_string(self) -> None:
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "lines": self.lines}
+
+    @classmethod
+    def _from_parameters(cls, parameters: dict[str, Any]) -> EarlierLines:
+        return cls(
+            list(parameters.get("lines") or []),
+            parameters.get("timestamp"),
+            parameters.get("metadata"),
+        )
 
 
 class _EventTypes:
@@ -153,13 +202,63 @@ def state_events(base: DialogueStateTracker, domain: Domain) -> list[Event]:
     return events
 
 
+def _tuned_sqlite_engine(url: Any) -> Any:
+    """An engine for the SQLite file (the embedded default) that commits cheaply.
+
+    - a pool of open connections (stock opens and closes one per transaction,
+      and closing the last connection to the file checkpoints it);
+    - WAL journal and ``synchronous=NORMAL``: a commit appends to the
+      write-ahead log without waiting for the disk. It survives the process
+      being killed (the fault tests SIGKILL Rasa), not a power cut, which may
+      lose the last moments of conversations. Readers in the other processes no
+      longer wait for writers.
+
+    PostgreSQL keeps stock's engine.
+    """
+    engine = sa.create_engine(
+        url,
+        poolclass=QueuePool,
+        pool_size=4,
+        max_overflow=4,
+        connect_args={"check_same_thread": False},
+    )
+
+    @sa_event.listens_for(engine, "connect")
+    def _on_connect(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+    return engine
+
+
+def _transcript_fields(event: Event) -> dict[str, Any]:
+    """What ``actions.conversation.transcript`` reads of a worker or bot message."""
+    data = event.as_dict()
+    line = {key: data.get(key) for key in ("event", "timestamp", "text")}
+    if isinstance(event, UserUttered):
+        parse = data.get("parse_data") or {}
+        line["parse_data"] = {
+            "raw_text": parse.get("raw_text"),
+            "intent": {"name": (parse.get("intent") or {}).get("name")},
+        }
+    return line
+
+
 @dataclass
 class _Conversation:
     """The cached state of one conversation's latest session."""
 
     base: DialogueStateTracker  # replayed up to the cut
     tail: list[Event] = field(default_factory=list)  # events after the cut
+    earlier: deque = field(default_factory=lambda: deque(maxlen=TRANSCRIPT_LIMIT))
     version: int = 0
+
+
+def _is_empty(conversation: _Conversation) -> bool:
+    return not conversation.tail and not conversation.base.events
 
 
 @dataclass(frozen=True)
@@ -180,10 +279,15 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         self,
         domain: Domain | None = None,
         cache_size: int = DEFAULT_CACHE_SIZE,
-        window_lines: int = TRANSCRIPT_LIMIT,
+        window_lines: int = DEFAULT_WINDOW_LINES,
         **kwargs: Any,
     ) -> None:
         super().__init__(domain=domain, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = _tuned_sqlite_engine(url)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.cache_size = int(cache_size)
         self.window_lines = int(window_lines)
         self._cache: OrderedDict[str, _Conversation] = OrderedDict()
@@ -200,10 +304,8 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         conversation = self._cached(sender_id)
         if conversation is None:
             events = await asyncio.to_thread(self._load_events, sender_id, False)
-            if not events:
-                return None
             conversation = self._remember(sender_id, events)
-        if not conversation.tail and not conversation.base.events:
+        if _is_empty(conversation):
             return None  # stock reads no rows as "no tracker"
         return self._handout(sender_id, conversation)
 
@@ -259,6 +361,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         if starts:
             conversation.base = self._empty_tracker(conversation.base.sender_id)
             conversation.tail = list(events[starts[-1] :])
+            conversation.earlier.clear()
         else:
             conversation.tail.extend(events)
         conversation.version += 1
@@ -267,10 +370,15 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             cut = window_start(conversation.tail, self.window_lines, MIN_USER_TURNS)
             for event in conversation.tail[:cut]:
                 conversation.base.update(event)
+                if is_line(event):
+                    conversation.earlier.append(_transcript_fields(event))
             del conversation.tail[:cut]
 
     def _handout(self, sender_id: str, conversation: _Conversation) -> DialogueStateTracker:
         tracker = self._empty_tracker(sender_id)
+        if conversation.earlier:
+            timestamp = conversation.base.events[-1].timestamp
+            tracker.update(EarlierLines(list(conversation.earlier), timestamp=timestamp))
         for event in state_events(conversation.base, self.domain):
             tracker.update(event)
         for event in conversation.tail:
@@ -283,6 +391,9 @@ class CachingSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         handout: _Handout | None = getattr(tracker, HANDOUT_ATTRIBUTE, None)
         conversation = self._cached(tracker.sender_id)
+        if handout is None and conversation is not None and _is_empty(conversation):
+            # Rasa's create_tracker after retrieve found nothing: store all its events
+            handout = _Handout(conversation.version, 0)
         if handout is None or conversation is None or conversation.version != handout.version:
             await self.stream_events(tracker)
             stored_before = await self._write(self._save_as_stock, tracker)
@@ -323,15 +434,22 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             session.commit()
 
     def _add_rows(self, session: Any, sender_id: str, events: list[Event]) -> None:
+        """The rows stock's ``save`` adds, in one multi-row insert."""
+        if not events:
+            return
+        rows = []
         for event in events:
             data = event.as_dict()
-            session.add(
-                self.SQLEvent(
-                    sender_id=sender_id,
-                    type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"),
-                    data=json.dumps(data),
-                )
+            rows.append(
+                {
+                    "sender_id": sender_id,
+                    "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": data.get("parse_data", {})
+                    .get("intent", {})
+                    .get(INTENT_NAME_KEY),
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                }
             )
+        session.execute(self.SQLEvent.__table__.insert(), rows)

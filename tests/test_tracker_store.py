@@ -35,7 +35,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from actions.conversation import TRANSCRIPT_LIMIT, transcript
-from rasa_project.tracker_store import CachingSQLTrackerStore, deserialise_events, window_start
+from rasa_project.tracker_store import (
+    MIN_USER_TURNS,
+    CachingSQLTrackerStore,
+    EarlierLines,
+    deserialise_events,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = Domain.load(str(ROOT / "rasa_project" / "domain"))
@@ -132,10 +137,15 @@ def assert_same_view(ours: DialogueStateTracker, stock: DialogueStateTracker) ->
     assert ours.followup_action == stock.followup_action
     assert ours.latest_message.as_dict() == stock.latest_message.as_dict()
     assert transcript(sdk_tracker(ours)) == transcript(sdk_tracker(stock))
-    ours_events = [e.as_dict() for e in ours.events]
+    tail = list(ours.events)
+    while tail and not isinstance(tail[0], ActionExecuted | UserUttered | SessionStarted):
+        assert isinstance(tail[0], EarlierLines | SlotSet | ConversationPaused)
+        tail.pop(0)  # the state at the cut, recreated
     stock_events = [e.as_dict() for e in stock.events]
-    start = window_start(list(stock.events), TRANSCRIPT_LIMIT, 3)
-    assert stock_events[start:] == ours_events[len(ours_events) - (len(stock_events) - start) :]
+    assert [e.as_dict() for e in tail] == stock_events[len(stock_events) - len(tail) :]
+    assert sum(isinstance(e, UserUttered) for e in tail) >= min(
+        MIN_USER_TURNS, sum(isinstance(e, UserUttered) for e in stock.events)
+    )
 
 
 async def converse(kwargs_for: Callable[[str], dict[str, Any]], urls: dict[str, str]) -> None:
@@ -165,14 +175,18 @@ async def converse(kwargs_for: Callable[[str], dict[str, Any]], urls: dict[str, 
         stock_view = await stock.retrieve(SENDER)
         ours_view = await ours.retrieve(SENDER)
         assert_same_view(ours_view, stock_view)
+        if turn == 135:  # long before the new session: the transcript is full
+            assert len(transcript(sdk_tracker(ours_view))) == TRANSCRIPT_LIMIT
         if turn in {60, 135, 160}:  # a restarted server reads the same from the database
             restarted = CachingSQLTrackerStore(DOMAIN, **kwargs_for("ours"))
             assert_same_view(await restarted.retrieve(SENDER), stock_view)
             full = await restarted.retrieve_full_tracker(SENDER)
             stock_full = await stock.retrieve_full_tracker(SENDER)
             assert [e.as_dict() for e in full.events] == [e.as_dict() for e in stock_full.events]
-    # the window stays bounded however long the conversation
-    assert len(ours_view.events) < len((await stock.retrieve_full_tracker(SENDER)).events) / 2
+    # the window stays small however long the conversation; the transcript stays whole
+    assert len(ours_view.events) < 40 < len(stock_view.events)
+    lines_in_window = sum(isinstance(e, UserUttered | BotUttered) for e in ours_view.events)
+    assert len(transcript(sdk_tracker(ours_view))) == 42 > lines_in_window  # session from turn 140
 
 
 def test_same_rows_and_same_view_as_stock_on_sqlite(tmp_path: Path) -> None:
