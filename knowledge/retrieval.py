@@ -200,6 +200,8 @@ class RetrievalIndex:
         with a margin wider than the rounding to four places, so the top hits
         and their order are exactly those of scoring every candidate.
         """
+        if limit <= 0:
+            return candidates[:0]
         if candidates.size <= limit:
             return candidates
         if values:

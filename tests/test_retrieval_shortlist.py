@@ -74,7 +74,7 @@ def test_same_hits_as_scoring_every_candidate(indexes) -> None:  # type: ignore[
             entities = rng.choice(entity_sets)
             if tags and rng.random() < 0.4:
                 entities = {"tag": rng.sample(tags, k=min(2, len(tags)))}
-            limit = rng.choice([1, 3, 5])
+            limit = rng.choice([0, 1, 3, 5, 50])
             fast = index.search(
                 question, topic=topic, region=region, entities=entities, limit=limit
             )
