@@ -7,7 +7,7 @@ export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install spacy db kb train build run test lint browser unit rasa-validate rasa-stories eval crossval bench lock clean
+.PHONY: help install spacy db kb train build run test lint browser unit rasa-validate rasa-stories eval crossval bench bench-install lock clean
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -57,10 +57,16 @@ crossval: spacy ## Rasa NLU cross-validation (3 folds) -> docs/nlu_cross_validat
 	@$(BIN)/rasa test nlu --config rasa_project/config.yml --nlu rasa_project/data/nlu --cross-validation --folds 3 --out var/crossval
 	@$(PY) -m tests.eval.crossval_report var/crossval docs/nlu_cross_validation.md
 
-bench: train kb browser ## benchmarks -> docs/benchmarks.md
+bench: train kb browser ## benchmarks -> docs/benchmarks.md (fails when an issue-6 target is missed)
 	@$(PY) -m bench.publish_to_live
 	@$(PY) -m bench.widget_page
 	@$(PY) -m bench.desk_delay
+	@$(PY) -m bench.retrieval_scale
+	@$(PY) -m bench.training_time
+	@$(PY) -m bench.rest_latency
+
+bench-install: ## time `make install`'s pip steps into a fresh venv -> docs/benchmarks.md
+	@$(PY) -m bench.install_time
 
 lock: ## regenerate constraints.txt from the current .venv
 	@$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt

@@ -10,6 +10,9 @@ from actions.topics import INTENT_TOPICS
 from knowledge.text_normalise import mask_mobiles
 
 TRANSCRIPT_LIMIT = 50
+# The project's tracker store hands Rasa the recent events only; the worker and bot
+# messages before them come in one event of this type (rasa_project/tracker_store.py).
+EARLIER_LINES_EVENT = "changai_earlier_lines"
 
 
 def latest_intent(tracker: Tracker) -> str | None:
@@ -72,10 +75,20 @@ def previous_user_intent(tracker: Tracker) -> str | None:
     return None
 
 
-def transcript(tracker: Tracker) -> list[dict[str, Any]]:
-    """The conversation for the case card; phone numbers are masked."""
-    lines: list[dict[str, Any]] = []
+def _events_with_earlier_lines(tracker: Tracker) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
     for event in tracker.events:
+        if event.get("event") == EARLIER_LINES_EVENT:
+            events.extend(event.get("lines") or [])
+        else:
+            events.append(event)
+    return events
+
+
+def transcript(tracker: Tracker) -> list[dict[str, Any]]:
+    """The last ``TRANSCRIPT_LIMIT`` worker and bot messages of this session, numbers masked."""
+    lines: list[dict[str, Any]] = []
+    for event in _events_with_earlier_lines(tracker):
         kind = event.get("event")
         if kind == "user":
             parse = event.get("parse_data") or {}

@@ -28,6 +28,7 @@ ANSWER_WEIGHT = 0.3
 TAG_MATCH_BONUS = 0.08
 TAG_CONFLICT_PENALTY = 0.08
 REGION_BONUS = {"exact": 0.06, "parent": 0.03, "national": 0.0, "other": 0.0}
+MATCH_KINDS = ("exact", "parent", "national", "other")
 ANY_REGION = "*"  # search every region's entries (to learn whether local rules exist)
 
 
@@ -95,6 +96,7 @@ class _Vectoriser:
                 doc_freq[index] += 1
         self.idf = np.log((1 + len(documents)) / (1 + doc_freq)) + 1.0
         self.matrix = self._rows(feature_lists)
+        self._columns = self.matrix.tocsc()  # per-feature columns for ``scores``
 
     def _rows(self, feature_lists: list[list[str]]) -> sparse.csr_matrix:
         indptr, indices, values = [0], [], []
@@ -115,6 +117,16 @@ class _Vectoriser:
 
     def query(self, text: str) -> sparse.csr_matrix:
         return self._rows([self._analyzer.features(text)])
+
+    def scores(self, text: str) -> np.ndarray:
+        """Cosine similarity of every row with ``text``, touching only its features' columns.
+
+        The same sums as ``(matrix @ query(text).T)``, without building a sparse product.
+        """
+        query = self.query(text)
+        if query.nnz == 0:
+            return np.zeros(self.matrix.shape[0])
+        return np.asarray(self._columns[:, query.indices] @ query.data).ravel()
 
 
 class RetrievalIndex:
@@ -139,8 +151,17 @@ class RetrievalIndex:
         self._phrasings = _Vectoriser(analyzer, phrasings) if phrasings else None
         self._answers = _Vectoriser(analyzer, answers) if answers else None
         self._owner = np.array(self._phrasing_owner, dtype=np.int64)
+        # every entry has at least its question, and its phrasings are consecutive
+        self._phrasing_starts = np.flatnonzero(np.r_[True, np.diff(self._owner) != 0])
         self._topics = np.array([e.topic for e in entries], dtype=object)
         self._regions = np.array([e.region for e in entries], dtype=object)
+        self._topic_masks = {t: self._topics == t for t in {e.topic for e in entries}}
+        region_names = sorted({e.region for e in entries})
+        self._region_codes = np.array(
+            [region_names.index(e.region) for e in entries] if entries else [], dtype=np.int64
+        )
+        self._region_index = {name: code for code, name in enumerate(region_names)}
+        self._max_tags = np.array([min(2, len(e.tags)) for e in entries], dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -148,12 +169,48 @@ class RetrievalIndex:
     def _text_scores(self, question: str) -> np.ndarray:
         if self._phrasings is None or self._answers is None:
             return np.zeros(0)
-        phrasing_scores = self._phrasings.matrix @ self._phrasings.query(question).T
-        phrasing_scores = phrasing_scores.toarray().ravel()
-        best = np.zeros(len(self.entries))
-        np.maximum.at(best, self._owner, phrasing_scores)
-        answer_scores = self._answers.matrix @ self._answers.query(question).T
-        return PHRASING_WEIGHT * best + ANSWER_WEIGHT * answer_scores.toarray().ravel()
+        phrasing_scores = self._phrasings.scores(question)
+        # best phrasing per entry (scores are >= 0, as with a zero-initialised maximum)
+        best = np.maximum(np.maximum.reduceat(phrasing_scores, self._phrasing_starts), 0.0)
+        return PHRASING_WEIGHT * best + ANSWER_WEIGHT * self._answers.scores(question)
+
+    def _region_matches(self, chain: list[str], positions: np.ndarray) -> np.ndarray:
+        """0 exact, 1 parent, 2 national, 3 other, for the entries at ``positions``."""
+        codes = self._region_codes[positions]
+        match = np.full(len(positions), 3, dtype=np.int64)
+        for rank, name in enumerate(chain):
+            code = self._region_index.get(name)
+            if code is None:
+                continue
+            kind = 2 if name == NATIONAL else (0 if rank == 0 else 1)
+            match[(codes == code) & (match == 3)] = kind
+        national = self._region_index.get(NATIONAL)
+        if national is not None:
+            match[codes == national] = 2
+        return match
+
+    def _shortlist(
+        self, candidates: np.ndarray, base: np.ndarray, values: set[str], limit: int
+    ) -> np.ndarray:
+        """The candidates that can still reach the top ``limit`` once tags are scored.
+
+        Tags move a score by at most ``+2 * TAG_MATCH_BONUS`` and
+        ``-TAG_CONFLICT_PENALTY``. Whatever is left out scores below the
+        ``limit``-th best lower bound (and below 1.0, where scores are capped),
+        with a margin wider than the rounding to four places, so the top hits
+        and their order are exactly those of scoring every candidate.
+        """
+        if limit <= 0:
+            return candidates[:0]
+        if candidates.size <= limit:
+            return candidates
+        if values:
+            upper = base + np.minimum(self._max_tags[candidates], len(values)) * TAG_MATCH_BONUS
+            lower = base - TAG_CONFLICT_PENALTY
+        else:
+            upper = lower = base
+        floor = np.partition(lower, candidates.size - limit)[candidates.size - limit]
+        return candidates[upper >= min(floor, 1.0) - 1e-3]
 
     def _tag_adjustment(self, entry: IndexedEntry, values: set[str]) -> float:
         if not values or not entry.tags:
@@ -177,25 +234,30 @@ class RetrievalIndex:
         chain = self._lexicon.region_chain(None if any_region else region)
         if not self.entries:
             return RetrievalResult([], region, chain)
-        mask = (
-            np.ones(len(self.entries), dtype=bool) if any_region else np.isin(self._regions, chain)
-        )
         if topic:
-            mask &= self._topics == topic
-        candidates = np.flatnonzero(mask)
+            mask = self._topic_masks.get(topic)
+            if mask is None:
+                return RetrievalResult([], region, chain)
+            candidates = np.flatnonzero(mask)
+        else:
+            candidates = np.arange(len(self.entries))
+        matches = self._region_matches(chain, candidates)
+        if not any_region:
+            keep = matches != 3
+            candidates, matches = candidates[keep], matches[keep]
         if candidates.size == 0:
             return RetrievalResult([], region, chain)
         text_scores = self._text_scores(question)
         values = {str(v) for key, vs in (entities or {}).items() if key != "region" for v in vs}
+        bonuses = np.array([REGION_BONUS[k] for k in MATCH_KINDS])[matches]
+        base = text_scores[candidates] + bonuses
+        shortlisted = set(self._shortlist(candidates, base, values, limit).tolist())
         hits = []
-        for position in candidates:
+        for position, kind in zip(candidates.tolist(), matches.tolist(), strict=True):
+            if position not in shortlisted:
+                continue
             entry = self.entries[position]
-            if entry.region == NATIONAL:
-                match = "national"
-            elif entry.region not in chain:
-                match = "other"
-            else:
-                match = "exact" if chain.index(entry.region) == 0 else "parent"
+            match = MATCH_KINDS[kind]
             text_score = float(text_scores[position])
             score = text_score + REGION_BONUS[match] + self._tag_adjustment(entry, values)
             hits.append(Hit(entry, round(min(score, 1.0), 4), text_score, match))

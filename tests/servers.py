@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -64,18 +66,33 @@ def rest_post(rasa_url: str, body: object, raw: bytes | None = None) -> list[dic
         return json.loads(response.read())
 
 
+def endpoints_yaml(action_port: int, sqlite_path: str | None, stock: bool = False) -> str:
+    """The project's endpoints.yml for a throwaway stack.
+
+    The tracker store is the one ``rasa_project/endpoints.yml`` names, on the
+    given SQLite file. ``stock=True`` leaves the tracker store and lock store
+    out, so Rasa uses its defaults (in memory), as the benchmarks' stock Rasa does.
+    """
+    config = yaml.safe_load((ROOT / "rasa_project" / "endpoints.yml").read_text(encoding="utf-8"))
+    config["action_endpoint"]["url"] = f"http://127.0.0.1:{action_port}/webhook"
+    if stock:
+        config = {"action_endpoint": {"url": config["action_endpoint"]["url"]}}
+    elif sqlite_path is not None:
+        config["tracker_store"].update({"dialect": "sqlite", "db": sqlite_path})
+    return yaml.safe_dump(config, sort_keys=False)
+
+
 class Processes:
     """The three servers, each of which can be killed and started again on its port."""
 
-    def __init__(self, model: Path, database_url: str, workdir: Path) -> None:
+    def __init__(
+        self, model: Path, database_url: str, workdir: Path, *, stock_rasa: bool = False
+    ) -> None:
         self.rasa_port, self.action_port, self.console_port = free_port(), free_port(), free_port()
         self.workdir = workdir
-        endpoints = workdir / "endpoints.yml"
+        endpoints = workdir / ("endpoints-stock.yml" if stock_rasa else "endpoints.yml")
         sqlite_path = database_url.removeprefix("sqlite:///")
-        endpoints.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{sqlite_path}"\n'
-        )
+        endpoints.write_text(endpoints_yaml(self.action_port, sqlite_path, stock=stock_rasa))
         self.env = {
             **os.environ,
             "PYTHONPATH": str(ROOT),

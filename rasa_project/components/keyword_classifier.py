@@ -1,0 +1,78 @@
+"""Rasa's ``KeywordIntentClassifier`` with its patterns compiled once.
+
+Stock ``KeywordIntentClassifier`` builds ``r"\\b" + keyword + r"\\b"`` and calls
+``re.search`` for every keyword of every message (and for every pair of
+keywords in training). With the project's ~850 keywords, more than the ``re``
+module's cache holds, every message recompiled every pattern. This subclass
+compiles each pattern once, in the same order, with the same flags, and
+otherwise behaves exactly as the stock class (same keyword map, same first
+match, same warnings), so the model's answers do not change.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import rasa.shared.utils.io
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.classifiers.keyword_intent_classifier import KeywordIntentClassifier
+from rasa.shared.constants import DOCS_URL_COMPONENTS
+
+logger = logging.getLogger(__name__)
+
+
+def keyword_pattern(keyword: str, case_sensitive: bool) -> re.Pattern[str]:
+    """The pattern stock Rasa searches for ``keyword`` (the keyword is a regex there too)."""
+    return re.compile(r"\b" + keyword + r"\b", flags=0 if case_sensitive else re.IGNORECASE)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class CompiledKeywordIntentClassifier(KeywordIntentClassifier):
+    """``KeywordIntentClassifier`` that compiles its keyword patterns once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._compiled: list[tuple[re.Pattern[str], str]] | None = None
+
+    def _patterns(self) -> list[tuple[re.Pattern[str], str]]:
+        if self._compiled is None:
+            self._compiled = [
+                (keyword_pattern(keyword, bool(self.case_sensitive)), intent)
+                for keyword, intent in self.intent_keyword_map.items()
+            ]
+        return self._compiled
+
+    def _map_keyword_to_intent(self, text: str) -> str | None:
+        for pattern, intent in self._patterns():
+            if pattern.search(text):
+                return intent
+        return None
+
+    def _validate_keyword_map(self) -> None:
+        self._compiled = None
+        patterns = self._patterns()
+        ambiguous_mappings = []
+        for pattern1, (keyword1, intent1) in zip(
+            (p for p, _ in patterns), self.intent_keyword_map.items(), strict=True
+        ):
+            for keyword2, intent2 in self.intent_keyword_map.items():
+                if pattern1.search(keyword2) and intent1 != intent2:
+                    ambiguous_mappings.append((intent1, keyword1))
+                    rasa.shared.utils.io.raise_warning(
+                        f"Keyword '{keyword1}' is a keyword of intent '{intent1}', "
+                        f"but also a substring of '{keyword2}', which is a "
+                        f"keyword of intent '{intent2}."
+                        f" '{keyword1}' will be removed from the list of keywords.\n"
+                        f"Remove (one of) the conflicting keywords from the"
+                        f" training data.",
+                        docs=DOCS_URL_COMPONENTS + "#keyword-intent-classifier",
+                    )
+        for intent, keyword in ambiguous_mappings:
+            self.intent_keyword_map.pop(keyword)
+            logger.debug(
+                f"Removed keyword '{keyword}' from intent '{intent}' because it matched "
+                "a keyword of another intent."
+            )
+        self._compiled = None

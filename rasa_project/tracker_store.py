@@ -1,0 +1,455 @@
+"""A SQL tracker store that keeps recent conversations replayed in memory.
+
+Stock ``SQLTrackerStore`` rebuilds the whole tracker from the database for
+every message (JSON decoding, then resolving each event's class by walking
+every ``Event`` subclass, then replaying every event) and counts the stored
+events again before it appends. Its cost grows with the length of the
+conversation, and all of it runs on the event loop.
+
+``CachingSQLTrackerStore`` (configured in ``endpoints.yml`` as
+``type: rasa_project.tracker_store.CachingSQLTrackerStore``) writes the same
+rows to the same ``events`` table, so the database stays the record and a
+restarted server, another tool or stock Rasa reads it unchanged. In addition:
+
+- each conversation's state is kept in memory (a least-recently-used cache of
+  ``cache_size`` conversations): a *base* tracker replayed up to a cut, plus
+  the events after the cut;
+- ``retrieve`` hands Rasa a tracker of the recent events only: the worker and
+  bot messages before them (at most ``TRANSCRIPT_LIMIT``, what the case card's
+  transcript shows) in one ``EarlierLines`` event, the slots, pause and active
+  loop at the cut as ``SlotSet``/``ConversationPaused``/``ActiveLoop`` events,
+  then every event after the cut. The cut keeps at least ``window_lines`` worker
+  and bot messages and ``MIN_USER_TURNS`` user turns (Rasa's rules here look at
+  the last turns only), so what a message costs stops growing with the length of
+  the conversation, and ``actions.conversation.transcript`` gives the same lines
+  as with the whole tracker;
+- ``save`` appends exactly the events Rasa added to that tracker, without
+  counting rows first;
+- database work runs in a worker thread, off the event loop;
+- on a cache miss (first message after a restart, or an evicted
+  conversation), events are decoded with a type-name table instead of the
+  subclass walk.
+
+Trackers not handed out by ``retrieve`` (for example one created by Rasa's
+HTTP API to replace events) are saved exactly as stock does, and the cached
+state of that conversation is dropped. One Rasa process per database: a second
+process writing the same conversations would not be seen by this cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from collections import OrderedDict, deque
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    ConversationPaused,
+    Event,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from rasa.shared.utils.common import all_subclasses
+from sqlalchemy import event as sa_event
+from sqlalchemy.pool import QueuePool
+
+from actions.conversation import EARLIER_LINES_EVENT, TRANSCRIPT_LIMIT
+from rasa_project import rasa_speedups
+
+logger = logging.getLogger(__name__)
+
+MIN_USER_TURNS = 3
+DEFAULT_CACHE_SIZE = 2000
+DEFAULT_WINDOW_LINES = 6
+WINDOW_SLACK_LINES = 2  # cut the window again once it holds this many lines more than needed
+
+rasa_speedups.install()
+
+
+class EarlierLines(Event):
+    """The worker and bot messages before the window, for the actions' transcript.
+
+    Only ever part of a tracker handed to Rasa by ``retrieve``, never stored:
+    Rasa's policies skip events they do not know, and the action server reads
+    the lines (``actions.conversation.transcript``).
+    """
+
+    type_name = EARLIER_LINES_EVENT
+
+    def __init__(
+        self,
+        lines: list[dict[str, Any]],
+        timestamp: float | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(timestamp, metadata)
+        self.lines = lines
+
+    def __str__(self) -> str:
+        return f"EarlierLines({len(self.lines)} lines)"
+
+    def __hash__(self) -> int:
+        return hash((self.type_name, len(self.lines)))
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, EarlierLines) and self.lines == other.lines
+
+    def as_story_string(self) -> None:
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "lines": self.lines}
+
+    @classmethod
+    def _from_parameters(cls, parameters: dict[str, Any]) -> EarlierLines:
+        return cls(
+            list(parameters.get("lines") or []),
+            parameters.get("timestamp"),
+            parameters.get("metadata"),
+        )
+
+
+class _EventTypes:
+    """``type_name`` -> event class, resolved as ``Event.resolve_by_type`` does."""
+
+    def __init__(self) -> None:
+        self._table: dict[str, type[Event]] | None = None
+
+    def deserialise(self, parameters: dict[str, Any]) -> Event | None:
+        if self._table is None:
+            table: dict[str, type[Event]] = {}
+            for cls in all_subclasses(Event):
+                table.setdefault(cls.type_name, cls)
+            self._table = table
+        cls = self._table.get(parameters.get("event", ""))
+        if cls is None:
+            return Event.from_parameters(parameters)  # unknown here: stock resolution
+        return cls._from_parameters(parameters)
+
+
+EVENT_TYPES = _EventTypes()
+
+
+def deserialise_events(rows: Iterable[dict[str, Any]]) -> list[Event]:
+    """Like ``rasa.shared.core.events.deserialise_events``, without the subclass walk."""
+    events = []
+    for parameters in rows:
+        if "event" in parameters:
+            event = EVENT_TYPES.deserialise(parameters)
+            if event is not None:
+                events.append(event)
+    return events
+
+
+def is_line(event: Event) -> bool:
+    """A message the transcript shows (worker or bot)."""
+    return isinstance(event, UserUttered | BotUttered)
+
+
+def window_start(events: Sequence[Event], min_lines: int, min_user_turns: int) -> int:
+    """Index of the first event Rasa needs to see: a user turn's start, or 0.
+
+    Everything from the returned index on holds at least ``min_lines`` worker
+    and bot messages and ``min_user_turns`` user messages.
+    """
+    lines = turns = 0
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if not is_line(event):
+            continue
+        lines += 1
+        if isinstance(event, UserUttered):
+            turns += 1
+            if lines >= min_lines and turns >= min_user_turns:
+                previous = events[index - 1] if index else None
+                if (
+                    isinstance(previous, ActionExecuted)
+                    and previous.action_name == ACTION_LISTEN_NAME
+                ):
+                    return index - 1
+                return index
+    return 0
+
+
+def state_events(base: DialogueStateTracker, domain: Domain) -> list[Event]:
+    """Events that recreate ``base``'s slots, pause and active loop on an empty tracker."""
+    timestamp = base.events[-1].timestamp if base.events else None
+    events: list[Event] = []
+    initial = {slot.name: slot.initial_value for slot in domain.slots}
+    for name, slot in base.slots.items():
+        if slot.value != initial.get(name):
+            events.append(SlotSet(name, slot.value, timestamp=timestamp))
+    if base.active_loop_name:
+        events.append(ActiveLoop(base.active_loop_name, timestamp=timestamp))
+    if base.is_paused():
+        events.append(ConversationPaused(timestamp=timestamp))
+    return events
+
+
+def _tuned_sqlite_engine(url: Any) -> Any:
+    """An engine for the SQLite file (the embedded default) that commits cheaply.
+
+    - a pool of open connections (stock opens and closes one per transaction,
+      and closing the last connection to the file checkpoints it);
+    - WAL journal and ``synchronous=NORMAL``: a commit appends to the
+      write-ahead log without waiting for the disk. It survives the process
+      being killed (the fault tests SIGKILL Rasa), not a power cut, which may
+      lose the last moments of conversations. Readers in the other processes no
+      longer wait for writers.
+
+    PostgreSQL keeps stock's engine.
+    """
+    engine = sa.create_engine(
+        url,
+        poolclass=QueuePool,
+        pool_size=4,
+        max_overflow=4,
+        connect_args={"check_same_thread": False},
+    )
+
+    @sa_event.listens_for(engine, "connect")
+    def _on_connect(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+    return engine
+
+
+def _transcript_fields(event: Event) -> dict[str, Any]:
+    """What ``actions.conversation.transcript`` reads of a worker or bot message."""
+    data = event.as_dict()
+    line = {key: data.get(key) for key in ("event", "timestamp", "text")}
+    if isinstance(event, UserUttered):
+        parse = data.get("parse_data") or {}
+        line["parse_data"] = {
+            "raw_text": parse.get("raw_text"),
+            "intent": {"name": (parse.get("intent") or {}).get("name")},
+        }
+    return line
+
+
+@dataclass
+class _Conversation:
+    """The cached state of one conversation's latest session."""
+
+    base: DialogueStateTracker  # replayed up to the cut
+    tail: list[Event] = field(default_factory=list)  # events after the cut
+    earlier: deque = field(default_factory=lambda: deque(maxlen=TRANSCRIPT_LIMIT))
+    version: int = 0
+
+
+def _is_empty(conversation: _Conversation) -> bool:
+    return not conversation.tail and not conversation.base.events
+
+
+@dataclass(frozen=True)
+class _Handout:
+    """Marks a tracker handed out by ``retrieve``: where its new events begin."""
+
+    version: int
+    given: int
+
+
+HANDOUT_ATTRIBUTE = "_changai_handout"
+
+
+class CachingSQLTrackerStore(SQLTrackerStore):
+    """``SQLTrackerStore`` plus an in-memory window of each recent conversation."""
+
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        cache_size: int = DEFAULT_CACHE_SIZE,
+        window_lines: int = DEFAULT_WINDOW_LINES,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(domain=domain, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = _tuned_sqlite_engine(url)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self.cache_size = int(cache_size)
+        self.window_lines = int(window_lines)
+        self._cache: OrderedDict[str, _Conversation] = OrderedDict()
+        self._lock = threading.Lock()
+        # One writer thread: rows keep their order and SQLite sees no competing writers.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-writer")
+
+    async def _write(self, function: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._writer, function, *args)
+
+    # -- reading ---------------------------------------------------------------
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        conversation = self._cached(sender_id)
+        if conversation is None:
+            events = await asyncio.to_thread(self._load_events, sender_id, False)
+            conversation = self._remember(sender_id, events)
+        if _is_empty(conversation):
+            return None  # stock reads no rows as "no tracker"
+        return self._handout(sender_id, conversation)
+
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
+        events = await asyncio.to_thread(self._load_events, conversation_id, True)
+        if not events or not self.domain:
+            return None
+        return DialogueStateTracker.from_events(conversation_id, events, self.domain.slots)
+
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        if fetch_events_from_all_sessions:
+            return await self.retrieve_full_tracker(sender_id)
+        return await self.retrieve(sender_id)
+
+    def _load_events(self, sender_id: str, all_sessions: bool) -> list[Event]:
+        with self.session_scope() as session:
+            rows = self._event_query(
+                session, sender_id, fetch_events_from_all_sessions=all_sessions
+            ).all()
+            return deserialise_events(json.loads(row.data) for row in rows)
+
+    # -- the cache -------------------------------------------------------------
+
+    def _cached(self, sender_id: str) -> _Conversation | None:
+        with self._lock:
+            conversation = self._cache.get(sender_id)
+            if conversation is not None:
+                self._cache.move_to_end(sender_id)
+            return conversation
+
+    def _forget(self, sender_id: str) -> None:
+        with self._lock:
+            self._cache.pop(sender_id, None)
+
+    def _remember(self, sender_id: str, events: list[Event]) -> _Conversation:
+        conversation = _Conversation(base=self._empty_tracker(sender_id))
+        self._extend(conversation, events)
+        with self._lock:
+            self._cache[sender_id] = conversation
+            self._cache.move_to_end(sender_id)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return conversation
+
+    def _empty_tracker(self, sender_id: str) -> DialogueStateTracker:
+        return DialogueStateTracker(sender_id, self.domain.slots if self.domain else None)
+
+    def _extend(self, conversation: _Conversation, events: list[Event]) -> None:
+        """Append stored events; a new session starts the window afresh, as stock reads it."""
+        starts = [i for i, e in enumerate(events) if isinstance(e, SessionStarted)]
+        if starts:
+            conversation.base = self._empty_tracker(conversation.base.sender_id)
+            conversation.tail = list(events[starts[-1] :])
+            conversation.earlier.clear()
+        else:
+            conversation.tail.extend(events)
+        conversation.version += 1
+        lines = sum(1 for e in conversation.tail if is_line(e))
+        if lines >= self.window_lines + WINDOW_SLACK_LINES:
+            cut = window_start(conversation.tail, self.window_lines, MIN_USER_TURNS)
+            for event in conversation.tail[:cut]:
+                conversation.base.update(event)
+                if is_line(event):
+                    conversation.earlier.append(_transcript_fields(event))
+            del conversation.tail[:cut]
+
+    def _handout(self, sender_id: str, conversation: _Conversation) -> DialogueStateTracker:
+        tracker = self._empty_tracker(sender_id)
+        if conversation.earlier:
+            timestamp = conversation.base.events[-1].timestamp
+            tracker.update(EarlierLines(list(conversation.earlier), timestamp=timestamp))
+        for event in state_events(conversation.base, self.domain):
+            tracker.update(event)
+        for event in conversation.tail:
+            tracker.update(event)
+        self._mark(tracker, conversation)
+        return tracker
+
+    # -- writing ---------------------------------------------------------------
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        handout: _Handout | None = getattr(tracker, HANDOUT_ATTRIBUTE, None)
+        conversation = self._cached(tracker.sender_id)
+        if handout is None and conversation is not None and _is_empty(conversation):
+            # Rasa's create_tracker after retrieve found nothing: store all its events
+            handout = _Handout(conversation.version, 0)
+        if handout is None or conversation is None or conversation.version != handout.version:
+            await self.stream_events(tracker)
+            stored_before = await self._write(self._save_as_stock, tracker)
+            self._forget(tracker.sender_id)
+            if stored_before == 0:  # the database now holds exactly this tracker's events
+                conversation = self._remember(tracker.sender_id, list(tracker.events))
+                self._mark(tracker, conversation)
+            return
+        new_events = list(tracker.events)[handout.given :]
+        if new_events:
+            if self.event_broker is not None:
+                await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+            await self._write(self._insert, tracker.sender_id, new_events)
+            self._extend(conversation, new_events)
+        self._mark(tracker, conversation)
+
+    @staticmethod
+    def _mark(tracker: DialogueStateTracker, conversation: _Conversation) -> None:
+        setattr(tracker, HANDOUT_ATTRIBUTE, _Handout(conversation.version, len(tracker.events)))
+
+    def _save_as_stock(self, tracker: DialogueStateTracker) -> int:
+        """Stock behaviour: append what the database does not hold yet.
+
+        Returns how many events of the latest session were stored before.
+        """
+        with self.session_scope() as session:
+            stored = self._event_query(
+                session, tracker.sender_id, fetch_events_from_all_sessions=False
+            ).count()
+            events = list(tracker.events)[stored:]
+            self._add_rows(session, tracker.sender_id, events)
+            session.commit()
+            return stored
+
+    def _insert(self, sender_id: str, events: list[Event]) -> None:
+        with self.session_scope() as session:
+            self._add_rows(session, sender_id, events)
+            session.commit()
+
+    def _add_rows(self, session: Any, sender_id: str, events: list[Event]) -> None:
+        """The rows stock's ``save`` adds, in one multi-row insert."""
+        if not events:
+            return
+        rows = []
+        for event in events:
+            data = event.as_dict()
+            rows.append(
+                {
+                    "sender_id": sender_id,
+                    "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": data.get("parse_data", {})
+                    .get("intent", {})
+                    .get(INTENT_NAME_KEY),
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                }
+            )
+        session.execute(self.SQLEvent.__table__.insert(), rows)

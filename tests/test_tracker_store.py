@@ -1,0 +1,265 @@
+"""CachingSQLTrackerStore against Rasa's stock SQLTrackerStore, turn by turn.
+
+The same conversation is written through both stores (each on its own
+database). After every turn the two must store identical rows, and the tracker
+ours hands Rasa must agree with stock's whole tracker on everything Rasa and
+the actions read: slots, pause, active loop, latest message and action, the
+recent events, and the case card's transcript. A fresh store on the same
+database (a restarted server) must agree too. Runs on SQLite and on a
+throwaway PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    ConversationPaused,
+    ConversationResumed,
+    Event,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+from rasa_sdk import Tracker
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from actions.conversation import TRANSCRIPT_LIMIT, transcript
+from rasa_project.tracker_store import (
+    MIN_USER_TURNS,
+    CachingSQLTrackerStore,
+    EarlierLines,
+    deserialise_events,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAIN = Domain.load(str(ROOT / "rasa_project" / "domain"))
+SENDER = "worker-equivalence"
+
+
+def sqlite_kwargs(path: Path) -> dict[str, Any]:
+    return {"dialect": "sqlite", "db": str(path)}
+
+
+def postgres_kwargs(url: str) -> dict[str, Any]:
+    parsed = make_url(url)
+    return {
+        "dialect": "postgresql",
+        "host": parsed.host,
+        "port": parsed.port,
+        "db": parsed.database,
+        "username": parsed.username,
+    }
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        self.now += 1.0
+        return self.now
+
+
+def turn_events(turn: int, clock: Callable[[], float], paused: bool) -> list[Event]:
+    """One worker turn as Rasa records it; a paused conversation gets no bot reply."""
+    text_ = f"第{turn}个问题：技能补贴怎么申请"
+    events: list[Event] = [
+        UserUttered(
+            text_,
+            intent={"name": "ask_training_subsidy", "confidence": 0.9},
+            parse_data={
+                "text": text_,
+                "raw_text": text_,
+                "intent": {"name": "ask_training_subsidy", "confidence": 0.9},
+                "entities": [],
+            },
+            timestamp=clock(),
+        )
+    ]
+    if not paused:
+        events += [
+            ActionExecuted("action_answer_policy", timestamp=clock()),
+            BotUttered(f"第{turn}个回答", {"custom": {"turn": turn}}, timestamp=clock()),
+        ]
+        if turn % 7 == 0:
+            events.append(SlotSet("region", ["广州", "上海", "汕头"][turn % 3], timestamp=clock()))
+        if turn % 11 == 0:
+            events.append(SlotSet("pending_question", text_, timestamp=clock()))
+        if turn % 13 == 0:
+            events.append(SlotSet("pending_question", None, timestamp=clock()))
+    events.append(ActionExecuted("action_listen", timestamp=clock()))
+    return events
+
+
+def session_start_events(clock: Callable[[], float], region: str | None) -> list[Event]:
+    events: list[Event] = [
+        ActionExecuted("action_session_start", timestamp=clock()),
+        SessionStarted(timestamp=clock()),
+    ]
+    if region:
+        events.append(SlotSet("region", region, timestamp=clock()))
+    events.append(ActionExecuted("action_listen", timestamp=clock()))
+    return events
+
+
+def stored_rows(engine_url: str) -> list[tuple[str, str]]:
+    engine = create_engine(engine_url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"),
+            {"s": SENDER},
+        ).all()
+    engine.dispose()
+    return [(r[0], r[1]) for r in rows]
+
+
+def sdk_tracker(tracker: DialogueStateTracker) -> Tracker:
+    """What the action server sees."""
+    return Tracker.from_dict(tracker.current_state(EventVerbosity.ALL))
+
+
+def assert_same_view(ours: DialogueStateTracker, stock: DialogueStateTracker) -> None:
+    assert ours.current_slot_values() == stock.current_slot_values()
+    assert ours.is_paused() == stock.is_paused()
+    assert ours.active_loop_name == stock.active_loop_name
+    assert ours.latest_action_name == stock.latest_action_name
+    assert ours.followup_action == stock.followup_action
+    assert ours.latest_message.as_dict() == stock.latest_message.as_dict()
+    assert transcript(sdk_tracker(ours)) == transcript(sdk_tracker(stock))
+    tail = list(ours.events)
+    while tail and not isinstance(tail[0], ActionExecuted | UserUttered | SessionStarted):
+        assert isinstance(tail[0], EarlierLines | SlotSet | ConversationPaused)
+        tail.pop(0)  # the state at the cut, recreated
+    stock_events = [e.as_dict() for e in stock.events]
+    assert [e.as_dict() for e in tail] == stock_events[len(stock_events) - len(tail) :]
+    assert sum(isinstance(e, UserUttered) for e in tail) >= min(
+        MIN_USER_TURNS, sum(isinstance(e, UserUttered) for e in stock.events)
+    )
+
+
+async def converse(kwargs_for: Callable[[str], dict[str, Any]], urls: dict[str, str]) -> None:
+    stock = SQLTrackerStore(DOMAIN, **kwargs_for("stock"))
+    ours = CachingSQLTrackerStore(DOMAIN, **kwargs_for("ours"))
+    clocks = {"stock": Clock(), "ours": Clock()}
+    stores = {"stock": stock, "ours": ours}
+    for turn in range(1, 161):
+        paused = 40 <= turn < 110  # staff took over: many worker lines, no bot lines
+        for name, store in stores.items():
+            tracker = await store.get_or_create_tracker(SENDER, append_action_listen=False)
+            clock = clocks[name]
+            new: list[Event] = []
+            if turn == 1:
+                new += session_start_events(clock, None)
+            if turn == 140:  # the session expired: a new one carries the region over
+                new += session_start_events(clock, tracker.get_slot("region"))
+            if turn == 40:
+                new.append(ConversationPaused(timestamp=clock()))
+            if turn == 110:
+                new.append(ConversationResumed(timestamp=clock()))
+            new += turn_events(turn, clock, paused)
+            for event in new:
+                tracker.update(event)
+            await store.save(tracker)
+        assert stored_rows(urls["ours"]) == stored_rows(urls["stock"]), f"turn {turn}"
+        stock_view = await stock.retrieve(SENDER)
+        ours_view = await ours.retrieve(SENDER)
+        assert_same_view(ours_view, stock_view)
+        if turn == 135:  # long before the new session: the transcript is full
+            assert len(transcript(sdk_tracker(ours_view))) == TRANSCRIPT_LIMIT
+        if turn in {60, 135, 160}:  # a restarted server reads the same from the database
+            restarted = CachingSQLTrackerStore(DOMAIN, **kwargs_for("ours"))
+            assert_same_view(await restarted.retrieve(SENDER), stock_view)
+            full = await restarted.retrieve_full_tracker(SENDER)
+            stock_full = await stock.retrieve_full_tracker(SENDER)
+            assert [e.as_dict() for e in full.events] == [e.as_dict() for e in stock_full.events]
+    # the window stays small however long the conversation; the transcript stays whole
+    assert len(ours_view.events) < 40 < len(stock_view.events)
+    lines_in_window = sum(isinstance(e, UserUttered | BotUttered) for e in ours_view.events)
+    assert len(transcript(sdk_tracker(ours_view))) == 42 > lines_in_window  # session from turn 140
+
+
+def test_same_rows_and_same_view_as_stock_on_sqlite(tmp_path: Path) -> None:
+    paths = {name: tmp_path / f"{name}.db" for name in ("stock", "ours")}
+    urls = {name: f"sqlite:///{path}" for name, path in paths.items()}
+    asyncio.run(converse(lambda name: sqlite_kwargs(paths[name]), urls))
+
+
+@pytest.mark.postgres
+def test_same_rows_and_same_view_as_stock_on_postgresql(postgres_url: str) -> None:
+    base = postgres_url.rsplit("/", 1)[0]
+    name = make_url(postgres_url).database
+    # two databases: the fixture's for ours, a second one (dropped below) for stock
+    stock_db = f"{name}_stock"
+    server = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{stock_db}"'))
+    try:
+        urls = {"ours": postgres_url, "stock": f"{base}/{stock_db}"}
+        asyncio.run(converse(lambda which: postgres_kwargs(urls[which]), urls))
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{stock_db}" WITH (FORCE)'))
+        server.dispose()
+
+
+def test_a_tracker_not_handed_out_is_saved_as_stock_saves_it(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        paths = {name: tmp_path / f"{name}.db" for name in ("stock", "ours")}
+        stores = {
+            "stock": SQLTrackerStore(DOMAIN, **sqlite_kwargs(paths["stock"])),
+            "ours": CachingSQLTrackerStore(DOMAIN, **sqlite_kwargs(paths["ours"])),
+        }
+        for store in stores.values():
+            clock = Clock()
+            events = session_start_events(clock, None) + turn_events(1, clock, False)
+            await store.save(DialogueStateTracker.from_events(SENDER, events, DOMAIN.slots))
+            # a second, independently built tracker (as Rasa's HTTP API builds one)
+            longer = events + turn_events(2, clock, False)
+            await store.save(DialogueStateTracker.from_events(SENDER, longer, DOMAIN.slots))
+        rows = {name: stored_rows(f"sqlite:///{path}") for name, path in paths.items()}
+        assert rows["ours"] == rows["stock"] and len(rows["ours"]) >= 11
+        ours = await stores["ours"].retrieve(SENDER)
+        assert_same_view(ours, await stores["stock"].retrieve(SENDER))
+
+    asyncio.run(scenario())
+
+
+def test_an_unknown_conversation_is_none_as_with_stock(tmp_path: Path) -> None:
+    store = CachingSQLTrackerStore(DOMAIN, **sqlite_kwargs(tmp_path / "ours.db"))
+    assert asyncio.run(store.retrieve("nobody")) is None
+
+
+def test_least_recently_used_conversations_leave_the_cache(tmp_path: Path) -> None:
+    async def scenario() -> CachingSQLTrackerStore:
+        store = CachingSQLTrackerStore(DOMAIN, cache_size=2, **sqlite_kwargs(tmp_path / "o.db"))
+        for sender in ("a", "b", "c"):
+            tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
+            clock = Clock()
+            for event in session_start_events(clock, None) + turn_events(1, clock, False):
+                tracker.update(event)
+            await store.save(tracker)
+        assert (await store.retrieve("a")).latest_message.text.startswith("第1个问题")
+        return store
+
+    store = asyncio.run(scenario())
+    assert list(store._cache) == ["c", "a"]
+
+
+def test_fast_deserialisation_gives_stock_events() -> None:
+    clock = Clock()
+    events = session_start_events(clock, "广州") + turn_events(7, clock, False)
+    events += [ConversationPaused(timestamp=clock()), ConversationResumed(timestamp=clock())]
+    dumped = [e.as_dict() for e in events]
+    assert deserialise_events(dumped) == events
+    assert [type(e) for e in deserialise_events(dumped)] == [type(e) for e in events]
