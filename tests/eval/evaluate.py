@@ -45,7 +45,7 @@ class Outcome:
     text: str
     label: str
     predicted: str  # a topic, "escalated", "clarify" or "other"
-    cited: bool
+    cited: bool | None  # None: the reply asked for the region first, so it is no answer yet
     confidence: float
 
 
@@ -83,7 +83,7 @@ def metrics(outcomes: list[Outcome]) -> dict[str, float]:
     in_scope = [o for o in outcomes if o.label in TOPICS]
     out_scope = [o for o in outcomes if o.label == "out_of_scope"]
     escalated = [o for o in outcomes if o.predicted == "escalated"]
-    answered = [o for o in outcomes if o.predicted in TOPICS]
+    answered = [o for o in outcomes if o.predicted in TOPICS and o.cited is not None]
     correct_topic = sum(o.predicted == o.label for o in in_scope)
     overall_correct = correct_topic + sum(o.predicted == "escalated" for o in out_scope)
     return {
@@ -122,7 +122,10 @@ def rest_outcomes(local: list[Outcome]) -> list[Outcome]:
     ]
 
 
-def _cited(messages: list[dict]) -> bool:
+def _cited(messages: list[dict]) -> bool | None:
+    """Whether the answer shows its source; None for a reply that only asks the region."""
+    if any((m.get("custom") or {}).get("type") == "ask_region" for m in messages):
+        return None
     return any("来源：《" in str(m.get("text") or "") for m in messages)
 
 
@@ -196,7 +199,7 @@ def _measures(numbers: dict[str, dict[str, float]]) -> list[str]:
         ),
         ("escalation precision (escalations that were out of scope)", "escalation_precision", None),
         ("overall accuracy (topics and escalations together)", "overall_accuracy", None),
-        ("share of answers citing their source", "cited_share", None),
+        ("share of answers citing their source (region questions excluded)", "cited_share", None),
         ("share answered with a clarifying question", "clarify_share", None),
     ]
     views = [v for v in VIEWS if v in numbers]
