@@ -52,6 +52,7 @@ test: lint rasa-validate unit rasa-stories eval ## everything CI runs
 
 eval: train kb ## topic accuracy and escalation on the development set
 	@$(PY) -m tests.eval.evaluate
+	@$(PY) -m tests.eval.entities
 
 crossval: spacy ## Rasa NLU cross-validation (3 folds) -> docs/nlu_cross_validation.md
 	@$(BIN)/rasa test nlu --config rasa_project/config.yml --nlu rasa_project/data/nlu --cross-validation --folds 3 --out var/crossval
