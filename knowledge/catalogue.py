@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -359,39 +360,24 @@ def save_entry(
         raise ValidationFailed(errors)
     if entry is None:
         entry = FaqEntry(version=1, updated_by=actor, **values)
-        session.add(entry)
-        session.flush()
-        versions.record(session=session, item=entry, action="create", author=actor)
-        audit(
-            session=session,
+        _create(
+            session,
+            entry,
             actor=actor,
-            action="create",
             kind=versions.FAQ,
-            item_id=entry.id,
             detail=f"新建条目 {entry.key}（{STATUS_LABELS[entry.status]}）",
         )
         return entry, True
-    versions.ensure_baseline(session=session, item=entry)
-    before = versions.snapshot(entry)
-    for name, value in values.items():
-        setattr(entry, name, value)
-    changes = versions.diff(before, versions.snapshot(entry))
-    if not changes:
-        return entry, False
-    entry.version += 1
-    entry.updated_by = actor
-    entry.updated_at = utcnow()
-    done = _action_for(before["status"], entry.status, action)
-    versions.record(session=session, item=entry, action=done, author=actor)
-    audit(
-        session=session,
+    changed = _update(
+        session,
+        entry,
+        values,
         actor=actor,
-        action=done,
         kind=versions.FAQ,
-        item_id=entry.id,
-        detail=f"条目 {entry.key} 第{entry.version}版：" + "、".join(c.label for c in changes),
+        action_of=lambda before: _action_for(before["status"], entry.status, action),
+        label=f"条目 {entry.key}",
     )
-    return entry, True
+    return entry, changed
 
 
 def set_entry_status(
@@ -423,40 +409,70 @@ def save_document(
         raise ValidationFailed(errors)
     if document is None:
         document = PolicyDocument(version=1, updated_by=actor, **values)
-        session.add(document)
-        session.flush()
-        versions.record(session=session, item=document, action="create", author=actor)
-        audit(
-            session=session,
+        _create(
+            session,
+            document,
             actor=actor,
-            action="create",
             kind=versions.DOCUMENT,
-            item_id=document.id,
             detail=f"新建政策文件 {document.key}",
         )
         return document, True
-    versions.ensure_baseline(session=session, item=document)
-    before = versions.snapshot(document)
+    changed = _update(
+        session,
+        document,
+        values,
+        actor=actor,
+        kind=versions.DOCUMENT,
+        action_of=lambda before: (
+            "archive" if before["status"] != document.status == "archived" else action
+        ),
+        label=f"政策文件 {document.key}",
+    )
+    return document, changed
+
+
+def _create(
+    session: Session, item: FaqEntry | PolicyDocument, *, actor: str, kind: str, detail: str
+) -> None:
+    """Store a new item as version 1, with its audit line."""
+    session.add(item)
+    session.flush()
+    versions.record(session=session, item=item, action="create", author=actor)
+    audit(session=session, actor=actor, action="create", kind=kind, item_id=item.id, detail=detail)
+
+
+def _update(
+    session: Session,
+    item: FaqEntry | PolicyDocument,
+    values: dict[str, Any],
+    *,
+    actor: str,
+    kind: str,
+    action_of: Callable[[dict[str, Any]], str],
+    label: str,
+) -> bool:
+    """Apply ``values``; a real change is a new version (full snapshot) and an audit line."""
+    versions.ensure_baseline(session=session, item=item)
+    before = versions.snapshot(item)
     for name, value in values.items():
-        setattr(document, name, value)
-    changes = versions.diff(before, versions.snapshot(document))
+        setattr(item, name, value)
+    changes = versions.diff(before, versions.snapshot(item))
     if not changes:
-        return document, False
-    document.version += 1
-    document.updated_by = actor
-    document.updated_at = utcnow()
-    done = "archive" if before["status"] != document.status == "archived" else action
-    versions.record(session=session, item=document, action=done, author=actor)
+        return False
+    item.version += 1
+    item.updated_by = actor
+    item.updated_at = utcnow()
+    done = action_of(before)
+    versions.record(session=session, item=item, action=done, author=actor)
     audit(
         session=session,
         actor=actor,
         action=done,
-        kind=versions.DOCUMENT,
-        item_id=document.id,
-        detail=f"政策文件 {document.key} 第{document.version}版："
-        + "、".join(c.label for c in changes),
+        kind=kind,
+        item_id=item.id,
+        detail=f"{label} 第{item.version}版：" + "、".join(c.label for c in changes),
     )
-    return document, True
+    return True
 
 
 def restore(
