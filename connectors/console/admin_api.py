@@ -12,6 +12,7 @@ from connectors.console.admin_context import (
     AdminContext,
     blocking,
     ctx,
+    entry_filters,
     entry_json,
     kind_of,
     parse_int,
@@ -30,14 +31,7 @@ routes = web.RouteTableDef()
 @auth.require("admin")
 async def entries_api(request: web.Request) -> web.Response:
     c = ctx(request)
-    q = request.query
-    filters = catalogue.Filters(
-        text=q.get("q", ""),
-        topic=q.get("topic", ""),
-        region=q.get("region", ""),
-        status=q.get("status", ""),
-        document_id=parse_int(q.get("document")),
-    )
+    filters = entry_filters(c, request.query)
 
     def work() -> list[dict[str, Any]]:
         with c.sessions() as session:

@@ -63,6 +63,18 @@ def parse_int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+def entry_filters(c: AdminContext, query: Any) -> catalogue.Filters:
+    """The entry list's filters from a query string (page and API alike)."""
+    region = query.get("region", "")
+    return catalogue.Filters(
+        text=query.get("q", "")[:200],
+        topic=query.get("topic", ""),
+        region=catalogue.canonical_region(c.lexicon, region) or region,
+        status=query.get("status", ""),
+        document_id=parse_int(query.get("document")),
+    )
+
+
 def drafts_waiting(session: Session) -> int:
     return session.execute(
         select(func.count(FaqEntry.id)).where(FaqEntry.status == FaqStatus.draft.value)

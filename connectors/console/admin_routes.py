@@ -26,6 +26,7 @@ from connectors.console.admin_context import (
     blocking,
     ctx,
     drafts_waiting,
+    entry_filters,
     form_raw,
     html,
     kind_of,
@@ -48,14 +49,7 @@ routes = web.RouteTableDef()
 @auth.require("admin")
 async def entries_page(request: web.Request) -> web.Response:
     c = ctx(request)
-    q = request.query
-    filters = catalogue.Filters(
-        text=q.get("q", "")[:200],
-        topic=q.get("topic", ""),
-        region=(catalogue.canonical_region(c.lexicon, q.get("region", "")) or q.get("region", "")),
-        status=q.get("status", ""),
-        document_id=parse_int(q.get("document")),
-    )
+    filters = entry_filters(c, request.query)
 
     def work() -> str:
         with c.sessions() as session:
