@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from connectors.console.auth import CurrentUser
 from connectors.console.pages import layout
 from knowledge import catalogue
-from knowledge.content_versions import FIELD_LABELS, FieldChange
+from knowledge.content_versions import DOCUMENT_SNAPSHOT_FIELDS, FIELD_LABELS, FieldChange
 from knowledge.models import TOPIC_LABELS, AuditEntry, ContentVersion, FaqEntry, PolicyDocument
 
 ADMIN_STYLE = (
@@ -296,23 +296,10 @@ def documents_page(
 
 
 def document_values(document: PolicyDocument) -> dict[str, Any]:
+    """The document's fields as form text (empty for a missing date or link)."""
     return {
-        name: ("" if value is None else str(value))
-        for name, value in (
-            (n, getattr(document, n))
-            for n in (
-                "key",
-                "title",
-                "doc_number",
-                "issuer",
-                "region",
-                "effective_from",
-                "expires_on",
-                "url",
-                "source_note",
-                "status",
-            )
-        )
+        name: "" if getattr(document, name) is None else str(getattr(document, name))
+        for name in DOCUMENT_SNAPSHOT_FIELDS
     }
 
 
