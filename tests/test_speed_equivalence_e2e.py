@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from actions.conversation import TRANSCRIPT_LIMIT
 from knowledge.db import make_engine, make_session_factory
@@ -106,9 +106,19 @@ def test_a_long_conversation_gets_the_same_replies_and_case_card(two_servers) ->
         assert replies["ours"] == replies["stock"], (turn, message)
         assert replies["ours"], (turn, message)
     final = {
-        name: rest_post(two_servers[name], {"sender": senders[name], "message": ESCALATE})
-        for name in ("stock", "ours")
+        "stock": rest_post(two_servers["stock"], {"sender": senders["stock"], "message": ESCALATE})
     }
+    # both servers share one database: take stock's ticket out of the waiting queue, so ours
+    # hears the same queue place (您是下一位) instead of one behind it
+    engine = make_engine(two_servers["database"])
+    with make_session_factory(engine).begin() as session:
+        session.execute(
+            update(Ticket)
+            .where(Ticket.conversation_id == senders["stock"])
+            .values(status="claimed")
+        )
+    engine.dispose()
+    final["ours"] = rest_post(two_servers["ours"], {"sender": senders["ours"], "message": ESCALATE})
     assert comparable(final["ours"]) == comparable(final["stock"])
     assert final["ours"][0]["custom"]["escalated"] is True
 
