@@ -6,6 +6,7 @@ Pure functions over the retrieval index, shared by the answer action and the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,7 +14,14 @@ from typing import Any
 from actions.payloads import FEEDBACK_BUTTONS, custom_payload
 from knowledge.lexicon import Lexicon
 from knowledge.models import NATIONAL
-from knowledge.retrieval import ANY_REGION, Hit, LiveIndex, RetrievalIndex, SourceInfo
+from knowledge.retrieval import (
+    ANY_REGION,
+    Hit,
+    LiveIndex,
+    RetrievalIndex,
+    RetrievalResult,
+    SourceInfo,
+)
 
 # A regional entry this close to the national answer means the region matters.
 LOCAL_RULE_RATIO = 0.85
@@ -119,13 +127,20 @@ def find_answer(
     entities: Mapping[str, Iterable[str]] | None,
     threshold: float,
 ) -> Reply:
-    """Decide what to say to ``question``; never raises for odd input."""
-    result = index.search(question, topic=topic, region=region, entities=entities)
+    """Decide what to say to ``question``; never raises for odd input.
+
+    One snapshot of the index serves the whole decision, and the question's
+    text scores are computed once for its (up to three) searches.
+    """
+    snapshot = index.current() if isinstance(index, LiveIndex) else index
+    scores = snapshot.text_scores(question)
+    search = functools.partial(snapshot.search, question, topic=topic, entities=entities)
+    result = search(region=region, text_scores=scores)
     best = result.best
     if best is None or best.score < threshold:
         # Nothing for the worker's own region or nationally: another region's
         # rule (say, 北京's 骑士之家) is still worth showing, clearly labelled.
-        wider = index.search(question, topic=topic, region=ANY_REGION, entities=entities)
+        wider = search(region=ANY_REGION, text_scores=scores)
         if wider.best is not None and wider.best.score >= threshold:
             return render_answer(wider.best, region, wider.hits[1:])
     if best is None or best.score < threshold:
@@ -134,20 +149,16 @@ def find_answer(
         )
         return Reply("no_answer", "", [], custom, best, result.hits[1:])
     if region is None and best.entry.region_sensitive:
-        if _local_rules_compete(index, question, topic, entities, best, threshold):
+        wider = search(region=ANY_REGION, limit=10, text_scores=scores)
+        if _local_rules_compete(wider, best, threshold):
             return region_question(lexicon, topic, best)
     return render_answer(best, region, result.hits[1:])
 
 
-def _local_rules_compete(
-    index: LiveIndex | RetrievalIndex,
-    question: str,
-    topic: str | None,
-    entities: Mapping[str, Iterable[str]] | None,
-    best: Hit,
-    threshold: float,
-) -> bool:
-    """True when some region has its own entry about nearly the same question."""
-    wider = index.search(question, topic=topic, region=ANY_REGION, entities=entities, limit=10)
+def _local_rules_compete(wider: RetrievalResult, best: Hit, threshold: float) -> bool:
+    """True when some region has its own entry about nearly the same question.
+
+    ``wider`` is the search over every region (``ANY_REGION``), top 10.
+    """
     floor = max(threshold, best.score * LOCAL_RULE_RATIO)
     return any(h.entry.region != NATIONAL and h.score >= floor for h in wider.hits)

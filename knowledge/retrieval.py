@@ -166,7 +166,12 @@ class RetrievalIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def _text_scores(self, question: str) -> np.ndarray:
+    def text_scores(self, question: str) -> np.ndarray:
+        """Every entry's text similarity with ``question`` (what ``search`` ranks by).
+
+        Compute it once and pass it to several ``search`` calls for the same
+        question (``actions.answering.find_answer`` searches up to three times).
+        """
         if self._phrasings is None or self._answers is None:
             return np.zeros(0)
         phrasing_scores = self._phrasings.scores(question)
@@ -229,7 +234,12 @@ class RetrievalIndex:
         region: str | None = None,
         entities: Mapping[str, Iterable[str]] | None = None,
         limit: int = 5,
+        text_scores: np.ndarray | None = None,
     ) -> RetrievalResult:
+        """The best ``limit`` entries for ``question``.
+
+        ``text_scores``, when given, must be ``self.text_scores(question)``.
+        """
         any_region = region == ANY_REGION
         chain = self._lexicon.region_chain(None if any_region else region)
         if not self.entries:
@@ -247,7 +257,8 @@ class RetrievalIndex:
             candidates, matches = candidates[keep], matches[keep]
         if candidates.size == 0:
             return RetrievalResult([], region, chain)
-        text_scores = self._text_scores(question)
+        if text_scores is None:
+            text_scores = self.text_scores(question)
         values = {str(v) for key, vs in (entities or {}).items() if key != "region" for v in vs}
         bonuses = np.array([REGION_BONUS[k] for k in MATCH_KINDS])[matches]
         base = text_scores[candidates] + bonuses

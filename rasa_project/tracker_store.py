@@ -28,7 +28,10 @@ restarted server, another tool or stock Rasa reads it unchanged. In addition:
 - database work runs in a worker thread, off the event loop;
 - on a cache miss (first message after a restart, or an evicted
   conversation), events are decoded with a type-name table instead of the
-  subclass walk.
+  subclass walk;
+- the ids of the stored conversations are read once at start and kept up to
+  date by ``save``, so a new conversation's first message reads nothing (up to
+  ``known_senders_limit`` ids; beyond that every miss reads, as before).
 
 Trackers not handed out by ``retrieve`` (for example one created by Rasa's
 HTTP API to replace events) are saved exactly as stock does, and the cached
@@ -77,6 +80,7 @@ logger = logging.getLogger(__name__)
 MIN_USER_TURNS = 3
 DEFAULT_CACHE_SIZE = 2000
 DEFAULT_WINDOW_LINES = 6
+DEFAULT_KNOWN_SENDERS_LIMIT = 200_000  # conversation ids kept to skip reading new ones
 WINDOW_SLACK_LINES = 2  # cut the window again once it holds this many lines more than needed
 
 rasa_speedups.install()
@@ -280,6 +284,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         domain: Domain | None = None,
         cache_size: int = DEFAULT_CACHE_SIZE,
         window_lines: int = DEFAULT_WINDOW_LINES,
+        known_senders_limit: int = DEFAULT_KNOWN_SENDERS_LIMIT,
         **kwargs: Any,
     ) -> None:
         super().__init__(domain=domain, **kwargs)
@@ -294,6 +299,36 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         self._lock = threading.Lock()
         # One writer thread: rows keep their order and SQLite sees no competing writers.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-writer")
+        self.known_senders_limit = int(known_senders_limit)
+        self._known: set[str] | None = self._stored_senders()
+
+    def _stored_senders(self) -> set[str] | None:
+        """Every conversation id in the database, or None when there are too many to keep."""
+        with self.session_scope() as session:
+            rows = (
+                session.query(self.SQLEvent.sender_id)
+                .distinct()
+                .limit(self.known_senders_limit + 1)
+                .all()
+            )
+        if len(rows) > self.known_senders_limit:
+            return None
+        return {row.sender_id for row in rows}
+
+    def _now_stored(self, sender_id: str) -> None:
+        """Called once a conversation's rows are committed (in the writer thread)."""
+        known = self._known
+        if known is None or sender_id in known:
+            return
+        if len(known) >= self.known_senders_limit:
+            self._known = None  # too many: from now on every cache miss reads
+        else:
+            known.add(sender_id)
+
+    def _surely_new(self, sender_id: str) -> bool:
+        """True when the database holds no event of ``sender_id`` (one process per database)."""
+        known = self._known
+        return known is not None and sender_id not in known
 
     async def _write(self, function: Any, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._writer, function, *args)
@@ -303,7 +338,10 @@ class CachingSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         conversation = self._cached(sender_id)
         if conversation is None:
-            events = await asyncio.to_thread(self._load_events, sender_id, False)
+            if self._surely_new(sender_id):
+                events: list[Event] = []
+            else:
+                events = await asyncio.to_thread(self._load_events, sender_id, False)
             conversation = self._remember(sender_id, events)
         if _is_empty(conversation):
             return None  # stock reads no rows as "no tracker"
@@ -426,12 +464,15 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             events = list(tracker.events)[stored:]
             self._add_rows(session, tracker.sender_id, events)
             session.commit()
-            return stored
+        if stored or events:
+            self._now_stored(tracker.sender_id)
+        return stored
 
     def _insert(self, sender_id: str, events: list[Event]) -> None:
         with self.session_scope() as session:
             self._add_rows(session, sender_id, events)
             session.commit()
+        self._now_stored(sender_id)
 
     def _add_rows(self, session: Any, sender_id: str, events: list[Event]) -> None:
         """The rows stock's ``save`` adds, in one multi-row insert."""

@@ -80,5 +80,15 @@ def test_same_hits_as_scoring_every_candidate(indexes) -> None:  # type: ignore[
             )
             slow = reference_search(index, question, topic, region, entities, limit)
             assert summary(fast.hits) == summary(slow), (question, topic, region, entities)
+            # scores computed once and shared by several searches (find_answer) rank the same
+            shared = index.search(
+                question,
+                topic=topic,
+                region=region,
+                entities=entities,
+                limit=limit,
+                text_scores=index.text_scores(question),
+            )
+            assert shared.hits == fast.hits
             compared += 1
     assert compared == 2 * len(questions)

@@ -32,6 +32,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa_sdk import Tracker
 from sqlalchemy import create_engine, text
+from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
 
 from actions.conversation import TRANSCRIPT_LIMIT, transcript
@@ -238,6 +239,51 @@ def test_a_tracker_not_handed_out_is_saved_as_stock_saves_it(tmp_path: Path) -> 
 def test_an_unknown_conversation_is_none_as_with_stock(tmp_path: Path) -> None:
     store = CachingSQLTrackerStore(DOMAIN, **sqlite_kwargs(tmp_path / "ours.db"))
     assert asyncio.run(store.retrieve("nobody")) is None
+
+
+def count_event_reads(store: CachingSQLTrackerStore) -> list[str]:
+    """Every SELECT on the events table that ``store`` sends from now on."""
+    reads: list[str] = []
+
+    @sa_event.listens_for(store.engine, "before_cursor_execute")
+    def _record(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT") and "events" in statement:
+            reads.append(statement)
+
+    return reads
+
+
+def test_a_new_conversation_reads_nothing_and_a_stored_one_is_read(tmp_path: Path) -> None:
+    """Known ids come from the database at start and from every save after it."""
+
+    async def one_turn(store: CachingSQLTrackerStore, sender: str) -> None:
+        tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
+        clock = Clock()
+        for event in session_start_events(clock, None) + turn_events(1, clock, False):
+            tracker.update(event)
+        await store.save(tracker)
+
+    async def scenario(limit: int) -> None:
+        path = tmp_path / f"limit-{limit}.db"
+        first = CachingSQLTrackerStore(DOMAIN, known_senders_limit=limit, **sqlite_kwargs(path))
+        reads = count_event_reads(first)
+        await one_turn(first, "a")
+        await one_turn(first, "b")
+        assert (await first.retrieve("a")).latest_message.text.startswith("第1个问题")
+        assert reads == []  # both were new: nothing read
+        assert (first._known is None) == (limit < 2)
+        # a restarted server (or an evicted conversation) reads what is stored
+        restarted = CachingSQLTrackerStore(DOMAIN, known_senders_limit=limit, **sqlite_kwargs(path))
+        reads = count_event_reads(restarted)
+        stock = SQLTrackerStore(DOMAIN, **sqlite_kwargs(path))
+        for sender in ("a", "b"):
+            assert_same_view(await restarted.retrieve(sender), await stock.retrieve(sender))
+        assert len(reads) == 2
+        assert await restarted.retrieve("c") is None
+        assert len(reads) == (2 if limit >= 2 else 3)  # "c" is surely new unless over the limit
+
+    asyncio.run(scenario(limit=10))
+    asyncio.run(scenario(limit=1))  # more conversations than the limit: every miss reads
 
 
 def test_least_recently_used_conversations_leave_the_cache(tmp_path: Path) -> None:

@@ -7,6 +7,14 @@ module's cache holds, every message recompiled every pattern. This subclass
 compiles each pattern once, in the same order, with the same flags, and
 otherwise behaves exactly as the stock class (same keyword map, same first
 match, same warnings), so the model's answers do not change.
+
+Most messages match no keyword at all, yet the ordered search still tried all
+~850 patterns (about 0.5 ms). A single alternation of the keywords that hold no
+regex syntax, ``\b(?:k1|k2|...)\b``, matches a text exactly when one of their
+own patterns does (the regex engine tries every alternative at every
+position); keywords that do hold regex syntax keep their own pattern in the
+pre-check. Only when the pre-check finds something does the ordered search
+run, so the first match, and the intent, are the stock ones.
 """
 
 from __future__ import annotations
@@ -23,6 +31,14 @@ from rasa.shared.constants import DOCS_URL_COMPONENTS
 logger = logging.getLogger(__name__)
 
 
+REGEX_SYNTAX = frozenset(".^$*+?{}[]\\|()")
+
+
+def is_plain(keyword: str) -> bool:
+    """True when ``keyword`` as a regex matches only its own characters."""
+    return not REGEX_SYNTAX.intersection(keyword)
+
+
 def keyword_pattern(keyword: str, case_sensitive: bool) -> re.Pattern[str]:
     """The pattern stock Rasa searches for ``keyword`` (the keyword is a regex there too)."""
     return re.compile(r"\b" + keyword + r"\b", flags=0 if case_sensitive else re.IGNORECASE)
@@ -35,6 +51,7 @@ class CompiledKeywordIntentClassifier(KeywordIntentClassifier):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._compiled: list[tuple[re.Pattern[str], str]] | None = None
+        self._pre_check: list[re.Pattern[str]] | None = None
 
     def _patterns(self) -> list[tuple[re.Pattern[str], str]]:
         if self._compiled is None:
@@ -44,14 +61,33 @@ class CompiledKeywordIntentClassifier(KeywordIntentClassifier):
             ]
         return self._compiled
 
+    def _pre_checks(self) -> list[re.Pattern[str]]:
+        """Patterns of which one matches a text exactly when some keyword's pattern does."""
+        if self._pre_check is None:
+            case_sensitive = bool(self.case_sensitive)
+            plain = [k for k in self.intent_keyword_map if is_plain(k)]
+            checks = [
+                keyword_pattern(k, case_sensitive)
+                for k in self.intent_keyword_map
+                if not is_plain(k)
+            ]
+            if plain:
+                # longest first for speed only: any order gives the same yes or no
+                alternation = "(?:" + "|".join(sorted(plain, key=lambda k: (-len(k), k))) + ")"
+                checks.insert(0, keyword_pattern(alternation, case_sensitive))
+            self._pre_check = checks
+        return self._pre_check
+
     def _map_keyword_to_intent(self, text: str) -> str | None:
+        if not any(check.search(text) for check in self._pre_checks()):
+            return None
         for pattern, intent in self._patterns():
             if pattern.search(text):
                 return intent
         return None
 
     def _validate_keyword_map(self) -> None:
-        self._compiled = None
+        self._compiled = self._pre_check = None
         patterns = self._patterns()
         ambiguous_mappings = []
         for pattern1, (keyword1, intent1) in zip(
@@ -75,4 +111,4 @@ class CompiledKeywordIntentClassifier(KeywordIntentClassifier):
                 f"Removed keyword '{keyword}' from intent '{intent}' because it matched "
                 "a keyword of another intent."
             )
-        self._compiled = None
+        self._compiled = self._pre_check = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -22,12 +23,18 @@ class LexiconEntityExtractor(GraphComponent):
     """Reads the ruler's entities (value = canonical id) and adds terms jieba merged.
 
     jieba sometimes glues a lexicon term to its neighbour (``广东人``); such
-    terms inside a token are found by substring match on that token.
+    terms inside a token are found by substring match on that token: the first
+    of the terms (longest first) that the token holds. One regex alternation of
+    every term first tells whether the token holds any term at all, so the
+    ordered scan over the few hundred terms runs only for the rare tokens that
+    do (same entities, a fraction of the time).
     """
 
     def __init__(self, lexicon: Lexicon) -> None:
         self._lexicon = lexicon
-        self._terms = lexicon.all_terms()
+        self._terms = [t for t in lexicon.all_terms() if len(t[1]) > 1]
+        surfaces = sorted({surface for _, surface, _ in self._terms}, key=lambda s: (-len(s), s))
+        self._any_term = re.compile("|".join(map(re.escape, surfaces))) if surfaces else None
 
     @classmethod
     def create(
@@ -62,8 +69,10 @@ class LexiconEntityExtractor(GraphComponent):
         for token in doc:
             if token.i in covered or len(token.text) < 3:
                 continue
+            if self._any_term is None or not self._any_term.search(token.text):
+                continue  # holds no term: the scan below would find nothing
             for entity_type, surface, canonical in self._terms:
-                if len(surface) > 1 and surface in token.text and surface != token.text:
+                if surface in token.text and surface != token.text:
                     start = token.idx + token.text.index(surface)
                     found.append(self._entity(entity_type, canonical, start, start + len(surface)))
                     break

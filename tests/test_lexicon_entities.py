@@ -1,0 +1,69 @@
+"""LexiconEntityExtractor's term pre-check finds exactly the entities of the plain scan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import spacy
+import yaml
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+import knowledge.spacy_pipeline  # noqa: F401  registers the tokenizer
+from knowledge.lexicon import load_lexicon
+from knowledge.text_normalise import normalise
+from rasa_project.components.lexicon_entities import LexiconEntityExtractor
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def plain_scan(extractor: LexiconEntityExtractor, message: Message) -> list[dict[str, Any]]:
+    """The extractor's loop without the pre-check (every term tried for every long token)."""
+    doc = message.get(SPACY_DOCS[TEXT])
+    found = []
+    covered: set[int] = set()
+    for ent in doc.ents:
+        found.append(
+            extractor._entity(ent.label_, ent.ent_id_ or ent.text, ent.start_char, ent.end_char)
+        )
+        covered.update(range(ent.start, ent.end))
+    for token in doc:
+        if token.i in covered or len(token.text) < 3:
+            continue
+        for entity_type, surface, canonical in load_lexicon().all_terms():
+            if len(surface) > 1 and surface in token.text and surface != token.text:
+                start = token.idx + token.text.index(surface)
+                found.append(extractor._entity(entity_type, canonical, start, start + len(surface)))
+                break
+    return found
+
+
+def texts() -> list[str]:
+    found = []
+    for path in sorted((ROOT / "rasa_project" / "data" / "nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            for line in str(block.get("examples", "")).splitlines():
+                if line.strip().startswith("- "):
+                    found.append(line.strip()[2:].strip())
+    dev = yaml.safe_load((ROOT / "tests" / "eval" / "dev_set.yml").read_text(encoding="utf-8"))
+    found += [q["text"] for q in dev["questions"]]
+    # terms glued to their neighbours by jieba
+    found += ["我是广东人", "广州人想问宿舍", "东莞厂里的高级工证书补贴", "汕头市区住房", "技师们"]
+    return found
+
+
+def test_pre_check_gives_the_plain_scan_s_entities() -> None:
+    nlp = spacy.load(ROOT / "build" / "spacy_zh")
+    extractor = LexiconEntityExtractor(load_lexicon())
+    with_entities = glued = 0
+    for text in texts():
+        message = Message(data={TEXT: normalise(text)})
+        message.set(SPACY_DOCS[TEXT], nlp(message.get(TEXT)))
+        expected = plain_scan(extractor, message)
+        assert extractor.extract(message) == expected, text
+        with_entities += bool(expected)
+        glued += len(expected) > len(message.get(SPACY_DOCS[TEXT]).ents)
+    assert with_entities > 100
+    assert glued >= 3  # the substring path is exercised, not only the ruler's entities
