@@ -18,30 +18,15 @@ import time
 from pathlib import Path
 
 from bench.report import write_section
+from rasa_project.training import train_command
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = ROOT / "rasa_project"
 TIMEOUT = 3600
 
 
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="changai-train-") as tmp:
-        command = [
-            sys.executable,
-            "-m",
-            "rasa",
-            "train",
-            "--config",
-            str(PROJECT / "config.yml"),
-            "--domain",
-            str(PROJECT / "domain"),
-            "--data",
-            str(PROJECT / "data"),
-            "--out",
-            tmp,
-            "--fixed-model-name",
-            "bench",
-        ]
+        command = train_command(Path(tmp), "bench")
         env = {**os.environ, "RASA_CACHE_DIRECTORY": str(Path(tmp) / "cache")}
         start = time.monotonic()
         subprocess.run(

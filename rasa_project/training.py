@@ -38,13 +38,9 @@ def model_path(model_dir: Path) -> Path:
     return model_dir / f"changai-{training_hash()}.tar.gz"
 
 
-def train(model_dir: Path, force: bool = False) -> Path:
-    target = model_path(model_dir)
-    if target.exists() and not force:
-        print(f"==> model up to date: {target.relative_to(ROOT)}")
-        return target
-    print(f"==> training {target.name} (inputs changed; about 2-4 minutes on 2 cores)")
-    command = [
+def train_command(out: Path, name: str) -> list[str]:
+    """The ``rasa train`` command line for this project (also timed by bench/training_time)."""
+    return [
         sys.executable,
         "-m",
         "rasa",
@@ -56,11 +52,21 @@ def train(model_dir: Path, force: bool = False) -> Path:
         "--data",
         str(PROJECT / "data"),
         "--out",
-        str(model_dir),
+        str(out),
         "--fixed-model-name",
-        target.name.removesuffix(".tar.gz"),
+        name,
     ]
-    subprocess.run(command, check=True, cwd=ROOT)
+
+
+def train(model_dir: Path, force: bool = False) -> Path:
+    target = model_path(model_dir)
+    if target.exists() and not force:
+        print(f"==> model up to date: {target.relative_to(ROOT)}")
+        return target
+    print(f"==> training {target.name} (inputs changed; about 2-4 minutes on 2 cores)")
+    subprocess.run(
+        train_command(model_dir, target.name.removesuffix(".tar.gz")), check=True, cwd=ROOT
+    )
     for old in model_dir.glob("changai-*.tar.gz"):
         if old != target:
             old.unlink()
