@@ -17,34 +17,13 @@ from sqlalchemy.orm import Session
 
 from knowledge.errors import KnowledgeError
 from knowledge.models import ContentVersion, FaqEntry, PolicyDocument
+from knowledge.repository import DOCUMENT_FIELDS, FAQ_FIELDS
 
 FAQ = "faq"
 DOCUMENT = "document"
-FAQ_SNAPSHOT_FIELDS = (
-    "key",
-    "topic",
-    "question",
-    "alternatives",
-    "answer",
-    "region",
-    "region_sensitive",
-    "tags",
-    "document_id",
-    "clause",
-    "status",
-)
-DOCUMENT_SNAPSHOT_FIELDS = (
-    "key",
-    "title",
-    "doc_number",
-    "issuer",
-    "region",
-    "effective_from",
-    "expires_on",
-    "url",
-    "source_note",
-    "status",
-)
+# A snapshot is the item's key plus every field an edit can change.
+FAQ_SNAPSHOT_FIELDS = ("key", *FAQ_FIELDS)
+DOCUMENT_SNAPSHOT_FIELDS = ("key", *DOCUMENT_FIELDS, "status")
 FIELD_LABELS = {
     "key": "编号",
     "topic": "话题",

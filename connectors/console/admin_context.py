@@ -88,19 +88,7 @@ def form_raw(form: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return raw
 
 
-ENTRY_FORM_FIELDS = (
-    "key",
-    "status",
-    "topic",
-    "question",
-    "alternatives",
-    "answer",
-    "region",
-    "region_sensitive",
-    "tags",
-    "document_id",
-    "clause",
-)
+ENTRY_FORM_FIELDS = versions.FAQ_SNAPSHOT_FIELDS
 DOCUMENT_FORM_FIELDS = versions.DOCUMENT_SNAPSHOT_FIELDS
 
 
