@@ -216,5 +216,8 @@ def test_escalating_in_the_page_shows_the_queue_banner(stack, context) -> None: 
     ask(page, "我要转人工")
     banner = page.wait_for_selector("text=/排队中（前面还有 \\d+ 人）/", timeout=20000)
     ahead = int(banner.inner_text().split("前面还有 ")[1].split(" 人")[0])
-    reply = page.locator(".cg-row:not(.cg-mine) .cg-bubble").last.inner_text()
+    reply = page.locator(".cg-row:not(.cg-mine) .cg-bubble", has_text="工单号").last.inner_text()
     assert ("您是下一位" if ahead == 0 else f"您前面还有 {ahead} 位职工在等待") in reply
+    # the answer may arrive over SSE before the POST returns: no typing dots after it
+    page.wait_for_timeout(500)
+    assert page.locator(".cg-typing").count() == 0

@@ -197,6 +197,7 @@
       return;
     }
     stopTyping();
+    lastReplyAt = Date.now();
     if (custom.type === "queue") {
       queueBanner.textContent = "排队中（前面还有 " + (Number(custom.position) || 0) + " 人）";
       queueBanner.hidden = false;
@@ -232,6 +233,7 @@
     if (custom.type === "handoff_closed" || custom.ask_rating) log.insertBefore(renderStars(), typingRow);
     scrollDown();
   }
+  var lastReplyAt = 0;
   function startTyping() {
     if (!typingRow) {
       typingRow = row("bot", BOT_NAME, "产").row;
@@ -282,6 +284,7 @@
     scrollDown();
   }
   function deliver(message, silent) {
+    var sentAt = Date.now();
     setState(message.client_id, "发送中…");
     ensureConversation().then(function (cid) {
       return fetch(API + "/conversations/" + cid + "/messages", {
@@ -293,7 +296,8 @@
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (response.status === 202) {
           if (!silent) markDelivered(message.client_id);
-          startTyping();
+          // the answer can arrive over SSE before this response: no dots after it
+          if (lastReplyAt < sentAt) startTyping();
           return;
         }
         if (response.status === 404) { store("cid", null); throw new Error("conversation gone"); }
