@@ -8,18 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import contact
-from actions.payloads import HANDOFF_BUTTON, custom_payload
-from actions.topics import topic_buttons
-
-REPLIES: dict[str, str] = {
-    "empty": "您好像还没有输入内容。直接打字告诉我您想问什么就行，比如：技能提升补贴怎么领？",
-    "too_long": "您发的内容有点长，我一次看不完整。请用一两句话说说您最想问的问题；情况比较复杂的话，可以点「转人工」让工会工作人员帮您看。",
-    "emoji_only": "收到您的表情啦！您想了解哪方面的政策？点下面的按钮，或者直接打字问我。",
-    "foreign": "目前我只能看懂中文，麻烦您用中文提问，比如：宿舍怎么申请？（Sorry, I can only answer questions in Chinese.）",
-    "number_only": "您发来的是一串数字，我没看明白您想问什么。请用文字说说您的问题。为了保护您的隐私，请不要在这里发送身份证号、银行卡号等个人信息。",
-    "symbols_only": "我没看明白您发的内容。请直接打字告诉我您想问什么，比如：困难职工怎么申请帮扶？",
-    "mobile_number": contact.UNASKED_TEXT,
-}
+from changai.payloads import HANDOFF_BUTTON, custom_payload, topic_buttons
+from knowledge.decision import INPUT_ISSUE_REPLIES
 
 
 def input_issue(tracker: Tracker) -> str:
@@ -50,7 +40,7 @@ class ActionHandleUnreadable(Action):
         elif issue in {"emoji_only", "empty", "symbols_only"}:
             buttons = topic_buttons()
         dispatcher.utter_message(
-            text=REPLIES.get(issue, REPLIES["symbols_only"]),
+            text=INPUT_ISSUE_REPLIES.get(issue, INPUT_ISSUE_REPLIES["symbols_only"]),
             buttons=buttons,
             json_message=custom_payload("input_issue", issue=issue),
         )

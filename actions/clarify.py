@@ -10,8 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
 from actions.escalation import escalate
-from actions.payloads import HANDOFF_BUTTON, custom_payload
-from actions.topics import INTENT_TOPICS, TOPIC_INTENTS, topic_label
+from changai.payloads import HANDOFF_BUTTON, custom_payload
+from changai.vocabulary import INTENT_TOPICS, TOPIC_INTENTS, topic_label
 
 
 def top_two_topics(tracker: Tracker) -> list[str]:

@@ -9,6 +9,7 @@ gets a privacy reminder instead. The input gate catches the number before the cl
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -16,9 +17,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
-from actions.knowledge_service import KnowledgeService, get_service, run_blocking
-from actions.payloads import HANDOFF_BUTTON, custom_payload
-from knowledge import contacts, repository
+from changai.payloads import HANDOFF_BUTTON, custom_payload
+from helpdesk import contacts, tickets
+from knowledge.decision import UNASKED_MOBILE_TEXT
+from knowledge.service import KnowledgeService, get_service
 from knowledge.text_normalise import find_mobile, mask_mobile
 
 ASKING = {"contact_consent", "contact_retry"}
@@ -36,11 +38,6 @@ RETRY_TEXT = (
 NO_TICKET_TEXT = (
     "留手机号是为了让工会工作人员回电。您现在没有在等工作人员处理的问题；"
     "需要的话，先点「转人工」把问题转过去，再留手机号。"
-)
-UNASKED_TEXT = (
-    "为了保护您的隐私，您发来的号码我没有保存。"
-    "如果希望工会工作人员打电话给您，请先点「留下手机号」看一下用途说明，再发送号码。"
-    "也请不要在这里发送身份证号、银行卡号等个人信息。"
 )
 DECLINED_TEXT = "好的，不留号码也没关系。工作人员会在这个对话里回复您，请留意消息。"
 
@@ -67,9 +64,7 @@ def awaiting_contact(tracker: Tracker) -> bool:
 
 def has_open_ticket(service: KnowledgeService, conversation_id: str) -> bool:
     with service.session_factory() as session:
-        return (
-            repository.open_ticket_for(session=session, conversation_id=conversation_id) is not None
-        )
+        return tickets.open_ticket_for(session=session, conversation_id=conversation_id) is not None
 
 
 def save_number(service: KnowledgeService, conversation_id: str, phone: str) -> bool:
@@ -109,7 +104,7 @@ async def offer_contact(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
     """留下手机号: the consent text if a ticket is open, otherwise a pointer to 转人工."""
     if awaiting_contact(tracker) and any(c.isdigit() for c in conversation.latest_text(tracker)):
         return ask_again(dispatcher)  # 我的手机号是1381234 : a number, but not a mobile
-    if not await run_blocking(has_open_ticket, get_service(), tracker.sender_id):
+    if not await asyncio.to_thread(has_open_ticket, get_service(), tracker.sender_id):
         dispatcher.utter_message(
             text=NO_TICKET_TEXT,
             buttons=[HANDOFF_BUTTON],
@@ -126,7 +121,7 @@ async def receive_number(
     raw = str(tracker.latest_message.get("text") or "")
     phone = find_mobile(conversation.latest_text(tracker)) or find_mobile(raw)
     if phone and awaiting_contact(tracker):
-        if await run_blocking(save_number, get_service(), tracker.sender_id, phone):
+        if await asyncio.to_thread(save_number, get_service(), tracker.sender_id, phone):
             dispatcher.utter_message(
                 text=(
                     f"好的，已记下您的手机号 {mask_mobile(phone)}。工作人员需要时会打这个号码联系您，"
@@ -138,7 +133,7 @@ async def receive_number(
             )
             return [SlotSet("awaiting_contact", None), SlotSet("offer", None)]
     dispatcher.utter_message(
-        text=UNASKED_TEXT,
+        text=UNASKED_MOBILE_TEXT,
         buttons=[SHARE_BUTTON],
         json_message=custom_payload("input_issue", issue="mobile_number", stored=False),
     )

@@ -6,13 +6,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.topics import INTENT_TOPICS
+from changai.vocabulary import EARLIER_LINES_EVENT, INTENT_TOPICS, TRANSCRIPT_LIMIT
 from knowledge.text_normalise import mask_mobiles
-
-TRANSCRIPT_LIMIT = 50
-# The project's tracker store hands Rasa the recent events only; the worker and bot
-# messages before them come in one event of this type (rasa_project/tracker_store.py).
-EARLIER_LINES_EVENT = "changai_earlier_lines"
 
 
 def latest_intent(tracker: Tracker) -> str | None:

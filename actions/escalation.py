@@ -7,6 +7,7 @@ In working hours the worker hears their place in the queue (custom type ``queue`
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,10 +16,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
-from actions.knowledge_service import KnowledgeService, get_service, run_blocking
-from actions.payloads import custom_payload
-from changai.working_hours import Schedule, describe_opening
-from knowledge import desk, repository
+from changai.payloads import custom_payload
+from helpdesk import tickets
+from helpdesk.working_hours import Schedule, describe_opening
+from knowledge import repository
+from knowledge.service import KnowledgeService, get_service
 from knowledge.text_normalise import mask_mobiles
 
 REASON_MESSAGES = {
@@ -58,10 +60,10 @@ def open_ticket(
 ) -> OpenedTicket:
     """Create a ticket unless one is already open; also says how many wait ahead of it."""
     with service.transaction() as session:
-        ticket = repository.open_ticket_for(session=session, conversation_id=conversation_id)
+        ticket = tickets.open_ticket_for(session=session, conversation_id=conversation_id)
         created = ticket is None
         if ticket is None:
-            ticket = repository.create_ticket(
+            ticket = tickets.create_ticket(
                 session=session,
                 conversation_id=conversation_id,
                 reason=reason,
@@ -82,8 +84,8 @@ def open_ticket(
         return OpenedTicket(
             id=ticket.id,
             created=created,
-            waiting=ticket.status == desk.WAITING,
-            ahead=desk.waiting_ahead(session=session, ticket_id=ticket.id),
+            waiting=ticket.status == tickets.WAITING,
+            ahead=tickets.waiting_ahead(session=session, ticket_id=ticket.id),
         )
 
 
@@ -145,7 +147,7 @@ async def escalate(
         "best_guesses": best_guesses or [],
         "transcript": conversation.transcript(tracker),
     }
-    opened = await run_blocking(
+    opened = await asyncio.to_thread(
         lambda: open_ticket(
             service,
             conversation_id=tracker.sender_id,
@@ -156,7 +158,7 @@ async def escalate(
             case_card=card,
         )
     )
-    schedule = service.settings.staff_schedule
+    schedule = Schedule.from_settings(service.settings)
     now = service.now()
     intro = REASON_MESSAGES.get(reason, "") if opened.created else ""
     events: list[dict[str, Any]] = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -10,9 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import contact, conversation
 from actions.escalation import CONTACT_OFFER, escalate
-from actions.knowledge_service import KnowledgeService, get_service, run_blocking
-from actions.payloads import custom_payload
+from changai.payloads import custom_payload
 from knowledge import repository
+from knowledge.service import KnowledgeService, get_service
 
 HANDOFF_OFFER = "handoff"
 
@@ -39,7 +40,7 @@ class ActionFeedback(Action):
         helpful = conversation.latest_intent(tracker) == "feedback_helpful"
         faq_id = tracker.get_slot("last_faq_id")
         service = get_service()
-        await run_blocking(store_feedback, service, tracker.sender_id, faq_id, helpful)
+        await asyncio.to_thread(store_feedback, service, tracker.sender_id, faq_id, helpful)
         if helpful:
             dispatcher.utter_message(
                 text="谢谢您的反馈！还有别的问题，随时问我。",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -9,12 +10,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
-from actions.answering import Reply, find_answer
 from actions.escalation import escalate
-from actions.knowledge_service import KnowledgeService, get_service, run_blocking
-from actions.payloads import custom_payload
-from actions.topics import topic_buttons, topic_label
-from knowledge.models import NATIONAL
+from changai.payloads import custom_payload, topic_buttons
+from changai.vocabulary import NATIONAL, topic_label
+from knowledge.answering import Reply, find_answer
+from knowledge.service import KnowledgeService, get_service
 
 OVERVIEW_QUESTIONS = 4
 
@@ -66,7 +66,7 @@ class ActionAnswerPolicy(Action):
             topic = conversation.topic_of_intent(intent)
             question = pending
             if not question:
-                buttons = await run_blocking(topic_overview, service, topic or "")
+                buttons = await asyncio.to_thread(topic_overview, service, topic or "")
                 dispatcher.utter_message(
                     text=f"关于{topic_label(topic)}，大家常问下面这些问题，点一下就能看答案，也可以直接打字问我：",
                     buttons=buttons,
@@ -77,7 +77,7 @@ class ActionAnswerPolicy(Action):
             topic = conversation.topic_of_intent(intent)
             question = text
 
-        reply = await run_blocking(
+        reply = await asyncio.to_thread(
             lambda: find_answer(
                 service.index,
                 service.lexicon,

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge_service import KnowledgeService, get_service, run_blocking
-from actions.payloads import custom_payload
-from knowledge import desk
+from changai.payloads import custom_payload
+from helpdesk import tickets
+from knowledge.service import KnowledgeService, get_service
 
 
 def store_rating(service: KnowledgeService, conversation_id: str, rating: int) -> bool:
     with service.transaction() as session:
         return (
-            desk.record_rating(session=session, conversation_id=conversation_id, rating=rating)
+            tickets.record_rating(session=session, conversation_id=conversation_id, rating=rating)
             is not None
         )
 
@@ -45,7 +46,7 @@ class ActionRecordRating(Action):
                 json_message=custom_payload("rating", rating=None),
             )
             return []
-        stored = await run_blocking(store_rating, get_service(), tracker.sender_id, rating)
+        stored = await asyncio.to_thread(store_rating, get_service(), tracker.sender_id, rating)
         dispatcher.utter_message(
             text="谢谢您的评分！还有政策问题，随时问我。",
             json_message=custom_payload("rating", rating=rating, stored=stored),

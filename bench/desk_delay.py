@@ -22,12 +22,12 @@ from pathlib import Path
 import aiohttp
 
 from bench.report import write_section
+from changai.db import make_engine, make_session_factory
+from changai.db.migrate import upgrade
 from changai.passwords import hash_password
-from knowledge.db import make_engine, make_session_factory
-from knowledge.migrate import upgrade
-from knowledge.models import Ticket
+from helpdesk.accounts import create_user
+from helpdesk.models import Ticket
 from knowledge.seed_loader import load_seed
-from knowledge.users import create_user
 from rasa_project.training import model_path
 from tests.servers import ROOT, running_stack
 
@@ -87,7 +87,7 @@ async def send(http: aiohttp.ClientSession, base: str, cid: str, text: str, n: i
 async def measure(stack, database_url: str) -> list[float]:  # type: ignore[no-untyped-def]
     from playwright.async_api import async_playwright
 
-    from tests.test_widget_browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
     base = f"{stack.rasa_url}/webhooks/widget"
     timeout = aiohttp.ClientTimeout(total=60)

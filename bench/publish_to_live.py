@@ -15,12 +15,12 @@ import time
 from sqlalchemy import select
 
 from bench.report import write_section
+from changai.db import make_engine, make_session_factory
+from changai.db.migrate import upgrade
 from changai.settings import load_settings
 from knowledge import repository
 from knowledge.analysis import default_analyzer
-from knowledge.db import make_engine, make_session_factory
 from knowledge.lexicon import load_lexicon
-from knowledge.migrate import upgrade
 from knowledge.models import FaqEntry
 from knowledge.retrieval import LiveIndex
 from knowledge.seed_loader import load_seed

@@ -22,10 +22,10 @@ import tempfile
 import time
 
 from bench.report import write_section
+from changai.db import make_engine, make_session_factory
+from changai.db.migrate import upgrade
 from knowledge.analysis import default_analyzer
-from knowledge.db import make_engine, make_session_factory
 from knowledge.lexicon import load_lexicon
-from knowledge.migrate import upgrade
 from knowledge.retrieval import IndexedEntry, RetrievalIndex, _servable_entries
 from knowledge.seed_loader import load_seed
 from tests.eval.evaluate import TOPICS, load_dev_set

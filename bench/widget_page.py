@@ -14,8 +14,8 @@ import urllib.request
 from pathlib import Path
 
 from bench.report import write_section
-from knowledge.db import make_engine, make_session_factory
-from knowledge.migrate import upgrade
+from changai.db import make_engine, make_session_factory
+from changai.db.migrate import upgrade
 from knowledge.seed_loader import load_seed
 from rasa_project.training import model_path
 from tests.servers import ROOT, running_stack
@@ -57,7 +57,7 @@ def transfer_sizes(console_url: str) -> dict[str, int]:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.test_widget_browser import (
+    from tests.support.browser import (
         CHROMIUM,
         CHROMIUM_ARGS,
         GREETING,

@@ -12,13 +12,13 @@ from changai.settings import ConfigurationError, load_settings
 
 
 def _session_factory():  # type: ignore[no-untyped-def]
-    from knowledge.db import make_engine, make_session_factory
+    from changai.db import make_engine, make_session_factory
 
     return make_session_factory(make_engine(load_settings().database_url))
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from knowledge.migrate import upgrade
+    from changai.db.migrate import upgrade
 
     upgrade(load_settings().database_url, args.revision)
     print(f"database upgraded to {args.revision}")
@@ -26,7 +26,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_db_downgrade(args: argparse.Namespace) -> int:
-    from knowledge.migrate import downgrade
+    from changai.db.migrate import downgrade
 
     downgrade(load_settings().database_url, args.revision)
     print(f"database downgraded to {args.revision}")
@@ -63,8 +63,8 @@ def cmd_kb_export(args: argparse.Namespace) -> int:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     from changai.passwords import hash_password
-    from knowledge.errors import UserExists
-    from knowledge.users import create_user
+    from helpdesk.accounts import create_user
+    from helpdesk.errors import UserExists
 
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -93,7 +93,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from changai.ask import ModelMissing, answer, format_result
+    from changai.ask import ModelMissing, answer
+    from knowledge.decision import format_result
 
     try:
         result = answer(args.question, region=args.region)

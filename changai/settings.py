@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from changai.working_hours import (
-    DEFAULT_DAYS,
-    DEFAULT_HOURS,
-    DEFAULT_TIMEZONE,
-    Schedule,
-    parse_days,
-    parse_hours,
-    parse_timezone,
-)
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,7 +39,52 @@ def _int(name: str, default: int) -> int:
         raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from exc
 
 
-def _schedule() -> Schedule:
+DEFAULT_HOURS = "09:00-17:30"
+DEFAULT_DAYS = "1-5"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+MINUTES_PER_DAY = 24 * 60
+
+
+def parse_hours(raw: str) -> tuple[int, int]:
+    """``"09:00-17:30"`` -> (540, 1050) minutes after midnight; raises ValueError."""
+    match = _HOURS.match(raw or "")
+    if not match:
+        raise ValueError(f"expected HH:MM-HH:MM, got {raw!r}")
+    start_h, start_m, end_h, end_m = (int(part) for part in match.groups())
+    if start_h > 23 or start_m > 59 or end_m > 59 or end_h > 24 or (end_h == 24 and end_m):
+        raise ValueError(f"not a time of day in {raw!r}")
+    start, end = start_h * 60 + start_m, end_h * 60 + end_m
+    if end <= start:
+        raise ValueError(f"closing time must be after opening time in {raw!r}")
+    return start, end
+
+
+def parse_days(raw: str) -> frozenset[int]:
+    """``"1-5"`` or ``"1,3,5"`` (or a mix such as ``"1-3,6"``) -> ISO weekdays; raises ValueError."""
+    days: set[int] = set()
+    for part in (raw or "").split(","):
+        part = part.strip()
+        if not part:
+            raise ValueError(f"expected weekdays such as 1-5 or 1,3,5, got {raw!r}")
+        bounds = [piece.strip() for piece in part.split("-")]
+        if len(bounds) > 2 or not all(piece.isdigit() for piece in bounds):
+            raise ValueError(f"expected weekdays such as 1-5 or 1,3,5, got {raw!r}")
+        first, last = int(bounds[0]), int(bounds[-1])
+        if not (1 <= first <= 7 and 1 <= last <= 7) or last < first:
+            raise ValueError(f"weekdays run from 1 (Monday) to 7 (Sunday), got {raw!r}")
+        days.update(range(first, last + 1))
+    return frozenset(days)
+
+
+def parse_timezone(raw: str) -> ZoneInfo:
+    try:
+        return ZoneInfo((raw or "").strip())
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {raw!r}") from exc
+
+
+def _working_hours() -> tuple[tuple[int, int], frozenset[int], ZoneInfo]:
     """Union staff working hours from STAFF_HOURS, STAFF_DAYS and TIMEZONE."""
     parsed = {}
     for name, default, parse in (
@@ -60,8 +97,7 @@ def _schedule() -> Schedule:
             parsed[name] = parse(raw)
         except ValueError as exc:
             raise ConfigurationError(f"{name}: {exc}") from exc
-    start, end = parsed["STAFF_HOURS"]
-    return Schedule(start, end, parsed["STAFF_DAYS"], parsed["TIMEZONE"])
+    return parsed["STAFF_HOURS"], parsed["STAFF_DAYS"], parsed["TIMEZONE"]
 
 
 @dataclass(frozen=True)
@@ -77,7 +113,10 @@ class Settings:
     spacy_model_dir: Path = PROJECT_ROOT / "build" / "spacy_zh"
     retrieval_threshold: float = 0.16
     index_refresh_seconds: float = 1.0
-    staff_schedule: Schedule = field(default_factory=Schedule.parse)
+    # Union staff working hours (helpdesk.working_hours.Schedule reads them).
+    staff_hours: tuple[int, int] = field(default_factory=lambda: parse_hours(DEFAULT_HOURS))
+    staff_days: frozenset[int] = field(default_factory=lambda: parse_days(DEFAULT_DAYS))
+    timezone: ZoneInfo = field(default_factory=lambda: parse_timezone(DEFAULT_TIMEZONE))
 
     @property
     def is_production(self) -> bool:
@@ -91,6 +130,7 @@ def load_settings() -> Settings:
         raise ConfigurationError(
             f"CHANGAI_ENV must be development, test or production, got {env!r}"
         )
+    staff_hours, staff_days, timezone = _working_hours()
     settings = Settings(
         env=env,
         database_url=os.environ.get("DATABASE_URL") or _default_database_url(),
@@ -102,7 +142,9 @@ def load_settings() -> Settings:
         model_dir=Path(os.environ.get("MODEL_DIR") or PROJECT_ROOT / "models"),
         retrieval_threshold=_float("RETRIEVAL_THRESHOLD", 0.16),
         index_refresh_seconds=_float("INDEX_REFRESH_SECONDS", 1.0),
-        staff_schedule=_schedule(),
+        staff_hours=staff_hours,
+        staff_days=staff_days,
+        timezone=timezone,
     )
     if settings.is_production:
         missing = [

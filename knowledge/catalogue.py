@@ -18,19 +18,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from changai.db import utcnow
+from changai.vocabulary import NATIONAL, TOPICS, DocumentStatus, FaqStatus
 from knowledge import content_versions as versions
 from knowledge.errors import DocumentNotFound, FaqNotFound, KnowledgeError
 from knowledge.lexicon import Lexicon
-from knowledge.models import (
-    NATIONAL,
-    TOPIC_LABELS,
-    TOPICS,
-    AuditEntry,
-    FaqEntry,
-    FaqStatus,
-    PolicyDocument,
-    utcnow,
-)
+from knowledge.models import AuditEntry, FaqEntry, PolicyDocument
 from knowledge.text_normalise import normalise
 
 MAX_ANSWER_CHARS = 1000
@@ -38,7 +31,7 @@ MAX_QUESTION_CHARS = 200
 MAX_CLAUSE_CHARS = 300
 MAX_TITLE_CHARS = 300
 EXPIRY_WARNING_DAYS = 30
-DOCUMENT_STATUSES = ("active", "archived")
+DOCUMENT_STATUSES = tuple(status.value for status in DocumentStatus)
 STATUS_LABELS = {"draft": "草稿", "published": "已发布", "archived": "已归档", "active": "有效"}
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 _LIST_SPLIT = re.compile(r"[\n、,，;；]+")
@@ -279,7 +272,7 @@ def clean_document(
     values["url"] = url or None
     if url and not re.match(r"^https?://[^\s<>\"']+$", url):
         errors["url"] = "链接应以 http:// 或 https:// 开头"
-    status = str(raw.get("status") or "active")
+    status = str(raw.get("status") or DocumentStatus.active.value)
     values["status"] = status
     if status not in DOCUMENT_STATUSES:
         errors["status"] = "状态只能是有效或已归档"
@@ -291,7 +284,7 @@ def clean_document(
 
 def document_problem(document: PolicyDocument, today: dt.date) -> str:
     """Why a document cannot back an answer today ('' when it can)."""
-    if document.status != "active":
+    if document.status != DocumentStatus.active.value:
         return "已归档"
     if document.effective_from is not None and document.effective_from > today:
         return f"尚未生效（{document.effective_from:%Y-%m-%d} 起施行）"
@@ -335,7 +328,10 @@ def audit(
 def _action_for(before_status: str | None, after_status: str, default: str) -> str:
     if before_status is None:
         return "create"
-    if before_status != after_status and after_status in {"published", "archived"}:
+    if before_status != after_status and after_status in {
+        FaqStatus.published.value,
+        FaqStatus.archived.value,
+    }:
         return "publish" if after_status == "published" else "archive"
     return default
 
@@ -424,7 +420,9 @@ def save_document(
         actor=actor,
         kind=versions.DOCUMENT,
         action_of=lambda before: (
-            "archive" if before["status"] != document.status == "archived" else action
+            "archive"
+            if before["status"] != document.status == DocumentStatus.archived.value
+            else action
         ),
         label=f"政策文件 {document.key}",
     )
@@ -572,7 +570,3 @@ def audit_log(*, session: Session, limit: int = 200) -> list[AuditEntry]:
     return list(
         session.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).scalars()
     )
-
-
-def topic_label(topic: str) -> str:
-    return TOPIC_LABELS.get(topic, topic)

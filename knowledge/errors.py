@@ -15,7 +15,3 @@ class DocumentNotFound(KnowledgeError):
 
 class InvalidEntry(KnowledgeError):
     pass
-
-
-class UserExists(KnowledgeError):
-    pass

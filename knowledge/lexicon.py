@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.models import NATIONAL
+from changai.vocabulary import NATIONAL
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 ENTITY_TYPES = ("skill_level", "subsidy_type", "aid_type", "housing_type", "certificate")

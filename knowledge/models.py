@@ -1,9 +1,10 @@
-"""SQLAlchemy 1.4 declarative models for the knowledge base, tickets and accounts."""
+"""SQLAlchemy models of the policy knowledge base: documents, FAQ entries, versions, audit,
+and what workers told us about answers (feedback, unanswered questions).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from sqlalchemy import (
     JSON,
@@ -18,28 +19,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import relationship
 
-Base = declarative_base()
-
-NATIONAL = "全国"
-TOPICS = ("training_subsidy", "skill_grading", "dormitory", "hardship_aid")
-TOPIC_LABELS = {
-    "training_subsidy": "培训补贴",
-    "skill_grading": "技能等级",
-    "dormitory": "职工宿舍",
-    "hardship_aid": "困难帮扶",
-}
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
-class FaqStatus(str, enum.Enum):
-    draft = "draft"
-    published = "published"
-    archived = "archived"
+from changai.db import Base, utcnow
+from changai.vocabulary import NATIONAL, DocumentStatus, FaqStatus
 
 
 class PolicyDocument(Base):
@@ -57,7 +40,7 @@ class PolicyDocument(Base):
     source_note = Column(Text, nullable=False, default="")
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     updated_by = Column(String(100), nullable=False, default="system")
-    status = Column(String(20), nullable=False, default="active")  # active | archived
+    status = Column(String(20), nullable=False, default=DocumentStatus.active.value)
     version = Column(Integer, nullable=False, default=1)
 
     entries = relationship("FaqEntry", back_populates="document")
@@ -90,30 +73,6 @@ class FaqEntry(Base):
     document = relationship("PolicyDocument", back_populates="entries")
 
 
-class Ticket(Base):
-    """An escalated conversation waiting for union staff, with its case card."""
-
-    __tablename__ = "tickets"
-
-    id = Column(Integer, primary_key=True)
-    conversation_id = Column(String(100), nullable=False, index=True)
-    status = Column(String(20), nullable=False, default="waiting")
-    reason = Column(String(40), nullable=False)
-    topic = Column(String(40), nullable=True)
-    region = Column(String(50), nullable=True)
-    question = Column(Text, nullable=False, default="")
-    case_card = Column(JSON, nullable=False, default=dict)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
-    claimed_by = Column(Integer, ForeignKey("users.id"), nullable=True)
-    claimed_at = Column(DateTime, nullable=True)
-    outcome = Column(String(20), nullable=True)
-    closed_at = Column(DateTime, nullable=True)
-    rating = Column(Integer, nullable=True)
-    contact_phone = Column(String(20), nullable=True)
-    contact_consent_at = Column(DateTime, nullable=True)
-
-
 class AnswerFeedback(Base):
     """A worker's 有帮助 / 没帮助 on an answer."""
 
@@ -138,87 +97,6 @@ class UnansweredQuestion(Base):
     region = Column(String(50), nullable=True)
     best_score = Column(Float, nullable=True)
     reason = Column(String(40), nullable=False)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-
-
-class User(Base):
-    """A staff or admin account for the console."""
-
-    __tablename__ = "users"
-    id = Column(Integer, primary_key=True)
-    username = Column(String(64), nullable=False, unique=True)
-    display_name = Column(String(64), nullable=False)
-    role = Column(String(20), nullable=False)
-    password_hash = Column(String(255), nullable=False)
-    active = Column(Boolean, nullable=False, default=True)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-
-
-class WidgetConversation(Base):
-    """A worker's chat conversation, issued by the widget channel with a random id."""
-
-    __tablename__ = "widget_conversations"
-
-    id = Column(String(64), primary_key=True)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-    last_seen_at = Column(DateTime, nullable=False, default=utcnow)
-
-
-class ChannelMessage(Base):
-    """Every message of a widget conversation, stored before it is pushed.
-
-    ``id`` increases across all conversations and is the SSE event id.
-    """
-
-    __tablename__ = "channel_messages"
-    __table_args__ = (UniqueConstraint("conversation_id", "client_id"),)
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    conversation_id = Column(
-        String(64), ForeignKey("widget_conversations.id"), nullable=False, index=True
-    )
-    sender = Column(String(20), nullable=False)  # worker | bot | staff | system
-    client_id = Column(String(64), nullable=True)
-    payload = Column(JSON, nullable=False, default=dict)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-
-
-class StaffSession(Base):
-    """A logged-in console session; the cookie holds only the random id."""
-
-    __tablename__ = "staff_sessions"
-
-    id = Column(String(64), primary_key=True)
-    user_id = Column(Integer, ForeignKey("users.id"), nullable=False, index=True)
-    csrf_token = Column(String(64), nullable=False)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-    expires_at = Column(DateTime, nullable=False)
-
-    user = relationship("User")
-
-
-class CannedReply(Base):
-    """A ready-made staff reply, managed by admins."""
-
-    __tablename__ = "canned_replies"
-
-    id = Column(Integer, primary_key=True)
-    title = Column(String(100), nullable=False)
-    text = Column(Text, nullable=False)
-    created_by = Column(String(64), nullable=False)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-
-
-class TicketEntry(Base):
-    """The desk's log of a ticket: internal notes, transfers, claims, closing."""
-
-    __tablename__ = "ticket_entries"
-
-    id = Column(Integer, primary_key=True)
-    ticket_id = Column(Integer, ForeignKey("tickets.id"), nullable=False, index=True)
-    kind = Column(String(20), nullable=False)  # note | transfer | claim | close | draft
-    author = Column(String(64), nullable=False)
-    text = Column(Text, nullable=False, default="")
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
 

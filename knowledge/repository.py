@@ -8,17 +8,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from changai.db import utcnow
+from changai.vocabulary import TOPICS, FaqStatus
 from knowledge.errors import DocumentNotFound, FaqNotFound, InvalidEntry
-from knowledge.models import (
-    TOPICS,
-    AnswerFeedback,
-    FaqEntry,
-    FaqStatus,
-    PolicyDocument,
-    Ticket,
-    UnansweredQuestion,
-    utcnow,
-)
+from knowledge.models import AnswerFeedback, FaqEntry, PolicyDocument, UnansweredQuestion
 
 DOCUMENT_FIELDS = (
     "title",
@@ -147,42 +140,6 @@ def list_faqs(
 
 def list_documents(*, session: Session) -> list[PolicyDocument]:
     return list(session.execute(select(PolicyDocument).order_by(PolicyDocument.id)).scalars())
-
-
-def create_ticket(
-    *,
-    session: Session,
-    conversation_id: str,
-    reason: str,
-    topic: str | None,
-    region: str | None,
-    question: str,
-    case_card: dict[str, Any],
-) -> Ticket:
-    ticket = Ticket(
-        conversation_id=conversation_id,
-        status="waiting",
-        reason=reason,
-        topic=topic,
-        region=region,
-        question=question,
-        case_card=case_card,
-    )
-    session.add(ticket)
-    session.flush()
-    return ticket
-
-
-def open_ticket_for(*, session: Session, conversation_id: str) -> Ticket | None:
-    return (
-        session.execute(
-            select(Ticket)
-            .where(Ticket.conversation_id == conversation_id, Ticket.status != "closed")
-            .order_by(Ticket.id.desc())
-        )
-        .scalars()
-        .first()
-    )
 
 
 def record_feedback(

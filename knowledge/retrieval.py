@@ -19,9 +19,10 @@ from scipy import sparse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from changai.vocabulary import NATIONAL, DocumentStatus, FaqStatus
 from knowledge.analysis import Analyzer
 from knowledge.lexicon import Lexicon
-from knowledge.models import NATIONAL, FaqEntry, FaqStatus, PolicyDocument
+from knowledge.models import FaqEntry, PolicyDocument
 
 PHRASING_WEIGHT = 0.7
 ANSWER_WEIGHT = 0.3
@@ -170,7 +171,7 @@ class RetrievalIndex:
         """Every entry's text similarity with ``question`` (what ``search`` ranks by).
 
         Compute it once and pass it to several ``search`` calls for the same
-        question (``actions.answering.find_answer`` searches up to three times).
+        question (``knowledge.answering.find_answer`` searches up to three times).
         """
         if self._phrasings is None or self._answers is None:
             return np.zeros(0)
@@ -281,7 +282,7 @@ def _servable_entries(session: Session, today: dt.date) -> list[IndexedEntry]:
         select(FaqEntry, PolicyDocument)
         .join(PolicyDocument, FaqEntry.document_id == PolicyDocument.id)
         .where(FaqEntry.status == FaqStatus.published.value)
-        .where(PolicyDocument.status == "active")
+        .where(PolicyDocument.status == DocumentStatus.active.value)
         .order_by(FaqEntry.id)
     ).all()
     entries = []

@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 from sqlalchemy.orm import Session
 
+from changai.vocabulary import NATIONAL, FaqStatus
 from knowledge import repository
-from knowledge.models import NATIONAL, FaqStatus
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 SEED_ACTOR = "seed"

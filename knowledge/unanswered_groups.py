@@ -21,8 +21,9 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from changai.vocabulary import INTENT_TOPICS, topic_label
 from knowledge.analysis import Analyzer, default_analyzer
-from knowledge.models import TOPIC_LABELS, TOPICS, UnansweredQuestion
+from knowledge.models import UnansweredQuestion
 
 # Average cosine similarity at or above which two groups are one question. Tuned on
 # tests/test_admin_unanswered.py: 0.38 to 0.47 gives the right groups there.
@@ -42,7 +43,6 @@ _GROUPING_SYNONYM_PATTERN = re.compile(
 )
 FRAME_WORDS = frozenset("办 怎么办 处理 找 谁 是 有 没有 可以 吗 了 被 受".split())
 MAX_QUESTIONS = 2000
-INTENT_TOPICS = {f"ask_{topic}": topic for topic in TOPICS}
 
 
 @dataclass
@@ -166,7 +166,7 @@ class Report:
         return self._bars(self.weekly)
 
     def topic_bars(self) -> list[tuple[str, float, str]]:
-        return self._bars([(TOPIC_LABELS.get(t, "其他"), n, d) for t, n, d in self.by_topic])
+        return self._bars([(topic_label(t), n, d) for t, n, d in self.by_topic])
 
 
 def _week(moment: dt.datetime) -> str:

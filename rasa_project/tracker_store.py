@@ -72,7 +72,7 @@ from rasa.shared.utils.common import all_subclasses
 from sqlalchemy import event as sa_event
 from sqlalchemy.pool import QueuePool
 
-from actions.conversation import EARLIER_LINES_EVENT, TRANSCRIPT_LIMIT
+from changai.vocabulary import EARLIER_LINES_EVENT, TRANSCRIPT_LIMIT
 from rasa_project import rasa_speedups
 
 logger = logging.getLogger(__name__)
@@ -331,6 +331,8 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         return known is not None and sender_id not in known
 
     async def _write(self, function: Any, *args: Any) -> Any:
+        # Not asyncio.to_thread: writes go through this store's own one-thread executor, so
+        # that they reach the database in the order Rasa made them.
         return await asyncio.get_running_loop().run_in_executor(self._writer, function, *args)
 
     # -- reading ---------------------------------------------------------------

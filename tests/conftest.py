@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from actions import knowledge_service
+from changai.db import make_engine, make_session_factory
+from changai.db.migrate import upgrade
 from changai.settings import Settings
+from knowledge import service as knowledge_service
 from knowledge.analysis import default_analyzer
-from knowledge.db import make_engine, make_session_factory
 from knowledge.lexicon import load_lexicon
-from knowledge.migrate import upgrade
 from knowledge.seed_loader import load_seed
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -120,7 +120,7 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from tests.test_widget_browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         pytest.fail("Debian's chromium is required: `make test` installs it (make browser)")
@@ -134,7 +134,7 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture()
 def context(browser):  # type: ignore[no-untyped-def]
-    from tests.test_widget_browser import PHONE
+    from tests.support.browser import PHONE
 
     ctx = browser.new_context(viewport=PHONE, device_scale_factor=2, locale="zh-CN")
     yield ctx

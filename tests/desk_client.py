@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import aiohttp
 
-from knowledge.db import make_engine, make_session_factory
+from changai.db import make_engine, make_session_factory
 
 T = TypeVar("T")
 _FORM_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -2,40 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
-
 import pytest
-from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions.bad_input import REPLIES, ActionHandleUnreadable
+from actions.bad_input import ActionHandleUnreadable
 from actions.clarify import ActionClarify
 from actions.escalation import ActionEscalate
 from actions.feedback import ActionConfirm, ActionFeedback
 from actions.policy_answer import ActionAnswerPolicy
-from knowledge.models import AnswerFeedback, Ticket
+from helpdesk.models import Ticket
+from knowledge.decision import INPUT_ISSUE_REPLIES as REPLIES
+from knowledge.models import AnswerFeedback
+from tests.support.actions import run, slots, tickets
 from tests.trackers import make_tracker, region_entity, user_event
-
-PAYLOAD_KEYS = {"topic", "faq_id", "document_id", "region", "score", "escalated"}
-
-
-def run(action, tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, {}))
-    for message in dispatcher.messages:
-        assert PAYLOAD_KEYS <= set(message["custom"]), message
-        assert message["text"]
-    return events, dispatcher.messages
-
-
-def slots(events: list[dict[str, Any]]) -> dict[str, Any]:
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-def tickets(service) -> list[Ticket]:  # type: ignore[no-untyped-def]
-    with service.session_factory() as session:
-        return list(session.execute(select(Ticket)).scalars())
 
 
 def test_answer_carries_text_source_buttons_and_payload(service) -> None:  # type: ignore[no-untyped-def]
@@ -232,11 +211,11 @@ def test_unreadable_input_gets_its_own_kind_reply(service, issue) -> None:  # ty
 
 def test_rating_is_stored_on_the_closed_ticket(service) -> None:  # type: ignore[no-untyped-def]
     from actions.rating import ActionRecordRating
-    from knowledge import repository
-    from knowledge.models import utcnow
+    from changai.db import utcnow
+    from helpdesk import tickets
 
     with service.transaction() as session:
-        ticket = repository.create_ticket(
+        ticket = tickets.create_ticket(
             session=session,
             conversation_id="worker-1",
             reason="request_human",

@@ -8,13 +8,13 @@ import datetime as dt
 import pytest
 
 from changai.passwords import hash_password
+from helpdesk.accounts import create_user, get_user
+from helpdesk.models import Ticket
 from knowledge import catalogue, repository
 from knowledge import content_versions as versions
 from knowledge.lexicon import load_lexicon
-from knowledge.models import Ticket
-from knowledge.users import create_user, get_user
 from tests.desk_client import in_database
-from tests.test_widget_browser import ask, conversation_id, open_chat
+from tests.support.browser import ask, conversation_id, open_chat
 
 pytestmark = [pytest.mark.servers, pytest.mark.browser]
 

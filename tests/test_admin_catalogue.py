@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from knowledge import catalogue, desk, repository
+from helpdesk import tickets
+from knowledge import catalogue, repository
 from knowledge import content_versions as versions
 from knowledge.models import FaqEntry, PolicyDocument
 from knowledge.retrieval import knowledge_stamp
@@ -129,7 +130,7 @@ def test_desk_drafts_land_in_the_review_queue_and_publishing_serves_them(
     session_factory, lexicon, service, clock
 ) -> None:  # type: ignore[no-untyped-def]
     with session_factory.begin() as session:
-        ticket = repository.create_ticket(
+        ticket = tickets.create_ticket(
             session=session,
             conversation_id="c1",
             reason="out_of_scope",
@@ -140,7 +141,7 @@ def test_desk_drafts_land_in_the_review_queue_and_publishing_serves_them(
         )
         ticket.status = "closed"
         session.flush()
-        draft = desk.faq_draft_from(
+        draft = tickets.faq_draft_from(
             session=session,
             ticket_id=ticket.id,
             answer="向宿舍管理处提交夫妻房申请。",

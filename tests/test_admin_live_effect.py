@@ -14,9 +14,9 @@ import aiohttp
 import pytest
 
 from changai.passwords import hash_password
-from knowledge.users import create_user, get_user
+from helpdesk.accounts import create_user, get_user
 from tests.desk_client import in_database, log_in
-from tests.test_assistant_rest import ACCEPTANCE_QUESTION
+from tests.support.questions import ACCEPTANCE_QUESTION
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
 PASSWORD = "admin-password-123"

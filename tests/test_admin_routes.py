@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from changai.passwords import hash_password
 from changai.settings import Settings
 from connectors.console.app import create_app
+from helpdesk.accounts import create_user
 from knowledge.models import AuditEntry, ContentVersion, FaqEntry
-from knowledge.users import create_user
-from tests.test_console_auth import PASSWORD, login, run
+from tests.support.console import PASSWORD, admin_csrf, login, run
 
 PAYLOAD = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 SAMPLE_PARAMS = {
@@ -54,11 +54,6 @@ def admin_routes(settings: Settings) -> list[tuple[str, str]]:
         path = re.sub(r"\{(\w+)(?::[^}]*)?\}", lambda m: SAMPLE_PARAMS[m.group(1)], canonical)
         found.add((route.method, path))
     return sorted(found)
-
-
-async def admin_csrf(client: TestClient) -> str:
-    page = await client.get("/admin")
-    return re.search(r'name="csrf-token" content="([^"]+)"', await page.text()).group(1)
 
 
 def test_routes_are_found(console) -> None:  # type: ignore[no-untyped-def]

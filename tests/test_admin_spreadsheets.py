@@ -13,9 +13,9 @@ from aiohttp.test_utils import TestClient
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from changai.db import make_engine, make_session_factory
+from changai.db.migrate import upgrade
 from knowledge import catalogue, spreadsheets
-from knowledge.db import make_engine, make_session_factory
-from knowledge.migrate import upgrade
 from knowledge.models import AuditEntry, ContentVersion, FaqEntry, PolicyDocument
 
 TODAY = dt.date(2026, 11, 21)
@@ -172,9 +172,8 @@ def test_import_over_http_is_a_dry_run_and_refuses_files_with_errors(
 ) -> None:  # type: ignore[no-untyped-def]
     from changai.passwords import hash_password
     from changai.settings import Settings
-    from knowledge.users import create_user
-    from tests.test_admin_routes import admin_csrf
-    from tests.test_console_auth import login, run
+    from helpdesk.accounts import create_user
+    from tests.support.console import admin_csrf, login, run
 
     with session_factory.begin() as session:
         create_user(

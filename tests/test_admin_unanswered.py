@@ -10,10 +10,10 @@ from sqlalchemy import text
 
 from changai.passwords import hash_password
 from changai.settings import Settings
+from helpdesk.accounts import create_user
 from knowledge import repository, unanswered_groups
 from knowledge.models import UnansweredQuestion
-from knowledge.users import create_user
-from tests.test_console_auth import PASSWORD, login, run
+from tests.support.console import PASSWORD, login, run
 
 PARAPHRASES = [
     ["老板拖欠工资怎么办", "公司欠薪不发怎么处理", "工资被拖欠了找谁", "老闆拖欠工資怎麼辦"],

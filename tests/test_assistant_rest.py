@@ -8,13 +8,12 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from knowledge.db import make_engine, make_session_factory
-from knowledge.models import Ticket
+from changai.db import make_engine, make_session_factory
+from helpdesk.models import Ticket
 from tests.servers import rest_post
+from tests.support.questions import ACCEPTANCE_QUESTION
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
-
-ACCEPTANCE_QUESTION = "我考了中级工证书能领多少技能提升补贴"
 
 
 def sender() -> str:

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 import pytest
 from aiohttp import ClientSession, CookieJar
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
 from changai.passwords import hash_password
 from changai.settings import Settings
-from connectors.console.app import create_app
-from knowledge import repository
-from knowledge.users import create_user
+from helpdesk import tickets
+from helpdesk.accounts import create_user
+from tests.support.console import PASSWORD, csrf_of, login, run
 
-PASSWORD = "a-long-password-1"
 DESK_GETS = [
     "/desk",
     "/desk/api/queue",
@@ -47,7 +44,7 @@ def console(session_factory, database_url):  # type: ignore[no-untyped-def]
             role="admin",
             password_hash=hash_password(PASSWORD),
         )
-        repository.create_ticket(
+        tickets.create_ticket(
             session=session,
             conversation_id="c1",
             reason="out_of_scope",
@@ -57,33 +54,6 @@ def console(session_factory, database_url):  # type: ignore[no-untyped-def]
             case_card={},
         )
     return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
-
-
-def run(settings: Settings, scenario: Callable[[TestClient], Awaitable[Any]]) -> Any:
-    async def go() -> Any:
-        client = TestClient(TestServer(create_app(settings)))
-        await client.start_server()
-        try:
-            return await scenario(client)
-        finally:
-            await client.close()
-
-    return asyncio.run(go())
-
-
-async def login(client: TestClient, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
-    form = await client.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', await form.text()).group(1)
-    return await client.post(
-        "/login",
-        data={"username": username, "password": password, "csrf_token": token, "next": "/desk"},
-        allow_redirects=False,
-    )
-
-
-async def csrf_of(client: TestClient) -> str:
-    page = await client.get("/desk")
-    return re.search(r'name="csrf-token" content="([^"]+)"', await page.text()).group(1)
 
 
 def test_every_desk_and_admin_route_refuses_anonymous(console) -> None:  # type: ignore[no-untyped-def]

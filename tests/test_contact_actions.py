@@ -9,12 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from actions.bad_input import ActionHandleUnreadable
-from actions.contact import UNASKED_TEXT, ActionShareContact
+from actions.contact import ActionShareContact
 from actions.escalation import ActionEscalate
 from actions.feedback import ActionConfirm
-from knowledge import desk
-from knowledge.models import Ticket, TicketEntry, User
-from tests.test_actions import run, slots, tickets
+from helpdesk import tickets as desk
+from helpdesk.models import Ticket, TicketEntry, User
+from knowledge.decision import UNASKED_MOBILE_TEXT as UNASKED_TEXT
+from tests.support.actions import run, slots, tickets
 from tests.trackers import make_tracker, user_event
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))

@@ -7,7 +7,8 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from knowledge.models import Ticket, UnansweredQuestion
+from helpdesk.models import Ticket
+from knowledge.models import UnansweredQuestion
 from tests.desk_client import in_database
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]

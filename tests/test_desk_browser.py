@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from changai.passwords import hash_password
-from knowledge import repository
-from knowledge.users import create_user, get_user
+from helpdesk import tickets
+from helpdesk.accounts import create_user, get_user
 from tests.desk_client import in_database
 
 pytestmark = [pytest.mark.servers, pytest.mark.browser]
@@ -32,7 +32,7 @@ def staff_user(stack) -> None:  # type: ignore[no-untyped-def]
 def new_ticket(stack, question: str) -> int:  # type: ignore[no-untyped-def]
     return in_database(
         stack,
-        lambda s: repository.create_ticket(
+        lambda s: tickets.create_ticket(
             session=s,
             conversation_id="desk-browser",
             reason="request_human",
@@ -74,12 +74,12 @@ def test_desk_login_live_queue_and_html_as_text(stack, browser) -> None:  # type
 
 
 def test_the_contact_is_masked_until_revealed_and_the_reveal_is_logged(stack, browser) -> None:  # type: ignore[no-untyped-def]
-    from knowledge import contacts
+    from helpdesk import contacts
 
     staff_user(stack)
 
     def work(session):  # type: ignore[no-untyped-def]
-        ticket = repository.create_ticket(
+        ticket = tickets.create_ticket(
             session=session,
             conversation_id="desk-contact",
             reason="out_of_scope",

@@ -6,11 +6,12 @@ import threading
 
 import pytest
 
+from changai.db import make_engine, make_session_factory
+from changai.db.migrate import upgrade
 from changai.passwords import hash_password
-from knowledge import desk, repository
-from knowledge.db import make_engine, make_session_factory
-from knowledge.migrate import upgrade
-from knowledge.users import create_user
+from helpdesk import tickets
+from helpdesk.accounts import create_user
+from helpdesk.errors import AlreadyClaimed
 
 CLAIMERS = 50
 
@@ -31,7 +32,7 @@ def prepare(url: str):  # type: ignore[no-untyped-def]
             ).id
             for i in range(CLAIMERS)
         ]
-        ticket = repository.create_ticket(
+        ticket = tickets.create_ticket(
             session=session,
             conversation_id="c-claim",
             reason="request_human",
@@ -53,10 +54,10 @@ def race(factory, users: list[int], ticket: int) -> tuple[list[int], list[str]]:
         barrier.wait()
         try:
             with factory.begin() as session:
-                desk.claim(session=session, ticket_id=ticket, user_id=user_id)
+                tickets.claim(session=session, ticket_id=ticket, user_id=user_id)
             with lock:
                 winners.append(user_id)
-        except desk.AlreadyClaimed as taken:
+        except AlreadyClaimed as taken:
             with lock:
                 losers.append(taken.claimed_by)
 
@@ -76,7 +77,7 @@ def check(url: str) -> None:
         winner_name = f"同事{users.index(winners[0])}"
         assert set(losers) == {winner_name}
         with factory() as session:
-            assert desk.get_ticket(session=session, ticket_id=ticket).claimed_by == winners[0]
+            assert tickets.get_ticket(session=session, ticket_id=ticket).claimed_by == winners[0]
     finally:
         engine.dispose()
 

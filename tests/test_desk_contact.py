@@ -7,9 +7,9 @@ from aiohttp.test_utils import TestClient
 
 from changai.passwords import hash_password
 from changai.settings import Settings
-from knowledge import contacts, desk, repository
-from knowledge.users import create_user
-from tests.test_console_auth import PASSWORD, csrf_of, login, run
+from helpdesk import contacts, tickets
+from helpdesk.accounts import create_user
+from tests.support.console import PASSWORD, csrf_of, login, run
 
 PHONE = "13812345678"
 
@@ -24,7 +24,7 @@ def console(session_factory, database_url):  # type: ignore[no-untyped-def]
             role="staff",
             password_hash=hash_password(PASSWORD),
         )
-        ticket = repository.create_ticket(
+        ticket = tickets.create_ticket(
             session=session,
             conversation_id="c1",
             reason="out_of_scope",
@@ -34,7 +34,7 @@ def console(session_factory, database_url):  # type: ignore[no-untyped-def]
             case_card={"transcript": [{"role": "worker", "text": "我的手机 13812345678"}]},
         )
         contacts.store_contact(session=session, conversation_id="c1", phone=PHONE)
-        repository.create_ticket(
+        tickets.create_ticket(
             session=session,
             conversation_id="c2",
             reason="request_human",
@@ -101,11 +101,11 @@ def test_reveal_returns_the_number_and_is_logged(console) -> None:  # type: igno
 
 
 def _log_kinds(settings: Settings) -> list[str]:
-    from knowledge.db import make_engine, make_session_factory
+    from changai.db import make_engine, make_session_factory
 
     engine = make_engine(settings.database_url)
     try:
         with make_session_factory(engine)() as session:
-            return [e.kind for e in desk.entries(session=session, ticket_id=1)]
+            return [e.kind for e in tickets.entries(session=session, ticket_id=1)]
     finally:
         engine.dispose()

@@ -22,7 +22,7 @@ from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa_project.components.diet_classifier import ReusingDIETClassifier
 from rasa_project.training import model_path
 from tests.eval.evaluate import load_dev_set
-from tests.test_rasa_speedups import training_examples
+from tests.support.training import training_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,7 +79,7 @@ def test_same_model_data_and_outputs_as_stock(agent: Agent) -> None:
     classifier = nodes[diet_node]._component
     assert isinstance(classifier, ReusingDIETClassifier)
     (feeding,) = runner._graph_schema.nodes[diet_node].needs.values()
-    texts = [t for t, _ in training_examples()] + [q["text"] for q in load_dev_set()]
+    texts = [t for _, t in training_examples()] + [q["text"] for q in load_dev_set()]
     texts += ["", "😀", "hello", "138 1234 5678", "宿舍" * 300]
     compared = 0
     for text in texts:

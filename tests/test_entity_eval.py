@@ -37,7 +37,7 @@ def test_extracted_ignores_the_input_gate_and_duplicates() -> None:
 
 
 def test_the_annotated_set_is_held_out_and_uses_lexicon_values(lexicon) -> None:  # type: ignore[no-untyped-def]
-    from tests.test_training_data import key, training_examples
+    from tests.support.training import key, training_examples
 
     items = load_set()
     assert len(items) >= 60

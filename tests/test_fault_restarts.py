@@ -7,11 +7,11 @@ import asyncio
 import aiohttp
 import pytest
 
+from changai.db import make_engine, make_session_factory
+from changai.db.migrate import upgrade
 from changai.passwords import hash_password
-from knowledge.db import make_engine, make_session_factory
-from knowledge.migrate import upgrade
+from helpdesk.accounts import create_user
 from knowledge.seed_loader import load_seed
-from knowledge.users import create_user
 from rasa_project.training import model_path
 from tests.desk_client import log_in
 from tests.servers import ROOT, running_stack

@@ -8,8 +8,9 @@ import aiohttp
 import pytest
 
 from changai.passwords import hash_password
-from knowledge.models import FaqEntry, Ticket
-from knowledge.users import create_user, get_user
+from helpdesk.accounts import create_user, get_user
+from helpdesk.models import Ticket
+from knowledge.models import FaqEntry
 from tests.desk_client import in_database, log_in
 from tests.widget_client import TIMEOUT, WidgetClient
 

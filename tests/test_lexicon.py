@@ -1,4 +1,4 @@
-from knowledge.models import NATIONAL
+from changai.vocabulary import NATIONAL
 
 
 def test_region_chain_falls_back_to_province_then_nation(lexicon) -> None:  # type: ignore[no-untyped-def]

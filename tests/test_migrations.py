@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, inspect
 
-from knowledge.migrate import downgrade, upgrade
+from changai.db.migrate import downgrade, upgrade
 
 TABLES = {
     "policy_documents",
@@ -47,7 +47,7 @@ def test_sqlite_up_and_down(tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.postgres
 def test_postgres_up_and_down_and_seed(postgres_url: str) -> None:
-    from knowledge.db import make_engine, make_session_factory
+    from changai.db import make_engine, make_session_factory
     from knowledge.seed_loader import load_seed
 
     check_up_down_up(postgres_url)

@@ -13,6 +13,7 @@ from rasa.nlu.classifiers.keyword_intent_classifier import KeywordIntentClassifi
 
 from rasa_project import rasa_speedups
 from rasa_project.components.keyword_classifier import CompiledKeywordIntentClassifier
+from tests.support.training import training_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -145,21 +146,10 @@ def test_install_replaces_the_method_once() -> None:
     assert outcome(RemoteAction._validate_action_result, {"events": []}) is True
 
 
-def training_examples() -> list[tuple[str, str]]:
-    examples = []
-    for path in sorted((ROOT / "rasa_project" / "data" / "nlu").glob("*.yml")):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-            if "intent" in block:
-                for line in str(block["examples"]).splitlines():
-                    if line.strip().startswith("- "):
-                        examples.append((line.strip()[2:].strip(), block["intent"]))
-    return examples
-
-
 def keyword_map(cls: type[KeywordIntentClassifier]) -> KeywordIntentClassifier:
     """Train ``cls``'s keyword map from the project's examples, as ``train`` does."""
     classifier = cls({"case_sensitive": False}, None, None, None)  # type: ignore[arg-type]
-    for text, intent in training_examples():
+    for intent, text in training_examples():
         classifier.intent_keyword_map.setdefault(text, intent)
     classifier._validate_keyword_map()
     return classifier
@@ -176,7 +166,7 @@ def test_keyword_classifier_matches_stock() -> None:
             (ROOT / "tests" / "eval" / "dev_set.yml").read_text(encoding="utf-8")
         )["questions"]
     ]
-    texts = [t for t, _ in training_examples()] + questions + ["好的", "好的呀", "你好", "HELLO"]
+    texts = [t for _, t in training_examples()] + questions + ["好的", "好的呀", "你好", "HELLO"]
     texts += ["好的。", "，你好", "你好！请问", "HELLO world", "Ok", "谢谢!", "hi there", "(", "?"]
     assert [ours._map_keyword_to_intent(t) for t in texts] == [
         stock._map_keyword_to_intent(t) for t in texts

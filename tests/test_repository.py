@@ -1,10 +1,13 @@
 import pytest
 from sqlalchemy import select
 
+from helpdesk import tickets
+from helpdesk.accounts import create_user
+from helpdesk.errors import InvalidAccount, UserExists
+from helpdesk.models import Ticket
 from knowledge import repository
-from knowledge.errors import FaqNotFound, InvalidEntry, UserExists
-from knowledge.models import FaqEntry, Ticket
-from knowledge.users import create_user
+from knowledge.errors import FaqNotFound, InvalidEntry
+from knowledge.models import FaqEntry
 
 
 def _any_entry(session):  # type: ignore[no-untyped-def]
@@ -57,7 +60,7 @@ def test_document_dates_must_make_sense(session_factory) -> None:  # type: ignor
 
 def test_tickets_one_open_per_conversation(session_factory) -> None:  # type: ignore[no-untyped-def]
     with session_factory.begin() as session:
-        ticket = repository.create_ticket(
+        ticket = tickets.create_ticket(
             session=session,
             conversation_id="c1",
             reason="request_human",
@@ -66,8 +69,8 @@ def test_tickets_one_open_per_conversation(session_factory) -> None:  # type: ig
             question="我要找人",
             case_card={"question": "我要找人", "transcript": []},
         )
-        assert repository.open_ticket_for(session=session, conversation_id="c1").id == ticket.id
-        assert repository.open_ticket_for(session=session, conversation_id="c2") is None
+        assert tickets.open_ticket_for(session=session, conversation_id="c1").id == ticket.id
+        assert tickets.open_ticket_for(session=session, conversation_id="c2") is None
         assert session.get(Ticket, ticket.id).case_card["question"] == "我要找人"
 
 
@@ -80,7 +83,7 @@ def test_users_are_unique(session_factory) -> None:  # type: ignore[no-untyped-d
             create_user(
                 session=session, username="li", display_name="李", role="staff", password_hash="h"
             )
-        with pytest.raises(InvalidEntry):
+        with pytest.raises(InvalidAccount):
             create_user(
                 session=session, username="wang", display_name="王", role="boss", password_hash="h"
             )

@@ -2,8 +2,9 @@
 
 from sqlalchemy import select
 
+from changai.vocabulary import NATIONAL
 from knowledge import repository
-from knowledge.models import NATIONAL, FaqEntry
+from knowledge.models import FaqEntry
 
 
 def search(service, question, **kwargs):  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from bench.retrieval_scale import seed_entries, synthetic_entries
-from knowledge.models import NATIONAL
+from changai.vocabulary import NATIONAL
 from knowledge.retrieval import ANY_REGION, REGION_BONUS, Hit, RetrievalIndex
 from tests.eval.evaluate import load_dev_set
 

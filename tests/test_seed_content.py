@@ -4,7 +4,8 @@ from collections import Counter
 
 from sqlalchemy import select
 
-from knowledge.models import TOPICS, FaqEntry, FaqStatus, PolicyDocument
+from changai.vocabulary import TOPICS, FaqStatus
+from knowledge.models import FaqEntry, PolicyDocument
 from knowledge.seed_loader import load_seed, read_seed
 
 

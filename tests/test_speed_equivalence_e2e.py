@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text, update
 
-from actions.conversation import TRANSCRIPT_LIMIT
-from knowledge.db import make_engine, make_session_factory
-from knowledge.models import Ticket
+from changai.db import make_engine, make_session_factory
+from changai.vocabulary import TRANSCRIPT_LIMIT
+from helpdesk.models import Ticket
 from tests.eval.rest_client import seeded_database
 from tests.servers import Processes, rest_post
 

@@ -35,7 +35,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
 
-from actions.conversation import TRANSCRIPT_LIMIT, transcript
+from actions.conversation import transcript
+from changai.vocabulary import TRANSCRIPT_LIMIT
 from rasa_project.tracker_store import (
     MIN_USER_TURNS,
     CachingSQLTrackerStore,

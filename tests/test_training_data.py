@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 
 import yaml
 
+from changai.vocabulary import INTENT_TOPICS
 from knowledge.text_normalise import normalise
+from tests.support.training import key, training_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 NLU_DIR = ROOT / "rasa_project" / "data" / "nlu"
-TOPIC_INTENTS = ["ask_training_subsidy", "ask_skill_grading", "ask_dormitory", "ask_hardship_aid"]
-_PUNCT = re.compile(r"[\W_]+")
-
-
-def training_examples() -> list[tuple[str, str]]:
-    examples = []
-    for path in sorted(NLU_DIR.glob("*.yml")):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            for line in block["examples"].splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    examples.append((block["intent"], line[2:].strip()))
-    return examples
-
-
-def key(text: str) -> str:
-    return _PUNCT.sub("", normalise(text))
+TOPIC_INTENTS = list(INTENT_TOPICS)
 
 
 def test_at_least_forty_examples_per_topic_intent() -> None:

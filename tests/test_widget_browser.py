@@ -6,66 +6,21 @@ Writes var/screenshots/widget-375.png for review.
 
 from __future__ import annotations
 
-import json
-import urllib.parse
-import urllib.request
-
 import pytest
 
 from tests.servers import ROOT
+from tests.support.browser import (
+    GREETING,
+    PHONE,
+    ask,
+    conversation_id,
+    open_chat,
+    push_staff,
+)
 
 pytestmark = [pytest.mark.servers, pytest.mark.browser]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 375, "height": 740}
 SCREENSHOTS = ROOT / "var" / "screenshots"
-GREETING = "text=您好！我是产改通小助手"
-
-
-def open_chat(context, stack):  # type: ignore[no-untyped-def]
-    page = context.new_page()
-    page.goto(stack.console_url + "/")
-    page.wait_for_selector(GREETING, timeout=20000)
-    return page
-
-
-def conversation_id(page) -> str:  # type: ignore[no-untyped-def]
-    return page.evaluate(
-        "() => Object.keys(localStorage).filter(k => k.endsWith('.cid')).map(k => localStorage.getItem(k))[0]"
-    )
-
-
-def push_staff(stack, cid: str, text: str, custom: dict | None = None) -> None:  # type: ignore[no-untyped-def]
-    """What the staff desk does (Rasa's HTTP API, widget as output channel)."""
-    query = urllib.parse.urlencode(
-        {"token": stack.token, "output_channel": "widget", "execute_side_effects": "true"}
-    )
-    event = {
-        "event": "bot",
-        "text": text,
-        "data": {"custom": custom or {"type": "staff", "staff_name": "王老师"}},
-    }
-    request = urllib.request.Request(
-        f"{stack.rasa_url}/conversations/{cid}/tracker/events?{query}",
-        data=json.dumps([event]).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        assert response.status == 200
-
-
-def ask(page, text: str) -> None:  # type: ignore[no-untyped-def]
-    page.fill("#cg-input", text)
-    page.keyboard.press("Enter")
 
 
 def test_question_gets_a_cited_answer_and_a_screenshot(stack, context) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from changai.settings import ConfigurationError, load_settings
-from changai.working_hours import Schedule, describe_opening
+from helpdesk.working_hours import Schedule, describe_opening
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 DEFAULT = Schedule.parse()
@@ -88,7 +88,7 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STAFF_HOURS", "08:00-20:00")
     monkeypatch.setenv("STAFF_DAYS", "1-3,6")
     monkeypatch.setenv("TIMEZONE", "Asia/Urumqi")
-    schedule = load_settings().staff_schedule
+    schedule = Schedule.from_settings(load_settings())
     assert (schedule.start, schedule.end) == (480, 1200)
     assert schedule.days == frozenset({1, 2, 3, 6})
     assert str(schedule.zone) == "Asia/Urumqi"
@@ -97,7 +97,7 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_default_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("STAFF_HOURS", "STAFF_DAYS", "TIMEZONE"):
         monkeypatch.delenv(name, raising=False)
-    schedule = load_settings().staff_schedule
+    schedule = Schedule.from_settings(load_settings())
     assert schedule == DEFAULT and str(schedule.zone) == "Asia/Shanghai"
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.topics import INTENT_TOPICS
+from changai.vocabulary import INTENT_TOPICS
 
 
 def user_event(

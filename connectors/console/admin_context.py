@@ -14,11 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from changai.settings import Settings
+from changai.vocabulary import FaqStatus
 from knowledge import catalogue
 from knowledge import content_versions as versions
 from knowledge.errors import DocumentNotFound, FaqNotFound
 from knowledge.lexicon import Lexicon, load_lexicon
-from knowledge.models import FaqEntry, FaqStatus
+from knowledge.models import FaqEntry
 
 ADMIN = web.AppKey("admin_context", object)
 T = TypeVar("T")
@@ -38,7 +39,7 @@ class AdminContext:
 
     def service(self) -> Any:
         """The assistant's own knowledge service (retrieval index), built on first use."""
-        from actions.knowledge_service import KnowledgeService
+        from knowledge.service import KnowledgeService
 
         with self._lock:
             if self._service is None:

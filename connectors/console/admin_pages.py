@@ -10,11 +10,12 @@ from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-from connectors.console.auth import CurrentUser
+from changai.vocabulary import TOPIC_LABELS, topic_label
 from connectors.console.pages import layout
+from helpdesk.accounts import CurrentUser
 from knowledge import catalogue
 from knowledge.content_versions import DOCUMENT_SNAPSHOT_FIELDS, FIELD_LABELS, FieldChange
-from knowledge.models import TOPIC_LABELS, AuditEntry, ContentVersion, FaqEntry, PolicyDocument
+from knowledge.models import AuditEntry, ContentVersion, FaqEntry, PolicyDocument
 
 ADMIN_STYLE = (
     "<style>.subnav a{margin-right:14px}.field-error{color:#d4380d;font-size:13px;margin:2px 0}"
@@ -119,7 +120,7 @@ def entries_page(
         rows.append(
             f'<tr data-entry="{entry.id}"><td><a href="/admin/entries/{entry.id}">'
             f"{escape(entry.key)}</a></td><td>{_text(entry.question)}</td>"
-            f"<td>{escape(catalogue.topic_label(entry.topic))}<br>{escape(entry.region)}</td>"
+            f"<td>{escape(topic_label(entry.topic))}<br>{escape(entry.region)}</td>"
             f"<td>{escape(catalogue.STATUS_LABELS.get(entry.status, entry.status))}"
             f" · 第{entry.version}版</td><td>{flag}</td></tr>"
         )
@@ -569,7 +570,7 @@ def unanswered_page(
     rows = "".join(
         f'<tr data-group="{position}"><td>{g.count}</td><td>{_text(g.representative)}'
         f'<details><summary>{len(g.phrasings)} 种说法</summary>{_text(chr(10).join(g.phrasings))}</details></td>'
-        f"<td>{escape(catalogue.topic_label(g.topic) if g.topic else '—')}<br>{escape('、'.join(g.regions) or '—')}</td>"
+        f"<td>{escape(topic_label(g.topic) if g.topic else '—')}<br>{escape('、'.join(g.regions) or '—')}</td>"
         f'<td><a class="button" href="/admin/entries/new?{urlencode({"question": g.representative, "alternatives": chr(10).join(p for p in g.phrasings if p != g.representative), "topic": g.topic or ""})}">写成FAQ</a></td></tr>'
         for position, g in enumerate(groups)
     )

@@ -1,5 +1,5 @@
 """试一试: what the assistant would answer to a worker's question, with the score and the
-runners-up, using Rasa's own NLU and the assistant's own decision (``changai.ask``)."""
+runners-up, using Rasa's own NLU and the assistant's own decision (``knowledge.decision``)."""
 
 from __future__ import annotations
 
@@ -35,10 +35,10 @@ async def _parse(c: AdminContext, text: str) -> dict[str, Any] | None:
 def try_question(
     c: AdminContext, parse: dict[str, Any] | None, text: str, region: str
 ) -> dict[str, Any]:
-    """What the assistant would answer: ``changai.ask.decide`` with the same index."""
-    from actions.answering import find_answer
-    from actions.topics import INTENT_TOPICS
-    from changai.ask import _entities, decide
+    """What the assistant would answer: ``knowledge.decision.decide`` with the same index."""
+    from changai.vocabulary import INTENT_TOPICS
+    from knowledge.answering import find_answer
+    from knowledge.decision import decide, parse_entities
 
     service = c.service()
     notice = ""
@@ -48,7 +48,7 @@ def try_question(
     region_name = catalogue.canonical_region(c.lexicon, region) or None
     intent = (parse.get("intent") or {}).get("name")
     topic = INTENT_TOPICS.get(intent or "")
-    entities = _entities(parse)
+    entities = parse_entities(parse)
     region_used = region_name or (entities.get("region") or [None])[0]
     reply = find_answer(
         service.index,

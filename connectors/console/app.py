@@ -7,9 +7,9 @@ from pathlib import Path
 
 from aiohttp import web
 
+from changai.db import make_engine, make_session_factory
 from changai.settings import Settings, load_settings
 from connectors.console import admin_routes, desk_routes, widget_proxy
-from knowledge.db import make_engine, make_session_factory
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SETTINGS_KEY = web.AppKey("settings", Settings)

@@ -10,41 +10,24 @@ cause, and repeated failures are refused for a while.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import hmac
-import secrets
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
-from changai.passwords import hash_password, verify_password
-from knowledge.models import StaffSession, utcnow
-from knowledge.users import get_user
+from helpdesk.accounts import SESSION_HOURS, CurrentUser, load_session
 
 SESSION_COOKIE = "changai_session"
 LOGIN_CSRF_COOKIE = "changai_login_csrf"
-SESSION_HOURS = 12
 FAILED_LOGIN = "用户名或密码错误"
 TOO_MANY = "尝试次数太多，请 15 分钟后再试。"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-_DUMMY_HASH = hash_password(secrets.token_hex(16))
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-@dataclass(frozen=True)
-class CurrentUser:
-    id: int
-    username: str
-    display_name: str
-    role: str
-    csrf_token: str
-    session_id: str
 
 
 class LoginLimiter:
@@ -75,44 +58,6 @@ class LoginLimiter:
 
     def succeeded(self, address: str, username: str) -> None:
         self._failures.pop(f"{address}|{username}", None)
-
-
-def authenticate(sessions: sessionmaker, username: str, password: str) -> CurrentUser | None:
-    """Check the password and open a session; None for every kind of failure."""
-    with sessions.begin() as session:
-        user = get_user(session=session, username=username)
-        stored = user.password_hash if user is not None else _DUMMY_HASH
-        if not verify_password(password, stored) or user is None or not user.active:
-            return None
-        row = StaffSession(
-            id=secrets.token_urlsafe(32),
-            user_id=user.id,
-            csrf_token=secrets.token_urlsafe(32),
-            expires_at=utcnow() + dt.timedelta(hours=SESSION_HOURS),
-        )
-        session.add(row)
-        session.flush()
-        return CurrentUser(
-            user.id, user.username, user.display_name, user.role, row.csrf_token, row.id
-        )
-
-
-def load_session(sessions: sessionmaker, session_id: str) -> CurrentUser | None:
-    with sessions() as session:
-        row = session.get(StaffSession, session_id)
-        if row is None or row.expires_at < utcnow() or not row.user.active:
-            return None
-        user = row.user
-        return CurrentUser(
-            user.id, user.username, user.display_name, user.role, row.csrf_token, row.id
-        )
-
-
-def end_session(sessions: sessionmaker, session_id: str) -> None:
-    with sessions.begin() as session:
-        row = session.get(StaffSession, session_id)
-        if row is not None:
-            session.delete(row)
 
 
 def csrf_ok(expected: str | None, given: str | None) -> bool:
@@ -185,9 +130,7 @@ def session_middleware(sessions: sessionmaker) -> Any:
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         session_id = request.cookies.get(SESSION_COOKIE)
         if session_id:
-            user = await asyncio.get_running_loop().run_in_executor(
-                None, load_session, sessions, session_id
-            )
+            user = await asyncio.to_thread(load_session, sessions, session_id)
             if user is not None:
                 request["user"] = user
         return await handler(request)

@@ -12,10 +12,17 @@ from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
 from changai.settings import Settings
+from changai.vocabulary import TOPIC_LABELS
 from connectors.console import auth, pages
 from connectors.widget import store
-from knowledge import contacts, desk
-from knowledge.models import TOPIC_LABELS
+from helpdesk import accounts, canned_replies, contacts, tickets
+from helpdesk.errors import (
+    AlreadyClaimed,
+    ColleagueNotFound,
+    NotYours,
+    TicketNotClosed,
+    TicketNotFound,
+)
 from knowledge.text_normalise import mask_mobiles
 
 routes = web.RouteTableDef()
@@ -85,7 +92,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         return again("页面已过期，请重新登录。", 403)
     if limiter.blocked(address, username):
         return again(auth.TOO_MANY, 429)
-    user = await blocking(request, auth.authenticate, request.app[SESSIONS], username, password)
+    user = await blocking(request, accounts.authenticate, request.app[SESSIONS], username, password)
     if user is None:
         limiter.failed(address, username)
         return again(auth.FAILED_LOGIN, 401)
@@ -99,7 +106,7 @@ async def login(request: web.Request) -> web.StreamResponse:
 @routes.post("/logout")
 @auth.require("staff", "admin")
 async def logout(request: web.Request) -> web.StreamResponse:
-    await blocking(request, auth.end_session, request.app[SESSIONS], request["user"].session_id)
+    await blocking(request, accounts.end_session, request.app[SESSIONS], request["user"].session_id)
     response = web.HTTPFound("/login")
     response.del_cookie(auth.SESSION_COOKIE, path="/")
     raise response
@@ -118,9 +125,11 @@ async def desk_page(request: web.Request) -> web.Response:
     return html(pages.desk_page(request["user"], regions))
 
 
-def _queue(sessions: sessionmaker, topic: str | None, region: str | None) -> list[desk.QueueItem]:
+def _queue(
+    sessions: sessionmaker, topic: str | None, region: str | None
+) -> list[tickets.QueueItem]:
     with sessions() as session:
-        return desk.queue(session=session, topic=topic, region=region)
+        return tickets.queue(session=session, topic=topic, region=region)
 
 
 @routes.get("/desk/api/queue")
@@ -138,7 +147,7 @@ async def queue_api(request: web.Request) -> web.Response:
 
 def _claim(sessions: sessionmaker, ticket_id: int, user_id: int) -> dict[str, Any]:
     with sessions.begin() as session:
-        ticket = desk.claim(session=session, ticket_id=ticket_id, user_id=user_id)
+        ticket = tickets.claim(session=session, ticket_id=ticket_id, user_id=user_id)
         return {"id": ticket.id, "conversation_id": ticket.conversation_id, "status": ticket.status}
 
 
@@ -150,9 +159,9 @@ async def claim_api(request: web.Request) -> web.Response:
         claimed = await blocking(
             request, _claim, request.app[SESSIONS], ticket_id, request["user"].id
         )
-    except desk.TicketNotFound:
+    except TicketNotFound:
         return web.json_response({"error": "没有这个工单"}, status=404)
-    except desk.AlreadyClaimed as taken:
+    except AlreadyClaimed as taken:
         return web.json_response(
             {"error": f"已被{taken.claimed_by}接手", "claimed_by": taken.claimed_by}, status=409
         )
@@ -166,9 +175,9 @@ def _masked_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
-    """The ticket for the desk. Phone numbers appear only masked, wherever they occur."""
+    """The ticket for the tickets. Phone numbers appear only masked, wherever they occur."""
     with sessions() as session:
-        ticket = desk.get_ticket(session=session, ticket_id=ticket_id)
+        ticket = tickets.get_ticket(session=session, ticket_id=ticket_id)
         messages = (
             [
                 store.as_event(m)
@@ -190,7 +199,7 @@ def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
                 "text": e.text,
                 "time": e.created_at.isoformat() + "Z",
             }
-            for e in desk.entries(session=session, ticket_id=ticket.id)
+            for e in tickets.entries(session=session, ticket_id=ticket.id)
         ]
         return {
             "log": log,
@@ -227,7 +236,7 @@ async def ticket_api(request: web.Request) -> web.Response:
         data = await blocking(
             request, _ticket, request.app[SESSIONS], int(request.match_info["ticket_id"])
         )
-    except desk.TicketNotFound:
+    except TicketNotFound:
         return web.json_response({"error": "没有这个工单"}, status=404)
     data["mine"] = data["claimed_by"] == request["user"].id and data["status"] == "claimed"
     return web.json_response(data)
@@ -247,7 +256,7 @@ async def reveal_contact_api(request: web.Request) -> web.Response:
         phone = await blocking(
             request, _reveal, request.app[SESSIONS], ticket_id, request["user"].username
         )
-    except desk.TicketNotFound:
+    except TicketNotFound:
         return web.json_response({"error": "没有这个工单"}, status=404)
     if phone is None:
         return web.json_response({"error": "职工没有留下手机号"}, status=404)
@@ -256,7 +265,7 @@ async def reveal_contact_api(request: web.Request) -> web.Response:
 
 def _canned(sessions: sessionmaker) -> list[tuple[int, str, str]]:
     with sessions() as session:
-        return [(r.id, r.title, r.text) for r in desk.canned_replies(session=session)]
+        return [(r.id, r.title, r.text) for r in canned_replies.list_replies(session=session)]
 
 
 @routes.get("/admin/canned")
@@ -283,7 +292,7 @@ async def canned_add(request: web.Request) -> web.StreamResponse:
 
     def add() -> None:
         with request.app[SESSIONS].begin() as session:
-            desk.add_canned_reply(
+            canned_replies.add_reply(
                 session=session, title=title, text=text, actor=request["user"].username
             )
 
@@ -298,7 +307,7 @@ async def canned_delete(request: web.Request) -> web.StreamResponse:
 
     def delete() -> None:
         with request.app[SESSIONS].begin() as session:
-            desk.delete_canned_reply(session=session, reply_id=reply_id)
+            canned_replies.delete_reply(session=session, reply_id=reply_id)
 
     await blocking(request, delete)
     raise web.HTTPFound("/admin/canned")
@@ -340,7 +349,7 @@ def _text(body: dict[str, Any], field: str, limit: int = MAX_REPLY_CHARS) -> str
 
 def _holder_action(sessions: sessionmaker, ticket_id: int, user_id: int) -> str:
     with sessions() as session:
-        return desk.require_holder(
+        return tickets.require_holder(
             session=session, ticket_id=ticket_id, user_id=user_id
         ).conversation_id
 
@@ -351,16 +360,16 @@ async def _conversation_held(request: web.Request) -> tuple[int, str]:
         cid = await blocking(
             request, _holder_action, request.app[SESSIONS], ticket_id, request["user"].id
         )
-    except desk.TicketNotFound:
+    except TicketNotFound:
         raise web.HTTPNotFound(text="没有这个工单") from None
-    except desk.NotYours:
+    except NotYours:
         raise web.HTTPConflict(text="这个工单不在您手上") from None
     return ticket_id, cid
 
 
 def _log(sessions: sessionmaker, ticket_id: int, kind: str, author: str, text: str) -> None:
     with sessions.begin() as session:
-        desk.log(session=session, ticket_id=ticket_id, kind=kind, author=author, text=text)
+        tickets.log(session=session, ticket_id=ticket_id, kind=kind, author=author, text=text)
 
 
 @routes.post("/desk/api/tickets/{ticket_id:\\d+}/join")
@@ -429,7 +438,7 @@ async def transfer_api(request: web.Request) -> web.Response:
 
     def work() -> str:
         with request.app[SESSIONS].begin() as session:
-            return desk.transfer(
+            return tickets.transfer(
                 session=session,
                 ticket_id=ticket_id,
                 user_id=user.id,
@@ -439,9 +448,9 @@ async def transfer_api(request: web.Request) -> web.Response:
 
     try:
         name = await blocking(request, work)
-    except desk.NotYours:
+    except NotYours:
         return web.json_response({"error": "这个工单不在您手上"}, status=409)
-    except desk.TicketNotFound:
+    except ColleagueNotFound:
         return web.json_response({"error": "没有这个同事"}, status=404)
     return web.json_response({"ok": True, "to": name})
 
@@ -453,7 +462,7 @@ async def close_api(request: web.Request) -> web.Response:
 
     body = await _json_body(request)
     outcome = body.get("outcome")
-    if outcome not in desk.OUTCOMES:
+    if outcome not in tickets.OUTCOMES:
         return web.json_response({"error": "请选择处理结果"}, status=400)
     ticket_id, cid = await _conversation_held(request)
     user = request["user"]
@@ -475,7 +484,7 @@ async def close_api(request: web.Request) -> web.Response:
 
     def work() -> None:
         with request.app[SESSIONS].begin() as session:
-            desk.close(
+            tickets.close(
                 session=session,
                 ticket_id=ticket_id,
                 user_id=user.id,
@@ -500,7 +509,7 @@ async def faq_draft_api(request: web.Request) -> web.Response:
 
     def work() -> int:
         with request.app[SESSIONS].begin() as session:
-            return desk.faq_draft_from(
+            return tickets.faq_draft_from(
                 session=session,
                 ticket_id=ticket_id,
                 answer=answer,
@@ -510,7 +519,7 @@ async def faq_draft_api(request: web.Request) -> web.Response:
 
     try:
         draft = await blocking(request, work)
-    except desk.NotYours:
+    except TicketNotClosed:
         return web.json_response({"error": "工单关闭后才能存为FAQ草稿"}, status=409)
     except InvalidEntry:
         return web.json_response({"error": "请选择话题"}, status=400)

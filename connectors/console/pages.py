@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from connectors.console.auth import CurrentUser
-from knowledge.models import TOPIC_LABELS
+from changai.vocabulary import TOPIC_LABELS
+from helpdesk.accounts import CurrentUser
 
 STYLE = """
 body{margin:0;font-family:-apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;background:#f5f6f7;color:#1f2329;font-size:15px}

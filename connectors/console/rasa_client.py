@@ -6,6 +6,8 @@ from typing import Any
 
 import aiohttp
 
+from changai.payloads import custom_payload
+
 TIMEOUT = aiohttp.ClientTimeout(total=15)
 
 
@@ -40,17 +42,7 @@ class RasaClient:
 
 
 def staff_message(text: str, staff_name: str, kind: str = "staff", **extra: Any) -> dict[str, Any]:
-    custom = {
-        "type": kind,
-        "staff_name": staff_name,
-        "topic": None,
-        "faq_id": None,
-        "document_id": None,
-        "region": None,
-        "score": None,
-        "escalated": True,
-        **extra,
-    }
+    custom = custom_payload(kind, escalated=True, staff_name=staff_name, **extra)
     return {"event": "bot", "text": text, "data": {"custom": custom}}
 
 

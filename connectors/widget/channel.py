@@ -28,17 +28,17 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from changai.db import make_engine, make_session_factory
 from changai.settings import load_settings
+from connectors.rest_channel import MESSAGE_KEYS
 from connectors.widget import store
 from connectors.widget.hub import Hub
 from connectors.widget.validation import RequestRejected, parse_after, parse_message
-from knowledge.db import make_engine, make_session_factory
 
 logger = logging.getLogger(__name__)
 
 CONVERSATION = "<conversation_id:str>"
 CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-MESSAGE_KEYS = ("text", "buttons", "image", "attachment", "elements", "quick_replies", "custom")
 HEARTBEAT_SECONDS = 15.0
 POLL_SECONDS = 1.0
 DEFAULT_MAX_CHARS = 2000
@@ -98,7 +98,7 @@ class WidgetInput(InputChannel):
             with self.sessions.begin() as session:
                 return work(session)
 
-        return await asyncio.get_running_loop().run_in_executor(None, run)
+        return await asyncio.to_thread(run)
 
     def get_output_channel(self) -> OutputChannel:
         return WidgetOutput(self)

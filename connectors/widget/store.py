@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge.models import ChannelMessage, WidgetConversation, utcnow
+from changai.db import utcnow
+from connectors.widget.models import ChannelMessage, WidgetConversation
 
 ID_BYTES = 32  # 256 random bits, URL-safe: unguessable
 HISTORY_LIMIT = 500

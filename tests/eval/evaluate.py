@@ -6,7 +6,7 @@ Two views of the same questions:
   server on loopback, each question in a new conversation, the outcome read
   from the reply's ``custom`` payload as a client would read it;
 - **in process**: the trained model's NLU and the same answer logic as the
-  actions (``changai.ask.decide``), which also gives the intent confidence.
+  actions (``knowledge.decision.decide``), which also gives the intent confidence.
 
 Writes ``docs/quality.md`` (measures, confusion tables, worst misses, answers
 that changed against the baseline) and fails when topic accuracy is below the
@@ -25,7 +25,9 @@ from pathlib import Path
 
 import yaml
 
-from changai.ask import AskResult, LocalAssistant
+from changai.ask import LocalAssistant
+from changai.vocabulary import TOPICS
+from knowledge.decision import AskResult
 from tests.eval import rest_client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +37,6 @@ BASELINE = Path(__file__).resolve().parent / "baseline.json"
 MAX_DROP = 0.02  # topic accuracy may not fall more than two points below the baseline
 WORST_MISSES = 15
 VIEWS = ("rest", "local")
-TOPICS = ["training_subsidy", "skill_grading", "dormitory", "hardship_aid"]
 ACCURACY_FLOOR = 0.90
 RECALL_FLOOR = 0.85
 

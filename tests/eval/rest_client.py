@@ -15,12 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from knowledge.db import make_engine, make_session_factory
-from knowledge.migrate import upgrade
+from changai.db import make_engine, make_session_factory
+from changai.db.migrate import upgrade
+from changai.vocabulary import TOPICS
 from knowledge.seed_loader import load_seed
 from tests.servers import Processes, rest_post
 
-TOPICS = ("training_subsidy", "skill_grading", "dormitory", "hardship_aid")
 ANSWER_TYPES = {"answer", "ask_region", "topic_overview"}
 PARALLEL_CLIENTS = 4
 

@@ -1,4 +1,4 @@
-"""Union staff working hours: parse the settings, tell open from closed, name the next opening.
+"""Union staff working hours: tell open from closed, name the next opening, in Chinese.
 
 ``STAFF_HOURS`` is ``HH:MM-HH:MM`` (closing time exclusive; ``00:00-24:00`` means all day),
 ``STAFF_DAYS`` lists ISO weekdays (``1-5`` or ``1,3,5``; 1 is Monday) and ``TIMEZONE`` is an
@@ -9,54 +9,21 @@ in the schedule's own zone, so a UTC timestamp from a server clock works as it s
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-DEFAULT_HOURS = "09:00-17:30"
-DEFAULT_DAYS = "1-5"
-DEFAULT_TIMEZONE = "Asia/Shanghai"
+from changai.settings import (
+    DEFAULT_DAYS,
+    DEFAULT_HOURS,
+    DEFAULT_TIMEZONE,
+    MINUTES_PER_DAY,
+    Settings,
+    parse_days,
+    parse_hours,
+    parse_timezone,
+)
+
 WEEKDAY_NAMES = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
-_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
-MINUTES_PER_DAY = 24 * 60
-
-
-def parse_hours(raw: str) -> tuple[int, int]:
-    """``"09:00-17:30"`` -> (540, 1050) minutes after midnight; raises ValueError."""
-    match = _HOURS.match(raw or "")
-    if not match:
-        raise ValueError(f"expected HH:MM-HH:MM, got {raw!r}")
-    start_h, start_m, end_h, end_m = (int(part) for part in match.groups())
-    if start_h > 23 or start_m > 59 or end_m > 59 or end_h > 24 or (end_h == 24 and end_m):
-        raise ValueError(f"not a time of day in {raw!r}")
-    start, end = start_h * 60 + start_m, end_h * 60 + end_m
-    if end <= start:
-        raise ValueError(f"closing time must be after opening time in {raw!r}")
-    return start, end
-
-
-def parse_days(raw: str) -> frozenset[int]:
-    """``"1-5"`` or ``"1,3,5"`` (or a mix such as ``"1-3,6"``) -> ISO weekdays; raises ValueError."""
-    days: set[int] = set()
-    for part in (raw or "").split(","):
-        part = part.strip()
-        if not part:
-            raise ValueError(f"expected weekdays such as 1-5 or 1,3,5, got {raw!r}")
-        bounds = [piece.strip() for piece in part.split("-")]
-        if len(bounds) > 2 or not all(piece.isdigit() for piece in bounds):
-            raise ValueError(f"expected weekdays such as 1-5 or 1,3,5, got {raw!r}")
-        first, last = int(bounds[0]), int(bounds[-1])
-        if not (1 <= first <= 7 and 1 <= last <= 7) or last < first:
-            raise ValueError(f"weekdays run from 1 (Monday) to 7 (Sunday), got {raw!r}")
-        days.update(range(first, last + 1))
-    return frozenset(days)
-
-
-def parse_timezone(raw: str) -> ZoneInfo:
-    try:
-        return ZoneInfo((raw or "").strip())
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {raw!r}") from exc
 
 
 @dataclass(frozen=True)
@@ -77,6 +44,11 @@ class Schedule:
     ) -> Schedule:
         start, end = parse_hours(hours)
         return cls(start, end, parse_days(days), parse_timezone(timezone))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Schedule:
+        start, end = settings.staff_hours
+        return cls(start, end, settings.staff_days, settings.timezone)
 
     @property
     def always_open(self) -> bool:

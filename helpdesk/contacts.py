@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from knowledge import desk, repository
-from knowledge.models import Ticket, utcnow
+from changai.db import utcnow
+from helpdesk import tickets
+from helpdesk.models import Ticket
 from knowledge.text_normalise import mask_mobile
 
 REVEAL = "reveal"
@@ -21,12 +22,12 @@ WORKER = "职工"
 
 def store_contact(*, session: Session, conversation_id: str, phone: str) -> Ticket | None:
     """Put ``phone`` on the conversation's open ticket; None when no ticket is open."""
-    ticket = repository.open_ticket_for(session=session, conversation_id=conversation_id)
+    ticket = tickets.open_ticket_for(session=session, conversation_id=conversation_id)
     if ticket is None:
         return None
     ticket.contact_phone = phone
     ticket.contact_consent_at = utcnow()
-    desk.log(
+    tickets.log(
         session=session,
         ticket_id=ticket.id,
         kind=CONTACT,
@@ -42,8 +43,10 @@ def masked_contact(ticket: Ticket) -> str | None:
 
 def reveal_contact(*, session: Session, ticket_id: int, author: str) -> str | None:
     """The full number (None if the worker left none); every reveal is logged."""
-    ticket = desk.get_ticket(session=session, ticket_id=ticket_id)
+    ticket = tickets.get_ticket(session=session, ticket_id=ticket_id)
     if not ticket.contact_phone:
         return None
-    desk.log(session=session, ticket_id=ticket.id, kind=REVEAL, author=author, text="查看完整号码")
+    tickets.log(
+        session=session, ticket_id=ticket.id, kind=REVEAL, author=author, text="查看完整号码"
+    )
     return str(ticket.contact_phone)

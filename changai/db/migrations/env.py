@@ -1,4 +1,8 @@
-"""Alembic environment: the URL comes from the caller's config or from settings."""
+"""Alembic environment: the URL comes from the caller's config or from settings.
+
+Alembic runs this file as a script, the composition root of the schema: it imports every
+package's models so that ``Base.metadata`` holds all tables (autogenerate compares them).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,11 @@ from alembic import context
 from sqlalchemy import pool
 from sqlalchemy.engine import create_engine
 
+import connectors.widget.models  # noqa: F401  (registers the widget channel's tables)
+import helpdesk.models  # noqa: F401  (registers the help desk's tables)
+import knowledge.models  # noqa: F401  (registers the knowledge base's tables)
+from changai.db import Base
 from changai.settings import load_settings
-from knowledge.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from changai.vocabulary import INTENT_TOPICS, TOPIC_LABELS
+
 FEEDBACK_BUTTONS = [
     {"title": "有帮助", "payload": "/feedback_helpful"},
     {"title": "没帮助", "payload": "/feedback_unhelpful"},
@@ -33,3 +35,11 @@ def custom_payload(
         "escalated": escalated,
         **extra,
     }
+
+
+def topic_buttons() -> list[dict[str, str]]:
+    """One button per topic, each sending that topic's intent."""
+    return [
+        {"title": TOPIC_LABELS[topic], "payload": f"/{intent}"}
+        for intent, topic in INTENT_TOPICS.items()
+    ]

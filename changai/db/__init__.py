@@ -1,10 +1,24 @@
-"""Engine and session factories; nothing connects at import time."""
+"""The database everything shares: engine and session factories, the declarative base.
+
+Nothing connects at import time. Each domain package declares its tables on :data:`Base`
+(``knowledge.models``, ``helpdesk.models``, ``connectors.widget.models``); Alembic's history
+in ``changai/db/migrations`` owns the schema.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import declarative_base, sessionmaker
+
+Base = declarative_base()
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC, as every timestamp column stores it."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def make_engine(url: str) -> Engine:

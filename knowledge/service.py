@@ -5,22 +5,17 @@ Built lazily on first use, so importing the action package does no I/O.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import functools
 import threading
 from collections.abc import Callable
-from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from changai.db import make_engine, make_session_factory
 from changai.settings import Settings, load_settings
 from knowledge.analysis import default_analyzer
-from knowledge.db import make_engine, make_session_factory
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.retrieval import LiveIndex
-
-T = TypeVar("T")
 
 
 class KnowledgeService:
@@ -61,9 +56,3 @@ def set_service(service: KnowledgeService | None) -> None:
     global _service
     with _lock:
         _service = service
-
-
-async def run_blocking(func: Callable[..., T], *args: object) -> T:
-    """Run database and index work off the event loop."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(None, functools.partial(func, *args))

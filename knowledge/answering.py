@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from actions.payloads import FEEDBACK_BUTTONS, custom_payload
+from changai.payloads import FEEDBACK_BUTTONS, custom_payload
+from changai.vocabulary import NATIONAL
 from knowledge.lexicon import Lexicon
-from knowledge.models import NATIONAL
 from knowledge.retrieval import (
     ANY_REGION,
     Hit,

@@ -1,4 +1,7 @@
-"""Repository functions for the staff desk: the queue, atomic claims, canned replies."""
+"""Tickets: opening, the queue, atomic claims, the desk log, transfer, closing, rating, FAQ drafts.
+
+Repository functions; the caller owns the transaction.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +11,25 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from changai.db import utcnow
+from changai.vocabulary import NATIONAL, FaqStatus, TicketStatus
+from helpdesk.errors import (
+    AlreadyClaimed,
+    ColleagueNotFound,
+    NotYours,
+    TicketNotClosed,
+    TicketNotFound,
+)
+from helpdesk.models import Ticket, TicketEntry, User
 from knowledge import repository
-from knowledge.errors import KnowledgeError
-from knowledge.models import CannedReply, FaqEntry, FaqStatus, Ticket, TicketEntry, User, utcnow
+from knowledge.models import FaqEntry
 from knowledge.text_normalise import mask_mobiles
 
-WAITING = "waiting"
-CLAIMED = "claimed"
-CLOSED = "closed"
 OUTCOMES = {"resolved": "已解决", "referred": "已转介", "unreachable": "联系不上"}
 
-
-class TicketNotFound(KnowledgeError):
-    pass
-
-
-class AlreadyClaimed(KnowledgeError):
-    def __init__(self, ticket_id: int, claimed_by: str) -> None:
-        super().__init__(f"ticket {ticket_id} already claimed by {claimed_by}")
-        self.claimed_by = claimed_by
+WAITING = TicketStatus.waiting.value
+CLAIMED = TicketStatus.claimed.value
+CLOSED = TicketStatus.closed.value
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,45 @@ def queue(
     ]
 
 
+def create_ticket(
+    *,
+    session: Session,
+    conversation_id: str,
+    reason: str,
+    topic: str | None,
+    region: str | None,
+    question: str,
+    case_card: dict[str, Any],
+) -> Ticket:
+    ticket = Ticket(
+        conversation_id=conversation_id,
+        status=TicketStatus.waiting.value,
+        reason=reason,
+        topic=topic,
+        region=region,
+        question=question,
+        case_card=case_card,
+    )
+    session.add(ticket)
+    session.flush()
+    return ticket
+
+
+def open_ticket_for(*, session: Session, conversation_id: str) -> Ticket | None:
+    return (
+        session.execute(
+            select(Ticket)
+            .where(
+                Ticket.conversation_id == conversation_id,
+                Ticket.status != TicketStatus.closed.value,
+            )
+            .order_by(Ticket.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+
+
 def waiting_ahead(*, session: Session, ticket_id: int) -> int:
     """How many waiting tickets were opened before this one (0: the worker is next)."""
     return int(
@@ -106,27 +148,6 @@ def claim(*, session: Session, ticket_id: int, user_id: int) -> Ticket:
         return ticket
     owner = session.get(User, ticket.claimed_by) if ticket.claimed_by else None
     raise AlreadyClaimed(ticket_id, owner.display_name if owner else "其他同事")
-
-
-def canned_replies(*, session: Session) -> list[CannedReply]:
-    return list(session.execute(select(CannedReply).order_by(CannedReply.id)).scalars())
-
-
-def add_canned_reply(*, session: Session, title: str, text: str, actor: str) -> CannedReply:
-    reply = CannedReply(title=title, text=text, created_by=actor)
-    session.add(reply)
-    session.flush()
-    return reply
-
-
-def delete_canned_reply(*, session: Session, reply_id: int) -> None:
-    reply = session.get(CannedReply, reply_id)
-    if reply is not None:
-        session.delete(reply)
-
-
-class NotYours(KnowledgeError):
-    """Only the staff member holding a ticket may act on it."""
 
 
 def _held(session: Session, ticket_id: int, user_id: int) -> Ticket:
@@ -163,7 +184,7 @@ def transfer(
         select(User).where(User.username == to_username, User.active.is_(True))
     ).scalar_one_or_none()
     if target is None or target.role not in {"staff", "admin"}:
-        raise TicketNotFound(f"no colleague {to_username}")
+        raise ColleagueNotFound(to_username)
     ticket = get_ticket(session=session, ticket_id=ticket_id)
     ticket.claimed_by = target.id
     ticket.updated_at = utcnow()
@@ -209,7 +230,7 @@ def faq_draft_from(
     """A draft FAQ entry from a closed ticket, for admin review; drafts are never served."""
     ticket = get_ticket(session=session, ticket_id=ticket_id)
     if ticket.status != CLOSED:
-        raise NotYours(f"ticket {ticket_id} is not closed")
+        raise TicketNotClosed(str(ticket_id))
     entry, _ = repository.upsert_faq(
         session=session,
         key=f"draft-ticket-{ticket_id}",
@@ -218,7 +239,7 @@ def faq_draft_from(
             "question": ticket.question,
             "alternatives": [],
             "answer": answer,
-            "region": ticket.region or "全国",
+            "region": ticket.region or NATIONAL,
             "status": FaqStatus.draft.value,
             "clause": "",
             "tags": [],

@@ -1,0 +1,68 @@
+"""The project's shared names, defined once: topics, intents, regions, statuses, event names.
+
+Every package imports these from here (the rules' intent names are checked against the Rasa
+data by ``tests/test_vocabulary.py``).
+"""
+
+from __future__ import annotations
+
+import enum
+
+NATIONAL = "全国"
+
+
+class Topic(str, enum.Enum):
+    training_subsidy = "training_subsidy"
+    skill_grading = "skill_grading"
+    dormitory = "dormitory"
+    hardship_aid = "hardship_aid"
+
+
+TOPICS: tuple[str, ...] = tuple(topic.value for topic in Topic)
+TOPIC_LABELS: dict[str, str] = {
+    Topic.training_subsidy.value: "培训补贴",
+    Topic.skill_grading.value: "技能等级",
+    Topic.dormitory.value: "职工宿舍",
+    Topic.hardship_aid.value: "困难帮扶",
+}
+# Each topic has one intent, named ask_<topic>, which the rules route to the answer action.
+INTENT_TOPICS: dict[str, str] = {f"ask_{topic}": topic for topic in TOPICS}
+TOPIC_INTENTS: dict[str, str] = {topic: intent for intent, topic in INTENT_TOPICS.items()}
+# Intents the rules hand straight to staff, and Rasa's fallback intent (the rules clarify).
+ESCALATE_INTENTS = frozenset({"out_of_scope", "request_human"})
+FALLBACK_INTENT = "nlu_fallback"
+
+
+def topic_label(topic: str | None) -> str:
+    """The Chinese label of a topic; an unknown key is shown as is, no topic as 其他."""
+    return TOPIC_LABELS.get(topic or "", topic or "其他")
+
+
+class FaqStatus(str, enum.Enum):
+    draft = "draft"
+    published = "published"
+    archived = "archived"
+
+
+class DocumentStatus(str, enum.Enum):
+    active = "active"
+    archived = "archived"
+
+
+class TicketStatus(str, enum.Enum):
+    waiting = "waiting"
+    claimed = "claimed"
+    closed = "closed"
+
+
+class Role(str, enum.Enum):
+    staff = "staff"
+    admin = "admin"
+
+
+ROLES: tuple[str, ...] = tuple(role.value for role in Role)
+
+# The project's tracker store hands Rasa the recent events only; the worker and bot
+# messages before them come in one event of this type (rasa_project/tracker_store.py).
+EARLIER_LINES_EVENT = "changai_earlier_lines"
+TRANSCRIPT_LIMIT = 50

@@ -1,0 +1,93 @@
+"""Staff and admin accounts and their console sessions.
+
+A session row holds the user, its expiry and its CSRF token; the console's cookie carries only
+the row's random id (``connectors/console/auth.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from changai.db import utcnow
+from changai.passwords import hash_password, verify_password
+from changai.vocabulary import ROLES
+from helpdesk.errors import InvalidAccount, UserExists
+from helpdesk.models import StaffSession, User
+
+SESSION_HOURS = 12
+# Checked when the name is unknown, so that a failure takes as long either way.
+_DUMMY_HASH = hash_password(secrets.token_hex(16))
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    csrf_token: str
+    session_id: str
+
+
+def create_user(
+    *, session: Session, username: str, display_name: str, role: str, password_hash: str
+) -> User:
+    if role not in ROLES:
+        raise InvalidAccount(f"unknown role {role!r}")
+    if not username.strip():
+        raise InvalidAccount("username is required")
+    if get_user(session=session, username=username) is not None:
+        raise UserExists(username)
+    user = User(
+        username=username, display_name=display_name, role=role, password_hash=password_hash
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(*, session: Session, username: str) -> User | None:
+    return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+
+
+def authenticate(sessions: sessionmaker, username: str, password: str) -> CurrentUser | None:
+    """Check the password and open a session; None for every kind of failure."""
+    with sessions.begin() as session:
+        user = get_user(session=session, username=username)
+        stored = user.password_hash if user is not None else _DUMMY_HASH
+        if not verify_password(password, stored) or user is None or not user.active:
+            return None
+        row = StaffSession(
+            id=secrets.token_urlsafe(32),
+            user_id=user.id,
+            csrf_token=secrets.token_urlsafe(32),
+            expires_at=utcnow() + dt.timedelta(hours=SESSION_HOURS),
+        )
+        session.add(row)
+        session.flush()
+        return CurrentUser(
+            user.id, user.username, user.display_name, user.role, row.csrf_token, row.id
+        )
+
+
+def load_session(sessions: sessionmaker, session_id: str) -> CurrentUser | None:
+    with sessions() as session:
+        row = session.get(StaffSession, session_id)
+        if row is None or row.expires_at < utcnow() or not row.user.active:
+            return None
+        user = row.user
+        return CurrentUser(
+            user.id, user.username, user.display_name, user.role, row.csrf_token, row.id
+        )
+
+
+def end_session(sessions: sessionmaker, session_id: str) -> None:
+    with sessions.begin() as session:
+        row = session.get(StaffSession, session_id)
+        if row is not None:
+            session.delete(row)

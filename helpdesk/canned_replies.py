@@ -1,0 +1,25 @@
+"""Ready-made staff replies, managed by admins; repository functions."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from helpdesk.models import CannedReply
+
+
+def list_replies(*, session: Session) -> list[CannedReply]:
+    return list(session.execute(select(CannedReply).order_by(CannedReply.id)).scalars())
+
+
+def add_reply(*, session: Session, title: str, text: str, actor: str) -> CannedReply:
+    reply = CannedReply(title=title, text=text, created_by=actor)
+    session.add(reply)
+    session.flush()
+    return reply
+
+
+def delete_reply(*, session: Session, reply_id: int) -> None:
+    reply = session.get(CannedReply, reply_id)
+    if reply is not None:
+        session.delete(reply)

@@ -1,0 +1,106 @@
+"""What the assistant does with one parsed message, as its rules and actions decide it.
+
+Shared by ``changai ask`` and the console's 试一试, so that both show what a worker would get
+without running the action server. The intent routing comes from :mod:`changai.vocabulary`,
+which ``tests/test_vocabulary.py`` checks against the rules in ``rasa_project/data/rules``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from changai.vocabulary import ESCALATE_INTENTS, FALLBACK_INTENT, INTENT_TOPICS
+from knowledge.answering import Reply, find_answer, render_answer
+from knowledge.service import KnowledgeService
+
+# A mobile number sent without being asked for is not kept (actions/contact.py).
+UNASKED_MOBILE_TEXT = (
+    "为了保护您的隐私，您发来的号码我没有保存。"
+    "如果希望工会工作人员打电话给您，请先点「留下手机号」看一下用途说明，再发送号码。"
+    "也请不要在这里发送身份证号、银行卡号等个人信息。"
+)
+# What the assistant says when the input gate finds no readable question.
+INPUT_ISSUE_REPLIES: dict[str, str] = {
+    "empty": "您好像还没有输入内容。直接打字告诉我您想问什么就行，比如：技能提升补贴怎么领？",
+    "too_long": "您发的内容有点长，我一次看不完整。请用一两句话说说您最想问的问题；情况比较复杂的话，可以点「转人工」让工会工作人员帮您看。",
+    "emoji_only": "收到您的表情啦！您想了解哪方面的政策？点下面的按钮，或者直接打字问我。",
+    "foreign": "目前我只能看懂中文，麻烦您用中文提问，比如：宿舍怎么申请？（Sorry, I can only answer questions in Chinese.）",
+    "number_only": "您发来的是一串数字，我没看明白您想问什么。请用文字说说您的问题。为了保护您的隐私，请不要在这里发送身份证号、银行卡号等个人信息。",
+    "symbols_only": "我没看明白您发的内容。请直接打字告诉我您想问什么，比如：困难职工怎么申请帮扶？",
+    "mobile_number": UNASKED_MOBILE_TEXT,
+}
+
+
+@dataclass
+class AskResult:
+    parse: dict[str, Any]
+    kind: str
+    text: str
+    custom: dict[str, Any]
+
+
+def parse_entities(parse_data: dict[str, Any]) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for entity in parse_data.get("entities") or []:
+        if entity.get("entity") != "input_issue":
+            values.setdefault(entity["entity"], []).append(str(entity["value"]))
+    return values
+
+
+def decide(
+    service: KnowledgeService, parse_data: dict[str, Any], text: str, region: str | None
+) -> AskResult:
+    """What the assistant would do with one message, as the actions decide it."""
+    intent = (parse_data.get("intent") or {}).get("name")
+    entities = parse_entities(parse_data)
+    region = region or (entities.get("region") or [None])[0]
+    if parse_data.get("input_issue"):
+        issue = parse_data["input_issue"]
+        return AskResult(parse_data, "input_issue", INPUT_ISSUE_REPLIES[issue], {"issue": issue})
+    topic = INTENT_TOPICS.get(intent or "")
+    if intent in ESCALATE_INTENTS:
+        return AskResult(parse_data, "escalate", "（会转给工会工作人员处理）", {"escalated": True})
+    if intent == FALLBACK_INTENT:
+        return AskResult(parse_data, "clarify", "（没把握，会先反问是哪方面的问题）", {})
+    if topic is None:
+        return AskResult(parse_data, "not_a_question", f"（识别为 {intent}，不是政策问题）", {})
+    reply: Reply = find_answer(
+        service.index,
+        service.lexicon,
+        parse_data.get("text") or text,
+        topic=topic,
+        region=region,
+        entities=entities,
+        threshold=service.settings.retrieval_threshold,
+    )
+    if reply.kind == "ask_region" and reply.hit is not None:
+        national = render_answer(reply.hit, None, [])
+        note = "（各地标准不同，可用 --region 指定地区；以下为全国通用规定）\n"
+        return AskResult(parse_data, "answer", note + national.text, national.custom)
+    if reply.kind == "no_answer":
+        return AskResult(
+            parse_data,
+            "escalate",
+            "（知识库中没有足够匹配的条目，会转给工会工作人员）",
+            reply.custom,
+        )
+    return AskResult(parse_data, reply.kind, reply.text, reply.custom)
+
+
+def format_result(result: AskResult, as_json: bool) -> str:
+    intent = result.parse.get("intent") or {}
+    meta = {
+        "intent": intent.get("name"),
+        "confidence": round(float(intent.get("confidence") or 0.0), 4),
+        "entities": parse_entities(result.parse),
+        **result.custom,
+    }
+    if as_json:
+        return json.dumps(
+            {"kind": result.kind, "text": result.text, "meta": meta}, ensure_ascii=False, indent=2
+        )
+    lines = [result.text, "", "—— 元数据 ——"]
+    lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Helpers shared by test modules and benchmarks; test modules are never imported."""
