@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -81,43 +83,49 @@ class RetrievalResult:
 
 
 class _Vectoriser:
-    """TF-IDF over analyser features, L2-normalised rows, built once per index."""
+    """TF-IDF over analyser features, L2-normalised rows, built once per index.
+
+    scikit-learn's ``TfidfVectorizer(analyzer=analyzer.features, sublinear_tf=True)``:
+    tf = 1 + ln(count), idf = ln((1 + n) / (1 + df)) + 1, rows L2-normalised.
+    """
 
     def __init__(self, analyzer: Analyzer, documents: list[str]) -> None:
         self._analyzer = analyzer
-        feature_lists = [analyzer.features(d) for d in documents]
-        vocabulary: dict[str, int] = {}
-        for features in feature_lists:
-            for feature in features:
-                vocabulary.setdefault(feature, len(vocabulary))
-        self.vocabulary = vocabulary
-        doc_freq = np.zeros(len(vocabulary))
-        for features in feature_lists:
-            for index in {vocabulary[f] for f in features}:
-                doc_freq[index] += 1
-        self.idf = np.log((1 + len(documents)) / (1 + doc_freq)) + 1.0
-        self.matrix = self._rows(feature_lists)
+        self.vectorizer = TfidfVectorizer(analyzer=analyzer.features, sublinear_tf=True)
+        try:
+            self.matrix = sparse.csr_matrix(self.vectorizer.fit_transform(documents))
+            self._vocabulary: dict[str, int] = self.vectorizer.vocabulary_
+            self._idf = self.vectorizer.idf_
+        except ValueError:
+            if any(analyzer.features(d) for d in documents):
+                raise
+            # scikit-learn refuses an empty vocabulary; no text has a feature, so nothing matches
+            self.matrix = sparse.csr_matrix((len(documents), 0))
+            self._vocabulary, self._idf = {}, np.zeros(0)
         self._columns = self.matrix.tocsc()  # per-feature columns for ``scores``
 
-    def _rows(self, feature_lists: list[list[str]]) -> sparse.csr_matrix:
-        indptr, indices, values = [0], [], []
-        for features in feature_lists:
-            counts: dict[int, int] = {}
-            for feature in features:
-                index = self.vocabulary.get(feature)
-                if index is not None:
-                    counts[index] = counts.get(index, 0) + 1
-            row = {i: (1 + np.log(c)) * self.idf[i] for i, c in counts.items()}
-            norm = float(np.sqrt(sum(v * v for v in row.values()))) or 1.0
-            indices.extend(row)
-            values.extend(v / norm for v in row.values())
-            indptr.append(len(indices))
-        return sparse.csr_matrix(
-            (values, indices, indptr), shape=(len(feature_lists), len(self.vocabulary))
-        )
-
     def query(self, text: str) -> sparse.csr_matrix:
-        return self._rows([self._analyzer.features(text)])
+        """``self.vectorizer.transform([text])``: the same row, computed directly.
+
+        Written by hand because of latency: for one short question scikit-learn's
+        ``transform`` spends about 0.5 ms on input checks and conversions, more than a
+        whole search over 10,000 entries (``bench/retrieval_scale.py``). It applies the
+        fitted vocabulary and idf exactly as ``transform`` does (unknown features dropped,
+        tf = 1 + ln(count), L2 norm); tests/test_retrieval_tfidf.py compares the two.
+        """
+        counts = Counter(
+            index
+            for index in map(self._vocabulary.get, self._analyzer.features(text))
+            if index is not None
+        )
+        indices = np.array(sorted(counts), dtype=np.int32)
+        tf = 1.0 + np.log(np.array([counts[i] for i in indices.tolist()], dtype=np.float64))
+        values = tf * self._idf[indices]
+        norm = float(np.sqrt(values @ values)) or 1.0
+        return sparse.csr_matrix(
+            (values / norm, indices, np.array([0, len(indices)], dtype=np.int32)),
+            shape=(1, self.matrix.shape[1]),
+        )
 
     def scores(self, text: str) -> np.ndarray:
         """Cosine similarity of every row with ``text``, touching only its features' columns.

@@ -16,7 +16,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.metrics.pairwise import cosine_distances
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -73,55 +77,36 @@ def features(analyzer: Analyzer, question: str) -> Counter[str]:
     return weights
 
 
-def _vectors(analyzer: Analyzer, questions: list[str]) -> np.ndarray:
-    weighted = [features(analyzer, q) for q in questions]
-    vocabulary: dict[str, int] = {}
-    for counts in weighted:
-        for name in counts:
-            vocabulary.setdefault(name, len(vocabulary))
-    size = max(1, len(vocabulary))
-    doc_freq = np.zeros(size)
-    for counts in weighted:
-        for name in counts:
-            doc_freq[vocabulary[name]] += 1
-    idf = np.log((1 + len(questions)) / (1 + doc_freq)) + 1.0
-    matrix = np.zeros((len(questions), size))
-    for row, counts in enumerate(weighted):
-        for name, weight in counts.items():
-            matrix[row, vocabulary[name]] = weight * idf[vocabulary[name]]
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return matrix / norms
-
-
 def cluster(
     questions: list[str],
     analyzer: Analyzer | None = None,
     threshold: float = SIMILARITY_THRESHOLD,
 ) -> list[list[int]]:
-    """Indices of ``questions`` grouped by meaning (average linkage), largest group first."""
+    """Indices of ``questions`` grouped by meaning (average linkage), largest group first.
+
+    Groups merge while their average cosine similarity is at least ``threshold``,
+    i.e. the average-linkage tree cut at cosine distance ``1 - threshold``.
+    """
     if not questions:
         return []
     analyzer = analyzer or default_analyzer()
-    vectors = _vectors(analyzer, questions)
-    similarity = vectors @ vectors.T
-    np.fill_diagonal(similarity, -1.0)
-    members: dict[int, list[int]] = {i: [i] for i in range(len(questions))}
-    active = np.ones(len(questions), dtype=bool)
-    while True:
-        masked = np.where(np.outer(active, active), similarity, -1.0)
-        a, b = np.unravel_index(int(np.argmax(masked)), masked.shape)
-        if masked[a, b] < threshold:
-            break
-        size_a, size_b = len(members[a]), len(members[b])
-        merged = (size_a * similarity[a] + size_b * similarity[b]) / (size_a + size_b)
-        similarity[a, :] = merged
-        similarity[:, a] = merged
-        similarity[a, a] = -1.0
-        members[a].extend(members.pop(b))
-        active[b] = False
-    groups = [sorted(m) for m in members.values()]
-    return sorted(groups, key=lambda g: (-len(g), g[0]))
+    weights = DictVectorizer().fit_transform(features(analyzer, q) for q in questions)
+    if len(questions) == 1 or weights.shape[1] == 0:  # one question, or none has a feature
+        return [[i] for i in range(len(questions))]
+    # TF-IDF of the weighted features: smoothed idf, L2-normalised rows
+    vectors = TfidfTransformer().fit_transform(weights)
+    # The cosine distances are passed to ``linkage`` rather than ``metric="cosine"``: a
+    # question without features (怎么办, ？) is a zero row, whose cosine scipy makes NaN
+    # and ``linkage`` rejects; ``cosine_distances`` puts it at distance 1 from every
+    # other question (similarity 0, so it stays alone). It also works on the sparse
+    # rows, several times faster than scipy's dense ``pdist`` at MAX_QUESTIONS.
+    distances = squareform(cosine_distances(vectors), checks=False)
+    tree = linkage(distances, method="average")
+    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    members: dict[int, list[int]] = {}
+    for index, label in enumerate(labels.tolist()):
+        members.setdefault(label, []).append(index)
+    return sorted(members.values(), key=lambda g: (-len(g), g[0]))
 
 
 def group_rows(rows: list[UnansweredQuestion], analyzer: Analyzer | None = None) -> list[Group]:
