@@ -21,8 +21,8 @@ from changai.settings import load_settings
 from knowledge import repository
 from knowledge.analysis import default_analyzer
 from knowledge.lexicon import load_lexicon
+from knowledge.live_index import LiveIndex
 from knowledge.models import FaqEntry
-from knowledge.retrieval import LiveIndex
 from knowledge.seed_loader import load_seed
 
 RUNS = 10

@@ -26,7 +26,8 @@ from changai.db import make_engine, make_session_factory
 from changai.db.migrate import upgrade
 from knowledge.analysis import default_analyzer
 from knowledge.lexicon import load_lexicon
-from knowledge.retrieval import IndexedEntry, RetrievalIndex, _servable_entries
+from knowledge.live_index import servable_entries
+from knowledge.retrieval import IndexedEntry, RetrievalIndex
 from knowledge.seed_loader import load_seed
 from tests.eval.evaluate import TOPICS, load_dev_set
 
@@ -44,7 +45,7 @@ def seed_entries() -> list[IndexedEntry]:
         with factory.begin() as session:
             load_seed(session=session)
         with factory() as session:
-            entries = _servable_entries(session, dt.date(2026, 11, 21))
+            entries = servable_entries(session, dt.date(2026, 11, 21))
         engine.dispose()
     return entries
 

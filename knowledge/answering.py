@@ -14,10 +14,10 @@ from typing import Any
 from changai.payloads import FEEDBACK_BUTTONS, custom_payload
 from changai.vocabulary import NATIONAL
 from knowledge.lexicon import Lexicon
+from knowledge.live_index import LiveIndex
 from knowledge.retrieval import (
     ANY_REGION,
     Hit,
-    LiveIndex,
     RetrievalIndex,
     RetrievalResult,
     SourceInfo,

@@ -1,30 +1,26 @@
-"""Ranked retrieval of published, in-force FAQ entries, kept in step with the database.
+"""Ranked retrieval of FAQ entries: TF-IDF over phrasings and answers, topic, region, tags.
 
 Question text, topic, region and entities in; hits with scores out. Each entry
 is indexed by its standard question and alternative phrasings (best phrasing
 counts) and, with a lower weight, by its answer. Region fallback: the
-worker's own region first, then its province, then 全国.
+worker's own region first, then its province, then 全国. ``knowledge/live_index.py`` keeps
+an index in step with the database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
 
-from changai.vocabulary import NATIONAL, DocumentStatus, FaqStatus
+from changai.vocabulary import NATIONAL
 from knowledge.analysis import Analyzer
 from knowledge.lexicon import Lexicon
-from knowledge.models import FaqEntry, PolicyDocument
 
 PHRASING_WEIGHT = 0.7
 ANSWER_WEIGHT = 0.3
@@ -283,106 +279,3 @@ class RetrievalIndex:
             hits.append(Hit(entry, round(min(score, 1.0), 4), text_score, match))
         hits.sort(key=lambda h: (-h.score, h.entry.id))
         return RetrievalResult(hits[:limit], region, chain)
-
-
-def _servable_entries(session: Session, today: dt.date) -> list[IndexedEntry]:
-    rows = session.execute(
-        select(FaqEntry, PolicyDocument)
-        .join(PolicyDocument, FaqEntry.document_id == PolicyDocument.id)
-        .where(FaqEntry.status == FaqStatus.published.value)
-        .where(PolicyDocument.status == DocumentStatus.active.value)
-        .order_by(FaqEntry.id)
-    ).all()
-    entries = []
-    for entry, document in rows:
-        if not document.in_force(today):
-            continue
-        source = SourceInfo(
-            document_id=document.id,
-            title=document.title,
-            doc_number=document.doc_number or "",
-            issuer=document.issuer or "",
-            region=document.region,
-            effective_from=document.effective_from,
-            expires_on=document.expires_on,
-            url=document.url,
-        )
-        phrasings = (entry.question, *[str(a) for a in (entry.alternatives or [])])
-        entries.append(
-            IndexedEntry(
-                id=entry.id,
-                key=entry.key,
-                topic=entry.topic,
-                question=entry.question,
-                answer=entry.answer,
-                region=entry.region,
-                region_sensitive=bool(entry.region_sensitive),
-                tags=frozenset(entry.tags or ()),
-                clause=entry.clause or "",
-                version=entry.version,
-                source=source,
-                phrasings=phrasings,
-            )
-        )
-    return entries
-
-
-def knowledge_stamp(session: Session, today: dt.date) -> tuple:
-    """A cheap fingerprint that changes whenever servable content may have changed."""
-    faq = session.execute(
-        select(func.count(FaqEntry.id), func.max(FaqEntry.updated_at), func.sum(FaqEntry.version))
-    ).one()
-    docs = session.execute(
-        select(
-            func.count(PolicyDocument.id),
-            func.max(PolicyDocument.updated_at),
-            func.sum(PolicyDocument.version),
-        )
-    ).one()
-    return (tuple(faq), tuple(docs), today)
-
-
-class LiveIndex:
-    """Serves searches from an index that follows the database within seconds.
-
-    At most once per ``refresh_seconds`` it reads a fingerprint of the
-    knowledge tables; when that changed, it rebuilds the index.
-    """
-
-    def __init__(
-        self,
-        session_factory: sessionmaker,
-        analyzer: Analyzer,
-        lexicon: Lexicon,
-        refresh_seconds: float = 1.0,
-        clock: Callable[[], float] = time.monotonic,
-        today: Callable[[], dt.date] = dt.date.today,
-    ) -> None:
-        self._session_factory = session_factory
-        self._analyzer = analyzer
-        self._lexicon = lexicon
-        self._refresh_seconds = refresh_seconds
-        self._clock = clock
-        self._today = today
-        self._lock = threading.Lock()
-        self._index: RetrievalIndex | None = None
-        self._stamp: tuple | None = None
-        self._checked_at = float("-inf")
-
-    def current(self) -> RetrievalIndex:
-        with self._lock:
-            now = self._clock()
-            if self._index is not None and now - self._checked_at < self._refresh_seconds:
-                return self._index
-            today = self._today()
-            with self._session_factory() as session:
-                stamp = knowledge_stamp(session, today)
-                if self._index is None or stamp != self._stamp:
-                    entries = _servable_entries(session, today)
-                    self._index = RetrievalIndex(entries, self._analyzer, self._lexicon)
-                    self._stamp = stamp
-            self._checked_at = now
-            return self._index
-
-    def search(self, question: str, **kwargs) -> RetrievalResult:  # type: ignore[no-untyped-def]
-        return self.current().search(question, **kwargs)

@@ -15,7 +15,7 @@ from changai.db import make_engine, make_session_factory
 from changai.settings import Settings, load_settings
 from knowledge.analysis import default_analyzer
 from knowledge.lexicon import Lexicon, load_lexicon
-from knowledge.retrieval import LiveIndex
+from knowledge.live_index import LiveIndex
 
 
 class KnowledgeService:

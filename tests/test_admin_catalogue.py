@@ -9,8 +9,8 @@ import pytest
 from helpdesk import tickets
 from knowledge import catalogue, repository
 from knowledge import content_versions as versions
+from knowledge.live_index import knowledge_stamp
 from knowledge.models import FaqEntry, PolicyDocument
-from knowledge.retrieval import knowledge_stamp
 
 TODAY = dt.date(2026, 11, 21)
 QUESTION = "我考了中级工证书能领多少技能提升补贴"
