@@ -68,7 +68,7 @@ def _format_of(filename: str) -> str | None:
 @routes.get("/admin/import")
 @auth.require("admin")
 async def import_page(request: web.Request) -> web.Response:
-    return html(pages.import_page(request["user"]))
+    return html(pages.import_page(request))
 
 
 @routes.post("/admin/import")
@@ -93,13 +93,13 @@ async def import_form(request: web.Request) -> web.Response:
                 {"row": 0, "column": "", "field": "", "message": "请选择 .csv 或 .xlsx 文件"}
             ],
         }
-        return html(pages.import_page(request["user"], summary), 400)
+        return html(pages.import_page(request, summary), 400)
     data = upload.file.read(MAX_UPLOAD_BYTES + 1)
     summary, applied = await blocking(
         _import, ctx(request), kind, fmt, data, bool(form.get("confirm")), request["user"].username
     )
     status = 200 if not summary["problems"] else 422
-    return html(pages.import_page(request["user"], summary, applied), status)
+    return html(pages.import_page(request, summary, applied), status)
 
 
 @routes.post("/admin/api/import")

@@ -54,7 +54,7 @@ async def entries_page(request: web.Request) -> web.Response:
     def work() -> str:
         with c.sessions() as session:
             return pages.entries_page(
-                request["user"],
+                request,
                 catalogue.search_entries(session=session, filters=filters),
                 filters,
                 catalogue.search_documents(session=session),
@@ -66,7 +66,7 @@ async def entries_page(request: web.Request) -> web.Response:
 
 
 def _render_entry(
-    c: AdminContext, user: auth.CurrentUser, entry_id: int | None, form: pages.EntryForm
+    c: AdminContext, request: web.Request, entry_id: int | None, form: pages.EntryForm
 ) -> str:
     with c.sessions() as session:
         if entry_id is not None:
@@ -76,7 +76,7 @@ def _render_entry(
             form.entry_id, form.version = entry.id, entry.version
             form.state = catalogue.serving_state(entry, c.today())
         return pages.entry_form_page(
-            user, form, catalogue.search_documents(session=session), c.today()
+            request, form, catalogue.search_documents(session=session), c.today()
         )
 
 
@@ -92,7 +92,7 @@ async def new_entry_page(request: web.Request) -> web.Response:
         "topic": q.get("topic", ""),
     }
     form = pages.EntryForm(values)
-    return html(await blocking(_render_entry, ctx(request), request["user"], None, form))
+    return html(await blocking(_render_entry, ctx(request), request, None, form))
 
 
 @routes.get("/admin/entries/{entry_id:\\d+}")
@@ -108,7 +108,7 @@ async def entry_page(request: web.Request) -> web.Response:
                 raise web.HTTPNotFound(text="没有这个条目")
             values = pages.entry_values(entry)
         form = pages.EntryForm(values, saved=request.query.get("saved") == "1")
-        return _render_entry(c, request["user"], entry_id, form)
+        return _render_entry(c, request, entry_id, form)
 
     return html(await blocking(work))
 
@@ -126,7 +126,7 @@ async def save_entry_form(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound(text="没有这个条目") from None
     if errors:
         form = pages.EntryForm(raw, errors)
-        return html(await blocking(_render_entry, c, request["user"], entry_id, form), 422)
+        return html(await blocking(_render_entry, c, request, entry_id, form), 422)
     raise web.HTTPFound(f"/admin/entries/{saved_id}?saved=1")
 
 
@@ -151,7 +151,7 @@ async def entry_status_form(request: web.Request) -> web.StreamResponse:
             {**raw, "alternatives": "\n".join(raw["alternatives"]), "tags": "、".join(raw["tags"])},
             errors,
         )
-        return html(await blocking(_render_entry, c, request["user"], entry_id, form), 422)
+        return html(await blocking(_render_entry, c, request, entry_id, form), 422)
     raise web.HTTPFound(f"/admin/entries/{entry_id}?saved=1")
 
 
@@ -177,7 +177,7 @@ async def documents_page(request: web.Request) -> web.Response:
                 ).all()
             )
             return pages.documents_page(
-                request["user"],
+                request,
                 catalogue.search_documents(
                     session=session, text=text, status=status, region=region
                 ),
@@ -199,14 +199,14 @@ async def document_page(request: web.Request) -> web.Response:
     def work() -> str:
         if document_id is None:
             return pages.document_form_page(
-                request["user"], {"region": "全国", "status": "active"}, {}, None, None
+                request, {"region": "全国", "status": "active"}, {}, None, None
             )
         with c.sessions() as session:
             document = session.get(PolicyDocument, document_id)
             if document is None:
                 raise web.HTTPNotFound(text="没有这个政策文件")
             return pages.document_form_page(
-                request["user"],
+                request,
                 pages.document_values(document),
                 {},
                 document.id,
@@ -231,7 +231,7 @@ async def save_document_form(request: web.Request) -> web.StreamResponse:
     except DocumentNotFound:
         raise web.HTTPNotFound(text="没有这个政策文件") from None
     if errors:
-        return html(pages.document_form_page(request["user"], raw, errors, document_id, None), 422)
+        return html(pages.document_form_page(request, raw, errors, document_id, None), 422)
     raise web.HTTPFound(f"/admin/documents/{saved_id}?saved=1")
 
 
@@ -263,7 +263,7 @@ async def history_page(request: web.Request) -> web.Response:
             if left not in current or right not in current:
                 left = right = None
             return pages.history_page(
-                request["user"],
+                request,
                 request.match_info["kind"],
                 item_id,
                 item.key,
@@ -286,14 +286,7 @@ async def restore_form(request: web.Request) -> web.StreamResponse:
     )
     if errors:
         message = "；".join(errors.values())
-        return html(
-            pages.admin_layout(
-                "无法恢复",
-                f'<p class="error" role="alert">无法恢复这个版本：{pages.escape(message)}</p>',
-                request["user"],
-            ),
-            422,
-        )
+        return html(pages.restore_failed_page(request, message), 422)
     raise web.HTTPFound(f"/admin/{request.match_info['kind']}/{item_id}?saved=1")
 
 
@@ -307,7 +300,7 @@ async def review_page(request: web.Request) -> web.Response:
 
     def work() -> str:
         with c.sessions() as session:
-            return pages.review_page(request["user"], catalogue.review_queue(session=session))
+            return pages.review_page(request, catalogue.review_queue(session=session))
 
     return html(await blocking(work))
 
@@ -319,7 +312,7 @@ async def audit_page(request: web.Request) -> web.Response:
 
     def work() -> str:
         with c.sessions() as session:
-            return pages.audit_page(request["user"], catalogue.audit_log(session=session))
+            return pages.audit_page(request, catalogue.audit_log(session=session))
 
     return html(await blocking(work))
 
@@ -343,7 +336,7 @@ async def unanswered_page(request: web.Request) -> web.Response:
                 session=session, since=since, topic=topic or None, region=region or None
             )
         return pages.unanswered_page(
-            request["user"],
+            request,
             report.groups,
             {"topic": topic, "region": region, "days": str(days)},
             report.weekly_bars(),

@@ -112,7 +112,7 @@ async def _try(request: web.Request) -> tuple[str, str, dict[str, Any] | None]:
 @auth.require("admin")
 async def try_page(request: web.Request) -> web.Response:
     question, region, result = await _try(request)
-    return html(pages.try_page(request["user"], question, region, result))
+    return html(pages.try_page(request, question, region, result))
 
 
 @routes.get("/admin/api/try")

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from changai.db import make_engine, make_session_factory
 from changai.settings import Settings, load_settings
-from connectors.console import admin_routes, desk_routes, widget_proxy
+from connectors.console import admin_routes, desk_routes, templating, widget_proxy
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SETTINGS_KEY = web.AppKey("settings", Settings)
@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     sessions = make_session_factory(engine)
     desk_routes.setup(app, settings, sessions)
     admin_routes.setup(app, settings, sessions)
+    templating.setup(app)  # after desk_routes: its context processor reads the session's user
 
     async def dispose(app: web.Application) -> None:
         engine.dispose()

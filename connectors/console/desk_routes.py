@@ -8,12 +8,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
+import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
 from changai.settings import Settings
 from changai.vocabulary import TOPIC_LABELS
-from connectors.console import auth, pages
+from connectors.console import auth
 from connectors.widget import store
 from helpdesk import accounts, canned_replies, contacts, tickets
 from helpdesk.errors import (
@@ -38,8 +39,13 @@ async def blocking(request: web.Request, work: Callable[..., T], *args: Any) -> 
     return await asyncio.get_running_loop().run_in_executor(None, work, *args)
 
 
-def html(text: str, status: int = 200) -> web.Response:
-    return web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
+def login_page(
+    request: web.Request, token: str, error: str = "", next_path: str = "/desk", status: int = 200
+) -> web.Response:
+    """The log-in form, with no user bar even for a signed-in user, and the log-in cookie's
+    CSRF token."""
+    context = {"user": None, "csrf_token": token, "error": error, "next_path": next_path}
+    return aiohttp_jinja2.render_template("login.html", request, context, status=status)
 
 
 def safe_next(value: str | None) -> str:
@@ -57,7 +63,7 @@ def safe_next(value: str | None) -> str:
 @routes.get("/login")
 async def login_form(request: web.Request) -> web.Response:
     token = secrets.token_urlsafe(32)
-    response = html(pages.login_page(token, next_path=safe_next(request.query.get("next"))))
+    response = login_page(request, token, next_path=safe_next(request.query.get("next")))
     response.set_cookie(
         auth.LOGIN_CSRF_COOKIE,
         token,
@@ -80,7 +86,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     token = secrets.token_urlsafe(32)
 
     def again(message: str, status: int) -> web.Response:
-        response = html(pages.login_page(token, message, next_path), status=status)
+        response = login_page(request, token, message, next_path, status)
         response.set_cookie(
             auth.LOGIN_CSRF_COOKIE, token, httponly=True, samesite="Strict", path="/login"
         )
@@ -122,7 +128,7 @@ async def desk_page(request: web.Request) -> web.Response:
             if item.region
         }
     )
-    return html(pages.desk_page(request["user"], regions))
+    return aiohttp_jinja2.render_template("desk/queue.html", request, {"regions": regions})
 
 
 def _queue(
@@ -226,7 +232,8 @@ def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
 @routes.get("/desk/tickets/{ticket_id:\\d+}")
 @auth.require("staff", "admin")
 async def ticket_page(request: web.Request) -> web.Response:
-    return html(pages.ticket_page(request["user"], int(request.match_info["ticket_id"])))
+    context = {"ticket_id": int(request.match_info["ticket_id"])}
+    return aiohttp_jinja2.render_template("desk/ticket.html", request, context)
 
 
 @routes.get("/desk/api/tickets/{ticket_id:\\d+}")
@@ -271,8 +278,9 @@ def _canned(sessions: sessionmaker) -> list[tuple[int, str, str]]:
 @routes.get("/admin/canned")
 @auth.require("admin")
 async def canned_page(request: web.Request) -> web.Response:
-    return html(
-        pages.canned_page(request["user"], await blocking(request, _canned, request.app[SESSIONS]))
+    replies = await blocking(request, _canned, request.app[SESSIONS])
+    return aiohttp_jinja2.render_template(
+        "admin/canned.html", request, {"replies": replies, "error": ""}
     )
 
 
@@ -283,11 +291,9 @@ async def canned_add(request: web.Request) -> web.StreamResponse:
     title, text = str(form.get("title", "")).strip(), str(form.get("text", "")).strip()
     if not title or not text or len(title) > MAX_CANNED_TITLE or len(text) > MAX_CANNED_TEXT:
         replies = await blocking(request, _canned, request.app[SESSIONS])
-        return html(
-            pages.canned_page(
-                request["user"], replies, "标题和内容都要填写，标题最多100字，内容最多1000字。"
-            ),
-            400,
+        error = "标题和内容都要填写，标题最多100字，内容最多1000字。"
+        return aiohttp_jinja2.render_template(
+            "admin/canned.html", request, {"replies": replies, "error": error}, status=400
         )
 
     def add() -> None:
