@@ -28,7 +28,7 @@ import yaml
 from changai.ask import LocalAssistant
 from changai.vocabulary import TOPICS
 from knowledge.decision import AskResult
-from tests.eval import rest_client
+from tests.eval import answers, rest_client
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_SET = Path(__file__).resolve().parent / "dev_set.yml"
@@ -113,10 +113,9 @@ def is_miss(outcome: Outcome) -> bool:
     return outcome.label == "out_of_scope" and outcome.predicted != "escalated"
 
 
-def rest_outcomes(local: list[Outcome]) -> list[Outcome]:
+def rest_outcomes(rasa_url: str, local: list[Outcome]) -> list[Outcome]:
     """The same questions through the REST channel (real servers)."""
-    with rest_client.rasa_and_actions(latest_model_path()) as rasa_url:
-        replies = rest_client.ask_all(rasa_url, [o.text for o in local])
+    replies = rest_client.ask_all(rasa_url, [o.text for o in local])
     return [
         Outcome(o.text, o.label, predicted, cited=_cited(messages), confidence=o.confidence)
         for o, (predicted, messages) in zip(local, replies, strict=True)
@@ -170,7 +169,11 @@ def changed_answers(
     return changes
 
 
-def baseline_of(outcomes: dict[str, list[Outcome]], numbers: dict[str, dict]) -> dict:
+def baseline_of(
+    outcomes: dict[str, list[Outcome]], numbers: dict[str, dict], answer_numbers: dict | None
+) -> dict:
+    if answer_numbers:
+        numbers = {**numbers, "answers": answer_numbers}
     return {
         "metrics": {
             view: {k: round(v, 4) for k, v in n.items() if isinstance(v, float)}
@@ -308,15 +311,18 @@ def main() -> int:
     assistant = LocalAssistant()
     questions = load_dev_set()
     outcomes = {"local": run(assistant, questions)}
+    judged: list[answers.Judged] = []
     if not args.no_rest:
-        outcomes = {
-            "rest": rest_outcomes(outcomes["local"]),
-            **outcomes,
-        }
+        with rest_client.rasa_and_actions(latest_model_path()) as rasa_url:
+            outcomes = {"rest": rest_outcomes(rasa_url, outcomes["local"]), **outcomes}
+            judged = answers.run(rasa_url, answers.load_real_set())
     numbers = {view: metrics(items) for view, items in outcomes.items()}
+    answer_numbers = answers.metrics(judged) if judged else None
     baseline = None if args.update_baseline else load_baseline(args.baseline)
     changes = changed_answers(outcomes, baseline)
     report = render(outcomes, numbers, assistant.model_path.name, changes, baseline)
+    if judged and answer_numbers:
+        report += "\n" + "\n".join(answers.render(judged, answer_numbers))
     args.report.write_text(report, encoding="utf-8")
     for view, values in numbers.items():
         print(f"[{view}]")
@@ -324,11 +330,20 @@ def main() -> int:
             print(
                 f"  {key:22s} {value:.3f}" if isinstance(value, float) else f"  {key:22s} {value}"
             )
+    if answer_numbers:
+        print("[real questions]")
+        for key, value in answer_numbers.items():
+            print(f"  {key:26s} {value:.3f}")
     print(f"answers changed against the baseline: {len(changes)}")
     print(f"report written to {args.report.relative_to(ROOT)}")
     if args.update_baseline:
         args.baseline.write_text(
-            json.dumps(baseline_of(outcomes, numbers), ensure_ascii=False, indent=1, sort_keys=True)
+            json.dumps(
+                baseline_of(outcomes, numbers, answer_numbers),
+                ensure_ascii=False,
+                indent=1,
+                sort_keys=True,
+            )
             + "\n",
             encoding="utf-8",
         )
@@ -339,6 +354,8 @@ def main() -> int:
         if n["topic_accuracy"] < ACCURACY_FLOOR or n["escalation_recall"] < RECALL_FLOOR
     ]
     failures += regressions(numbers, baseline)
+    if answer_numbers:
+        failures += answers.regressions(answer_numbers, baseline, MAX_DROP)
     for failure in failures:
         print(f"FAILED: {failure}", file=sys.stderr)
     return 1 if failures else 0
