@@ -1,9 +1,12 @@
-"""Admin edits of FAQ entries and policy documents: validation, versions, audit, search.
+"""The one save path for FAQ entries and policy documents: validation, versions, audit, search.
 
-Every save validates the whole item and reports each problem against its
-field, in Chinese (:class:`ValidationFailed`); a real change bumps the item's
-version, stores a snapshot (:mod:`knowledge.content_versions`) and writes an
-audit entry. The caller owns the transaction.
+Every writer goes through here: the admin editor and JSON API, spreadsheet
+import, the seed loader (:mod:`knowledge.seed_loader`) and the desk's
+存为FAQ草稿 (:mod:`helpdesk.tickets`). Every save validates the whole item and
+reports each problem against its field, in Chinese (:class:`ValidationFailed`,
+whose text also names the item and the fields, for operators); a real change
+bumps the item's version, stores a snapshot (:mod:`knowledge.content_versions`)
+and writes an audit entry. The caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -41,11 +44,22 @@ _FALSE = {"", "0", "false", "no", "off", "否", "n"}
 
 
 class ValidationFailed(KnowledgeError):
-    """One Chinese message per field that is wrong."""
+    """One Chinese message per field that is wrong (``errors``, shown under each field).
 
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+    ``str()`` names the item (``item``, e.g. "FAQ entry ts-amount") and each field, for
+    operators reading a log or a terminal.
+    """
+
+    def __init__(self, errors: dict[str, str], item: str = "") -> None:
+        fields = "; ".join(
+            f"{name} ({versions.FIELD_LABELS[name]}): {message}"
+            if name in versions.FIELD_LABELS
+            else f"{name}: {message}"
+            for name, message in errors.items()
+        )
+        super().__init__(f"{item}: {fields}" if item else fields)
         self.errors = errors
+        self.item = item
 
 
 @dataclass(frozen=True)
@@ -353,7 +367,7 @@ def save_entry(
         raise FaqNotFound(str(entry_id))
     values, errors = clean_entry(session, lexicon, raw, entry_id, today)
     if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed(errors, item=f"FAQ entry {values['key'] or '(no key)'}")
     if entry is None:
         entry = FaqEntry(version=1, updated_by=actor, **values)
         _create(
@@ -402,7 +416,7 @@ def save_document(
         raise DocumentNotFound(str(document_id))
     values, errors = clean_document(session, lexicon, raw, document_id)
     if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed(errors, item=f"document {values['key'] or '(no key)'}")
     if document is None:
         document = PolicyDocument(version=1, updated_by=actor, **values)
         _create(
@@ -429,6 +443,49 @@ def save_document(
     return document, changed
 
 
+def put_entry(
+    *,
+    session: Session,
+    lexicon: Lexicon,
+    key: str,
+    changes: dict[str, Any],
+    actor: str,
+    today: dt.date | None = None,
+) -> tuple[FaqEntry, bool]:
+    """Create the entry ``key`` from ``changes``, or save ``changes`` over its current fields.
+
+    For writers that know entries by key (the seed loader, desk drafts, scripts); the
+    save is :func:`save_entry`'s, so validated, versioned and audited like any other.
+    """
+    entry = session.execute(select(FaqEntry).where(FaqEntry.key == key)).scalar_one_or_none()
+    current = versions.snapshot(entry) if entry is not None else {}
+    return save_entry(
+        session=session,
+        lexicon=lexicon,
+        raw={**current, **changes, "key": key},
+        actor=actor,
+        entry_id=entry.id if entry is not None else None,
+        today=today,
+    )
+
+
+def put_document(
+    *, session: Session, lexicon: Lexicon, key: str, changes: dict[str, Any], actor: str
+) -> tuple[PolicyDocument, bool]:
+    """Create the document ``key`` from ``changes``, or save ``changes`` over its fields."""
+    document = session.execute(
+        select(PolicyDocument).where(PolicyDocument.key == key)
+    ).scalar_one_or_none()
+    current = versions.snapshot(document) if document is not None else {}
+    return save_document(
+        session=session,
+        lexicon=lexicon,
+        raw={**current, **changes, "key": key},
+        actor=actor,
+        document_id=document.id if document is not None else None,
+    )
+
+
 def _create(
     session: Session, item: FaqEntry | PolicyDocument, *, actor: str, kind: str, detail: str
 ) -> None:
@@ -449,14 +506,17 @@ def _update(
     action_of: Callable[[dict[str, Any]], str],
     label: str,
 ) -> bool:
-    """Apply ``values``; a real change is a new version (full snapshot) and an audit line."""
-    versions.ensure_baseline(session=session, item=item)
+    """Apply ``values``; a real change is a new version (full snapshot) and an audit line.
+
+    Saving unchanged values writes nothing (no version, no audit line, no baseline).
+    """
     before = versions.snapshot(item)
     for name, value in values.items():
         setattr(item, name, value)
     changes = versions.diff(before, versions.snapshot(item))
     if not changes:
         return False
+    versions.ensure_baseline(session=session, item=item, data=before)
     item.version += 1
     item.updated_by = actor
     item.updated_at = utcnow()

@@ -1,9 +1,10 @@
 """Saved versions of FAQ entries and policy documents: snapshots, diffs and history.
 
-Every admin save stores a full snapshot of the item in ``content_versions``;
-restoring a version saves its snapshot again, as a new version. Items written
-outside the admin (the seed loader, desk drafts) get their current state
-recorded as a baseline the first time the admin saves them.
+Every save that changes an item (admin, import, seed loader, desk draft: all go
+through :mod:`knowledge.catalogue`) stores a full snapshot of it in
+``content_versions``; restoring a version saves its snapshot again, as a new
+version. An item stored before versions were kept gets its state at that time
+recorded as a baseline when it first changes.
 """
 
 from __future__ import annotations
@@ -77,14 +78,19 @@ def kind_of(item: FaqEntry | PolicyDocument) -> str:
 
 
 def record(
-    *, session: Session, item: FaqEntry | PolicyDocument, action: str, author: str
+    *,
+    session: Session,
+    item: FaqEntry | PolicyDocument,
+    action: str,
+    author: str,
+    data: dict[str, Any] | None = None,
 ) -> ContentVersion:
-    """Store the item's current state as its current version number."""
+    """Store the item's state (``data``, else its current fields) as its current version."""
     row = ContentVersion(
         kind=kind_of(item),
         item_id=item.id,
         version=item.version,
-        data=snapshot(item),
+        data=data if data is not None else snapshot(item),
         action=action,
         author=author,
     )
@@ -93,8 +99,11 @@ def record(
     return row
 
 
-def ensure_baseline(*, session: Session, item: FaqEntry | PolicyDocument) -> None:
-    """Record the state written outside the admin, so it can be compared and restored."""
+def ensure_baseline(
+    *, session: Session, item: FaqEntry | PolicyDocument, data: dict[str, Any]
+) -> None:
+    """Record ``data``, the item's state before a change, if its version has no row yet
+    (an item stored before versions were kept), so it can be compared and restored."""
     exists = session.execute(
         select(ContentVersion.id).where(
             ContentVersion.kind == kind_of(item),
@@ -103,7 +112,13 @@ def ensure_baseline(*, session: Session, item: FaqEntry | PolicyDocument) -> Non
         )
     ).first()
     if exists is None:
-        record(session=session, item=item, action="baseline", author=item.updated_by or "system")
+        record(
+            session=session,
+            item=item,
+            action="baseline",
+            author=item.updated_by or "system",
+            data=data,
+        )
 
 
 def history(*, session: Session, kind: str, item_id: int) -> list[ContentVersion]:
