@@ -34,10 +34,15 @@ def cmd_db_downgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_kb_load(args: argparse.Namespace) -> int:
+    from knowledge.errors import InvalidEntry
     from knowledge.seed_loader import SEED_DIR, load_seed
 
-    with _session_factory().begin() as session:
-        report = load_seed(session=session, seed_dir=Path(args.seed_dir or SEED_DIR))
+    try:
+        with _session_factory().begin() as session:
+            report = load_seed(session=session, seed_dir=Path(args.seed_dir or SEED_DIR))
+    except InvalidEntry as exc:  # the transaction rolled back: nothing of this load is kept
+        print(f"knowledge not loaded: {exc}", file=sys.stderr)
+        return 1
     print(
         f"knowledge loaded: {report.documents_seen} documents ({report.documents_changed} changed), "
         f"{report.entries_seen} entries ({report.entries_changed} changed)"

@@ -21,7 +21,8 @@ from helpdesk.errors import (
     TicketNotFound,
 )
 from helpdesk.models import Ticket, TicketEntry, User
-from knowledge import repository
+from knowledge import catalogue
+from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.models import FaqEntry
 from knowledge.text_normalise import mask_mobiles
 
@@ -225,16 +226,29 @@ def record_rating(*, session: Session, conversation_id: str, rating: int) -> Tic
 
 
 def faq_draft_from(
-    *, session: Session, ticket_id: int, answer: str, topic: str, author: str
+    *,
+    session: Session,
+    ticket_id: int,
+    answer: str,
+    topic: str,
+    author: str,
+    lexicon: Lexicon | None = None,
 ) -> FaqEntry:
-    """A draft FAQ entry from a closed ticket, for admin review; drafts are never served."""
+    """A draft FAQ entry from a closed ticket, for admin review; drafts are never served.
+
+    Saved through ``knowledge.catalogue`` like an admin edit: validated (a draft needs no
+    document, the publish rules wait for publishing), versioned and audited under the
+    staff member's name. Saving again for the same ticket updates the same draft.
+    Raises ``catalogue.ValidationFailed`` with a Chinese message per wrong field.
+    """
     ticket = get_ticket(session=session, ticket_id=ticket_id)
     if ticket.status != CLOSED:
         raise TicketNotClosed(str(ticket_id))
-    entry, _ = repository.upsert_faq(
+    entry, _ = catalogue.put_entry(
         session=session,
+        lexicon=lexicon or load_lexicon(),
         key=f"draft-ticket-{ticket_id}",
-        values={
+        changes={
             "topic": topic,
             "question": ticket.question,
             "alternatives": [],

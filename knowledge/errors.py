@@ -1,4 +1,4 @@
-"""Domain errors raised by the repository."""
+"""Domain errors of the knowledge base."""
 
 
 class KnowledgeError(Exception):
@@ -14,4 +14,5 @@ class DocumentNotFound(KnowledgeError):
 
 
 class InvalidEntry(KnowledgeError):
-    pass
+    """Content an operator supplied (the seed) failed validation; the message names the
+    item's key and each wrong field (``knowledge.catalogue.ValidationFailed`` has them)."""

@@ -1,7 +1,16 @@
-"""Load the seed documents and FAQ entries (YAML in ``knowledge/seed``) idempotently."""
+"""Load the seed documents and FAQ entries (YAML in ``knowledge/seed``) idempotently.
+
+Every item is saved through :mod:`knowledge.catalogue`, as the admin's edits are:
+the same validation, and a real change is a new version and an audit line by
+``seed``. Loading unchanged content again changes nothing. An item that fails
+validation stops the load with :class:`~knowledge.errors.InvalidEntry`, whose
+message names the item's key and each wrong field (``changai kb load`` then
+rolls the whole load back).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,7 +18,9 @@ import yaml
 from sqlalchemy.orm import Session
 
 from changai.vocabulary import NATIONAL, FaqStatus
-from knowledge import repository
+from knowledge import catalogue
+from knowledge.errors import InvalidEntry
+from knowledge.lexicon import Lexicon, load_lexicon
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 SEED_ACTOR = "seed"
@@ -35,21 +46,32 @@ def read_seed(seed_dir: Path = SEED_DIR) -> tuple[list[dict], list[dict]]:
     return documents, entries
 
 
-def load_seed(*, session: Session, seed_dir: Path = SEED_DIR) -> LoadReport:
-    """Insert or update every seed document and entry; running twice changes nothing."""
+def load_seed(
+    *,
+    session: Session,
+    seed_dir: Path = SEED_DIR,
+    lexicon: Lexicon | None = None,
+    today: dt.date | None = None,
+) -> LoadReport:
+    """Insert or update every seed document and entry; running twice changes nothing.
+
+    Fields a seed item leaves out keep their stored value (a document's status, say).
+    """
+    lexicon = lexicon or load_lexicon()
     documents, entries = read_seed(seed_dir)
     report = LoadReport(documents_seen=len(documents), entries_seen=len(entries))
-    document_ids: dict[str, int] = {}
     for item in documents:
         values = {k: v for k, v in item.items() if k != "key"}
         values.setdefault("region", NATIONAL)
         values["doc_number"] = values.get("doc_number") or ""
         values["issuer"] = values.get("issuer") or ""
         values["source_note"] = values.get("source_note") or ""
-        document, changed = repository.upsert_document(
-            session=session, key=item["key"], values=values, actor=SEED_ACTOR
-        )
-        document_ids[item["key"]] = document.id
+        try:
+            _document, changed = catalogue.put_document(
+                session=session, lexicon=lexicon, key=item["key"], changes=values, actor=SEED_ACTOR
+            )
+        except catalogue.ValidationFailed as failed:
+            raise InvalidEntry(f"seed {failed}") from failed
         report.documents_changed += int(changed)
     for item in entries:
         values = {
@@ -60,12 +82,20 @@ def load_seed(*, session: Session, seed_dir: Path = SEED_DIR) -> LoadReport:
             "region": item.get("region") or NATIONAL,
             "region_sensitive": bool(item.get("region_sensitive", False)),
             "tags": list(item.get("tags") or []),
-            "document_id": document_ids[item["document"]],
+            "document": item.get("document") or "",
             "clause": item.get("clause") or "",
             "status": item.get("status", FaqStatus.published.value),
         }
-        _entry, changed = repository.upsert_faq(
-            session=session, key=item["key"], values=values, actor=SEED_ACTOR
-        )
+        try:
+            _entry, changed = catalogue.put_entry(
+                session=session,
+                lexicon=lexicon,
+                key=item["key"],
+                changes=values,
+                actor=SEED_ACTOR,
+                today=today,
+            )
+        except catalogue.ValidationFailed as failed:
+            raise InvalidEntry(f"seed {failed}") from failed
         report.entries_changed += int(changed)
     return report

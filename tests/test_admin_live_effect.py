@@ -80,7 +80,7 @@ def test_edit_restore_and_archive_reach_the_assistant_at_once(stack) -> None:  #
             assert tried["notice"] == "" and tried["chosen"]["id"] == faq_id
             assert tried["chosen"]["score"] == first["custom"]["score"]
             assert tried["text"] == first["text"]
-            oldest = entry["version"]  # the seed's text, recorded as a baseline on first save
+            oldest = entry["version"]  # the text before this test's edit
             try:
                 # 2. edit and publish
                 saved = await admin.post(

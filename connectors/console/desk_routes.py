@@ -505,7 +505,7 @@ async def close_api(request: web.Request) -> web.Response:
 @routes.post("/desk/api/tickets/{ticket_id:\\d+}/faq-draft")
 @auth.require("staff", "admin")
 async def faq_draft_api(request: web.Request) -> web.Response:
-    from knowledge.errors import InvalidEntry
+    from knowledge.catalogue import ValidationFailed
 
     body = await _json_body(request)
     answer = _text(body, "answer")
@@ -519,7 +519,7 @@ async def faq_draft_api(request: web.Request) -> web.Response:
                 session=session,
                 ticket_id=ticket_id,
                 answer=answer,
-                topic=str(topic),
+                topic=str(topic or ""),
                 author=user.username,
             ).id
 
@@ -527,8 +527,9 @@ async def faq_draft_api(request: web.Request) -> web.Response:
         draft = await blocking(request, work)
     except TicketNotClosed:
         return web.json_response({"error": "工单关闭后才能存为FAQ草稿"}, status=409)
-    except InvalidEntry:
-        return web.json_response({"error": "请选择话题"}, status=400)
+    except ValidationFailed as failed:
+        message = "；".join(failed.errors.values())
+        return web.json_response({"error": message, "errors": failed.errors}, status=400)
     return web.json_response({"ok": True, "faq_id": draft})
 
 

@@ -1,0 +1,206 @@
+"""One save path: the seed loader and desk drafts write FAQ entries and documents through
+``knowledge.catalogue`` (validated, versioned, audited), as the admin does."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import func, select
+
+from helpdesk import tickets
+from knowledge import catalogue
+from knowledge import content_versions as versions
+from knowledge.errors import InvalidEntry
+from knowledge.models import AuditEntry, ContentVersion, FaqEntry, PolicyDocument
+from knowledge.seed_loader import SEED_DIR, load_seed
+
+TAKEN_KEY = "dm-affordable-rental-what"  # its question: 保障性租赁住房是什么？
+
+
+def _any_entry(session):  # type: ignore[no-untyped-def]
+    return session.execute(select(FaqEntry).order_by(FaqEntry.id)).scalars().first()
+
+
+def counts(session_factory) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    with session_factory() as session:
+        return {
+            model.__name__: session.execute(select(func.count(model.id))).scalar_one()
+            for model in (FaqEntry, PolicyDocument, ContentVersion, AuditEntry)
+        }
+
+
+def trail(session, kind: str, item_id: int) -> list[tuple[int, str, str]]:  # type: ignore[no-untyped-def]
+    return [
+        (r.version, r.action, r.author)
+        for r in versions.history(session=session, kind=kind, item_id=item_id)
+    ]
+
+
+def audit_of(session, kind: str, item_id: int) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    rows = session.execute(
+        select(AuditEntry)
+        .where(AuditEntry.kind == kind, AuditEntry.item_id == item_id)
+        .order_by(AuditEntry.id)
+    ).scalars()
+    return [(a.action, a.actor) for a in rows]
+
+
+def seed_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "seed"
+    shutil.copytree(SEED_DIR, target)
+    return target
+
+
+def edit_seed_file(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def closed_ticket(session, question: str = "厂里的夫妻房怎么申请") -> int:  # type: ignore[no-untyped-def]
+    ticket = tickets.create_ticket(
+        session=session,
+        conversation_id="c1",
+        reason="out_of_scope",
+        topic="dormitory",
+        region="广东",
+        question=question,
+        case_card={},
+    )
+    ticket.status = tickets.CLOSED
+    session.flush()
+    return ticket.id
+
+
+# ---- desk drafts and the seed loader are versioned and audited ----
+
+
+def test_a_desk_draft_is_a_version_and_an_audit_entry(session_factory) -> None:  # type: ignore[no-untyped-def]
+    with session_factory.begin() as session:
+        ticket_id = closed_ticket(session)
+        draft = tickets.faq_draft_from(
+            session=session,
+            ticket_id=ticket_id,
+            answer="向宿舍管理处申请。",
+            topic="dormitory",
+            author="li",
+        )
+        assert trail(session, versions.FAQ, draft.id) == [(1, "create", "li")]
+        assert audit_of(session, versions.FAQ, draft.id) == [("create", "li")]
+        assert versions.get_version(
+            session=session, kind=versions.FAQ, item_id=draft.id, version=1
+        ).data == versions.snapshot(draft)
+        # saving again for the same ticket updates the same draft, as a new version
+        again = tickets.faq_draft_from(
+            session=session,
+            ticket_id=ticket_id,
+            answer="向宿舍管理处提交申请。",
+            topic="dormitory",
+            author="wang",
+        )
+        assert again.id == draft.id and again.status == "draft"
+        assert trail(session, versions.FAQ, draft.id) == [(2, "edit", "wang"), (1, "create", "li")]
+        assert audit_of(session, versions.FAQ, draft.id) == [("create", "li"), ("edit", "wang")]
+
+
+def test_reloading_unchanged_seed_writes_nothing(session_factory) -> None:  # type: ignore[no-untyped-def]
+    before = counts(session_factory)
+    assert before["ContentVersion"] == before["AuditEntry"] == 40 + 84  # each item's creation
+    with session_factory.begin() as session:
+        report = load_seed(session=session)
+    assert (report.documents_changed, report.entries_changed) == (0, 0)
+    assert counts(session_factory) == before
+
+
+def test_a_changed_seed_records_a_version_by_seed(session_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    seed = seed_copy(tmp_path)
+
+    def new_answer(data: dict[str, Any]) -> None:
+        data["entries"][0]["answer"] = "保租房的新说明。"
+
+    def new_title(data: dict[str, Any]) -> None:
+        data["documents"][0]["title"] = data["documents"][0]["title"] + "（修订）"
+
+    edit_seed_file(seed / "faq" / "dormitory.yml", new_answer)
+    edit_seed_file(seed / "documents.yml", new_title)
+    with session_factory.begin() as session:
+        report = load_seed(session=session, seed_dir=seed)
+        assert (report.documents_changed, report.entries_changed) == (1, 1)
+        entry = session.execute(select(FaqEntry).where(FaqEntry.key == TAKEN_KEY)).scalar_one()
+        assert entry.answer == "保租房的新说明。" and entry.updated_by == "seed"
+        assert trail(session, versions.FAQ, entry.id) == [
+            (2, "edit", "seed"),
+            (1, "create", "seed"),
+        ]
+        assert audit_of(session, versions.FAQ, entry.id) == [("create", "seed"), ("edit", "seed")]
+        document = session.execute(select(PolicyDocument).order_by(PolicyDocument.id)).scalar()
+        assert document.title.endswith("（修订）")
+        assert trail(session, versions.DOCUMENT, document.id)[0] == (2, "edit", "seed")
+    with session_factory.begin() as session:  # and loading it again changes nothing
+        again = load_seed(session=session, seed_dir=seed)
+    assert (again.documents_changed, again.entries_changed) == (0, 0)
+
+
+def test_content_stored_before_versions_gets_a_baseline_when_it_first_changes(
+    session_factory, lexicon
+) -> None:  # type: ignore[no-untyped-def]
+    with session_factory.begin() as session:  # as a database seeded before versions were kept
+        session.query(ContentVersion).delete()
+    with session_factory.begin() as session:
+        entry = _any_entry(session)
+        original = versions.snapshot(entry)
+        _, changed = catalogue.put_entry(
+            session=session, lexicon=lexicon, key=entry.key, changes={}, actor="seed"
+        )
+        assert not changed and trail(session, versions.FAQ, entry.id) == []
+        catalogue.put_entry(
+            session=session, lexicon=lexicon, key=entry.key, changes={"answer": "新"}, actor="boss"
+        )
+        assert trail(session, versions.FAQ, entry.id) == [
+            (2, "edit", "boss"),
+            (1, "baseline", "seed"),
+        ]
+        baseline = versions.get_version(
+            session=session, kind=versions.FAQ, item_id=entry.id, version=1
+        )
+        assert baseline.data == original
+
+
+def test_an_invalid_seed_entry_is_refused_naming_its_key_and_field(
+    session_factory, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    seed = seed_copy(tmp_path)
+
+    def bad_region(data: dict[str, Any]) -> None:
+        data["entries"][0]["region"] = "火星"
+
+    edit_seed_file(seed / "faq" / "dormitory.yml", bad_region)
+    before = counts(session_factory)
+    with pytest.raises(InvalidEntry) as refused:
+        with session_factory.begin() as session:
+            load_seed(session=session, seed_dir=seed)
+    message = str(refused.value)
+    assert TAKEN_KEY in message and "region" in message and "没有这个地区：火星" in message
+    assert counts(session_factory) == before
+
+
+def test_kb_load_reports_an_invalid_seed_and_loads_nothing(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from changai.cli import main
+
+    seed = seed_copy(tmp_path)
+
+    def unknown_document(data: dict[str, Any]) -> None:
+        data["entries"][0]["document"] = "no-such-document"
+
+    edit_seed_file(seed / "faq" / "dormitory.yml", unknown_document)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    assert main(["db", "upgrade"]) == 0
+    assert main(["kb", "load", "--seed-dir", str(seed)]) == 1
+    error = capsys.readouterr().err
+    assert TAKEN_KEY in error and "document_id" in error and "no-such-document" in error
+    assert main(["kb", "export"]) == 0
+    assert '"entries": []' in capsys.readouterr().out
