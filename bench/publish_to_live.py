@@ -12,17 +12,14 @@ import statistics
 import tempfile
 import time
 
-from sqlalchemy import select
-
 from bench.report import write_section
 from changai.db import make_engine, make_session_factory
 from changai.db.migrate import upgrade
 from changai.settings import load_settings
-from knowledge import repository
+from knowledge import catalogue
 from knowledge.analysis import default_analyzer
 from knowledge.lexicon import load_lexicon
 from knowledge.live_index import LiveIndex
-from knowledge.models import FaqEntry
 from knowledge.seed_loader import load_seed
 
 RUNS = 10
@@ -38,15 +35,19 @@ def main() -> None:
         with factory.begin() as session:
             load_seed(session=session)
         refresh = load_settings().index_refresh_seconds
-        index = LiveIndex(factory, default_analyzer(), load_lexicon(), refresh_seconds=refresh)
+        lexicon = load_lexicon()
+        index = LiveIndex(factory, default_analyzer(), lexicon, refresh_seconds=refresh)
         key = index.search(QUESTION, topic="skill_grading").best.entry.key
         delays = []
         for run in range(RUNS):
             new_answer = f"基准测试第{run}次修改的答案。"
             with factory.begin() as session:
-                entry = session.execute(select(FaqEntry).where(FaqEntry.key == key)).scalar_one()
-                repository.update_faq(
-                    session=session, faq_id=entry.id, changes={"answer": new_answer}, actor="bench"
+                catalogue.put_entry(
+                    session=session,
+                    lexicon=lexicon,
+                    key=key,
+                    changes={"answer": new_answer},
+                    actor="bench",
                 )
             saved = time.monotonic()
             while index.search(QUESTION, topic="skill_grading").best.entry.answer != new_answer:

@@ -1,18 +1,18 @@
-"""Repository functions for the knowledge base; the caller owns the transaction."""
+"""Reading the knowledge base, and recording workers' feedback and unanswered questions.
+
+Documents and FAQ entries are written only through ``knowledge.catalogue`` (validated,
+versioned, audited). The caller owns the transaction.
+"""
 
 from __future__ import annotations
-
-import datetime as dt
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from changai.db import utcnow
-from changai.vocabulary import TOPICS, FaqStatus
-from knowledge.errors import DocumentNotFound, FaqNotFound, InvalidEntry
+from knowledge.errors import DocumentNotFound, FaqNotFound
 from knowledge.models import AnswerFeedback, FaqEntry, PolicyDocument, UnansweredQuestion
 
+# The fields an edit can change (besides the key); content versions snapshot them.
 DOCUMENT_FIELDS = (
     "title",
     "doc_number",
@@ -46,30 +46,6 @@ def get_document_by_key(*, session: Session, key: str) -> PolicyDocument:
     return document
 
 
-def upsert_document(
-    *, session: Session, key: str, values: dict[str, Any], actor: str
-) -> tuple[PolicyDocument, bool]:
-    """Create or update a document by key; returns (document, changed)."""
-    for date_field in ("effective_from", "expires_on"):
-        if isinstance(values.get(date_field), str):
-            values[date_field] = dt.date.fromisoformat(values[date_field])
-    if values.get("effective_from") and values.get("expires_on"):
-        if values["expires_on"] < values["effective_from"]:
-            raise InvalidEntry(f"document {key}: expires before it takes effect")
-    try:
-        document = get_document_by_key(session=session, key=key)
-    except DocumentNotFound:
-        document = PolicyDocument(key=key, updated_by=actor, **_pick(values, DOCUMENT_FIELDS))
-        session.add(document)
-        session.flush()
-        return document, True
-    changed = _apply(document, values, DOCUMENT_FIELDS)
-    if changed:
-        document.updated_by = actor
-        document.updated_at = utcnow()
-    return document, changed
-
-
 def get_faq(*, session: Session, faq_id: int) -> FaqEntry:
     entry = session.get(FaqEntry, faq_id)
     if entry is None:
@@ -81,49 +57,6 @@ def get_faq_by_key(*, session: Session, key: str) -> FaqEntry:
     entry = session.execute(select(FaqEntry).where(FaqEntry.key == key)).scalar_one_or_none()
     if entry is None:
         raise FaqNotFound(key)
-    return entry
-
-
-def _validate_faq(key: str, values: dict[str, Any]) -> None:
-    if values.get("topic") not in TOPICS:
-        raise InvalidEntry(f"entry {key}: unknown topic {values.get('topic')!r}")
-    if values.get("status", FaqStatus.draft.value) not in {s.value for s in FaqStatus}:
-        raise InvalidEntry(f"entry {key}: unknown status {values.get('status')!r}")
-    if not str(values.get("question", "")).strip() or not str(values.get("answer", "")).strip():
-        raise InvalidEntry(f"entry {key}: question and answer are required")
-    if values.get("status") == FaqStatus.published.value and not values.get("document_id"):
-        raise InvalidEntry(f"entry {key}: a published entry needs a document")
-
-
-def upsert_faq(
-    *, session: Session, key: str, values: dict[str, Any], actor: str
-) -> tuple[FaqEntry, bool]:
-    """Create or update an entry by key; a real change bumps the version."""
-    _validate_faq(key, values)
-    try:
-        entry = get_faq_by_key(session=session, key=key)
-    except FaqNotFound:
-        entry = FaqEntry(key=key, version=1, updated_by=actor, **_pick(values, FAQ_FIELDS))
-        session.add(entry)
-        session.flush()
-        return entry, True
-    changed = _apply(entry, values, FAQ_FIELDS)
-    if changed:
-        entry.version += 1
-        entry.updated_by = actor
-        entry.updated_at = utcnow()
-    return entry, changed
-
-
-def update_faq(*, session: Session, faq_id: int, changes: dict[str, Any], actor: str) -> FaqEntry:
-    entry = get_faq(session=session, faq_id=faq_id)
-    values = {name: getattr(entry, name) for name in FAQ_FIELDS}
-    values.update(changes)
-    _validate_faq(entry.key, values)
-    if _apply(entry, changes, FAQ_FIELDS):
-        entry.version += 1
-        entry.updated_by = actor
-        entry.updated_at = utcnow()
     return entry
 
 
@@ -172,16 +105,3 @@ def record_unanswered(
     session.add(item)
     session.flush()
     return item
-
-
-def _pick(values: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-    return {name: values[name] for name in fields if name in values}
-
-
-def _apply(row: Any, values: dict[str, Any], fields: tuple[str, ...]) -> bool:
-    changed = False
-    for name in fields:
-        if name in values and getattr(row, name) != values[name]:
-            setattr(row, name, values[name])
-            changed = True
-    return changed

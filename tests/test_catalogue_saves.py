@@ -76,6 +76,67 @@ def closed_ticket(session, question: str = "厂里的夫妻房怎么申请") -> 
     return ticket.id
 
 
+# ---- moved from tests/test_repository.py (repository.update_faq / upsert_document) ----
+
+
+def test_update_bumps_version_and_records_actor(session_factory, lexicon) -> None:  # type: ignore[no-untyped-def]
+    with session_factory.begin() as session:
+        entry = _any_entry(session)
+        updated, _ = catalogue.put_entry(
+            session=session,
+            lexicon=lexicon,
+            key=entry.key,
+            changes={"answer": "改过的答案"},
+            actor="admin1",
+        )
+        assert updated.version == 2 and updated.updated_by == "admin1"
+
+
+def test_unchanged_update_keeps_version(session_factory, lexicon) -> None:  # type: ignore[no-untyped-def]
+    with session_factory.begin() as session:
+        entry = _any_entry(session)
+        catalogue.put_entry(
+            session=session,
+            lexicon=lexicon,
+            key=entry.key,
+            changes={"answer": entry.answer},
+            actor="x",
+        )
+        assert entry.version == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"topic": "wages"}, "topic"),
+        ({"status": "live"}, "status"),
+        ({"answer": "  "}, "answer"),
+        ({"document_id": None}, "document_id"),  # a published entry needs a document
+    ],
+)
+def test_invalid_changes_are_refused(session_factory, lexicon, changes, field) -> None:  # type: ignore[no-untyped-def]
+    with session_factory.begin() as session:
+        entry = _any_entry(session)
+        with pytest.raises(catalogue.ValidationFailed) as refused:
+            catalogue.put_entry(
+                session=session, lexicon=lexicon, key=entry.key, changes=changes, actor="x"
+            )
+        assert set(refused.value.errors) == {field}
+        assert entry.key in str(refused.value) and field in str(refused.value)
+
+
+def test_document_dates_must_make_sense(session_factory, lexicon) -> None:  # type: ignore[no-untyped-def]
+    with session_factory.begin() as session, pytest.raises(catalogue.ValidationFailed) as refused:
+        catalogue.put_document(
+            session=session,
+            lexicon=lexicon,
+            key="bad-dates",
+            changes={"title": "t", "effective_from": "2025-01-01", "expires_on": "2024-01-01"},
+            actor="x",
+        )
+    assert refused.value.errors == {"expires_on": "失效日期不能早于生效日期"}
+
+
 # ---- desk drafts and the seed loader are versioned and audited ----
 
 

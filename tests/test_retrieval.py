@@ -1,10 +1,8 @@
 """Retrieval: ranking, synonyms, region fallback, and following the database."""
 
-from sqlalchemy import select
-
 from changai.vocabulary import NATIONAL
-from knowledge import repository
-from knowledge.models import FaqEntry
+from knowledge import catalogue
+from knowledge.lexicon import load_lexicon
 
 
 def search(service, question, **kwargs):  # type: ignore[no-untyped-def]
@@ -67,8 +65,9 @@ def test_unrelated_question_scores_below_threshold(service) -> None:  # type: ig
 
 def _edit(service, key, **changes):  # type: ignore[no-untyped-def]
     with service.transaction() as session:
-        entry = session.execute(select(FaqEntry).where(FaqEntry.key == key)).scalar_one()
-        repository.update_faq(session=session, faq_id=entry.id, changes=changes, actor="test")
+        catalogue.put_entry(
+            session=session, lexicon=load_lexicon(), key=key, changes=changes, actor="test"
+        )
 
 
 def test_database_changes_are_served_after_one_refresh_interval(service, clock) -> None:  # type: ignore[no-untyped-def]
