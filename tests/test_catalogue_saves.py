@@ -1,22 +1,31 @@
-"""One save path: the seed loader and desk drafts write FAQ entries and documents through
-``knowledge.catalogue`` (validated, versioned, audited), as the admin does."""
+"""One save path: the editor, the JSON API, spreadsheet import, the seed loader and desk drafts
+all write FAQ entries and documents through ``knowledge.catalogue`` (validated, versioned,
+audited)."""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
+from changai.passwords import hash_password
+from changai.settings import Settings
 from helpdesk import tickets
-from knowledge import catalogue
+from helpdesk.accounts import create_user
+from knowledge import catalogue, spreadsheets
 from knowledge import content_versions as versions
 from knowledge.errors import InvalidEntry
 from knowledge.models import AuditEntry, ContentVersion, FaqEntry, PolicyDocument
 from knowledge.seed_loader import SEED_DIR, load_seed
+from tests.support.console import PASSWORD, admin_csrf, csrf_of, login, run
 
 TAKEN_KEY = "dm-affordable-rental-what"  # its question: 保障性租赁住房是什么？
 
@@ -265,3 +274,162 @@ def test_kb_load_reports_an_invalid_seed_and_loads_nothing(tmp_path, monkeypatch
     assert TAKEN_KEY in error and "document_id" in error and "no-such-document" in error
     assert main(["kb", "export"]) == 0
     assert '"entries": []' in capsys.readouterr().out
+
+
+# ---- the same rules on every path ----
+
+RULES = {
+    "unknown topic": ({"topic": "no-such-topic"}, "topic", "没有这个话题：no-such-topic"),
+    "answer too long": ({"answer": "长" * 1001}, "answer", "答案最多1000字（现在1001字），请精简"),
+    # the Traditional form of another entry's question, as a phrasing
+    "phrasing repeats another entry's question": (
+        {"alternatives": ["保障性租賃住房是什麼"]},
+        "alternatives",
+        f"问法“保障性租賃住房是什麼”与条目 {TAKEN_KEY} 的“保障性租赁住房是什么？”重复",
+    ),
+}
+PATHS = ("editor", "api", "import", "seed", "desk")
+CASES = [
+    pytest.param(path, rule, id=f"{path}: {rule}")
+    for rule in RULES
+    for path in PATHS
+    # a desk draft has no phrasings: the staff member sends an answer and a topic
+    if not (path == "desk" and rule.startswith("phrasing"))
+]
+NEW_KEY = "rule-check"
+
+
+def new_entry(rule: str) -> dict[str, Any]:
+    base = {
+        "key": NEW_KEY,
+        "status": "draft",
+        "topic": "dormitory",
+        "region": "全国",
+        "question": "厂里的夫妻房怎么申请",
+        "alternatives": ["夫妻房申请条件"],
+        "answer": "向宿舍管理处申请。",
+    }
+    return {**base, **RULES[rule][0]}
+
+
+def console_settings(session_factory, database_url) -> Settings:  # type: ignore[no-untyped-def]
+    with session_factory.begin() as session:
+        for username, role in (("li", "staff"), ("boss", "admin")):
+            create_user(
+                session=session,
+                username=username,
+                display_name=username,
+                role=role,
+                password_hash=hash_password(PASSWORD),
+            )
+    return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+
+
+def through_editor(settings: Settings, item: dict[str, Any]) -> dict[str, str]:
+    async def scenario(client: TestClient) -> dict[str, str]:
+        await login(client, "boss")
+        form = {name: str(value) for name, value in item.items() if name != "alternatives"}
+        form["alternatives"] = "\n".join(item["alternatives"])
+        form["csrf_token"] = await admin_csrf(client)
+        response = await client.post("/admin/entries/new", data=form, allow_redirects=False)
+        assert response.status == 422
+        page = await response.text()
+        found = re.findall(r'id="error-(\w+)" role="alert">([^<]*)<', page)
+        return {name: message.replace("&quot;", '"') for name, message in found}
+
+    return run(settings, scenario)
+
+
+def through_api(settings: Settings, item: dict[str, Any]) -> dict[str, str]:
+    async def scenario(client: TestClient) -> dict[str, str]:
+        await login(client, "boss")
+        headers = {"X-CSRF-Token": await admin_csrf(client)}
+        response = await client.post("/admin/api/entries", json=item, headers=headers)
+        assert response.status == 422
+        return (await response.json())["errors"]
+
+    return run(settings, scenario)
+
+
+def through_import(settings: Settings, item: dict[str, Any]) -> dict[str, str]:
+    names = [name for name, _ in spreadsheets.COLUMNS["entries"]]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(names)
+    cells = {**item, "alternatives": "\n".join(item["alternatives"]), "region_sensitive": "否"}
+    writer.writerow([cells.get(name, "") for name in names])
+    data = buffer.getvalue().encode("utf-8-sig")
+
+    async def scenario(client: TestClient) -> dict[str, str]:
+        await login(client, "boss")
+        headers = {"X-CSRF-Token": await admin_csrf(client)}
+        url = "/admin/api/import?kind=entries&format=csv&confirm=1"
+        response = await client.post(url, data=data, headers=headers)
+        assert response.status == 422
+        summary = await response.json()
+        assert summary["applied"] is None
+        return {p["field"]: p["message"] for p in summary["problems"]}
+
+    return run(settings, scenario)
+
+
+def through_seed(session_factory, tmp_path: Path, item: dict[str, Any]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    seed = seed_copy(tmp_path)
+    entry = {k: v for k, v in item.items() if k not in {"topic", "status"}}
+    entry["document"] = "affordable-rental-housing-2021"
+    (seed / "faq" / "zz_new.yml").write_text(
+        yaml.safe_dump(
+            {"topic": item["topic"], "entries": [entry]}, allow_unicode=True, sort_keys=False
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidEntry) as refused:
+        with session_factory.begin() as session:
+            load_seed(session=session, seed_dir=seed)
+    message = str(refused.value)
+    assert message.startswith(f"seed FAQ entry {NEW_KEY}: ")
+    # "field (label): message; field (label): message"
+    found = re.findall(r"(\w+) \([^)]*\): ([^;]*)", message.split(": ", 1)[1])
+    return dict(found)
+
+
+def through_desk(settings: Settings, session_factory, item: dict[str, Any]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    with session_factory.begin() as session:
+        ticket_id = closed_ticket(session, item["question"])
+
+    async def scenario(client: TestClient) -> dict[str, str]:
+        await login(client, "li")
+        response = await client.post(
+            f"/desk/api/tickets/{ticket_id}/faq-draft",
+            json={"answer": item["answer"], "topic": item["topic"]},
+            headers={"X-CSRF-Token": await csrf_of(client)},
+        )
+        assert response.status == 400
+        body = await response.json()
+        assert body["error"] == "；".join(body["errors"].values())  # what the desk shows
+        return body["errors"]
+
+    return run(settings, scenario)
+
+
+@pytest.mark.parametrize(("path", "rule"), CASES)
+def test_the_same_rule_holds_on_every_path(
+    session_factory, database_url, tmp_path, path, rule
+) -> None:  # type: ignore[no-untyped-def]
+    settings = console_settings(session_factory, database_url)
+    before = counts(session_factory)
+    item = new_entry(rule)
+    if path == "editor":
+        errors = through_editor(settings, item)
+    elif path == "api":
+        errors = through_api(settings, item)
+    elif path == "import":
+        errors = through_import(settings, item)
+    elif path == "seed":
+        errors = through_seed(session_factory, tmp_path, item)
+    else:
+        errors = through_desk(settings, session_factory, item)
+    _changes, field, message = RULES[rule]
+    assert errors == {field: message}
+    after = counts(session_factory)
+    assert after == before  # nothing written: no entry, version or audit line
