@@ -44,7 +44,8 @@ def cmd_kb_load(args: argparse.Namespace) -> int:
         print(f"knowledge not loaded: {exc}", file=sys.stderr)
         return 1
     print(
-        f"knowledge loaded: {report.documents_seen} documents ({report.documents_changed} changed), "
+        f"knowledge loaded: {report.documents_seen} documents "
+        f"({report.documents_changed} changed), "
         f"{report.entries_seen} entries ({report.entries_changed} changed)"
     )
     return 0
@@ -59,7 +60,8 @@ def cmd_kb_export(args: argparse.Namespace) -> int:
     if args.out:
         Path(args.out).write_text(text + "\n", encoding="utf-8")
         print(
-            f"exported {len(data['documents'])} documents and {len(data['entries'])} entries to {args.out}"
+            f"exported {len(data['documents'])} documents and {len(data['entries'])} entries "
+            f"to {args.out}"
         )
     else:
         print(text)
