@@ -225,6 +225,16 @@ def record_rating(*, session: Session, conversation_id: str, rating: int) -> Tic
     return ticket
 
 
+def draft_question(question: str) -> str:
+    """A worker's question as a draft's standard question: shortened to the editor's limit.
+
+    Workers may write up to 2,000 characters; the admin rewrites the question on review.
+    """
+    question = question.strip()
+    limit = catalogue.MAX_QUESTION_CHARS
+    return question if len(question) <= limit else question[: limit - 1] + "…"
+
+
 def faq_draft_from(
     *,
     session: Session,
@@ -250,7 +260,7 @@ def faq_draft_from(
         key=f"draft-ticket-{ticket_id}",
         changes={
             "topic": topic,
-            "question": ticket.question,
+            "question": draft_question(ticket.question),
             "alternatives": [],
             "answer": answer,
             "region": ticket.region or NATIONAL,

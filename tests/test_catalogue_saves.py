@@ -433,3 +433,14 @@ def test_the_same_rule_holds_on_every_path(
     assert errors == {field: message}
     after = counts(session_factory)
     assert after == before  # nothing written: no entry, version or audit line
+
+
+def test_a_long_worker_question_becomes_a_shortened_draft_question() -> None:
+    from helpdesk.tickets import draft_question
+    from knowledge.catalogue import MAX_QUESTION_CHARS
+
+    long = "我在厂里干了很多年" * 40
+    shortened = draft_question(long)
+    assert len(shortened) == MAX_QUESTION_CHARS and shortened.endswith("…")
+    assert shortened[:-1] == long[: MAX_QUESTION_CHARS - 1]
+    assert draft_question("  宿舍怎么申请  ") == "宿舍怎么申请"
