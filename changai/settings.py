@@ -6,6 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +62,9 @@ def parse_hours(raw: str) -> tuple[int, int]:
 
 
 def parse_days(raw: str) -> frozenset[int]:
-    """``"1-5"`` or ``"1,3,5"`` (or a mix such as ``"1-3,6"``) -> ISO weekdays; raises ValueError."""
+    """``"1-5"`` or ``"1,3,5"`` (or a mix such as ``"1-3,6"``) -> ISO weekdays.
+
+    Raises ValueError."""
     days: set[int] = set()
     for part in (raw or "").split(","):
         part = part.strip()
@@ -86,7 +89,7 @@ def parse_timezone(raw: str) -> ZoneInfo:
 
 def _working_hours() -> tuple[tuple[int, int], frozenset[int], ZoneInfo]:
     """Union staff working hours from STAFF_HOURS, STAFF_DAYS and TIMEZONE."""
-    parsed = {}
+    parsed: dict[str, Any] = {}
     for name, default, parse in (
         ("STAFF_HOURS", DEFAULT_HOURS, parse_hours),
         ("STAFF_DAYS", DEFAULT_DAYS, parse_days),

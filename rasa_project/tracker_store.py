@@ -279,6 +279,8 @@ HANDOUT_ATTRIBUTE = "_changai_handout"
 class CachingSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` plus an in-memory window of each recent conversation."""
 
+    engine: Any  # set by SQLTrackerStore.__init__ (Rasa ships no type information)
+
     def __init__(
         self,
         domain: Domain | None = None,

@@ -247,7 +247,7 @@ def count_event_reads(store: CachingSQLTrackerStore) -> list[str]:
     reads: list[str] = []
 
     @sa_event.listens_for(store.engine, "before_cursor_execute")
-    def _record(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+    def _record(_conn, _cursor, statement, _params, _context, _many) -> None:
         if statement.lstrip().upper().startswith("SELECT") and "events" in statement:
             reads.append(statement)
 
