@@ -6,7 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -20,24 +20,28 @@ def _default_database_url() -> str:
     return f"sqlite:///{PROJECT_ROOT / 'var' / 'changai.db'}"
 
 
-def _float(name: str, default: float) -> float:
+N = TypeVar("N", int, float)
+
+
+def _number(name: str, default: N) -> N:
+    """The variable ``name`` read as the type of ``default`` (int or float)."""
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
+    kind = type(default)
     try:
-        return float(raw)
+        return kind(raw)
     except ValueError as exc:
-        raise ConfigurationError(f"{name} must be a number, got {raw!r}") from exc
+        what = "an integer" if kind is int else "a number"
+        raise ConfigurationError(f"{name} must be {what}, got {raw!r}") from exc
+
+
+def _float(name: str, default: float) -> float:
+    return _number(name, float(default))
 
 
 def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from exc
+    return _number(name, default)
 
 
 DEFAULT_HOURS = "09:00-17:30"

@@ -37,12 +37,8 @@ from sqlalchemy.engine import make_url
 
 from actions.conversation import transcript
 from changai.vocabulary import TRANSCRIPT_LIMIT
-from rasa_project.tracker_store import (
-    MIN_USER_TURNS,
-    CachingSQLTrackerStore,
-    EarlierLines,
-    deserialise_events,
-)
+from rasa_project.tracker_store import CachingSQLTrackerStore
+from rasa_project.tracker_window import MIN_USER_TURNS, EarlierLines, deserialise_events
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = Domain.load(str(ROOT / "rasa_project" / "domain"))
