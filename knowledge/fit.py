@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from changai.vocabulary import NATIONAL
 from knowledge.aspects import detect_aspects
@@ -145,7 +146,7 @@ def entity_conflicts(
 def absent_benefits(question: str, hit: Hit) -> list[str]:
     """Benefits the question names (住房补贴) that the entry never mentions."""
     entry = hit.entry
-    text = normalise(" ".join([*entry.phrasings, entry.answer, *entry.tags]))
+    text = _normalised(" ".join([*entry.phrasings, entry.answer, *entry.tags]))
     found = []
     for match in _NAMED_BENEFIT.finditer(normalise(question)):
         prefix = match.group(1)
@@ -156,10 +157,21 @@ def absent_benefits(question: str, hit: Hit) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=8192)
+def _normalised(text: str) -> str:
+    return normalise(text)
+
+
+@lru_cache(maxsize=8192)
+def _plain(text: str) -> str:
+    """Text as compared for sameness: normalised, without spaces or punctuation."""
+    return _PLAIN.sub("", normalise(text))
+
+
 def is_own_phrasing(question: str, hit: Hit) -> bool:
     """The question is one of the entry's own phrasings (a 相关规定 button sends one)."""
-    plain = _PLAIN.sub("", normalise(question))
-    return any(_PLAIN.sub("", normalise(p)) == plain for p in hit.entry.phrasings)
+    plain = _plain(question)
+    return any(_plain(p) == plain for p in hit.entry.phrasings)
 
 
 def lacks_local_rule(hit: Hit, region: str | None) -> bool:
