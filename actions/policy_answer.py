@@ -13,8 +13,10 @@ from actions import conversation
 from actions.escalation import escalate
 from changai.payloads import custom_payload, topic_buttons
 from changai.vocabulary import NATIONAL, topic_label
+from knowledge import repository
 from knowledge.answering import Reply, find_answer
 from knowledge.service import KnowledgeService, get_service
+from knowledge.text_normalise import mask_mobiles
 
 OVERVIEW_QUESTIONS = 4
 
@@ -86,6 +88,7 @@ class ActionAnswerPolicy(Action):
                 region=region,
                 entities=conversation.entity_values(tracker),
                 threshold=service.settings.retrieval_threshold,
+                fit_threshold=service.settings.fit_threshold,
             )
         )
         if reply.kind == "no_answer":
@@ -97,6 +100,8 @@ class ActionAnswerPolicy(Action):
                 topic=topic,
                 best_guesses=best_guesses(reply),
             )
+        if reply.kind == "no_specific_rule":
+            return await send_honest_reply(dispatcher, tracker, service, reply, question, region)
         if reply.kind == "ask_region":
             dispatcher.utter_message(
                 text=reply.text, buttons=reply.buttons, json_message=reply.custom
@@ -116,3 +121,43 @@ class ActionAnswerPolicy(Action):
         if region and tracker.get_slot("region") != region:
             events.append(SlotSet("region", region))
         return events
+
+
+async def send_honest_reply(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    service: KnowledgeService,
+    reply: Reply,
+    question: str,
+    region: str | None,
+) -> list[dict[str, Any]]:
+    """No specific rule for this question: say so, and note it for the knowledge team.
+
+    The worker gets the office, the closest entry as a button and 转人工; no ticket is
+    opened unless they ask for a person.
+    """
+    dispatcher.utter_message(text=reply.text, buttons=reply.buttons, json_message=reply.custom)
+    topic = reply.custom.get("topic")
+
+    def record() -> None:
+        with service.transaction() as session:
+            repository.record_unanswered(
+                session=session,
+                conversation_id=tracker.sender_id,
+                question=mask_mobiles(question),
+                topic=topic,
+                region=region,
+                best_score=reply.custom.get("score"),
+                reason="no_specific_rule",
+            )
+
+    await asyncio.to_thread(record)
+    events: list[dict[str, Any]] = [
+        SlotSet("pending_question", None),
+        SlotSet("pending_topic", None),
+        SlotSet("last_faq_id", None),
+        SlotSet("last_question", question),
+    ]
+    if region and tracker.get_slot("region") != region:
+        events.append(SlotSet("region", region))
+    return events

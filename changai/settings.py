@@ -119,6 +119,8 @@ class Settings:
     model_dir: Path = PROJECT_ROOT / "models"
     spacy_model_dir: Path = PROJECT_ROOT / "build" / "spacy_zh"
     retrieval_threshold: float = 0.16
+    # Serve an entry only at or above this score, and only when it fits (knowledge/fit.py).
+    fit_threshold: float = 0.35
     index_refresh_seconds: float = 1.0
     # Union staff working hours (helpdesk.working_hours.Schedule reads them).
     staff_hours: tuple[int, int] = field(default_factory=lambda: parse_hours(DEFAULT_HOURS))
@@ -148,6 +150,7 @@ def load_settings() -> Settings:
         console_secret=os.environ.get("CONSOLE_SECRET", ""),
         model_dir=Path(os.environ.get("MODEL_DIR") or PROJECT_ROOT / "models"),
         retrieval_threshold=_float("RETRIEVAL_THRESHOLD", 0.16),
+        fit_threshold=_float("FIT_THRESHOLD", 0.35),
         index_refresh_seconds=_float("INDEX_REFRESH_SECONDS", 1.0),
         staff_hours=staff_hours,
         staff_days=staff_days,

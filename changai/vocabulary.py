@@ -38,6 +38,27 @@ def topic_label(topic: str | None) -> str:
     return TOPIC_LABELS.get(topic or "", topic or "其他")
 
 
+# What a question asks about a subject (knowledge/aspects.py detects them; an FAQ entry
+# lists the aspects it answers). Keys are stored; the labels are shown to admins.
+ASPECT_LABELS: dict[str, str] = {
+    "amount": "金额标准",
+    "eligibility": "申领条件",
+    "how_to_apply": "申请办法",
+    "timing": "办理时间",
+    "materials": "所需材料",
+    "frequency": "次数",
+    "definition": "是什么",
+    "difference": "区别",
+    "requirement": "是否必须或合规",
+    "where": "去哪里办",
+}
+ASPECTS: tuple[str, ...] = tuple(ASPECT_LABELS)
+
+
+def aspect_label(aspect: str) -> str:
+    return ASPECT_LABELS.get(aspect, aspect)
+
+
 class FaqStatus(str, enum.Enum):
     draft = "draft"
     published = "published"

@@ -11,8 +11,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from changai.payloads import FEEDBACK_BUTTONS, custom_payload
-from changai.vocabulary import NATIONAL
+from changai.payloads import FEEDBACK_BUTTONS, HANDOFF_BUTTON, custom_payload
+from changai.vocabulary import NATIONAL, Topic, aspect_label
+from knowledge.aspects import detect_aspects, ordered
+from knowledge.fit import ASPECT_MISMATCH, Fit, judge_fit
 from knowledge.lexicon import Lexicon
 from knowledge.live_index import LiveIndex
 from knowledge.retrieval import (
@@ -29,12 +31,13 @@ LOCAL_RULE_RATIO = 0.85
 
 @dataclass
 class Reply:
-    kind: str  # answer | ask_region | no_answer
+    kind: str  # answer | ask_region | no_answer | no_specific_rule
     text: str
     buttons: list[dict[str, str]] = field(default_factory=list)
     custom: dict[str, Any] = field(default_factory=dict)
     hit: Hit | None = None
     runners_up: list[Hit] = field(default_factory=list)
+    fit: Fit | None = None
 
 
 def validity_text(source: SourceInfo) -> str:
@@ -129,11 +132,14 @@ def find_answer(
     region: str | None,
     entities: Mapping[str, Iterable[str]] | None,
     threshold: float,
+    fit_threshold: float | None = None,
 ) -> Reply:
     """Decide what to say to ``question``; never raises for odd input.
 
     One snapshot of the index serves the whole decision, and the question's
-    text scores are computed once for its (up to three) searches.
+    text scores are computed once for its (up to three) searches. An entry above
+    ``threshold`` that does not fit the question (:mod:`knowledge.fit`, which also
+    needs ``fit_threshold``) gives an honest reply instead of the answer.
     """
     snapshot = index.current() if isinstance(index, LiveIndex) else index
     scores = snapshot.text_scores(question)
@@ -145,17 +151,24 @@ def find_answer(
         # rule (say, 北京's 骑士之家) is still worth showing, clearly labelled.
         wider = search(region=ANY_REGION, text_scores=scores)
         if wider.best is not None and wider.best.score >= threshold:
-            return render_answer(wider.best, region, wider.hits[1:])
+            hits, unfit = _fitting(
+                snapshot, wider.hits, question, topic, region, entities, fit_threshold
+            )
+            return unfit or render_answer(hits[0], region, hits[1:])
     if best is None or best.score < threshold:
         custom = custom_payload(
             "no_answer", topic=topic, score=round(best.score, 4) if best else None
         )
         return Reply("no_answer", "", [], custom, best, result.hits[1:])
+    hits, unfit = _fitting(snapshot, result.hits, question, topic, region, entities, fit_threshold)
+    if unfit is not None:
+        return unfit
+    best = hits[0]
     if region is None and best.entry.region_sensitive:
         wider = search(region=ANY_REGION, limit=10, text_scores=scores)
         if _local_rules_compete(wider, best, threshold):
             return region_question(lexicon, topic, best)
-    return render_answer(best, region, result.hits[1:])
+    return render_answer(best, region, hits[1:])
 
 
 def _local_rules_compete(wider: RetrievalResult, best: Hit, threshold: float) -> bool:
@@ -165,3 +178,98 @@ def _local_rules_compete(wider: RetrievalResult, best: Hit, threshold: float) ->
     """
     floor = max(threshold, best.score * LOCAL_RULE_RATIO)
     return any(h.entry.region != NATIONAL and h.score >= floor for h in wider.hits)
+
+
+# ---- fit or abstain (ARCHITECTURE decision 10; docs/decisions.md) ----
+
+# Who decides, by topic: (office, hotline). Local rules: the local 12345 hotline.
+TOPIC_OFFICES: dict[str, tuple[str, str]] = {
+    Topic.training_subsidy.value: ("当地人社部门", "12333"),
+    Topic.skill_grading.value: ("当地人社部门", "12333"),
+    Topic.hardship_aid.value: ("当地工会", "12351"),
+    Topic.dormitory.value: ("当地工会", "12351"),
+}
+LOCAL_HOTLINE = "12345"
+# A lower hit that fits may replace the best only when it scores this share of the best.
+RERANK_RATIO = 0.75
+
+
+def _fitting(
+    snapshot: RetrievalIndex,
+    hits: list[Hit],
+    question: str,
+    topic: str | None,
+    region: str | None,
+    entities: Mapping[str, Iterable[str]] | None,
+    fit_threshold: float | None,
+) -> tuple[list[Hit], Reply | None]:
+    """``hits`` with the first that fits the question in front, or else the honest reply.
+
+    A lower hit is taken only when it scores at least ``RERANK_RATIO`` of the best: an
+    entry that answers the aspect asked beats a closer one that answers another.
+    """
+    best = hits[0]
+    asked = detect_aspects(question)
+    verdict: Fit | None = None
+    for hit in hits:
+        if hit.score < best.score * RERANK_RATIO:
+            break
+        fit = judge_fit(
+            hit,
+            question,
+            entities=entities,
+            tag_type=snapshot.tag_type,
+            threshold=fit_threshold if fit_threshold is not None else 0.0,
+            region=region,
+            asked=asked,
+        )
+        verdict = verdict or fit
+        if fit.fits:
+            return [hit, *(h for h in hits if h is not hit)], None
+        if verdict.reason != ASPECT_MISMATCH:
+            break  # only an entry answering another aspect gives way to a lower one
+    assert verdict is not None  # the best hit is always judged
+    reply = honest_reply(best, verdict, topic or best.entry.topic, region)
+    reply.runners_up = hits[1:]
+    return hits, reply
+
+
+def office_line(topic: str | None, region: str | None) -> str:
+    """Who decides questions of ``topic``, with the hotline; local rules: 12345."""
+    office, hotline = TOPIC_OFFICES.get(topic or "", ("当地政府有关部门", LOCAL_HOTLINE))
+    line = f"这类问题由{office}负责解释，您可以拨打 {hotline} 咨询"
+    if hotline != LOCAL_HOTLINE:
+        place = f"{region}的" if region and region != NATIONAL else "当地的"
+        line += f"；{place}具体规定也可以拨打政务服务热线 {LOCAL_HOTLINE} 问"
+    return line + "。"
+
+
+def honest_reply(hit: Hit, fit: Fit, topic: str | None, region: str | None) -> Reply:
+    """No specific rule for this question: who decides it, the closest entry, a person."""
+    asked = ordered(fit.question_aspects)
+    about = "、".join(aspect_label(a) for a in asked)
+    opening = (
+        f"您问的{about}，我的政策库里没有找到针对这个问题的具体规定。"
+        if about
+        else "您问的这个问题，我的政策库里没有找到针对性的具体规定。"
+    )
+    text = (
+        f"{opening}为了不给您不准确的信息，我先不直接回答。\n"
+        f"{office_line(topic, region)}\n"
+        "下面是一条相关的规定，您可以点开看看是否有帮助；也可以点「转人工」，请工会工作人员帮您。"
+    )
+    entry = hit.entry
+    buttons = [
+        {"title": f"相关规定：{entry.question}", "payload": entry.question},
+        dict(HANDOFF_BUTTON),
+    ]
+    custom = custom_payload(
+        "no_specific_rule",
+        topic=topic,
+        score=round(hit.score, 4),
+        aspects=asked,
+        user_region=region,
+        fit=fit.reason,
+        related={"faq_id": entry.id, "faq_key": entry.key, "question": entry.question},
+    )
+    return Reply("no_specific_rule", text, buttons, custom, hit, fit=fit)

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from changai.db import utcnow
-from changai.vocabulary import NATIONAL, TOPICS, DocumentStatus, FaqStatus
+from changai.vocabulary import ASPECT_LABELS, ASPECTS, NATIONAL, TOPICS, DocumentStatus, FaqStatus
 from knowledge import content_versions as versions
 from knowledge.errors import DocumentNotFound, FaqNotFound, KnowledgeError
 from knowledge.lexicon import Lexicon
@@ -88,6 +88,24 @@ def split_lines(value: Any) -> list[str]:
 def split_tags(value: Any) -> list[str]:
     items = value if isinstance(value, list | tuple) else _LIST_SPLIT.split(str(value or ""))
     return [str(v).strip() for v in items if str(v).strip()]
+
+
+def parse_aspects(value: Any) -> tuple[list[str], list[str]]:
+    """Aspect keys (``amount``) or labels (``金额标准``) -> (keys in vocabulary order, unknown)."""
+    by_name = {key: key for key in ASPECTS} | {label: key for key, label in ASPECT_LABELS.items()}
+    found, unknown = set(), []
+    for item in split_tags(value):
+        key = by_name.get(item) or by_name.get(item.lower())
+        if key is None:
+            unknown.append(item)
+        else:
+            found.add(key)
+    return [key for key in ASPECTS if key in found], unknown
+
+
+def aspects_text(aspects: Any) -> str:
+    """Stored aspect keys as the labels an admin reads and types (顿号-separated)."""
+    return "、".join(ASPECT_LABELS.get(str(a), str(a)) for a in aspects or [])
 
 
 def parse_bool(value: Any) -> bool | None:
@@ -172,6 +190,15 @@ def clean_entry(
     if sensitive is None:
         errors["region_sensitive"] = "请填 是 或 否"
     values["tags"] = split_tags(raw.get("tags"))
+    if "aspects" in raw:
+        values["aspects"], unknown = parse_aspects(raw.get("aspects"))
+        if unknown:
+            errors["aspects"] = (
+                f"没有这个方面：{'、'.join(unknown)}（可选：{'、'.join(ASPECT_LABELS.values())}）"
+            )
+    else:  # a writer that does not know the field (old snapshot, sheet without the column)
+        current = session.get(FaqEntry, entry_id) if entry_id is not None else None
+        values["aspects"] = list(current.aspects or []) if current is not None else []
     clause = clean_text(raw.get("clause"))
     values["clause"] = clause
     if len(clause) > MAX_CLAUSE_CHARS:

@@ -34,6 +34,7 @@ FIELD_LABELS = {
     "region": "地区",
     "region_sensitive": "各地不同",
     "tags": "标签",
+    "aspects": "回答的方面",
     "document_id": "政策文件",
     "clause": "条款",
     "status": "状态",

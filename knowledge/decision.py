@@ -13,6 +13,8 @@ from typing import Any
 
 from changai.vocabulary import ESCALATE_INTENTS, FALLBACK_INTENT, INTENT_TOPICS
 from knowledge.answering import Reply, find_answer, render_answer
+from knowledge.aspects import ordered
+from knowledge.fit import Fit, judge_fit
 from knowledge.service import KnowledgeService
 
 # A mobile number sent without being asked for is not kept (actions/contact.py).
@@ -50,6 +52,7 @@ class AskResult:
     kind: str
     text: str
     custom: dict[str, Any]
+    fit: Fit | None = None  # the best entry's fit to the question (policy questions only)
 
 
 def parse_entities(parse_data: dict[str, Any]) -> dict[str, list[str]]:
@@ -77,27 +80,51 @@ def decide(
         return AskResult(parse_data, "clarify", "（没把握，会先反问是哪方面的问题）", {})
     if topic is None:
         return AskResult(parse_data, "not_a_question", f"（识别为 {intent}，不是政策问题）", {})
+    question = parse_data.get("text") or text
     reply: Reply = find_answer(
         service.index,
         service.lexicon,
-        parse_data.get("text") or text,
+        question,
         topic=topic,
         region=region,
         entities=entities,
         threshold=service.settings.retrieval_threshold,
+        fit_threshold=service.settings.fit_threshold,
     )
+    fit = fit_of(service, reply, question, entities, region)
     if reply.kind == "ask_region" and reply.hit is not None:
         national = render_answer(reply.hit, None, [])
         note = "（各地标准不同，可用 --region 指定地区；以下为全国通用规定）\n"
-        return AskResult(parse_data, "answer", note + national.text, national.custom)
+        return AskResult(parse_data, "answer", note + national.text, national.custom, fit)
     if reply.kind == "no_answer":
         return AskResult(
             parse_data,
             "escalate",
             "（知识库中没有足够匹配的条目，会转给工会工作人员）",
             reply.custom,
+            fit,
         )
-    return AskResult(parse_data, reply.kind, reply.text, reply.custom)
+    return AskResult(parse_data, reply.kind, reply.text, reply.custom, fit)
+
+
+def fit_of(
+    service: KnowledgeService,
+    reply: Reply,
+    question: str,
+    entities: dict[str, list[str]],
+    region: str | None = None,
+) -> Fit | None:
+    """Whether the best entry fits the question (the reply's own verdict when it has one)."""
+    if reply.fit is not None or reply.hit is None:
+        return reply.fit
+    return judge_fit(
+        reply.hit,
+        question,
+        entities=entities,
+        tag_type=service.index.current().tag_type,
+        threshold=service.settings.fit_threshold,
+        region=region,
+    )
 
 
 def format_result(result: AskResult, as_json: bool) -> str:
@@ -108,6 +135,10 @@ def format_result(result: AskResult, as_json: bool) -> str:
         "entities": parse_entities(result.parse),
         **result.custom,
     }
+    if result.fit is not None:
+        meta["question_aspects"] = ordered(result.fit.question_aspects)
+        meta["entry_aspects"] = ordered(result.fit.entry_aspects)
+        meta["fit"] = result.fit.reason
     if as_json:
         return json.dumps(
             {"kind": result.kind, "text": result.text, "meta": meta}, ensure_ascii=False, indent=2

@@ -37,6 +37,7 @@ def export_knowledge(*, session: Session) -> dict[str, list[dict[str, Any]]]:
                 "region": e.region,
                 "region_sensitive": e.region_sensitive,
                 "tags": list(e.tags or []),
+                "aspects": list(e.aspects or []),
                 "document": keys.get(e.document_id),
                 "clause": e.clause,
                 "status": e.status,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from changai.vocabulary import DocumentStatus, FaqStatus
 from knowledge.analysis import Analyzer
+from knowledge.aspects import entry_aspects
 from knowledge.lexicon import Lexicon
 from knowledge.models import FaqEntry, PolicyDocument
 from knowledge.retrieval import IndexedEntry, RetrievalIndex, RetrievalResult, SourceInfo
@@ -59,6 +60,7 @@ def servable_entries(session: Session, today: dt.date) -> list[IndexedEntry]:
                 version=entry.version,
                 source=source,
                 phrasings=phrasings,
+                aspects=entry_aspects(entry.aspects, phrasings),
             )
         )
     return entries

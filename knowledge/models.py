@@ -63,6 +63,7 @@ class FaqEntry(Base):
     region = Column(String(50), nullable=False, default=NATIONAL)
     region_sensitive = Column(Boolean, nullable=False, default=False)
     tags = Column(JSON, nullable=False, default=list)
+    aspects = Column(JSON, nullable=False, default=list)  # changai.vocabulary.ASPECTS keys
     document_id = Column(Integer, ForeignKey("policy_documents.id"), nullable=True)
     clause = Column(String(300), nullable=False, default="")
     status = Column(String(20), nullable=False, default=FaqStatus.draft.value)

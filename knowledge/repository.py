@@ -31,6 +31,7 @@ FAQ_FIELDS = (
     "region",
     "region_sensitive",
     "tags",
+    "aspects",
     "document_id",
     "clause",
     "status",

@@ -57,6 +57,8 @@ class IndexedEntry:
     version: int
     source: SourceInfo
     phrasings: tuple[str, ...]
+    # what the entry answers (stored, or else its phrasings' aspects: knowledge/aspects.py)
+    aspects: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,10 @@ class RetrievalIndex:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def tag_type(self, value: str) -> str | None:
+        """The entity type of a tag or entity value (skill_level, subsidy_type, ...), if known."""
+        return self._tag_types.get(value)
 
     def text_scores(self, question: str) -> np.ndarray:
         """Every entry's text similarity with ``question`` (what ``search`` ranks by).

@@ -82,6 +82,7 @@ def load_seed(
             "region": item.get("region") or NATIONAL,
             "region_sensitive": bool(item.get("region_sensitive", False)),
             "tags": list(item.get("tags") or []),
+            "aspects": item.get("aspects") or [],
             "document": item.get("document") or "",
             "clause": item.get("clause") or "",
             "status": item.get("status", FaqStatus.published.value),

@@ -42,6 +42,7 @@ COLUMNS = {
         ("tags", "标签"),
         ("document", "政策文件编号"),
         ("clause", "条款"),
+        ("aspects", "回答的方面"),
     ),
     DOCUMENTS: (
         ("key", "编号"),
@@ -59,6 +60,8 @@ COLUMNS = {
 FORMULA_STARTS = ("=", "+", "-", "@")
 ESCAPE = "'"
 MAX_ROWS = 5000
+# columns an older sheet may leave out (a row without one keeps the stored value)
+OPTIONAL_COLUMNS = {ENTRIES: frozenset({"aspects"}), DOCUMENTS: frozenset()}
 # a field's problem is reported in the column the value came from
 _FIELD_COLUMN = {"document_id": "document"}
 
@@ -130,6 +133,7 @@ def _entry_row(entry: FaqEntry) -> dict[str, str]:
         "tags": "\n".join(entry.tags or []),
         "document": entry.document.key if entry.document is not None else "",
         "clause": entry.clause or "",
+        "aspects": catalogue.aspects_text(entry.aspects),
     }
 
 
@@ -232,7 +236,11 @@ def read_table(
         label: name for name, label in COLUMNS[kind]
     }
     header = [known.get(str(h or "").strip()) for h in table[0]]
-    missing = [label for name, label in COLUMNS[kind] if name not in header]
+    missing = [
+        label
+        for name, label in COLUMNS[kind]
+        if name not in header and name not in OPTIONAL_COLUMNS[kind]
+    ]
     if missing:
         problems.append(Problem(1, "", "", "缺少列：" + "、".join(missing)))
         return [], problems

@@ -64,11 +64,14 @@ def test_region_is_remembered_from_the_slot(service) -> None:
     assert message["custom"]["region"] == "武汉"
 
 
-def test_national_fallback_says_so(service) -> None:
+def test_region_without_its_own_rule_gets_an_honest_reply(service) -> None:
+    """The national rule varies by region and 云南's is not held: not served as the answer."""
     tracker = make_tracker("以工代训补贴多少钱", "ask_training_subsidy", slots={"region": "云南"})
     _events, [message] = run(ActionAnswerPolicy(), tracker)
-    assert message["custom"]["region"] == "全国"
-    assert "暂未收录云南" in message["text"]
+    custom = message["custom"]
+    assert custom["type"] == "no_specific_rule" and custom["user_region"] == "云南"
+    assert "云南" in message["text"] and "12333" in message["text"]
+    assert message["buttons"][0]["title"].startswith("相关规定：")
 
 
 def test_unrecognised_region_reply_still_answers(service) -> None:

@@ -249,3 +249,26 @@ def test_documents_filter_by_text_region_and_status(session_factory) -> None:
         assert catalogue.search_documents(session=session, status="archived") == []
         by_number = catalogue.search_documents(session=session, text="人社部發〔2017〕40號")
         assert [d.key for d in by_number] == ["skill-upgrade-subsidy-2017"]
+
+
+def test_aspects_are_validated_stored_as_keys_and_kept_by_writers_that_omit_them(
+    session_factory, lexicon
+) -> None:
+    with session_factory.begin() as session:
+        entry = entry_by_key(session, "ha-how-to-apply")
+        raw = versions.snapshot(entry)
+        with pytest.raises(catalogue.ValidationFailed) as failed:
+            save(session, lexicon, {**raw, "aspects": "去哪里办、加班费"}, entry.id)
+        assert set(failed.value.errors) == {"aspects"}
+        assert "加班费" in failed.value.errors["aspects"] and "aspects" in str(failed.value)
+        # labels or keys, any separator; stored as keys in the vocabulary's order
+        saved = save(session, lexicon, {**raw, "aspects": "where，所需材料、次数"}, entry.id)
+        assert saved.aspects == ["materials", "frequency", "where"]
+    with session_factory.begin() as session:
+        entry = entry_by_key(session, "ha-how-to-apply")
+        raw = {k: v for k, v in versions.snapshot(entry).items() if k != "aspects"}
+        # a writer that does not know the field (an old snapshot, a partial update)
+        kept = save(session, lexicon, {**raw, "answer": "先找单位工会。"}, entry.id)
+        assert kept.aspects == ["materials", "frequency", "where"]
+        cleared = save(session, lexicon, {**raw, "aspects": ""}, entry.id)
+        assert cleared.aspects == []

@@ -212,3 +212,69 @@ def test_html_in_content_is_escaped_in_admin_pages(console, session_factory) -> 
             assert "&lt;script&gt;" in text, path
 
     run(console, scenario)
+
+
+def test_aspects_survive_every_admin_edit_and_an_old_restore(console, session_factory) -> None:
+    """回答的方面 is edited like 标签: the form shows it, and no save or restore drops it."""
+    with session_factory.begin() as session:
+        entry = session.execute(
+            select(FaqEntry).where(FaqEntry.key == "ts-how-to-apply")
+        ).scalar_one()
+        entry_id, stored = entry.id, list(entry.aspects)
+        # a version saved before entries had aspects (its snapshot has no such field)
+        first = session.execute(
+            select(ContentVersion).where(
+                ContentVersion.kind == "faq", ContentVersion.item_id == entry_id
+            )
+        ).scalar_one()
+        first.data = {k: v for k, v in first.data.items() if k != "aspects"}
+    assert stored == ["how_to_apply", "timing", "materials", "where"]
+
+    def aspects_now() -> list[str]:
+        with session_factory() as session:
+            return list(session.get(FaqEntry, entry_id).aspects)
+
+    async def scenario(client: TestClient) -> None:
+        await login(client, "boss")
+        page = await (await client.get(f"/admin/entries/{entry_id}")).text()
+        fields = dict(
+            re.findall(r'<input id="f-(\w+)" name="\w+" class="[^"]*" value="([^"]*)"', page)
+        )
+        assert fields["aspects"] == "申请办法、办理时间、所需材料、去哪里办"
+        texts = dict(re.findall(r'name="(\w+)" rows="\d+" class="wide">([^<]*)</textarea>', page))
+        form = {
+            **fields,
+            **texts,
+            "answer": "先到参保地经办机构问清楚。",
+            "status": "published",
+            "topic": "training_subsidy",
+            "region_sensitive": "1",
+            "document_id": str(entry.document_id),
+            "csrf_token": await admin_csrf(client),
+        }
+        saved = await client.post(f"/admin/entries/{entry_id}", data=form, allow_redirects=False)
+        assert saved.status == 302
+        assert aspects_now() == stored
+        # the admin changes them: labels in, keys stored in the vocabulary's order
+        changed = {**form, "aspects": "去哪里办、申请办法"}
+        await client.post(f"/admin/entries/{entry_id}", data=changed, allow_redirects=False)
+        assert aspects_now() == ["how_to_apply", "where"]
+        archived = await client.post(
+            f"/admin/entries/{entry_id}/status",
+            data={"status": "archived", "csrf_token": await admin_csrf(client)},
+            allow_redirects=False,
+        )
+        assert archived.status == 302 and aspects_now() == ["how_to_apply", "where"]
+        headers = {"X-CSRF-Token": await admin_csrf(client)}
+        restored = await client.post(
+            f"/admin/api/entries/{entry_id}/restore", json={"version": 1}, headers=headers
+        )
+        assert restored.status == 200
+        assert aspects_now() == ["how_to_apply", "where"]  # the old snapshot had none to restore
+        # a version that has aspects restores them, as it restores tags
+        restored = await client.post(
+            f"/admin/api/entries/{entry_id}/restore", json={"version": 2}, headers=headers
+        )
+        assert restored.status == 200 and aspects_now() == stored
+
+    run(console, scenario)

@@ -26,6 +26,7 @@ AWKWARD = [
         "alternatives": ["+1 加班费怎么算", "-2 扣工资合法吗", "@所有人 补贴通知"],
         "answer": '他说："补贴, 按月发放"\n第二行，逗号,引号"和换行\r\n都要保留 👷‍♀️🎉',
         "tags": ["'=已转义"],
+        "aspects": ["amount", "how_to_apply"],
     },
     {
         "key": "awk-traditional",
@@ -33,6 +34,7 @@ AWKWARD = [
         "alternatives": ["'=SUM(A1:A9)", "宿舍申請需要什麼材料"],
         "answer": "請向工會提出申請。「繁體」與生僻字𠀀𪚥𫝀。\n-- 以上",
         "tags": [],
+        "aspects": [],
     },
 ]
 
@@ -114,6 +116,7 @@ def test_round_trip_is_lossless_and_formula_safe(fmt, session_factory, lexicon, 
             assert entry.alternatives == item["alternatives"]
             assert entry.answer == str(item["answer"]).replace("\r\n", "\n")
             assert entry.tags == item["tags"]
+            assert entry.aspects == item["aspects"]
     assert cells(fmt, export(other, "entries", fmt)) == cells(fmt, entries)
     assert cells(fmt, export(other, "documents", fmt)) == cells(fmt, documents)
     # importing the unchanged file again changes nothing and makes no versions
@@ -223,3 +226,44 @@ def test_import_over_http_is_a_dry_run_and_refuses_files_with_errors(
         assert page.status == 200 and "检查通过" in await page.text()
 
     run(settings, scenario)
+
+
+def test_aspects_column_reads_labels_or_keys_and_may_be_left_out(session_factory, lexicon) -> None:
+    add_awkward(session_factory, lexicon)
+    rows = cells("csv", export(session_factory, "entries", "csv"))
+    header = rows[0]
+    assert header[-1] == "aspects"
+    row = next(r for r in rows if r[0] == "awk-formula")
+    assert row[-1] == "金额标准、申请办法"  # what an admin reads and types
+
+    def sheet(columns: list[str], aspects: str | None) -> bytes:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(columns)
+        values = dict(zip(header, row, strict=True)) | {"answer": "改过的答案"}
+        if aspects is not None:
+            values["aspects"] = aspects
+        writer.writerow([values[c] for c in columns])
+        return buffer.getvalue().encode("utf-8-sig")
+
+    def stored() -> list[str]:
+        with session_factory() as session:
+            entry = session.execute(
+                select(FaqEntry).where(FaqEntry.key == "awk-formula")
+            ).scalar_one()
+            return list(entry.aspects)
+
+    # an older sheet without the column keeps the stored aspects
+    older = sheet([c for c in header if c != "aspects"], None)
+    plan = run_import(session_factory, lexicon, "entries", "csv", older, confirm=True)
+    assert plan.ok and plan.updates == 1 and stored() == ["amount", "how_to_apply"]
+    # keys work as well as labels; an unknown aspect is reported in its column
+    keys = sheet(header, "where, timing")
+    assert run_import(session_factory, lexicon, "entries", "csv", keys, confirm=True).ok
+    assert stored() == ["timing", "where"]
+    bad = run_import(session_factory, lexicon, "entries", "csv", sheet(header, "补贴"), False)
+    [problem] = bad.problems
+    assert problem.field == "aspects" and problem.column == spreadsheets.column_letter(
+        "entries", "aspects"
+    )
+    assert "没有这个方面：补贴" in problem.message

@@ -85,6 +85,7 @@ PAGES: dict[str, dict] = {
         "topic_pairs": PAIRS,
         "document_pairs": PAIRS,
         "max_answer_chars": 1000,
+        "aspect_choices": P,
     },
     "admin/documents.html": {
         "rows": [(_document(), Flag("ok", P), 4)],
@@ -122,6 +123,8 @@ PAGES: dict[str, dict] = {
             "kind_label": P,
             "text": P,
             "hits": [{"id": 1, "key": P, "question": P, "region": P, "score": 0.5}],
+            "aspects": [P],
+            "fit": {"fits": False, "reason": P, "label": P, "entry_aspects": [P], "conflicts": [P]},
         },
         "understood": {"intent": P, "topic": P, "region": P},
     },

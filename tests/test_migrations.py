@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from changai.db.migrate import downgrade, upgrade
 
@@ -43,6 +43,41 @@ def check_up_down_up(url: str) -> None:
 
 def test_sqlite_up_and_down(tmp_path) -> None:
     check_up_down_up(f"sqlite:///{tmp_path / 'm.db'}")
+
+
+def faq_columns(url: str) -> set[str]:
+    engine = create_engine(url)
+    try:
+        return {c["name"] for c in inspect(engine).get_columns("faq_entries")}
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_entry_aspects_column_keeps_existing_rows(tmp_path) -> None:
+    """0007 adds faq_entries.aspects (empty for existing entries) and removes it again."""
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    upgrade(url, "0006")
+    assert "aspects" not in faq_columns(url)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO faq_entries (key, topic, question, alternatives, answer, region,"
+                " region_sensitive, tags, clause, status, version, updated_at, updated_by)"
+                " VALUES ('old', 'dormitory', '宿舍', '[]', '答', '全国', 0, '[]', '',"
+                " 'draft', 1, '2026-01-01', 'x')"
+            )
+        )
+    engine.dispose()
+    upgrade(url)
+    assert "aspects" in faq_columns(url)
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        value = connection.execute(text("SELECT aspects FROM faq_entries")).scalar_one()
+    engine.dispose()
+    assert value == "[]"
+    downgrade(url, "0006")
+    assert "aspects" not in faq_columns(url)
 
 
 @pytest.mark.postgres

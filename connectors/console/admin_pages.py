@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 from aiohttp_jinja2 import render_string
 
-from changai.vocabulary import TOPIC_LABELS, topic_label
+from changai.vocabulary import ASPECT_LABELS, TOPIC_LABELS, topic_label
 from knowledge import catalogue
 from knowledge.content_versions import DOCUMENT_SNAPSHOT_FIELDS, FieldChange
 from knowledge.models import AuditEntry, ContentVersion, FaqEntry, PolicyDocument
@@ -116,6 +116,7 @@ def entry_values(entry: FaqEntry) -> dict[str, Any]:
         "region": entry.region,
         "region_sensitive": entry.region_sensitive,
         "tags": "、".join(entry.tags or []),
+        "aspects": catalogue.aspects_text(entry.aspects),
         "document_id": str(entry.document_id or ""),
         "clause": entry.clause,
     }
@@ -140,6 +141,7 @@ def entry_form_page(
         "topic_pairs": [("", "请选择"), *TOPIC_LABELS.items()],
         "document_pairs": document_pairs,
         "max_answer_chars": catalogue.MAX_ANSWER_CHARS,
+        "aspect_choices": "、".join(ASPECT_LABELS.values()),
     }
     return render_string("admin/entry_form.html", request, context)
 

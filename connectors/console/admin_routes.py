@@ -148,7 +148,12 @@ async def entry_status_form(request: web.Request) -> web.StreamResponse:
     raw, errors = await blocking(work)
     if errors:
         form = pages.EntryForm(
-            {**raw, "alternatives": "\n".join(raw["alternatives"]), "tags": "、".join(raw["tags"])},
+            {
+                **raw,
+                "alternatives": "\n".join(raw["alternatives"]),
+                "tags": "、".join(raw["tags"]),
+                "aspects": catalogue.aspects_text(raw["aspects"]),
+            },
             errors,
         )
         return html(await blocking(_render_entry, c, request, entry_id, form), 422)

@@ -36,9 +36,10 @@ def try_question(
     c: AdminContext, parse: dict[str, Any] | None, text: str, region: str
 ) -> dict[str, Any]:
     """What the assistant would answer: ``knowledge.decision.decide`` with the same index."""
-    from changai.vocabulary import INTENT_TOPICS
+    from changai.vocabulary import INTENT_TOPICS, aspect_label
     from knowledge.answering import find_answer
-    from knowledge.decision import decide, parse_entities
+    from knowledge.aspects import detect_aspects, ordered
+    from knowledge.decision import decide, fit_of, parse_entities
 
     service = c.service()
     notice = ""
@@ -58,7 +59,9 @@ def try_question(
         region=region_used,
         entities=entities,
         threshold=service.settings.retrieval_threshold,
+        fit_threshold=service.settings.fit_threshold,
     )
+    fit = fit_of(service, reply, parse.get("text") or text, entities, region_used)
     if notice:
         result_kind, result_text, custom = reply.kind, reply.text, reply.custom
     else:
@@ -74,7 +77,9 @@ def try_question(
         "not_a_question": "不是政策问题",
         "input_issue": "输入无法识别",
         "no_answer": "知识库中没有足够匹配的条目",
+        "no_specific_rule": "没有针对这个问题的具体规定，会如实说明并给出相关规定",
     }
+    asked = fit.question_aspects if fit else detect_aspects(parse.get("text") or text)
     return {
         "notice": notice,
         "intent": intent,
@@ -85,6 +90,17 @@ def try_question(
         "text": result_text,
         "chosen": chosen,
         "threshold": service.settings.retrieval_threshold,
+        "fit_threshold": service.settings.fit_threshold,
+        "aspects": [aspect_label(a) for a in ordered(asked)],
+        "fit": None
+        if fit is None
+        else {
+            "fits": fit.fits,
+            "reason": fit.reason,
+            "label": fit.label,
+            "entry_aspects": [aspect_label(a) for a in ordered(fit.entry_aspects)],
+            "conflicts": list(fit.conflicts),
+        },
         "hits": [
             {
                 "id": h.entry.id,

@@ -39,6 +39,7 @@ WORST_MISSES = 15
 VIEWS = ("rest", "local")
 ACCURACY_FLOOR = 0.90
 RECALL_FLOOR = 0.85
+NOT_ANSWERS = {"ask_region", "no_specific_rule"}
 
 
 @dataclass
@@ -73,7 +74,9 @@ def run(assistant: LocalAssistant, questions: list[dict[str, str]]) -> list[Outc
                 text=item["text"],
                 label=item["label"],
                 predicted=predicted_label(result),
-                cited=bool(result.custom.get("source", {}).get("title")),
+                cited=None
+                if result.kind in NOT_ANSWERS
+                else bool(result.custom.get("source", {}).get("title")),
                 confidence=float((result.parse.get("intent") or {}).get("confidence") or 0),
             )
         )
@@ -123,8 +126,9 @@ def rest_outcomes(rasa_url: str, local: list[Outcome]) -> list[Outcome]:
 
 
 def _cited(messages: list[dict]) -> bool | None:
-    """Whether the answer shows its source; None for a reply that only asks the region."""
-    if any((m.get("custom") or {}).get("type") == "ask_region" for m in messages):
+    """Whether the answer shows its source; None for a reply that is no answer yet (it asks
+    the region) or no answer at all (no specific rule was found: nothing to cite)."""
+    if any((m.get("custom") or {}).get("type") in NOT_ANSWERS for m in messages):
         return None
     return any("来源：《" in str(m.get("text") or "") for m in messages)
 

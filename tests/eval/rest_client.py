@@ -21,7 +21,8 @@ from changai.vocabulary import TOPICS
 from knowledge.seed_loader import load_seed
 from tests.servers import Processes, rest_post
 
-ANSWER_TYPES = {"answer", "ask_region", "topic_overview"}
+# Replies that name the topic they answer on; an honest "no specific rule" reply names it too.
+ANSWER_TYPES = {"answer", "ask_region", "topic_overview", "no_specific_rule"}
 PARALLEL_CLIENTS = 4
 
 

@@ -1,0 +1,277 @@
+"""Serve an entry only when it fits the question; otherwise an honest reply (issue #11).
+
+Question aspects, the fit decision (score, aspect, named things, region), the honest reply
+and what the answer action does with it. Every phrasing here is our own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from actions.policy_answer import ActionAnswerPolicy
+from changai.vocabulary import ASPECTS, NATIONAL
+from knowledge import fit as fitting
+from knowledge.answering import find_answer, honest_reply
+from knowledge.aspects import detect_aspects, entry_aspects
+from knowledge.models import UnansweredQuestion
+from knowledge.retrieval import Hit
+from knowledge.seed_loader import read_seed
+from tests.support.actions import run, slots, tickets
+from tests.trackers import make_tracker
+
+FIT_LINE = 0.35
+
+
+# ---- aspects ----
+
+
+@pytest.mark.parametrize(
+    ("question", "aspects"),
+    [
+        ("电工四级证补贴标准是多少", {"amount"}),
+        ("我们这种劳务派遣的够不够条件申请帮扶", {"eligibility"}),
+        ("金秋助学的申请流程是怎样的", {"how_to_apply"}),
+        ("技能补贴批下来以后多久能打到卡上", {"timing"}),
+        ("申请公租房得准备哪些证明", {"materials"}),
+        ("医疗救助每年可以申请几回", {"frequency"}),
+        ("新八级工里的首席技师指的是什么", {"definition"}),
+        ("保租房和人才公寓差别大吗", {"difference"}),
+        ("考高级工一定要先有中级证吗", {"requirement"}),
+        ("去哪里报名考叉车证", {"where"}),
+        ("申請公租房要準備哪些證明", {"materials"}),  # Traditional characters
+        ("以工代训", set()),  # a bare subject asks nothing we can tell
+    ],
+)
+def test_aspects_come_from_cue_patterns(question: str, aspects: set[str]) -> None:
+    assert detect_aspects(question) == aspects
+
+
+@pytest.mark.parametrize(
+    "polite",
+    [
+        "您好，麻烦问下电工证补贴标准是多少，谢谢！",
+        "急！！请问电工证补贴标准是多少",
+        "电工证补贴标准是多少呀 谢谢您",
+    ],
+)
+def test_greetings_and_thanks_do_not_change_the_aspects(polite: str) -> None:
+    assert detect_aspects(polite) == detect_aspects("电工证补贴标准是多少") == {"amount"}
+
+
+def test_stored_aspects_win_and_phrasings_are_the_fallback() -> None:
+    phrasings = ("夫妻房怎么申请", "夫妻房租金多少")
+    assert entry_aspects(["definition"], phrasings) == {"definition"}
+    assert entry_aspects([], phrasings) == {"how_to_apply", "amount"}
+
+
+def test_every_seed_entry_lists_known_aspects() -> None:
+    _documents, entries = read_seed()
+    for item in entries:
+        assert item.get("aspects"), item["key"]
+        assert set(item["aspects"]) <= set(ASPECTS), item["key"]
+
+
+# ---- the fit decision ----
+
+
+def entry_hit(service, key: str, score: float = 0.6, match: str = "national") -> Hit:
+    index = service.index.current()
+    [entry] = [e for e in index.entries if e.key == key]
+    return Hit(entry, score, score, match)
+
+
+def judge(service, hit: Hit, question: str, entities=None, region=None):
+    return fitting.judge_fit(
+        hit,
+        question,
+        entities=entities,
+        tag_type=service.index.current().tag_type,
+        threshold=FIT_LINE,
+        region=region,
+    )
+
+
+def test_an_entry_answering_the_aspect_asked_fits(service) -> None:
+    hit = entry_hit(service, "ts-amount-intermediate")
+    verdict = judge(service, hit, "中级工证书补贴能拿多少钱", {"skill_level": ["中级工"]})
+    assert verdict.fits and verdict.reason == fitting.FITS
+    assert verdict.question_aspects == {"amount"} and "amount" in verdict.entry_aspects
+
+
+def test_an_entry_answering_another_aspect_does_not_fit(service) -> None:
+    steps = entry_hit(service, "ts-how-to-apply")
+    verdict = judge(service, steps, "技能提升补贴一年可以领几回")
+    assert not verdict.fits and verdict.reason == fitting.ASPECT_MISMATCH
+    # how to apply also says where to go and what to bring
+    assert judge(service, steps, "技能提升补贴得去哪个窗口办").fits
+
+
+def test_a_different_skill_level_is_a_conflict(service) -> None:
+    grand = entry_hit(service, "sg-grand-technician")
+    verdict = judge(service, grand, "高级技师算第几级", {"skill_level": ["高级技师"]})
+    assert verdict.reason == fitting.ENTITY_CONFLICT and verdict.conflicts == ("高级技师",)
+    assert judge(service, grand, "特级技师算第几级", {"skill_level": ["特级技师"]}).fits
+
+
+def test_a_different_subsidy_type_is_a_conflict(service) -> None:
+    amount = entry_hit(service, "ts-amount-primary")
+    verdict = judge(service, amount, "以工代训补贴能给多少", {"subsidy_type": ["以工代训补贴"]})
+    assert verdict.reason == fitting.ENTITY_CONFLICT
+
+
+def test_a_benefit_the_entry_never_mentions_is_a_conflict(service) -> None:
+    steps = entry_hit(service, "ts-how-to-apply")
+    verdict = judge(service, steps, "考下电工证以后餐费补贴怎么申请")
+    assert verdict.reason == fitting.ENTITY_CONFLICT and verdict.conflicts == ("餐费补贴",)
+    # words around 补贴 that name no benefit are no conflict
+    assert judge(service, steps, "考了证能补贴的那个怎么申请").fits
+
+
+def test_a_low_score_does_not_fit(service) -> None:
+    hit = entry_hit(service, "ts-amount-intermediate", score=FIT_LINE - 0.01)
+    assert judge(service, hit, "中级证补贴多少钱").reason == fitting.LOW_SCORE
+
+
+def test_a_national_rule_that_varies_by_region_does_not_fit_a_named_region(service) -> None:
+    hit = entry_hit(service, "ts-amount-intermediate")
+    assert hit.entry.region_sensitive
+    assert judge(service, hit, "中级工证书补贴能拿多少钱", region="昆明").reason == (
+        fitting.NO_LOCAL_RULE
+    )
+    assert judge(service, hit, "中级工证书补贴能拿多少钱", region=NATIONAL).fits
+    local = entry_hit(service, "ts-yigongdaixun-shantou", match="exact")
+    assert judge(service, local, "以工代训补贴一个月给多少", region="汕头").fits
+
+
+def test_an_entrys_own_question_always_fits(service) -> None:
+    """What the 相关规定 button sends is served, whatever the score or region."""
+    hit = dataclasses.replace(entry_hit(service, "ts-amount-intermediate"), score=0.2)
+    assert judge(service, hit, hit.entry.question, region="昆明").fits
+
+
+def test_every_seed_question_is_answered_by_its_own_entry(service) -> None:
+    for entry in service.index.current().entries:
+        region = None if entry.region == NATIONAL else entry.region
+        reply = find_answer(
+            service.index,
+            service.lexicon,
+            entry.question,
+            topic=entry.topic,
+            region=region,
+            entities=None,
+            threshold=0.16,
+            fit_threshold=FIT_LINE,
+        )
+        assert reply.kind in {"answer", "ask_region"}, (entry.key, reply.kind)
+        assert reply.hit is not None and reply.hit.entry.key == entry.key
+
+
+# ---- find_answer and the honest reply ----
+
+
+def ask(service, question: str, topic: str, region=None, entities=None):
+    return find_answer(
+        service.index,
+        service.lexicon,
+        question,
+        topic=topic,
+        region=region,
+        entities=entities,
+        threshold=0.16,
+        fit_threshold=FIT_LINE,
+    )
+
+
+def test_a_close_entry_on_another_aspect_gets_an_honest_reply(service) -> None:
+    reply = ask(service, "宿舍型保租房的床位费一个月多少", "dormitory")
+    assert reply.kind == "no_specific_rule"
+    custom = reply.custom
+    assert custom["type"] == "no_specific_rule" and custom["topic"] == "dormitory"
+    assert custom["aspects"] == ["amount"] and custom["fit"] == fitting.ASPECT_MISMATCH
+    assert custom["faq_id"] is None and custom["escalated"] is False
+    related = reply.hit.entry
+    assert custom["related"]["faq_key"] == related.key
+    assert reply.buttons == [
+        {"title": f"相关规定：{related.question}", "payload": related.question},
+        {"title": "转人工", "payload": "/request_human"},
+    ]
+    assert "没有找到" in reply.text and "12351" in reply.text
+    assert related.answer.strip()[:20] not in reply.text  # not presented as the answer
+    assert "来源：《" not in reply.text
+
+
+def test_the_same_question_fits_nationally_but_not_for_a_region_without_its_rule(service) -> None:
+    question, entities = "考了中级工证书补贴能拿多少钱", {"skill_level": ["中级工"]}
+    served = ask(service, question, "training_subsidy", NATIONAL, entities)
+    assert served.kind == "answer" and served.custom["faq_key"] == "ts-amount-intermediate"
+    honest = ask(service, question, "training_subsidy", "昆明", entities)
+    assert honest.kind == "no_specific_rule"
+    assert honest.custom["user_region"] == "昆明" and honest.custom["fit"] == "no_local_rule"
+    assert "12333" in honest.text and "12345" in honest.text and "昆明" in honest.text
+
+
+def test_an_entry_answering_the_aspect_is_preferred_to_a_closer_one(service) -> None:
+    question = "技能提升补贴咋申请啊"
+    nearest = service.index.current().search(question, topic="training_subsidy", region=NATIONAL)
+    assert nearest.best.entry.key != "ts-how-to-apply"  # the closest text is another entry
+    reply = ask(service, question, "training_subsidy", NATIONAL)
+    assert reply.kind == "answer" and reply.custom["faq_key"] == "ts-how-to-apply"
+
+
+@pytest.mark.parametrize(
+    ("topic", "office", "hotline"),
+    [
+        ("training_subsidy", "人社", "12333"),
+        ("skill_grading", "人社", "12333"),
+        ("hardship_aid", "工会", "12351"),
+        ("dormitory", "工会", "12351"),
+    ],
+)
+def test_the_honest_reply_names_the_office_that_decides(service, topic, office, hotline) -> None:
+    hit = entry_hit(service, "ts-amount-intermediate")
+    verdict = judge(service, hit, "技能提升补贴一年可以领几回")
+    reply = honest_reply(hit, verdict, topic, None)
+    assert office in reply.text and hotline in reply.text and "12345" in reply.text
+    assert "次数" in reply.text  # names what was asked
+    assert reply.custom["aspects"] == ["frequency"] and reply.custom["user_region"] is None
+
+
+# ---- the answer action ----
+
+
+def test_the_action_sends_the_honest_reply_and_notes_the_question(service) -> None:
+    tracker = make_tracker("宿舍型保租房的床位费一个月多少", "ask_dormitory", sender_id="w-honest")
+    events, [message] = run(ActionAnswerPolicy(), tracker)
+    assert message["custom"]["type"] == "no_specific_rule"
+    assert message["buttons"][0]["title"].startswith("相关规定：")
+    assert message["buttons"][-1] == {"title": "转人工", "payload": "/request_human"}
+    assert tickets(service) == []  # no automatic hand-off
+    assert slots(events)["last_faq_id"] is None
+    with service.session_factory() as session:
+        [noted] = session.execute(select(UnansweredQuestion)).scalars()
+    assert noted.reason == "no_specific_rule" and noted.conversation_id == "w-honest"
+    assert noted.question == "宿舍型保租房的床位费一个月多少" and noted.topic == "dormitory"
+
+
+def test_try_it_shows_the_aspects_asked_and_the_fit(service) -> None:
+    from types import SimpleNamespace
+
+    from connectors.console.admin_try import try_question
+
+    console: Any = SimpleNamespace(  # the AdminContext parts try_question reads
+        service=lambda: service, lexicon=service.lexicon, settings=service.settings
+    )
+    question = "宿舍型保租房的床位费一个月多少"
+    parse = {"text": question, "intent": {"name": "ask_dormitory"}, "entities": []}
+    result = try_question(console, parse, question, "")
+    assert result["kind"] == "no_specific_rule" and result["chosen"] is None
+    assert result["aspects"] == ["金额标准"]
+    assert result["fit"]["reason"] == "aspect_mismatch" and not result["fit"]["fits"]
+    assert "金额标准" not in result["fit"]["entry_aspects"]
+    served = try_question(console, {**parse, "text": "宿舍型保租房是啥"}, "宿舍型保租房是啥", "")
+    assert served["kind"] == "answer" and served["fit"]["fits"]
+    assert served["aspects"] == ["是什么"]
