@@ -1,0 +1,16 @@
+"""What lives on the console's application, as typed keys (set up by ``app.create_app``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.orm import sessionmaker
+
+from changai.settings import Settings
+from connectors.console.auth import LoginLimiter
+
+SETTINGS = web.AppKey("settings", Settings)
+SESSIONS = web.AppKey("sessions", sessionmaker)
+LIMITER = web.AppKey("login_limiter", LoginLimiter)
+RASA = web.AppKey("rasa_client", Any)  # connectors.console.rasa_client.RasaClient
