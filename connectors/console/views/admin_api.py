@@ -23,6 +23,7 @@ from connectors.console.admin_context import (
     save_document,
     save_entry,
 )
+from connectors.console.bodies import json_object
 from knowledge import catalogue
 from knowledge import content_versions as versions
 
@@ -58,16 +59,6 @@ async def entry_api(request: web.Request) -> web.Response:
     return web.json_response(await asyncio.to_thread(work))
 
 
-async def _json(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except ValueError:
-        raise web.HTTPBadRequest(text="请求格式不正确") from None
-    if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text="请求格式不正确")
-    return body
-
-
 def _save_entry(
     c: AdminContext, body: dict[str, Any], actor: str, entry_id: int | None
 ) -> dict[str, Any]:
@@ -83,7 +74,7 @@ def _save_entry(
 @routes.post("/admin/api/entries/{entry_id:\\d+}")
 @auth.require("admin")
 async def save_entry_api(request: web.Request) -> web.Response:
-    body = await _json(request)
+    body = await json_object(request)
     entry_id = parse_int(request.match_info.get("entry_id"))
     data = await asyncio.to_thread(
         _save_entry, ctx(request), body, request["user"].username, entry_id
@@ -116,7 +107,7 @@ async def versions_api(request: web.Request) -> web.Response:
 @routes.post("/admin/api/{kind:entries|documents}/{item_id:\\d+}/restore")
 @auth.require("admin")
 async def restore_api(request: web.Request) -> web.Response:
-    version = (await _json(request)).get("version")
+    version = (await json_object(request)).get("version")
     if not isinstance(version, int):
         raise web.HTTPBadRequest(text="请指定版本号")
     await asyncio.to_thread(
@@ -134,7 +125,7 @@ async def restore_api(request: web.Request) -> web.Response:
 @auth.require("admin")
 async def save_document_api(request: web.Request) -> web.Response:
     c = ctx(request)
-    body = await _json(request)
+    body = await json_object(request)
     document_id = int(request.match_info["document_id"])
 
     def work() -> None:

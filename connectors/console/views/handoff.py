@@ -13,21 +13,12 @@ from sqlalchemy.orm import sessionmaker
 
 from connectors.console import auth
 from connectors.console.appkeys import RASA, SESSIONS
+from connectors.console.bodies import json_object
 from connectors.console.rasa_client import PAUSE, RESUME, RasaUnavailable, staff_message
 from helpdesk import tickets
 
 routes = web.RouteTableDef()
 MAX_REPLY_CHARS = 2000
-
-
-async def _json_body(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except ValueError:
-        raise web.HTTPBadRequest(text="请求格式不正确") from None
-    if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text="请求格式不正确")
-    return body
 
 
 def _text(body: dict[str, Any], field: str, limit: int = MAX_REPLY_CHARS) -> str:
@@ -108,7 +99,7 @@ async def join_api(request: web.Request) -> web.Response:
 @routes.post("/desk/api/tickets/{ticket_id:\\d+}/reply")
 @auth.require("staff", "admin")
 async def reply_api(request: web.Request) -> web.Response:
-    text = _text(await _json_body(request), "text")
+    text = _text(await json_object(request), "text")
     _ticket_id, cid = await _conversation_held(request)
     user = request["user"]
     await request.app[RASA].append(cid, [staff_message(text, user.display_name)])
@@ -118,7 +109,7 @@ async def reply_api(request: web.Request) -> web.Response:
 @routes.post("/desk/api/tickets/{ticket_id:\\d+}/note")
 @auth.require("staff", "admin")
 async def note_api(request: web.Request) -> web.Response:
-    text = _text(await _json_body(request), "text")
+    text = _text(await json_object(request), "text")
     ticket_id = int(request.match_info["ticket_id"])
     await asyncio.to_thread(
         _log, request.app[SESSIONS], ticket_id, "note", request["user"].username, text
@@ -129,7 +120,7 @@ async def note_api(request: web.Request) -> web.Response:
 @routes.post("/desk/api/tickets/{ticket_id:\\d+}/transfer")
 @auth.require("staff", "admin")
 async def transfer_api(request: web.Request) -> web.Response:
-    to = _text(await _json_body(request), "to", 64)
+    to = _text(await json_object(request), "to", 64)
     ticket_id = int(request.match_info["ticket_id"])
     user = request["user"]
 
@@ -149,7 +140,7 @@ async def transfer_api(request: web.Request) -> web.Response:
 @routes.post("/desk/api/tickets/{ticket_id:\\d+}/close")
 @auth.require("staff", "admin")
 async def close_api(request: web.Request) -> web.Response:
-    outcome = (await _json_body(request)).get("outcome")
+    outcome = (await json_object(request)).get("outcome")
     if outcome not in tickets.OUTCOMES:
         raise web.HTTPBadRequest(text="请选择处理结果")
     ticket_id, cid = await _conversation_held(request)
@@ -184,7 +175,7 @@ async def close_api(request: web.Request) -> web.Response:
 @routes.post("/desk/api/tickets/{ticket_id:\\d+}/faq-draft")
 @auth.require("staff", "admin")
 async def faq_draft_api(request: web.Request) -> web.Response:
-    body = await _json_body(request)
+    body = await json_object(request)
     answer = _text(body, "answer")
     topic = body.get("topic")
     ticket_id = int(request.match_info["ticket_id"])
