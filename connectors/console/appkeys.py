@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
 from changai.settings import Settings
 from connectors.console.auth import LoginLimiter
+from connectors.console.rasa_client import RasaClient
 
 SETTINGS = web.AppKey("settings", Settings)
 SESSIONS = web.AppKey("sessions", sessionmaker)
 LIMITER = web.AppKey("login_limiter", LoginLimiter)
-RASA = web.AppKey("rasa_client", Any)  # connectors.console.rasa_client.RasaClient
+RASA = web.AppKey("rasa_client", RasaClient)
