@@ -43,7 +43,7 @@ EXPECTED_EXEMPTIONS = {("POST", "/login"), ("POST", "/api/widget/{tail}")}
 
 
 @pytest.fixture()
-def console(session_factory, database_url):  # type: ignore[no-untyped-def]
+def console(session_factory, database_url):
     with session_factory.begin() as session:
         create_accounts(session, ("li", "staff"), ("boss", "admin"))
         tickets.create_ticket(
@@ -73,7 +73,7 @@ def state_changing_routes(app: web.Application) -> list[tuple[str, str, str]]:
     return sorted(found)
 
 
-def test_the_exemptions_are_exactly_these(console) -> None:  # type: ignore[no-untyped-def]
+def test_the_exemptions_are_exactly_these(console) -> None:
     exempt = csrf.exempt_routes(create_app(console))
     assert set(exempt) == EXPECTED_EXEMPTIONS
     assert all(len(reason) > 20 for reason in exempt.values())  # each says why
@@ -87,7 +87,7 @@ async def message_of(response: Any) -> str:
     return found.group(1) if found else ""
 
 
-def written(session_factory) -> list[int]:  # type: ignore[no-untyped-def]
+def written(session_factory) -> list[int]:
     with session_factory() as session:
         return [
             session.execute(select(func.count(model.id))).scalar_one()
@@ -95,7 +95,7 @@ def written(session_factory) -> list[int]:  # type: ignore[no-untyped-def]
         ]
 
 
-def test_every_other_state_changing_route_needs_the_token(console, session_factory) -> None:  # type: ignore[no-untyped-def]
+def test_every_other_state_changing_route_needs_the_token(console, session_factory) -> None:
     app = create_app(console)
     exempt = set(csrf.exempt_routes(app))
     routes = [r for r in state_changing_routes(app) if (r[0], r[1]) not in exempt]
@@ -131,7 +131,7 @@ def test_every_other_state_changing_route_needs_the_token(console, session_facto
     assert written(session_factory) == before
 
 
-def test_a_new_route_is_protected_without_declaring_anything(console) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_route_is_protected_without_declaring_anything(console) -> None:
     app = create_app(console)
     calls: list[str] = []
 
@@ -160,7 +160,7 @@ def test_a_new_route_is_protected_without_declaring_anything(console) -> None:  
     run_app(app, scenario)
 
 
-def test_a_form_refused_for_csrf_gets_the_error_page_in_chinese(console, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_a_form_refused_for_csrf_gets_the_error_page_in_chinese(console, caplog) -> None:
     async def scenario(client: TestClient) -> None:
         await login(client, "boss")
         response = await client.post("/admin/canned", data={"title": "a", "text": "b"})
@@ -230,7 +230,7 @@ def test_every_helpdesk_error_is_mapped() -> None:
 @pytest.mark.parametrize(
     ("exc", "status", "message"), DOMAIN_CASES, ids=[type(c[0]).__name__ for c in DOMAIN_CASES]
 )
-def test_domain_errors_become_status_message_and_log_line(exc, status, message, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_domain_errors_become_status_message_and_log_line(exc, status, message, caplog) -> None:
     with caplog.at_level(logging.INFO, logger="connectors.console.errors"):
         got, content_type, body = fetch(exc, "/desk/api/thing")
         assert (got, content_type) == (status, "application/json")
@@ -261,7 +261,7 @@ def test_json_errors_carry_their_details() -> None:
     }
 
 
-def test_an_unexpected_error_is_500_in_chinese_with_the_trace_only_in_the_log(caplog) -> None:  # type: ignore[no-untyped-def]
+def test_an_unexpected_error_is_500_in_chinese_with_the_trace_only_in_the_log(caplog) -> None:
     exc = ZeroDivisionError("secret detail")
     with caplog.at_level(logging.INFO, logger="connectors.console.errors"):
         status, content_type, body = fetch(exc, "/desk/api/thing")
@@ -277,7 +277,7 @@ def test_an_unexpected_error_is_500_in_chinese_with_the_trace_only_in_the_log(ca
     assert "500" in logged[0].getMessage() and "/desk/api/thing" in logged[0].getMessage()
 
 
-def test_http_errors_keep_their_status_and_redirects_pass(caplog) -> None:  # type: ignore[no-untyped-def]
+def test_http_errors_keep_their_status_and_redirects_pass(caplog) -> None:
     status, content_type, body = fetch(web.HTTPBadRequest(text="请求格式不正确"), "/desk/api/thing")
     assert (status, content_type) == (400, "application/json") and "请求格式不正确" in body
     status, _type, page = fetch(web.HTTPNotFound(), "/desk/thing")
@@ -298,7 +298,7 @@ def test_accept_json_gets_json_on_a_page_route() -> None:
 # ---- errors through the real console ----
 
 
-def test_the_console_answers_domain_errors_through_the_middleware(console, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_the_console_answers_domain_errors_through_the_middleware(console, caplog) -> None:
     async def scenario(client: TestClient) -> None:
         await login(client, "li")
         headers = {"X-CSRF-Token": await csrf_of(client)}

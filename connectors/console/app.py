@@ -54,7 +54,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
         engine.dispose()
 
     app.cleanup_ctx.extend([widget_proxy.http_client, rasa_client])
-    app.on_cleanup.append(dispose)
+    # aiohttp 3.9's signal annotation disagrees with aiosignal 1.4's generic parameters
+    app.on_cleanup.append(dispose)  # type: ignore[arg-type]
     return app
 
 

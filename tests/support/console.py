@@ -49,7 +49,7 @@ def create_accounts(session: Session, *accounts: tuple[str, str]) -> None:
         )
 
 
-async def login(client: TestClient, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+async def login(client: TestClient, username: str, password: str = PASSWORD):
     form = await client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', await form.text()).group(1)
     return await client.post(

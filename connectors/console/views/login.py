@@ -28,15 +28,11 @@ def login_page(
 
 
 def safe_next(value: str | None) -> str:
-    parsed = urlparse(value or "")
-    if (
-        parsed.scheme
-        or parsed.netloc
-        or not (value or "").startswith("/")
-        or value.startswith("//")
-    ):
+    target = value or ""
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
         return "/desk"
-    return value or "/desk"
+    return target
 
 
 @routes.get("/login")
