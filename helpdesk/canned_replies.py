@@ -5,7 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from helpdesk.errors import InvalidCannedReply
 from helpdesk.models import CannedReply
+
+MAX_TITLE = 100
+MAX_TEXT = 1000
 
 
 def list_replies(*, session: Session) -> list[CannedReply]:
@@ -13,6 +17,10 @@ def list_replies(*, session: Session) -> list[CannedReply]:
 
 
 def add_reply(*, session: Session, title: str, text: str, actor: str) -> CannedReply:
+    """Add a reply; ``InvalidCannedReply`` when the title or text is empty or too long."""
+    title, text = title.strip(), text.strip()
+    if not title or not text or len(title) > MAX_TITLE or len(text) > MAX_TEXT:
+        raise InvalidCannedReply(f"title {len(title)} chars, text {len(text)} chars")
     reply = CannedReply(title=title, text=text, created_by=actor)
     session.add(reply)
     session.flush()

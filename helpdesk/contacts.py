@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from changai.db import utcnow
 from helpdesk import tickets
+from helpdesk.errors import NoContactLeft
 from helpdesk.models import Ticket
 from knowledge.text_normalise import mask_mobile
 
@@ -42,11 +43,11 @@ def masked_contact(ticket: Ticket) -> str | None:
     return mask_mobile(ticket.contact_phone) if ticket.contact_phone else None
 
 
-def reveal_contact(*, session: Session, ticket_id: int, author: str) -> str | None:
-    """The full number (None if the worker left none); every reveal is logged."""
+def reveal_contact(*, session: Session, ticket_id: int, author: str) -> str:
+    """The full number (``NoContactLeft`` if the worker left none); every reveal is logged."""
     ticket = tickets.get_ticket(session=session, ticket_id=ticket_id)
     if not ticket.contact_phone:
-        return None
+        raise NoContactLeft(str(ticket_id))
     tickets.log(
         session=session, ticket_id=ticket.id, kind=REVEAL, author=author, text="查看完整号码"
     )

@@ -31,6 +31,24 @@ class ColleagueNotFound(HelpdeskError):
     """No active staff or admin account with this name to transfer to."""
 
 
+class NoContactLeft(HelpdeskError):
+    """The worker left no call-back number on this ticket."""
+
+
+class DraftRefused(HelpdeskError):
+    """An FAQ draft from a ticket breaks a rule of the knowledge base's save; ``errors``
+    holds one Chinese message per field (``knowledge.catalogue.ValidationFailed``'s)."""
+
+    def __init__(self, ticket_id: int, errors: dict[str, str]) -> None:
+        fields = "; ".join(f"{name}: {message}" for name, message in errors.items())
+        super().__init__(f"draft from ticket {ticket_id} refused: {fields}")
+        self.errors = errors
+
+
+class InvalidCannedReply(HelpdeskError):
+    """A canned reply's title or text is empty or too long."""
+
+
 class InvalidAccount(HelpdeskError):
     """An account's name or role is not acceptable."""
 

@@ -16,6 +16,7 @@ from changai.vocabulary import NATIONAL, FaqStatus, TicketStatus
 from helpdesk.errors import (
     AlreadyClaimed,
     ColleagueNotFound,
+    DraftRefused,
     NotYours,
     TicketNotClosed,
     TicketNotFound,
@@ -249,27 +250,30 @@ def faq_draft_from(
     Saved through ``knowledge.catalogue`` like an admin edit: validated (a draft needs no
     document, the publish rules wait for publishing), versioned and audited under the
     staff member's name. Saving again for the same ticket updates the same draft.
-    Raises ``catalogue.ValidationFailed`` with a Chinese message per wrong field.
+    Raises ``DraftRefused`` with the catalogue's Chinese message per wrong field.
     """
     ticket = get_ticket(session=session, ticket_id=ticket_id)
     if ticket.status != CLOSED:
         raise TicketNotClosed(str(ticket_id))
-    entry, _ = catalogue.put_entry(
-        session=session,
-        lexicon=lexicon or load_lexicon(),
-        key=f"draft-ticket-{ticket_id}",
-        changes={
-            "topic": topic,
-            "question": draft_question(ticket.question),
-            "alternatives": [],
-            "answer": answer,
-            "region": ticket.region or NATIONAL,
-            "status": FaqStatus.draft.value,
-            "clause": "",
-            "tags": [],
-        },
-        actor=author,
-    )
+    try:
+        entry, _ = catalogue.put_entry(
+            session=session,
+            lexicon=lexicon or load_lexicon(),
+            key=f"draft-ticket-{ticket_id}",
+            changes={
+                "topic": topic,
+                "question": draft_question(ticket.question),
+                "alternatives": [],
+                "answer": answer,
+                "region": ticket.region or NATIONAL,
+                "status": FaqStatus.draft.value,
+                "clause": "",
+                "tags": [],
+            },
+            actor=author,
+        )
+    except catalogue.ValidationFailed as failed:
+        raise DraftRefused(ticket_id, failed.errors) from failed
     log(
         session=session,
         ticket_id=ticket_id,

@@ -12,12 +12,10 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
-from changai.passwords import hash_password
 from changai.settings import Settings
 from connectors.console.app import create_app
-from helpdesk.accounts import create_user
 from knowledge.models import AuditEntry, ContentVersion, FaqEntry
-from tests.support.console import PASSWORD, admin_csrf, login, run
+from tests.support.console import admin_csrf, create_accounts, login, run
 
 PAYLOAD = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 SAMPLE_PARAMS = {
@@ -32,14 +30,7 @@ SAMPLE_PARAMS = {
 @pytest.fixture()
 def console(session_factory, database_url):
     with session_factory.begin() as session:
-        for username, role in (("li", "staff"), ("boss", "admin")):
-            create_user(
-                session=session,
-                username=username,
-                display_name=username,
-                role=role,
-                password_hash=hash_password(PASSWORD),
-            )
+        create_accounts(session, ("li", "staff"), ("boss", "admin"))
     return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
 
 

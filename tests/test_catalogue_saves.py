@@ -16,16 +16,14 @@ import yaml
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
-from changai.passwords import hash_password
 from changai.settings import Settings
 from helpdesk import tickets
-from helpdesk.accounts import create_user
 from knowledge import catalogue, spreadsheets
 from knowledge import content_versions as versions
 from knowledge.errors import InvalidEntry
 from knowledge.models import AuditEntry, ContentVersion, FaqEntry, PolicyDocument
 from knowledge.seed_loader import SEED_DIR, load_seed
-from tests.support.console import PASSWORD, admin_csrf, csrf_of, login, run
+from tests.support.console import admin_csrf, create_accounts, csrf_of, login, run
 
 TAKEN_KEY = "dm-affordable-rental-what"  # its question: 保障性租赁住房是什么？
 
@@ -320,14 +318,7 @@ def new_entry(rule: str) -> dict[str, Any]:
 
 def console_settings(session_factory, database_url) -> Settings:
     with session_factory.begin() as session:
-        for username, role in (("li", "staff"), ("boss", "admin")):
-            create_user(
-                session=session,
-                username=username,
-                display_name=username,
-                role=role,
-                password_hash=hash_password(PASSWORD),
-            )
+        create_accounts(session, ("li", "staff"), ("boss", "admin"))
     return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
 
 

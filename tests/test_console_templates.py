@@ -110,6 +110,7 @@ PAGES: dict[str, dict] = {
         "changes": [(P, P, P)],
     },
     "admin/restore_failed.html": {"message": P},
+    "error.html": {"title": P, "message": P, "status": 404},
     "admin/review.html": {"entries": [_entry()], "drafts": 1},
     "admin/audit.html": {
         "rows": [(SimpleNamespace(created_at=WHEN, actor=P, detail=P), P, P)],

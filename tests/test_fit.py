@@ -260,7 +260,7 @@ def test_the_action_sends_the_honest_reply_and_notes_the_question(service) -> No
 def test_try_it_shows_the_aspects_asked_and_the_fit(service) -> None:
     from types import SimpleNamespace
 
-    from connectors.console.admin_try import try_question
+    from connectors.console.views.admin_try import try_question
 
     console: Any = SimpleNamespace(  # the AdminContext parts try_question reads
         service=lambda: service, lexicon=service.lexicon, settings=service.settings

@@ -1,13 +1,13 @@
-"""What the admin handlers share: the context on the app, small request helpers, and
-the saves (validated through ``knowledge.catalogue``) used by both forms and JSON."""
+"""What the admin views share: the context on the app, small request helpers, and the
+saves (validated through ``knowledge.catalogue``) used by both forms and JSON. Domain
+errors are raised, not translated: ``errors.error_middleware`` answers them."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import func, select
@@ -19,9 +19,8 @@ from knowledge import catalogue
 from knowledge import content_versions as versions
 from knowledge.errors import DocumentNotFound, FaqNotFound
 from knowledge.lexicon import Lexicon, load_lexicon
-from knowledge.models import FaqEntry
+from knowledge.models import FaqEntry, PolicyDocument
 
-T = TypeVar("T")
 KINDS = {"entries": versions.FAQ, "documents": versions.DOCUMENT}
 
 
@@ -52,10 +51,6 @@ ADMIN = web.AppKey("admin_context", AdminContext)
 
 def ctx(request: web.Request) -> AdminContext:
     return request.app[ADMIN]
-
-
-async def blocking(work: Callable[..., T], *args: Any) -> T:
-    return await asyncio.get_running_loop().run_in_executor(None, work, *args)
 
 
 def html(text: str, status: int = 200) -> web.Response:
@@ -95,35 +90,27 @@ ENTRY_FORM_FIELDS = versions.FAQ_SNAPSHOT_FIELDS
 DOCUMENT_FORM_FIELDS = versions.DOCUMENT_SNAPSHOT_FIELDS
 
 
-def save_entry(
-    c: AdminContext, raw: dict[str, Any], actor: str, entry_id: int | None
-) -> tuple[int, dict[str, str]]:
-    try:
-        with c.sessions.begin() as session:
-            entry, _ = catalogue.save_entry(
-                session=session,
-                lexicon=c.lexicon,
-                raw=raw,
-                actor=actor,
-                entry_id=entry_id,
-                today=c.today(),
-            )
-            return entry.id, {}
-    except catalogue.ValidationFailed as failed:
-        return entry_id or 0, failed.errors
+def save_entry(c: AdminContext, raw: dict[str, Any], actor: str, entry_id: int | None) -> int:
+    """Save through ``knowledge.catalogue`` (``ValidationFailed``, ``FaqNotFound``)."""
+    with c.sessions.begin() as session:
+        entry, _ = catalogue.save_entry(
+            session=session,
+            lexicon=c.lexicon,
+            raw=raw,
+            actor=actor,
+            entry_id=entry_id,
+            today=c.today(),
+        )
+        return entry.id
 
 
-def save_document(
-    c: AdminContext, raw: dict[str, Any], actor: str, document_id: int | None
-) -> tuple[int, dict[str, str]]:
-    try:
-        with c.sessions.begin() as session:
-            document, _ = catalogue.save_document(
-                session=session, lexicon=c.lexicon, raw=raw, actor=actor, document_id=document_id
-            )
-            return document.id, {}
-    except catalogue.ValidationFailed as failed:
-        return document_id or 0, failed.errors
+def save_document(c: AdminContext, raw: dict[str, Any], actor: str, document_id: int | None) -> int:
+    """Save through ``knowledge.catalogue`` (``ValidationFailed``, ``DocumentNotFound``)."""
+    with c.sessions.begin() as session:
+        document, _ = catalogue.save_document(
+            session=session, lexicon=c.lexicon, raw=raw, actor=actor, document_id=document_id
+        )
+        return document.id
 
 
 def kind_of(request: web.Request) -> str:
@@ -133,25 +120,32 @@ def kind_of(request: web.Request) -> str:
     return kind
 
 
-def restore_version(
-    c: AdminContext, kind: str, item_id: int, version: int, actor: str
-) -> dict[str, str]:
-    try:
-        with c.sessions.begin() as session:
-            catalogue.restore(
-                session=session,
-                lexicon=c.lexicon,
-                kind=kind,
-                item_id=item_id,
-                version=version,
-                actor=actor,
-                today=c.today(),
-            )
-        return {}
-    except catalogue.ValidationFailed as failed:
-        return failed.errors
-    except (versions.VersionNotFound, FaqNotFound, DocumentNotFound):
-        return {"version": "没有这个版本"}
+def restore_version(c: AdminContext, kind: str, item_id: int, version: int, actor: str) -> None:
+    """Save an old version again (``ValidationFailed``, ``VersionNotFound``, not found)."""
+    with c.sessions.begin() as session:
+        catalogue.restore(
+            session=session,
+            lexicon=c.lexicon,
+            kind=kind,
+            item_id=item_id,
+            version=version,
+            actor=actor,
+            today=c.today(),
+        )
+
+
+def get_entry(session: Session, entry_id: int) -> FaqEntry:
+    entry = session.get(FaqEntry, entry_id)
+    if entry is None:
+        raise FaqNotFound(str(entry_id))
+    return entry
+
+
+def get_document(session: Session, document_id: int) -> PolicyDocument:
+    document = session.get(PolicyDocument, document_id)
+    if document is None:
+        raise DocumentNotFound(str(document_id))
+    return document
 
 
 def entry_json(entry: FaqEntry, today: dt.date) -> dict[str, Any]:

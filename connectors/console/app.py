@@ -1,50 +1,61 @@
-"""aiohttp application factory for the console."""
+"""aiohttp application factory for the console: settings, database, Rasa client, the
+middlewares (errors, session, upload size, CSRF) and the views of ``views/``."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 from aiohttp import web
 
 from changai.db import make_engine, make_session_factory
 from changai.settings import Settings, load_settings
-from connectors.console import admin_routes, desk_routes, templating, widget_proxy
+from connectors.console import auth, csrf, errors, templating
+from connectors.console.admin_context import ADMIN, AdminContext
+from connectors.console.appkeys import LIMITER, RASA, SESSIONS, SETTINGS
+from connectors.console.rasa_client import RasaClient
+from connectors.console.views import ROUTE_TABLES, admin_files, widget_proxy
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-SETTINGS_KEY = web.AppKey("settings", Settings)
-
-routes = web.RouteTableDef()
-
-
-@routes.get("/")
-async def chat_page(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC_DIR / "chat.html", headers={"Cache-Control": "no-cache"})
-
-
-@routes.get("/healthz")
-async def health(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
 
 
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or load_settings()
-    app = web.Application(client_max_size=widget_proxy.MAX_BODY_BYTES * 2)
-    app[SETTINGS_KEY] = settings
-    app.add_routes(routes)
-    widget_proxy.setup(app, settings)
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
-    desk_routes.setup(app, settings, sessions)
-    admin_routes.setup(app, settings, sessions)
-    templating.setup(app)  # after desk_routes: its context processor reads the session's user
+    app = web.Application(client_max_size=widget_proxy.MAX_BODY_BYTES * 2)
+    app[SETTINGS] = settings
+    app[SESSIONS] = sessions
+    app[LIMITER] = auth.LoginLimiter()
+    app[ADMIN] = AdminContext(settings, sessions)
+    # Outermost first. The error middleware answers whatever the others raise; the CSRF
+    # check needs the session's user and, for an upload, the larger body limit.
+    app.middlewares.extend(
+        [
+            errors.error_middleware,
+            auth.session_middleware(sessions),
+            admin_files.upload_limit,
+            csrf.csrf_middleware,
+        ]
+    )
+    for table in ROUTE_TABLES:
+        app.add_routes(table)
+    app.router.add_static("/static/", STATIC_DIR)
+    templating.setup(app)
+
+    async def rasa_client(app: web.Application) -> AsyncIterator[None]:
+        async with aiohttp.ClientSession() as http:
+            app[RASA] = RasaClient(http, settings.rasa_url, settings.rasa_token)
+            yield
 
     async def dispose(app: web.Application) -> None:
         engine.dispose()
 
+    app.cleanup_ctx.extend([widget_proxy.http_client, rasa_client])
     # aiohttp 3.9's signal annotation disagrees with aiosignal 1.4's generic parameters
     app.on_cleanup.append(dispose)  # type: ignore[arg-type]
-    app.router.add_static("/static/", STATIC_DIR)
     return app
 
 

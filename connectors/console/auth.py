@@ -1,10 +1,10 @@
-"""Console log-in: server-side sessions, roles, CSRF and rate-limited failures.
+"""Console log-in: server-side sessions, roles, CSRF tokens and rate-limited failures.
 
 The session cookie holds only a random id (``httponly``, ``samesite=Strict``,
 ``secure`` in production); the session row holds the user and its CSRF token.
-Every state-changing request must carry that token (form field ``csrf_token``
-or header ``X-CSRF-Token``). A failed log-in gets one message whatever the
-cause, and repeated failures are refused for a while.
+Every state-changing request must carry that token (form field ``csrf_token`` or
+header ``X-CSRF-Token``); ``csrf.csrf_middleware`` checks it. A failed log-in gets
+one message whatever the cause, and repeated failures are refused for a while.
 """
 
 from __future__ import annotations
@@ -14,17 +14,20 @@ import hmac
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
+from connectors.console.errors import wants_json
 from helpdesk.accounts import SESSION_HOURS, CurrentUser, load_session
 
 SESSION_COOKIE = "changai_session"
 LOGIN_CSRF_COOKIE = "changai_login_csrf"
 FAILED_LOGIN = "用户名或密码错误"
 TOO_MANY = "尝试次数太多，请 15 分钟后再试。"
+NOT_SIGNED_IN = "请先登录"
+NO_PERMISSION = "没有权限访问这个页面"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -87,39 +90,35 @@ def set_session_cookie(response: web.StreamResponse, session_id: str, secure: bo
     )
 
 
-def wants_json(request: web.Request) -> bool:
-    return "/api/" in request.path or request.headers.get("Accept", "").startswith(
-        "application/json"
-    )
-
-
-def refuse(request: web.Request, status: int, message: str) -> web.StreamResponse:
+def refuse(request: web.Request, status: int, message: str) -> NoReturn:
+    """Refuse the request: an anonymous page visit goes to the log-in form, anything else
+    gets ``status`` with ``message`` (JSON or the error page: ``errors.error_middleware``)."""
     if status == 401 and not wants_json(request) and request.method == "GET":
         raise web.HTTPFound(f"/login?next={request.path}")
-    if wants_json(request):
-        return web.json_response({"error": message}, status=status)
-    return web.Response(text=message, status=status, content_type="text/plain", charset="utf-8")
+    raise REFUSALS[status](text=message)
+
+
+REFUSALS: dict[int, type[web.HTTPClientError]] = {
+    401: web.HTTPUnauthorized,
+    403: web.HTTPForbidden,
+}
 
 
 def require(*roles: str) -> Callable[[Handler], Handler]:
-    """Only logged-in users with one of ``roles``; unsafe methods also need CSRF."""
+    """Only logged-in users with one of ``roles``. The CSRF token of a state-changing
+    request is checked before, for every route, by ``csrf.csrf_middleware``."""
 
     def decorate(handler: Handler) -> Handler:
         async def guarded(request: web.Request) -> web.StreamResponse:
             user: CurrentUser | None = request.get("user")
             if user is None:
-                return refuse(request, 401, "请先登录")
-            if user.role not in roles:
-                return refuse(request, 403, "没有权限访问这个页面")
-            if request.method in UNSAFE_METHODS and not csrf_ok(
-                user.csrf_token, await submitted_csrf(request)
-            ):
-                return refuse(
-                    request, 403, "请求已过期或来源不明（CSRF 校验失败），请刷新页面后重试"
-                )
+                refuse(request, 401, NOT_SIGNED_IN)
+            elif user.role not in roles:
+                refuse(request, 403, NO_PERMISSION)
             return await handler(request)
 
         guarded.__name__ = handler.__name__
+        guarded.__doc__ = handler.__doc__
         return guarded
 
     return decorate

@@ -7,17 +7,27 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy.orm import Session
 
+from changai.passwords import hash_password
 from changai.settings import Settings
 from connectors.console.app import create_app
+from helpdesk.accounts import create_user
 
 PASSWORD = "a-long-password-1"
 
 
 def run(settings: Settings, scenario: Callable[[TestClient], Awaitable[Any]]) -> Any:
+    return run_app(create_app(settings), scenario)
+
+
+def run_app(app: web.Application, scenario: Callable[[TestClient], Awaitable[Any]]) -> Any:
+    """Serve ``app`` on loopback for the length of ``scenario(client)``."""
+
     async def go() -> Any:
-        client = TestClient(TestServer(create_app(settings)))
+        client = TestClient(TestServer(app))
         await client.start_server()
         try:
             return await scenario(client)
@@ -25,6 +35,18 @@ def run(settings: Settings, scenario: Callable[[TestClient], Awaitable[Any]]) ->
             await client.close()
 
     return asyncio.run(go())
+
+
+def create_accounts(session: Session, *accounts: tuple[str, str]) -> None:
+    """(username, role) accounts, each with ``PASSWORD`` and its username as display name."""
+    for username, role in accounts:
+        create_user(
+            session=session,
+            username=username,
+            display_name=username,
+            role=role,
+            password_hash=hash_password(PASSWORD),
+        )
 
 
 async def login(client: TestClient, username: str, password: str = PASSWORD):

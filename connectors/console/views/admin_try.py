@@ -3,6 +3,7 @@ runners-up, using Rasa's own NLU and the assistant's own decision (``knowledge.d
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
@@ -10,7 +11,7 @@ from aiohttp import web
 
 from connectors.console import admin_pages as pages
 from connectors.console import auth
-from connectors.console.admin_context import AdminContext, blocking, ctx, html
+from connectors.console.admin_context import AdminContext, ctx, html
 from knowledge import catalogue
 
 routes = web.RouteTableDef()
@@ -121,7 +122,7 @@ async def _try(request: web.Request) -> tuple[str, str, dict[str, Any] | None]:
         return question, region, None
     c = ctx(request)
     parse = await _parse(c, question)
-    return question, region, await blocking(try_question, c, parse, question, region)
+    return question, region, await asyncio.to_thread(try_question, c, parse, question, region)
 
 
 @routes.get("/admin/try")
@@ -136,5 +137,5 @@ async def try_page(request: web.Request) -> web.Response:
 async def try_api(request: web.Request) -> web.Response:
     _question, _region, result = await _try(request)
     if result is None:
-        return web.json_response({"error": "请输入问题"}, status=400)
+        raise web.HTTPBadRequest(text="请输入问题")
     return web.json_response(result)

@@ -12,11 +12,11 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from changai.settings import Settings
+from connectors.console.appkeys import SETTINGS
+from connectors.console.csrf import csrf_exempt
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
-SETTINGS = web.AppKey("widget_settings", Settings)
 HTTP = web.AppKey("widget_http", aiohttp.ClientSession)
 MAX_BODY_BYTES = 16 * 1024
 CORS = {
@@ -39,6 +39,7 @@ async def preflight(request: web.Request) -> web.Response:
 
 @routes.post("/api/widget/{tail:.*}")
 @routes.get("/api/widget/{tail:conversations/[^/]+/messages}")
+@csrf_exempt("the anonymous worker's chat: no cookie, the conversation id is the key")
 async def forward(request: web.Request) -> web.Response:
     body = await request.read() if request.method == "POST" else None
     if body is not None and len(body) > MAX_BODY_BYTES:
@@ -108,13 +109,8 @@ async def events(request: web.Request) -> web.StreamResponse:
         await upstream_context.__aexit__(None, None, None)
 
 
-def setup(app: web.Application, settings: Settings) -> None:
-    app[SETTINGS] = settings
-    app.add_routes(routes)
-
-    async def client(app: web.Application) -> AsyncIterator[None]:
-        async with aiohttp.ClientSession() as session:
-            app[HTTP] = session
-            yield
-
-    app.cleanup_ctx.append(client)
+async def http_client(app: web.Application) -> AsyncIterator[None]:
+    """One HTTP client for the proxy, for the app's lifetime (``cleanup_ctx``)."""
+    async with aiohttp.ClientSession() as session:
+        app[HTTP] = session
+        yield

@@ -3,13 +3,14 @@ that uploads need."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiohttp import web
 
 from connectors.console import admin_pages as pages
 from connectors.console import auth
-from connectors.console.admin_context import AdminContext, blocking, ctx, html
+from connectors.console.admin_context import AdminContext, ctx, html
 from knowledge import spreadsheets
 
 routes = web.RouteTableDef()
@@ -23,13 +24,13 @@ async def export_file(request: web.Request) -> web.Response:
     kind = request.query.get("kind", spreadsheets.ENTRIES)
     fmt = request.query.get("format", "csv")
     if kind not in spreadsheets.COLUMNS or fmt not in spreadsheets.FORMATS:
-        return web.Response(text="不支持的导出类型", status=400)
+        raise web.HTTPBadRequest(text="不支持的导出类型")
 
     def work() -> bytes:
         with c.sessions() as session:
             return spreadsheets.export_file(session=session, kind=kind, fmt=fmt)
 
-    data = await blocking(work)
+    data = await asyncio.to_thread(work)
     content_type = (
         "text/csv"
         if fmt == "csv"
@@ -95,7 +96,7 @@ async def import_form(request: web.Request) -> web.Response:
         }
         return html(pages.import_page(request, summary), 400)
     data = upload.file.read(MAX_UPLOAD_BYTES + 1)
-    summary, applied = await blocking(
+    summary, applied = await asyncio.to_thread(
         _import, ctx(request), kind, fmt, data, bool(form.get("confirm")), request["user"].username
     )
     status = 200 if not summary["problems"] else 422
@@ -108,11 +109,13 @@ async def import_api(request: web.Request) -> web.Response:
     kind = request.query.get("kind", spreadsheets.ENTRIES)
     fmt = request.query.get("format", "csv")
     if kind not in spreadsheets.COLUMNS or fmt not in spreadsheets.FORMATS:
-        return web.json_response({"error": "不支持的导入类型"}, status=400)
+        raise web.HTTPBadRequest(text="不支持的导入类型")
     data = await request.content.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
-        return web.json_response({"error": "文件太大（最多 5 MB）"}, status=413)
-    summary, applied = await blocking(
+        raise web.HTTPRequestEntityTooLarge(
+            max_size=MAX_UPLOAD_BYTES, actual_size=len(data), text="文件太大（最多 5 MB）"
+        )
+    summary, applied = await asyncio.to_thread(
         _import,
         ctx(request),
         kind,

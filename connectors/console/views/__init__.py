@@ -1,0 +1,39 @@
+"""The console's views, one module per feature, each a ``web.RouteTableDef`` named
+``routes``. Views stay thin: they read the request, call ``helpdesk`` or ``knowledge``, and
+render a template or JSON. Errors are answered by ``errors.error_middleware`` and every
+state-changing route is CSRF-checked by ``csrf.csrf_middleware``; ``app.create_app``
+registers the tables below."""
+
+from __future__ import annotations
+
+from connectors.console.views import (
+    admin_api,
+    admin_documents,
+    admin_entries,
+    admin_files,
+    admin_history,
+    admin_reports,
+    admin_try,
+    canned,
+    desk,
+    handoff,
+    login,
+    widget_proxy,
+    worker_page,
+)
+
+ROUTE_TABLES = (
+    worker_page.routes,
+    widget_proxy.routes,
+    login.routes,
+    desk.routes,
+    handoff.routes,
+    canned.routes,
+    admin_entries.routes,
+    admin_documents.routes,
+    admin_history.routes,
+    admin_reports.routes,
+    admin_api.routes,
+    admin_try.routes,
+    admin_files.routes,
+)

@@ -1,0 +1,66 @@
+"""What the admin reviews: 待审核 (the drafts), 操作记录 (the audit log) and 未答问题 (the
+questions the assistant could not answer, grouped, with the weekly and per-topic charts)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from aiohttp import web
+
+from connectors.console import admin_pages as pages
+from connectors.console import auth
+from connectors.console.admin_context import ctx, html, parse_int
+from knowledge import catalogue, unanswered_groups
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/admin/review")
+@auth.require("admin")
+async def review_page(request: web.Request) -> web.Response:
+    c = ctx(request)
+
+    def work() -> str:
+        with c.sessions() as session:
+            return pages.review_page(request, catalogue.review_queue(session=session))
+
+    return html(await asyncio.to_thread(work))
+
+
+@routes.get("/admin/audit")
+@auth.require("admin")
+async def audit_page(request: web.Request) -> web.Response:
+    c = ctx(request)
+
+    def work() -> str:
+        with c.sessions() as session:
+            return pages.audit_page(request, catalogue.audit_log(session=session))
+
+    return html(await asyncio.to_thread(work))
+
+
+@routes.get("/admin/unanswered")
+@auth.require("admin")
+async def unanswered_page(request: web.Request) -> web.Response:
+    c = ctx(request)
+    days = parse_int(request.query.get("days")) or 30
+    topic = request.query.get("topic", "")
+    region_raw = request.query.get("region", "").strip()
+    region = catalogue.canonical_region(c.lexicon, region_raw) or region_raw
+
+    def work() -> str:
+        since = dt.datetime.combine(c.today() - dt.timedelta(days=days), dt.time())
+        with c.sessions() as session:
+            report = unanswered_groups.report(
+                session=session, since=since, topic=topic or None, region=region or None
+            )
+        return pages.unanswered_page(
+            request,
+            report.groups,
+            {"topic": topic, "region": region, "days": str(days)},
+            report.weekly_bars(),
+            report.topic_bars(),
+        )
+
+    return html(await asyncio.to_thread(work))

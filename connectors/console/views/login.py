@@ -1,0 +1,94 @@
+"""Log-in and log-out. The log-in form has its own double-submit CSRF token (a cookie
+scoped to ``/login``), because there is no session yet whose token it could carry."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from urllib.parse import urlparse
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from connectors.console import auth
+from connectors.console.appkeys import LIMITER, SESSIONS, SETTINGS
+from connectors.console.csrf import csrf_exempt
+from helpdesk import accounts
+
+routes = web.RouteTableDef()
+
+
+def login_page(
+    request: web.Request, token: str, error: str = "", next_path: str = "/desk", status: int = 200
+) -> web.Response:
+    """The log-in form, with no user bar even for a signed-in user, and the log-in cookie's
+    CSRF token."""
+    context = {"user": None, "csrf_token": token, "error": error, "next_path": next_path}
+    return aiohttp_jinja2.render_template("login.html", request, context, status=status)
+
+
+def safe_next(value: str | None) -> str:
+    target = value or ""
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/desk"
+    return target
+
+
+@routes.get("/login")
+async def login_form(request: web.Request) -> web.Response:
+    token = secrets.token_urlsafe(32)
+    response = login_page(request, token, next_path=safe_next(request.query.get("next")))
+    response.set_cookie(
+        auth.LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="Strict",
+        path="/login",
+        secure=request.app[SETTINGS].is_production,
+    )
+    return response
+
+
+@routes.post("/login")
+@csrf_exempt("no session yet: the form's double-submit token (log-in cookie) is checked here")
+async def login(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    username = str(form.get("username", ""))[:64]
+    password = str(form.get("password", ""))[:256]
+    next_path = safe_next(str(form.get("next", "/desk")))
+    address = request.remote or "unknown"
+    limiter = request.app[LIMITER]
+    token = secrets.token_urlsafe(32)
+
+    def again(message: str, status: int) -> web.Response:
+        response = login_page(request, token, message, next_path, status)
+        response.set_cookie(
+            auth.LOGIN_CSRF_COOKIE, token, httponly=True, samesite="Strict", path="/login"
+        )
+        return response
+
+    if not auth.csrf_ok(
+        request.cookies.get(auth.LOGIN_CSRF_COOKIE), str(form.get("csrf_token", ""))
+    ):
+        return again("页面已过期，请重新登录。", 403)
+    if limiter.blocked(address, username):
+        return again(auth.TOO_MANY, 429)
+    user = await asyncio.to_thread(accounts.authenticate, request.app[SESSIONS], username, password)
+    if user is None:
+        limiter.failed(address, username)
+        return again(auth.FAILED_LOGIN, 401)
+    limiter.succeeded(address, username)
+    response = web.HTTPFound(next_path)
+    auth.set_session_cookie(response, user.session_id, request.app[SETTINGS].is_production)
+    response.del_cookie(auth.LOGIN_CSRF_COOKIE, path="/login")
+    raise response
+
+
+@routes.post("/logout")
+@auth.require("staff", "admin")
+async def logout(request: web.Request) -> web.StreamResponse:
+    await asyncio.to_thread(accounts.end_session, request.app[SESSIONS], request["user"].session_id)
+    response = web.HTTPFound("/login")
+    response.del_cookie(auth.SESSION_COOKIE, path="/")
+    raise response
