@@ -2,7 +2,9 @@
 
 In working hours the worker hears their place in the queue (custom type ``queue`` with
 ``position``: how many wait ahead); out of hours, the schedule, the next opening
-(``custom.next_opening``) and an offer to leave a phone number for a call back.
+(``custom.next_opening``) and an offer to leave a phone number for a call back. An out-of-scope
+emergency (work injury, unpaid wages, dismissal) also gets one safe first step while the worker
+waits, citing its law (``knowledge.first_steps``; ``custom.first_step``).
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from changai.payloads import custom_payload
 from helpdesk import tickets
 from helpdesk.working_hours import Schedule, describe_opening
 from knowledge import repository
+from knowledge.first_steps import first_step_for
 from knowledge.service import KnowledgeService, get_service
 from knowledge.text_normalise import mask_mobiles
 
 REASON_MESSAGES = {
-    "out_of_scope": "这类问题（比如欠薪、劳动合同、工伤认定、社保转移）需要工会工作人员根据您的具体情况来帮您，",
+    "out_of_scope": "这类问题（比如欠薪、劳动合同、工伤认定、社保转移、低保等政府救助）需要工会工作人员根据您的具体情况来帮您，",
     "request_human": "好的，",
     "low_confidence": "抱歉，我还是没能理解您的问题，",
     "no_answer": "这个问题我的政策库里暂时没有准确答案，为了不给您错误的信息，",
@@ -161,16 +164,25 @@ async def escalate(
     schedule = Schedule.from_settings(service.settings)
     now = service.now()
     intro = REASON_MESSAGES.get(reason, "") if opened.created else ""
+    # an out-of-scope emergency (injury, unpaid wages, dismissal): one safe first step, cited
+    first = first_step_for(question) if reason == "out_of_scope" and opened.created else None
+    extra_text = f"\n\n{first.text()}" if first else ""
     events: list[dict[str, Any]] = [
         SlotSet("pending_question", None),
         SlotSet("pending_topic", None),
         SlotSet("offer", None),
         SlotSet("awaiting_contact", None),
     ]
-    common = {"topic": topic, "region": region, "escalated": True, "reason": reason}
+    common = {
+        "topic": topic,
+        "region": region,
+        "escalated": True,
+        "reason": reason,
+        "first_step": first.payload() if first else None,
+    }
     if schedule.is_open(now) or not opened.waiting:
         dispatcher.utter_message(
-            text=in_hours_reply(opened, intro),
+            text=in_hours_reply(opened, intro) + extra_text,
             json_message=custom_payload(
                 "queue" if opened.waiting else "escalation",
                 ticket_id=opened.id,
@@ -182,7 +194,7 @@ async def escalate(
         return events
     opening = schedule.next_opening(now)
     dispatcher.utter_message(
-        text=out_of_hours_reply(opened, intro, schedule, now),
+        text=out_of_hours_reply(opened, intro, schedule, now) + extra_text,
         buttons=CONTACT_BUTTONS,
         json_message=custom_payload(
             "escalation",
