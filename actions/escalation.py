@@ -19,12 +19,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
 from changai.payloads import custom_payload
+from changai.vocabulary import Topic
 from helpdesk import tickets
 from helpdesk.working_hours import Schedule, describe_opening
 from knowledge import repository
 from knowledge.first_steps import first_step_for
 from knowledge.service import KnowledgeService, get_service
 from knowledge.text_normalise import mask_mobiles
+from knowledge.topic_cues import cue_finder
 
 REASON_MESSAGES = {
     "out_of_scope": "这类问题（比如欠薪、劳动合同、工伤认定、社保转移、低保等政府救助）需要工会工作人员根据您的具体情况来帮您，",
@@ -221,6 +223,17 @@ class ActionEscalate(Action):
         question = conversation.latest_text(tracker)
         if reason == "request_human" or conversation.is_button_payload(question):
             question = tracker.get_slot("pending_question") or _last_real_question(tracker)
+        elif cue_finder().union_aid(question):
+            # the union's own hardship aid (工会医疗救助 …), not a government programme
+            from actions.policy_answer import answer_question
+
+            return await answer_question(
+                dispatcher,
+                tracker,
+                question=question,
+                topic=Topic.hardship_aid.value,
+                region=conversation.current_region(tracker),
+            )
         return await escalate(dispatcher, tracker, reason=reason, question=question)
 
 

@@ -61,6 +61,8 @@ def decide(
         issue = parse_data["input_issue"]
         return AskResult(parse_data, "input_issue", INPUT_ISSUE_REPLIES[issue], {"issue": issue})
     topic = INTENT_TOPICS.get(intent or "")
+    if intent == "out_of_scope" and cue_finder().union_aid(text):
+        intent, topic = "ask_hardship_aid", Topic.hardship_aid.value
     if intent in ESCALATE_INTENTS:
         return AskResult(parse_data, "escalate", "（会转给工会工作人员处理）", {"escalated": True})
     if intent == FALLBACK_INTENT:

@@ -85,6 +85,16 @@ class CueFinder:
                 listed.append(word)
         return Cues(found)
 
+    def union_aid(self, text: str) -> bool:
+        """True when ``text`` asks the union for hardship aid and names nothing out of scope.
+
+        Government programmes (低保 …) may be named: 领着低保还能享受工会帮扶吗 is the union's.
+        """
+        prepared = _prepare(text)
+        cues = self.find(prepared)
+        others = [w for w in cues.words.get(OUT_OF_SCOPE, []) if not self._government.fullmatch(w)]
+        return bool(self._union.search(prepared) and cues.words.get("hardship_aid") and not others)
+
     def government_aid_only(self, text: str) -> bool:
         """True when ``text`` names a government assistance programme and nothing of the union."""
         prepared = _prepare(text)

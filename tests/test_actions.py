@@ -115,6 +115,14 @@ def test_out_of_scope_escalates(service) -> None:  # type: ignore[no-untyped-def
     assert card["question"] == "老板拖欠三个月工资怎么办"
 
 
+def test_union_aid_classified_out_of_scope_is_answered(service) -> None:  # type: ignore[no-untyped-def]
+    tracker = make_tracker("工会给困难职工的大病救助最多多少钱", "out_of_scope")
+    _events, [message] = run(ActionEscalate(), tracker)
+    assert message["custom"]["escalated"] is False
+    assert message["custom"]["topic"] == "hardship_aid"
+    assert tickets(service) == []
+
+
 def test_request_for_a_person_uses_the_earlier_question(service) -> None:  # type: ignore[no-untyped-def]
     history = [user_event("我家孩子考上大学了能申请啥补助", "ask_hardship_aid")]
     tracker = make_tracker("转人工", "request_human", history=history)

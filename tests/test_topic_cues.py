@@ -58,3 +58,17 @@ def test_no_telling_words_clarify_between_the_top_two_topics() -> None:
 )
 def test_government_aid_is_told_from_the_unions(text: str, government: bool) -> None:
     assert cue_finder().government_aid_only(text) is government
+
+
+@pytest.mark.parametrize(
+    ("text", "union"),
+    [
+        ("总工会的大病医疗救助报销上限多少", True),
+        ("吃着低保 还能不能找工会帮扶", True),
+        ("低保一个月发多少", False),
+        ("工会能帮我要回拖欠的工资吗", False),
+        ("工会会费每月交多少", False),
+    ],
+)
+def test_the_unions_own_aid_is_told_from_out_of_scope(text: str, union: bool) -> None:
+    assert cue_finder().union_aid(text) is union
