@@ -117,7 +117,13 @@ def test_malformed_request_is_refused_without_crashing(stack) -> None:  # type: 
     assert only(stack.post(sender(), ACCEPTANCE_QUESTION))["custom"]["topic"] == "training_subsidy"
 
 
-POLITE_FORMS = ["{q}？谢谢！", "您好，请问{q}", "麻烦问下，{q}，多谢了", "打扰了，{q}？急，在线等"]
+POLITE_FORMS = [
+    "{q}？谢谢！",
+    "您好，请问{q}",
+    "麻烦问下，{q}，多谢了",
+    "打扰了，{q}？急，在线等",
+    "早上好！好的，那{q}",
+]
 
 
 @pytest.mark.parametrize(
