@@ -1,4 +1,11 @@
-"""Low NLU confidence: ask which topic was meant; a second miss in a row goes to staff."""
+"""Low NLU confidence: answer when the worker's words point at one subject, else ask which.
+
+Clarify only when two subjects truly compete on this question (issue 11): the words of the
+message decide (``knowledge.topic_cues``). One subject: answer on it, or hand an out-of-scope
+question to staff. Two: ask, naming each with the worker's own words. A second unsure message
+right after a clarifying question is answered when its words name one subject (证书的), and
+otherwise goes to staff.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +17,27 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
 from actions.escalation import escalate
+from actions.policy_answer import answer_question, is_government_aid
 from changai.payloads import HANDOFF_BUTTON, custom_payload
-from changai.vocabulary import INTENT_TOPICS, TOPIC_INTENTS, topic_label
+from changai.vocabulary import TOPIC_INTENTS, topic_label
+from knowledge.topic_cues import ANSWER, ESCALATE, OUT_OF_SCOPE, Choice, resolve_unsure
 
 
-def top_two_topics(tracker: Tracker) -> list[str]:
-    ranked = [topic for topic, _ in conversation.topic_ranking(tracker)]
-    for topic in INTENT_TOPICS.values():
-        if topic not in ranked:
-            ranked.append(topic)
-    return ranked[:2]
+def clarify_text_and_buttons(choice: Choice) -> tuple[str, list[dict[str, str]]]:
+    """The clarifying question: the worker's words for each subject when there are any."""
+    names, buttons = [], []
+    for subject in choice.subjects:
+        words = choice.cues.label(subject) if choice.cues and choice.cues.words.get(subject) else ""
+        if subject == OUT_OF_SCOPE:
+            title, payload = f"{words}（转人工）", "/out_of_scope"
+        else:
+            title, payload = words or topic_label(subject), f"/{TOPIC_INTENTS[subject]}"
+        names.append(f"「{title}」")
+        buttons.append({"title": title, "payload": payload})
+    if not any(b["payload"] == "/out_of_scope" for b in buttons):
+        buttons.append(HANDOFF_BUTTON)
+    asked = "还是".join(names)
+    return f"您是想问{asked}方面的问题吗？点一下告诉我，或者换个说法再问一次。", buttons
 
 
 class ActionClarify(Action):
@@ -32,23 +50,51 @@ class ActionClarify(Action):
         question = conversation.latest_text(tracker)
         ranking = conversation.topic_ranking(tracker)
         guesses = [{"topic": topic, "confidence": round(score, 4)} for topic, score in ranking[:3]]
-        if conversation.previous_user_intent(tracker) == "nlu_fallback":
-            first = tracker.get_slot("pending_question") or question
+        pending = tracker.get_slot("pending_question")
+        choice = resolve_unsure(question, conversation.intent_ranking(tracker))
+        if conversation.previous_user_intent(tracker) == "nlu_fallback" and pending:
+            if choice.kind == ANSWER:  # the reply to 「…」还是「…」 names one subject
+                return await answer_question(
+                    dispatcher,
+                    tracker,
+                    question=pending,
+                    topic=choice.subjects[0],
+                    region=conversation.current_region(tracker),
+                )
             return await escalate(
                 dispatcher,
                 tracker,
                 reason="low_confidence",
-                question=f"{first}\n{question}" if first != question else question,
+                question=f"{pending}\n{question}" if pending != question else question,
                 best_guesses=guesses,
             )
-        first, second = top_two_topics(tracker)
+        if choice.kind == ESCALATE:
+            return await escalate(dispatcher, tracker, reason="out_of_scope", question=question)
+        if choice.kind == ANSWER:
+            topic = choice.subjects[0]
+            if is_government_aid(topic, question):
+                return await escalate(dispatcher, tracker, reason="out_of_scope", question=question)
+            return await answer_question(
+                dispatcher,
+                tracker,
+                question=question,
+                topic=topic,
+                region=conversation.current_region(tracker),
+            )
+        text, buttons = clarify_text_and_buttons(choice)
         dispatcher.utter_message(
-            text=f"您是想问「{topic_label(first)}」还是「{topic_label(second)}」方面的问题吗？点一下告诉我，或者换个说法再问一次。",
-            buttons=[
-                {"title": topic_label(first), "payload": f"/{TOPIC_INTENTS[first]}"},
-                {"title": topic_label(second), "payload": f"/{TOPIC_INTENTS[second]}"},
-                HANDOFF_BUTTON,
-            ],
-            json_message=custom_payload("clarify", candidates=guesses),
+            text=text,
+            buttons=buttons,
+            json_message=custom_payload(
+                "clarify",
+                candidates=guesses,
+                subjects=[
+                    {
+                        "subject": s,
+                        "words": (choice.cues.words.get(s) if choice.cues else None) or [],
+                    }
+                    for s in choice.subjects
+                ],
+            ),
         )
         return [SlotSet("pending_question", question)]

@@ -57,6 +57,12 @@ def topic_ranking(tracker: Tracker) -> list[tuple[str, float]]:
     return topics
 
 
+def intent_ranking(tracker: Tracker) -> list[tuple[str, float]]:
+    """Every intent the NLU ranked for the latest message, with its confidence."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return [(str(i.get("name")), float(i.get("confidence") or 0.0)) for i in ranking]
+
+
 def previous_user_intent(tracker: Tracker) -> str | None:
     """The intent of the user message before the latest one."""
     seen_latest = False

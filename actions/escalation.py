@@ -2,7 +2,9 @@
 
 In working hours the worker hears their place in the queue (custom type ``queue`` with
 ``position``: how many wait ahead); out of hours, the schedule, the next opening
-(``custom.next_opening``) and an offer to leave a phone number for a call back.
+(``custom.next_opening``) and an offer to leave a phone number for a call back. An out-of-scope
+emergency (work injury, unpaid wages, dismissal) also gets one safe first step while the worker
+waits, citing its law (``knowledge.first_steps``; ``custom.first_step``).
 """
 
 from __future__ import annotations
@@ -17,15 +19,18 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
 from changai.payloads import custom_payload
+from changai.vocabulary import Topic
 from helpdesk import tickets
 from helpdesk.working_hours import Schedule, describe_opening
 from knowledge import repository
+from knowledge.first_steps import first_step_for
 from knowledge.service import KnowledgeService, get_service
 from knowledge.text_normalise import mask_mobiles
+from knowledge.topic_cues import cue_finder
 
 REASON_MESSAGES = {
     "out_of_scope": (
-        "这类问题（比如欠薪、劳动合同、工伤认定、社保转移）"
+        "这类问题（比如欠薪、劳动合同、工伤认定、社保转移、低保等政府救助）"
         "需要工会工作人员根据您的具体情况来帮您，"
     ),
     "request_human": "好的，",
@@ -164,6 +169,9 @@ async def escalate(
     schedule = Schedule.from_settings(service.settings)
     now = service.now()
     intro = REASON_MESSAGES.get(reason, "") if opened.created else ""
+    # an out-of-scope emergency (injury, unpaid wages, dismissal): one safe first step, cited
+    first = first_step_for(question) if reason == "out_of_scope" and opened.created else None
+    extra_text = f"\n\n{first.text()}" if first else ""
     events: list[dict[str, Any]] = [
         SlotSet("pending_question", None),
         SlotSet("pending_topic", None),
@@ -175,10 +183,11 @@ async def escalate(
         "region": region,
         "escalated": True,
         "reason": reason,
+        "first_step": first.payload() if first else None,
     }
     if schedule.is_open(now) or not opened.waiting:
         dispatcher.utter_message(
-            text=in_hours_reply(opened, intro),
+            text=in_hours_reply(opened, intro) + extra_text,
             json_message=custom_payload(
                 "queue" if opened.waiting else "escalation",
                 ticket_id=opened.id,
@@ -190,7 +199,7 @@ async def escalate(
         return events
     opening = schedule.next_opening(now)
     dispatcher.utter_message(
-        text=out_of_hours_reply(opened, intro, schedule, now),
+        text=out_of_hours_reply(opened, intro, schedule, now) + extra_text,
         buttons=CONTACT_BUTTONS,
         json_message=custom_payload(
             "escalation",
@@ -217,6 +226,17 @@ class ActionEscalate(Action):
         question = conversation.latest_text(tracker)
         if reason == "request_human" or conversation.is_button_payload(question):
             question = tracker.get_slot("pending_question") or _last_real_question(tracker)
+        elif cue_finder().union_aid(question):
+            # the union's own hardship aid (工会医疗救助 …), not a government programme
+            from actions.policy_answer import answer_question
+
+            return await answer_question(
+                dispatcher,
+                tracker,
+                question=question,
+                topic=Topic.hardship_aid.value,
+                region=conversation.current_region(tracker),
+            )
         return await escalate(dispatcher, tracker, reason=reason, question=question)
 
 

@@ -12,11 +12,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import conversation
 from actions.escalation import escalate
 from changai.payloads import custom_payload, topic_buttons
-from changai.vocabulary import NATIONAL, topic_label
+from changai.vocabulary import NATIONAL, Topic, topic_label
 from knowledge import repository
 from knowledge.answering import Reply, find_answer
 from knowledge.service import KnowledgeService, get_service
 from knowledge.text_normalise import mask_mobiles
+from knowledge.topic_cues import cue_finder
 
 OVERVIEW_QUESTIONS = 4
 
@@ -36,6 +37,11 @@ def topic_overview(service: KnowledgeService, topic: str) -> list[dict[str, str]
     return [{"title": e.question, "payload": e.question} for e in entries[:OVERVIEW_QUESTIONS]]
 
 
+def is_government_aid(topic: str | None, question: str) -> bool:
+    """A typed hardship question on government aid (低保, 临时救助 …), not the union's."""
+    return topic == Topic.hardship_aid.value and cue_finder().government_aid_only(question)
+
+
 class ActionAnswerPolicy(Action):
     def name(self) -> str:
         return "action_answer_policy"
@@ -49,7 +55,6 @@ class ActionAnswerPolicy(Action):
         region = conversation.current_region(tracker)
         pending = tracker.get_slot("pending_question")
         prefix = ""
-        events: list[dict[str, Any]] = []
 
         if intent == "inform_region":
             if not pending:
@@ -78,49 +83,66 @@ class ActionAnswerPolicy(Action):
         else:
             topic = conversation.topic_of_intent(intent)
             question = text
+            if is_government_aid(topic, question):
+                return await escalate(dispatcher, tracker, reason="out_of_scope", question=question)
 
-        reply = await asyncio.to_thread(
-            lambda: find_answer(
-                service.index,
-                service.lexicon,
-                question,
-                topic=topic,
-                region=region,
-                entities=conversation.entity_values(tracker),
-                threshold=service.settings.retrieval_threshold,
-                fit_threshold=service.settings.fit_threshold,
-            )
+        return await answer_question(
+            dispatcher, tracker, question=question, topic=topic, region=region, prefix=prefix
         )
-        if reply.kind == "no_answer":
-            return await escalate(
-                dispatcher,
-                tracker,
-                reason="no_answer",
-                question=question,
-                topic=topic,
-                best_guesses=best_guesses(reply),
-            )
-        if reply.kind == "no_specific_rule":
-            return await send_honest_reply(dispatcher, tracker, service, reply, question, region)
-        if reply.kind == "ask_region":
-            dispatcher.utter_message(
-                text=reply.text, buttons=reply.buttons, json_message=reply.custom
-            )
-            return [SlotSet("pending_question", question), SlotSet("pending_topic", topic)]
 
-        dispatcher.utter_message(
-            text=prefix + reply.text, buttons=reply.buttons, json_message=reply.custom
+
+async def answer_question(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    *,
+    question: str,
+    topic: str | None,
+    region: str | None,
+    prefix: str = "",
+) -> list[dict[str, Any]]:
+    """Answer ``question`` on ``topic``: a cited answer, the region question, or staff."""
+    service = get_service()
+    events: list[dict[str, Any]] = []
+    reply = await asyncio.to_thread(
+        lambda: find_answer(
+            service.index,
+            service.lexicon,
+            question,
+            topic=topic,
+            region=region,
+            entities=conversation.entity_values(tracker),
+            threshold=service.settings.retrieval_threshold,
+            fit_threshold=service.settings.fit_threshold,
         )
-        events += [
-            SlotSet("pending_question", None),
-            SlotSet("pending_topic", None),
-            SlotSet("last_faq_id", reply.custom["faq_id"]),
-            SlotSet("last_question", question),
-            SlotSet("offer", None),
-        ]
-        if region and tracker.get_slot("region") != region:
-            events.append(SlotSet("region", region))
-        return events
+    )
+    if reply.kind == "no_answer":
+        return await escalate(
+            dispatcher,
+            tracker,
+            reason="no_answer",
+            question=question,
+            topic=topic,
+            best_guesses=best_guesses(reply),
+        )
+    if reply.kind == "no_specific_rule":
+        return await send_honest_reply(dispatcher, tracker, service, reply, question, region)
+    if reply.kind == "ask_region":
+        dispatcher.utter_message(text=reply.text, buttons=reply.buttons, json_message=reply.custom)
+        return [SlotSet("pending_question", question), SlotSet("pending_topic", topic)]
+
+    dispatcher.utter_message(
+        text=prefix + reply.text, buttons=reply.buttons, json_message=reply.custom
+    )
+    events += [
+        SlotSet("pending_question", None),
+        SlotSet("pending_topic", None),
+        SlotSet("last_faq_id", reply.custom["faq_id"]),
+        SlotSet("last_question", question),
+        SlotSet("offer", None),
+    ]
+    if region and tracker.get_slot("region") != region:
+        events.append(SlotSet("region", region))
+    return events
 
 
 async def send_honest_reply(

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from knowledge.lexicon import Lexicon, load_lexicon
-from knowledge.text_normalise import normalise
+from knowledge.text_normalise import normalise, strip_filler
 
 _STOP = frozenset(
     "的 了 吗 呢 吧 啊 呀 嘛 么 我 你 您 他 她 我们 俺 咱 是 在 有 和 与 及 就 都 也 还 "
@@ -45,7 +45,7 @@ class Analyzer:
         self._synonym_pattern = re.compile(alternation) if alternation else None
 
     def canonical_text(self, text: str) -> str:
-        text = normalise(text).lower()
+        text = strip_filler(normalise(text)).lower()
         if self._synonym_pattern is None:
             return text
         return self._synonym_pattern.sub(lambda m: self._synonyms[m.group(0)], text)

@@ -11,11 +11,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from changai.vocabulary import ESCALATE_INTENTS, FALLBACK_INTENT, INTENT_TOPICS
+from changai.vocabulary import ESCALATE_INTENTS, FALLBACK_INTENT, INTENT_TOPICS, Topic
 from knowledge.answering import Reply, find_answer, render_answer
 from knowledge.aspects import ordered
 from knowledge.fit import Fit, judge_fit
 from knowledge.service import KnowledgeService
+from knowledge.topic_cues import CLARIFY, ESCALATE, cue_finder, resolve_unsure
 
 # A mobile number sent without being asked for is not kept (actions/contact.py).
 UNASKED_MOBILE_TEXT = (
@@ -74,10 +75,27 @@ def decide(
         issue = parse_data["input_issue"]
         return AskResult(parse_data, "input_issue", INPUT_ISSUE_REPLIES[issue], {"issue": issue})
     topic = INTENT_TOPICS.get(intent or "")
+    if intent == "out_of_scope" and cue_finder().union_aid(text):
+        intent, topic = "ask_hardship_aid", Topic.hardship_aid.value
     if intent in ESCALATE_INTENTS:
         return AskResult(parse_data, "escalate", "（会转给工会工作人员处理）", {"escalated": True})
     if intent == FALLBACK_INTENT:
-        return AskResult(parse_data, "clarify", "（没把握，会先反问是哪方面的问题）", {})
+        ranking = [
+            (str(i.get("name")), float(i.get("confidence") or 0.0))
+            for i in parse_data.get("intent_ranking") or []
+        ]
+        choice = resolve_unsure(parse_data.get("text") or text, ranking)
+        if choice.kind == CLARIFY:
+            return AskResult(parse_data, "clarify", "（没把握，会先反问是哪方面的问题）", {})
+        if choice.kind == ESCALATE:
+            return AskResult(
+                parse_data, "escalate", "（会转给工会工作人员处理）", {"escalated": True}
+            )
+        topic = choice.subjects[0]
+    if topic == Topic.hardship_aid.value and cue_finder().government_aid_only(text):
+        return AskResult(
+            parse_data, "escalate", "（政府救助问题，会转给工会工作人员处理）", {"escalated": True}
+        )
     if topic is None:
         return AskResult(parse_data, "not_a_question", f"（识别为 {intent}，不是政策问题）", {})
     question = parse_data.get("text") or text

@@ -81,6 +81,49 @@ def normalise(text: str) -> str:
     return text
 
 
+# Politeness, greetings and filler around a question (issue 11): they never change the answer.
+# Matched on normalised text (Simplified, half-width), at the start or the end of a message only.
+_SEP = r"[\s,.!?:;~、，。！？：；…]"
+_LEADING_FILLER = re.compile(
+    r"(?i)^(?:(?:(?:你|您)好(?!像|看|用|听|吃|玩)(?:呀|啊|哈)?|你们好|大家好|老师好|师傅好|领导好|同志好"
+    r"|(?:早上|上午|中午|下午|晚上)好|(?:hello|hi|哈喽|哈罗|嗨|喂)(?=" + _SEP + r")"
+    r"|(?:好的|好吧|嗯嗯|嗯|哦|噢|明白了|知道了|ok)(?=" + _SEP + r")"
+    r"|在吗|在不在|有人吗|打扰了|打扰一下|打扰下|不好意思|"
+    r"麻烦(?:问|请教|咨询)(?:一)?下|麻烦(?:你|您)(?:一下)?|请问一下|请问下|请问|"
+    r"(?:我)?想(?:问|咨询|请教)(?:一)?下|(?:我)?想(?:问|咨询|请教)|问(?:一)?下|"
+    r"(?:咨询|请教)(?:一)?下|谢谢(?:你|您)?|多谢|"
+    r"(?:急急急|急急|急|求助|求解答)(?=" + _SEP + r"))" + _SEP + r"*)+"
+)
+_TRAILING_FILLER = re.compile(
+    r"(?:"
+    + _SEP
+    + r"*(?:谢谢(?:你|您|了|啦|大家|各位|老师|师傅|领导)?|多谢(?:了|啦)?|感谢(?:你|您)?"
+    r"|非常感谢|万分感谢|麻烦(?:你|您)?了|辛苦(?:你|您)?了|在线等(?:回复)?|求(?:解答|回复|解|帮助)"
+    r"|(?:请|望|烦请|请帮忙)(?:解答|回复|答复)(?:一下)?|在吗|在不在"
+    r"|(?:(?<="
+    + _SEP
+    + r")|(?<=[吗呢啊吧]))(?:急急急|急急|急|很急|挺急的|比较急|十万火急))"
+    + _SEP
+    + r"*)+$"
+)
+_MIN_CJK_LEFT = 3
+
+
+def strip_filler(text: str) -> str:
+    """``text`` without greetings, thanks and filler before or after the question.
+
+    Applied to normalised text before classification and retrieval, so that 您好，请问…
+    and …吗？谢谢！ are read as the question itself. A message that is nothing but
+    politeness (谢谢, 你好, 好的谢谢) is returned unchanged: it is the message.
+    """
+    if not text or text.startswith("/"):
+        return text
+    stripped = _TRAILING_FILLER.sub("", _LEADING_FILLER.sub("", text)).strip()
+    if len(_CJK.findall(stripped)) < _MIN_CJK_LEFT:
+        return text
+    return stripped
+
+
 def find_mobile(text: str) -> str | None:
     """The first mainland mobile number in ``text`` as 11 digits, or None."""
     match = _MOBILE.search(unicodedata.normalize("NFKC", text or ""))

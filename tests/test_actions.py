@@ -118,6 +118,14 @@ def test_out_of_scope_escalates(service) -> None:
     assert card["question"] == "老板拖欠三个月工资怎么办"
 
 
+def test_union_aid_classified_out_of_scope_is_answered(service) -> None:
+    tracker = make_tracker("工会给困难职工的大病救助最多多少钱", "out_of_scope")
+    _events, [message] = run(ActionEscalate(), tracker)
+    assert message["custom"]["escalated"] is False
+    assert message["custom"]["topic"] == "hardship_aid"
+    assert tickets(service) == []
+
+
 def test_request_for_a_person_uses_the_earlier_question(service) -> None:
     history = [user_event("我家孩子考上大学了能申请啥补助", "ask_hardship_aid")]
     tracker = make_tracker("转人工", "request_human", history=history)
@@ -160,6 +168,61 @@ def test_second_low_confidence_turn_escalates(service) -> None:
     [ticket] = tickets(service)
     assert ticket.reason == "low_confidence"
     assert "那个钱的事咋弄" in ticket.question
+
+
+def test_unsure_but_clear_question_is_answered_not_clarified(service) -> None:
+    tracker = make_tracker(
+        "职业技能等级证书的真假在哪里查",
+        "nlu_fallback",
+        ranking=[
+            ("nlu_fallback", 0.5),
+            ("ask_training_subsidy", 0.41),
+            ("ask_skill_grading", 0.38),
+        ],
+    )
+    _events, [message] = run(ActionClarify(), tracker)
+    assert message["custom"]["type"] != "clarify"
+    assert message["custom"]["topic"] == "skill_grading"
+
+
+def test_clarifying_buttons_name_the_subjects_in_the_workers_words(service) -> None:
+    tracker = make_tracker(
+        "宿舍的事和困难补助的事能一起问吗",
+        "nlu_fallback",
+        ranking=[("nlu_fallback", 0.5), ("ask_hardship_aid", 0.35), ("ask_dormitory", 0.33)],
+    )
+    events, [message] = run(ActionClarify(), tracker)
+    assert message["custom"]["type"] == "clarify"
+    titles = [b["title"] for b in message["buttons"]]
+    assert titles == ["困难补助", "宿舍", "转人工"]
+    assert [b["payload"] for b in message["buttons"]][:2] == ["/ask_hardship_aid", "/ask_dormitory"]
+    assert "「宿舍」" in message["text"] and "困难帮扶" not in message["text"]
+    assert slots(events)["pending_question"] == "宿舍的事和困难补助的事能一起问吗"
+
+
+def test_reply_naming_one_subject_answers_the_pending_question(service) -> None:
+    history = [user_event("那个到底咋弄", "nlu_fallback", confidence=0.3)]
+    tracker = make_tracker(
+        "宿舍的",
+        "nlu_fallback",
+        history=history,
+        slots={"pending_question": "公司宿舍怎么申请"},
+        ranking=[("nlu_fallback", 0.5), ("ask_dormitory", 0.4)],
+    )
+    _events, [message] = run(ActionClarify(), tracker)
+    assert message["custom"]["topic"] == "dormitory" and message["custom"]["escalated"] is False
+
+
+def test_government_aid_question_goes_to_staff(service) -> None:
+    _events, [message] = run(
+        ActionAnswerPolicy(), make_tracker("吃低保要啥条件", "ask_hardship_aid")
+    )
+    assert message["custom"]["escalated"] is True and message["custom"]["reason"] == "out_of_scope"
+    _events, [message] = run(
+        ActionAnswerPolicy(),
+        make_tracker("工会的临时救助怎么申请", "ask_hardship_aid", sender_id="w-union"),
+    )
+    assert message["custom"]["escalated"] is False
 
 
 def test_clicked_topic_answers_the_pending_question(service) -> None:

@@ -115,3 +115,55 @@ def test_malformed_request_is_refused_without_crashing(stack) -> None:
         rest_post(stack.rasa_url, None, raw=b"{not json")
     assert 400 <= error.value.code < 500
     assert only(stack.post(sender(), ACCEPTANCE_QUESTION))["custom"]["topic"] == "training_subsidy"
+
+
+POLITE_FORMS = [
+    "{q}？谢谢！",
+    "您好，请问{q}",
+    "麻烦问下，{q}，多谢了",
+    "打扰了，{q}？急，在线等",
+    "早上好！好的，那{q}",
+]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "考了高级工证书技能提升补贴能拿多少",
+        "职业技能等级证书分哪几个级别",
+        "产业工人宿舍怎么申请",
+        "困难职工建档需要准备什么材料",
+    ],
+)
+def test_politeness_never_changes_the_answer(stack, question) -> None:
+    plain = only(stack.post(sender(), question))["custom"]
+    assert plain["type"] == "answer"
+    for form in POLITE_FORMS:
+        polite = only(stack.post(sender(), form.format(q=question)))
+        assert "不客气" not in polite["text"], form
+        assert polite["custom"]["type"] == "answer", form
+        assert polite["custom"]["faq_key"] == plain["faq_key"], form
+
+
+def test_thanks_alone_is_still_thanks(stack) -> None:
+    assert "不客气" in only(stack.post(sender(), "谢谢您！"))["text"]
+
+
+@pytest.mark.parametrize("question", ["电工证书的真伪去哪个网站核验", "技能等级证书一共有几种"])
+def test_clear_certificate_questions_get_no_clarifying_question(stack, question) -> None:
+    custom = only(stack.post(sender(), question))["custom"]
+    assert custom["type"] != "clarify"
+    assert custom["topic"] == "skill_grading"
+
+
+def test_out_of_scope_emergency_hand_off_gives_a_cited_first_step(stack) -> None:
+    message = only(stack.post(sender(), "上夜班的时候胳膊被机器轧伤了 老板说不算工伤"))
+    custom = message["custom"]
+    assert custom["escalated"] is True and custom["reason"] == "out_of_scope"
+    assert custom["first_step"]["key"] == "work_injury"
+    assert "《工伤保险条例》第十七条" in message["text"] and "1年内" in message["text"]
+
+
+@pytest.mark.parametrize("question", ["申请低保要看家里存款吗", "民政的临时救助一次能给多少"])
+def test_government_aid_goes_to_staff(stack, question) -> None:
+    assert only(stack.post(sender(), question))["custom"]["escalated"] is True

@@ -175,3 +175,27 @@ def test_keyword_classifier_matches_stock() -> None:
     # the pre-check is in force: most dev-set questions skip the ordered search
     skipped = [q for q in questions if not any(c.search(q) for c in ours._pre_checks())]
     assert len(skipped) > len(questions) / 2
+
+
+def test_whole_message_keywords_never_fire_inside_a_question() -> None:
+    classifier = CompiledKeywordIntentClassifier(
+        {"case_sensitive": False, "whole_message": True},
+        None,
+        None,
+        None,
+    )
+    for intent, text in training_examples():
+        classifier.intent_keyword_map.setdefault(text, intent)
+    classifier._validate_keyword_map()
+    assert classifier._map_keyword_to_intent("谢谢!") == "thank"
+    assert classifier._map_keyword_to_intent("“好的。”") == "affirm"
+    assert classifier._map_keyword_to_intent("HELLO") == "greet"
+    # replies only: the one that is not a greeting or thanks
+    assert classifier._map_keyword_to_intent("好的，谢谢") == "affirm"
+    assert classifier._map_keyword_to_intent("谢谢 再见") == "goodbye"
+    assert classifier._map_keyword_to_intent("谢谢再见") == "goodbye"
+    assert classifier._map_keyword_to_intent("你好,谢谢") == "greet"
+    # the stock search fires on these: punctuation is a word boundary
+    for question in ["好的,那宿舍怎么申请", "金秋助学几月报名?谢谢", "你好!请问"]:
+        assert keyword_map(KeywordIntentClassifier)._map_keyword_to_intent(question) is not None
+        assert classifier._map_keyword_to_intent(question) is None

@@ -7,6 +7,7 @@ from knowledge.text_normalise import (
     mask_mobile,
     mask_mobiles,
     normalise,
+    strip_filler,
 )
 
 
@@ -104,3 +105,38 @@ def test_masking() -> None:
     assert mask_mobile("13812345678") == "138****5678"
     assert mask_mobiles("打 13812345678 或 +86 139 1234 5678") == "打 138****5678 或 139****5678"
     assert mask_mobiles("补贴1500元") == "补贴1500元"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # politeness around a question goes (issue 11): the question is what is left
+        ("宿舍押金退不退？谢谢！", "宿舍押金退不退"),
+        ("您好，请问困难职工建档要什么材料", "困难职工建档要什么材料"),
+        ("打扰了，高级工证书怎么查真伪，多谢了", "高级工证书怎么查真伪"),
+        ("麻烦问下以工代训补贴发到哪里 在线等", "以工代训补贴发到哪里"),
+        ("急！金秋助学几月份报名", "金秋助学几月份报名"),
+        ("金秋助学几月份报名？急急急", "金秋助学几月份报名"),
+        ("你好呀，我想问一下技师怎么评，辛苦了", "技师怎么评"),
+        ("求解答：夫妻两个能一起住宿舍吗", "夫妻两个能一起住宿舍吗"),
+        ("焊工证丢了能补办吗?请解答一下,谢谢", "焊工证丢了能补办吗"),
+        ("早上好，金秋助学几月份报名", "金秋助学几月份报名"),
+        ("hello 技能补贴能网上申请吗", "技能补贴能网上申请吗"),
+        ("好的，那公租房要排多久", "那公租房要排多久"),
+        ("公租房要排多久 在吗", "公租房要排多久"),
+        # politeness alone is the message itself
+        ("谢谢", "谢谢"),
+        ("您好", "您好"),
+        ("好的谢谢", "好的谢谢"),
+        ("好的，谢谢", "好的,谢谢"),
+        ("hello", "hello"),
+        ("谢谢,再见", "谢谢,再见"),
+        # words that only look like filler stay
+        ("你好像没明白我的意思", "你好像没明白我的意思"),
+        ("急需用钱能申请救助吗", "急需用钱能申请救助吗"),
+        ("家里情况紧急", "家里情况紧急"),
+        ('/inform_region{"region":"广东"}', '/inform_region{"region":"广东"}'),
+    ],
+)
+def test_strip_filler(raw: str, expected: str) -> None:
+    assert strip_filler(normalise(raw)) == normalise(expected)

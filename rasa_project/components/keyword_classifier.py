@@ -15,6 +15,11 @@ own patterns does (the regex engine tries every alternative at every
 position); keywords that do hold regex syntax keep their own pattern in the
 pre-check. Only when the pre-check finds something does the ordered search
 run, so the first match, and the intent, are the stock ones.
+
+With ``whole_message: true`` (the project's config) a keyword counts only when it is the whole
+message, surrounding punctuation aside: the stock search also fires on a keyword that
+punctuation separates inside a longer message (…补贴吗？谢谢), which is not an exact match of a
+training example.
 """
 
 from __future__ import annotations
@@ -32,6 +37,12 @@ logger = logging.getLogger(__name__)
 
 
 REGEX_SYNTAX = frozenset(".^$*+?{}[]\\|()")
+# ``whole_message: true``: a keyword counts only when it is the whole message, so that 好的 or
+# 谢谢 inside a question (好的，那宿舍怎么申请) never turns the question into a reply (issue 11).
+WHOLE_MESSAGE = "whole_message"
+SURROUNDING = " \t\n,.!?;:~、，。！？；：…\"'“”‘’()（）"
+_SPLIT = re.compile("[" + re.escape(SURROUNDING) + "]+")
+SOCIAL_INTENTS = frozenset({"greet", "thank"})
 
 
 def is_plain(keyword: str) -> bool:
@@ -48,10 +59,42 @@ def keyword_pattern(keyword: str, case_sensitive: bool) -> re.Pattern[str]:
 class CompiledKeywordIntentClassifier(KeywordIntentClassifier):
     """``KeywordIntentClassifier`` that compiles its keyword patterns once."""
 
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {**KeywordIntentClassifier.get_default_config(), WHOLE_MESSAGE: False}
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._compiled: list[tuple[re.Pattern[str], str]] | None = None
         self._pre_check: list[re.Pattern[str]] | None = None
+        self._exact: dict[str, str] | None = None
+
+    def _whole_message_intent(self, text: str) -> str | None:
+        """The intent of the keyword that is the whole message (punctuation aside), if any."""
+        if self._exact is None:
+            fold = (lambda k: k) if self.case_sensitive else str.lower
+            self._exact = {}
+            for keyword, intent in self.intent_keyword_map.items():
+                self._exact.setdefault(fold(keyword), intent)
+        fold = (lambda k: k) if self.case_sensitive else str.lower
+        whole = self._exact.get(fold(text.strip(SURROUNDING)))
+        if whole is not None:
+            return whole
+        # a message made only of such replies (好的，谢谢 / 谢谢 再见): the first that is not a
+        # greeting or thanks answers for it; anything else in the message and none counts
+        parts = [fold(p) for p in _SPLIT.split(text) if p]
+        if len(parts) == 1:  # 谢谢再见: the normaliser joins Chinese words a space separated
+            word = parts[0]
+            cuts = [
+                [word[:i], word[i:]]
+                for i in range(1, len(word))
+                if word[:i] in self._exact and word[i:] in self._exact
+            ]
+            parts = cuts[0] if cuts else parts
+        intents = [self._exact.get(p) for p in parts]
+        if len(parts) < 2 or None in intents:
+            return None
+        return next((i for i in intents if i not in SOCIAL_INTENTS), intents[0])
 
     def _patterns(self) -> list[tuple[re.Pattern[str], str]]:
         if self._compiled is None:
@@ -79,6 +122,8 @@ class CompiledKeywordIntentClassifier(KeywordIntentClassifier):
         return self._pre_check
 
     def _map_keyword_to_intent(self, text: str) -> str | None:
+        if self.component_config.get(WHOLE_MESSAGE):
+            return self._whole_message_intent(text)
         if not any(check.search(text) for check in self._pre_checks()):
             return None
         for pattern, intent in self._patterns():
@@ -87,7 +132,7 @@ class CompiledKeywordIntentClassifier(KeywordIntentClassifier):
         return None
 
     def _validate_keyword_map(self) -> None:
-        self._compiled = self._pre_check = None
+        self._compiled = self._pre_check = self._exact = None
         patterns = self._patterns()
         ambiguous_mappings = []
         for pattern1, (keyword1, intent1) in zip(
@@ -111,4 +156,4 @@ class CompiledKeywordIntentClassifier(KeywordIntentClassifier):
                 f"Removed keyword '{keyword}' from intent '{intent}' because it matched "
                 "a keyword of another intent."
             )
-        self._compiled = self._pre_check = None
+        self._compiled = self._pre_check = self._exact = None

@@ -13,7 +13,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 import knowledge.spacy_pipeline  # noqa: F401  registers the spaCy tokenizer
-from knowledge.text_normalise import check_input, normalise
+from knowledge.text_normalise import check_input, normalise, strip_filler
 
 RAW_TEXT = "raw_text"
 INPUT_ISSUE = "input_issue"
@@ -22,6 +22,10 @@ INPUT_ISSUE = "input_issue"
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
 class ChineseTextNormaliser(GraphComponent):
     """Traditional to Simplified, full-width to half-width, pinyin and emoji removed.
+
+    Greetings, thanks and filler around a question (您好，请问… …吗？谢谢！) are dropped
+    before classification, in training and at run time alike: 谢谢 alone is a thank-you,
+    a question that ends in 谢谢 is the question.
 
     Keeps the worker's original text as ``raw_text`` and names unreadable input
     as ``input_issue`` (both in the parse data) for the gate and the actions.
@@ -41,7 +45,7 @@ class ChineseTextNormaliser(GraphComponent):
         for message in training_data.training_examples:
             text = message.get(TEXT)
             if text:
-                message.set(TEXT, normalise(text))
+                message.set(TEXT, strip_filler(normalise(text)))
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -51,5 +55,5 @@ class ChineseTextNormaliser(GraphComponent):
             message.set(RAW_TEXT, raw, add_to_output=True)
             if checked.issue:
                 message.set(INPUT_ISSUE, checked.issue, add_to_output=True)
-            message.set(TEXT, checked.text)
+            message.set(TEXT, checked.text if checked.issue else strip_filler(checked.text))
         return messages

@@ -1,0 +1,152 @@
+"""Which subjects a worker's own words point at, and what to do when the NLU is unsure.
+
+The clarifying question is for questions on which two subjects truly compete (issue 11): a
+question whose words point at one subject is answered on it, and the clarifying buttons name
+the competing subjects with the worker's own words (「证书」还是「补贴」), not the topic labels.
+Cue words live in ``lexicon/topic_cues.yml``, with the entity values of ``lexicon/entities.yml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from changai.vocabulary import INTENT_TOPICS, TOPICS
+from knowledge.lexicon import LEXICON_DIR, Lexicon, load_lexicon
+from knowledge.text_normalise import normalise, strip_filler
+
+OUT_OF_SCOPE = "out_of_scope"
+SUBJECTS: tuple[str, ...] = (*TOPICS, OUT_OF_SCOPE)
+ENTITY_SUBJECTS = {
+    "skill_level": "skill_grading",
+    "certificate": "skill_grading",
+    "subsidy_type": "training_subsidy",
+    "aid_type": "hardship_aid",
+    "housing_type": "dormitory",
+}
+MAX_WORDS_SHOWN = 2
+
+# What to do with an unsure message.
+ANSWER = "answer"
+ESCALATE = "escalate"
+CLARIFY = "clarify"
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Subject -> the words of the message that point at it, in order of appearance."""
+
+    words: dict[str, list[str]]
+
+    def subjects(self) -> list[str]:
+        return [s for s in SUBJECTS if self.words.get(s)]
+
+    def label(self, subject: str) -> str:
+        return "、".join(self.words[subject][:MAX_WORDS_SHOWN])
+
+
+@dataclass(frozen=True)
+class Choice:
+    """``answer`` on ``subjects[0]``, ``escalate``, or ``clarify`` between ``subjects``."""
+
+    kind: str
+    subjects: list[str] = field(default_factory=list)
+    cues: Cues | None = None
+
+
+class CueFinder:
+    def __init__(self, table: dict, lexicon: Lexicon) -> None:
+        words: dict[str, str] = {}
+        for entity_type, subject in ENTITY_SUBJECTS.items():
+            for surface in lexicon.surfaces.get(entity_type, {}):
+                if len(surface) > 1:
+                    words.setdefault(surface, subject)
+        for subject, listed in (table.get("subjects") or {}).items():
+            if subject not in SUBJECTS:
+                raise ValueError(f"topic_cues.yml: unknown subject {subject!r}")
+            for word in listed:
+                words[str(word)] = subject
+        self._subject_of = words
+        self._pattern = _alternation(words)
+        self._government = _alternation(table.get("government_aid") or [])
+        self._union = _alternation(table.get("union_context") or [])
+
+    def find(self, text: str) -> Cues:
+        found: dict[str, list[str]] = {}
+        for match in self._pattern.finditer(_prepare(text)):
+            word = match.group(0)
+            listed = found.setdefault(self._subject_of[word], [])
+            if word not in listed:
+                listed.append(word)
+        return Cues(found)
+
+    def union_aid(self, text: str) -> bool:
+        """True when ``text`` asks the union for hardship aid and names nothing out of scope.
+
+        Government programmes (低保 …) may be named: 领着低保还能享受工会帮扶吗 is the union's.
+        """
+        prepared = _prepare(text)
+        cues = self.find(prepared)
+        others = [w for w in cues.words.get(OUT_OF_SCOPE, []) if not self._government.fullmatch(w)]
+        return bool(self._union.search(prepared) and cues.words.get("hardship_aid") and not others)
+
+    def government_aid_only(self, text: str) -> bool:
+        """True when ``text`` names a government assistance programme and nothing of the union."""
+        prepared = _prepare(text)
+        return bool(self._government.search(prepared)) and not self._union.search(prepared)
+
+
+def _prepare(text: str) -> str:
+    return strip_filler(normalise(text or ""))
+
+
+def _alternation(words: Sequence[str] | dict[str, str]) -> re.Pattern[str]:
+    ordered = sorted(words, key=lambda w: (-len(w), w))
+    return re.compile("|".join(re.escape(w) for w in ordered) or r"(?!)")
+
+
+def load_cue_finder_from(path: Path, lexicon: Lexicon) -> CueFinder:
+    with path.open(encoding="utf-8") as handle:
+        return CueFinder(yaml.safe_load(handle) or {}, lexicon)
+
+
+@lru_cache(maxsize=1)
+def cue_finder() -> CueFinder:
+    return load_cue_finder_from(LEXICON_DIR / "topic_cues.yml", load_lexicon())
+
+
+def subject_of_intent(intent: str | None) -> str | None:
+    if intent == OUT_OF_SCOPE:
+        return OUT_OF_SCOPE
+    return INTENT_TOPICS.get(intent or "")
+
+
+def resolve_unsure(text: str, ranking: Sequence[tuple[str, float]]) -> Choice:
+    """What to do when the NLU is unsure of ``text`` (``ranking``: intent, confidence).
+
+    Words pointing at one subject only: answer on it, or hand out-of-scope to staff (also when
+    the NLU ranks out-of-scope first among several). Words pointing at several subjects:
+    clarify between the two the NLU ranks highest, named by those words.
+    No telling words: clarify between the two topics the NLU ranks highest.
+    """
+    cues = cue_finder().find(text)
+    order = {}
+    for intent, confidence in ranking:
+        subject = subject_of_intent(intent)
+        if subject is not None and subject not in order:
+            order[subject] = confidence
+    cued = sorted(cues.subjects(), key=lambda s: -order.get(s, 0.0))
+    if len(cued) == 1 or (cued and cued[0] == OUT_OF_SCOPE):
+        # out of scope by its words and the NLU's first choice too: staff can answer either part
+        kind = ESCALATE if cued[0] == OUT_OF_SCOPE else ANSWER
+        return Choice(kind, cued[:1], cues)
+    if len(cued) >= 2:
+        return Choice(CLARIFY, cued[:2], cues)
+    topics = [s for s in order if s in TOPICS]
+    topics += [t for t in TOPICS if t not in topics]
+    return Choice(CLARIFY, topics[:2], cues)

@@ -1,0 +1,74 @@
+"""The worker's own words decide when the NLU is unsure (issue 11: clarify on real competition)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.topic_cues import ANSWER, CLARIFY, ESCALATE, cue_finder, resolve_unsure
+
+UNSURE = [("ask_training_subsidy", 0.34), ("ask_skill_grading", 0.31), ("out_of_scope", 0.2)]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("职业技能等级证书分几个等级", "skill_grading"),
+        ("拿到的技能证书怎么知道是不是假的", "skill_grading"),
+        ("您好，厂里宿舍能不能带家属住，谢谢", "dormitory"),
+        ("金秋助学一般几月份开始", "hardship_aid"),
+        ("以工代训的钱是按月发吗", "training_subsidy"),
+    ],
+)
+def test_words_pointing_at_one_topic_are_answered_on_it(text: str, topic: str) -> None:
+    choice = resolve_unsure(text, UNSURE)
+    assert (choice.kind, choice.subjects) == (ANSWER, [topic])
+
+
+def test_words_pointing_at_two_topics_clarify_with_those_words() -> None:
+    choice = resolve_unsure("考出来的证书跟培训补贴有关系吗", UNSURE)
+    assert choice.kind == CLARIFY
+    assert choice.subjects == ["training_subsidy", "skill_grading"]  # the NLU's order
+    assert choice.cues is not None
+    assert choice.cues.label("skill_grading") == "证书"
+    assert "培训补贴" in choice.cues.label("training_subsidy")
+
+
+def test_out_of_scope_words_first_in_the_nlu_ranking_go_to_staff() -> None:
+    ranking = [("out_of_scope", 0.45), ("ask_dormitory", 0.41)]
+    choice = resolve_unsure("住在厂里宿舍 晚上下楼梯摔了算工伤吗", ranking)
+    assert choice.kind == ESCALATE
+
+
+def test_no_telling_words_clarify_between_the_top_two_topics() -> None:
+    choice = resolve_unsure("那个事情怎么弄", [("ask_dormitory", 0.3), ("ask_hardship_aid", 0.2)])
+    assert choice.kind == CLARIFY and choice.subjects == ["dormitory", "hardship_aid"]
+    assert choice.cues is not None and choice.cues.subjects() == []
+
+
+@pytest.mark.parametrize(
+    ("text", "government"),
+    [
+        ("申请低保需要哪些证明", True),
+        ("民政那边的临时救助找谁办", True),
+        ("医疗救助按多大比例报", True),
+        ("工会的临时救助怎么申请", False),
+        ("家里是低保户 能建档成困难职工吗", False),
+        ("金秋助学要交什么材料", False),
+    ],
+)
+def test_government_aid_is_told_from_the_unions(text: str, government: bool) -> None:
+    assert cue_finder().government_aid_only(text) is government
+
+
+@pytest.mark.parametrize(
+    ("text", "union"),
+    [
+        ("总工会的大病医疗救助报销上限多少", True),
+        ("吃着低保 还能不能找工会帮扶", True),
+        ("低保一个月发多少", False),
+        ("工会能帮我要回拖欠的工资吗", False),
+        ("工会会费每月交多少", False),
+    ],
+)
+def test_the_unions_own_aid_is_told_from_out_of_scope(text: str, union: bool) -> None:
+    assert cue_finder().union_aid(text) is union
