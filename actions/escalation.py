@@ -164,6 +164,7 @@ async def escalate(
     events: list[dict[str, Any]] = [
         SlotSet("pending_question", None),
         SlotSet("pending_topic", None),
+        SlotSet("awaiting_region", None),
         SlotSet("offer", None),
         SlotSet("awaiting_contact", None),
     ]
@@ -192,7 +193,7 @@ async def escalate(
             **common,
         ),
     )
-    return [*events[:2], SlotSet("offer", CONTACT_OFFER), SlotSet("awaiting_contact", None)]
+    return [*events[:3], SlotSet("offer", CONTACT_OFFER), SlotSet("awaiting_contact", None)]
 
 
 class ActionEscalate(Action):

@@ -12,9 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import conversation
 from actions.escalation import escalate
 from changai.payloads import custom_payload, topic_buttons
-from changai.vocabulary import NATIONAL, topic_label
+from changai.vocabulary import INTENT_TOPICS, NATIONAL, topic_label
 from knowledge.answering import Reply, find_answer
+from knowledge.region_reply import RegionReply, region_reader
 from knowledge.service import KnowledgeService, get_service
+from knowledge.text_normalise import normalise
 
 OVERVIEW_QUESTIONS = 4
 
@@ -49,19 +51,39 @@ class ActionAnswerPolicy(Action):
         prefix = ""
         events: list[dict[str, Any]] = []
 
-        if intent == "inform_region":
-            if not pending:
-                label = region or "您说的地区"
+        awaiting = bool(tracker.get_slot("awaiting_region")) and bool(pending)
+        region_reply = await asyncio.to_thread(_read_region_reply, service, text)
+        if intent == "inform_region" or (awaiting and intent not in INTENT_TOPICS):
+            # a reply to 请问您在哪个省或城市工作？, or a change of region (换成广东的)
+            if region_reply is not None and region_reply.wants_national:
+                region = NATIONAL
+            elif region_reply is not None and region_reply.region:
+                region = region_reply.region
+            unsure = region_reply is None and intent != "inform_region"  # 好的, 说不上来 …
+            if unsure or (region_reply is not None and region_reply.kind == "unknown"):
+                prefix = "没关系，先给您全国通用的规定：\n"
+                region = NATIONAL
+            elif region is None:
+                prefix = "没认出您说的地区，先给您全国通用的规定：\n"
+            keeps = region_reply is not None and region_reply.kind != "unknown"
+            if region and region != tracker.get_slot("region") and keeps:
+                events.append(SlotSet("region", region))
+            if pending:
+                question, topic = pending, tracker.get_slot("pending_topic")
+            elif tracker.get_slot("last_question") and region:
+                # the region changed after an answer: answer that question again for it
+                question = str(tracker.get_slot("last_question"))
+                topic = await asyncio.to_thread(_topic_of_entry, service, tracker)
+                prefix = f"好的，按{region_label(region)}给您重新查：\n"
+            else:
+                label = region_label(region) if region else "您说的地区"
                 dispatcher.utter_message(
                     text=f"好的，记下了：{label}。您想了解哪方面的政策？",
                     buttons=topic_buttons(),
                     json_message=custom_payload("region_noted", region=region),
                 )
-                return []
-            question, topic = pending, tracker.get_slot("pending_topic")
-            if region is None:
-                prefix = "没认出您说的地区，先给您全国通用的规定：\n"
-                region = NATIONAL
+                return [*events, SlotSet("awaiting_region", None)]
+            region = region or NATIONAL
         elif conversation.is_button_payload(text):
             topic = conversation.topic_of_intent(intent)
             question = pending
@@ -101,7 +123,12 @@ class ActionAnswerPolicy(Action):
             dispatcher.utter_message(
                 text=reply.text, buttons=reply.buttons, json_message=reply.custom
             )
-            return [SlotSet("pending_question", question), SlotSet("pending_topic", topic)]
+            return [
+                *events,
+                SlotSet("pending_question", question),
+                SlotSet("pending_topic", topic),
+                SlotSet("awaiting_region", True),
+            ]
 
         dispatcher.utter_message(
             text=prefix + reply.text, buttons=reply.buttons, json_message=reply.custom
@@ -109,10 +136,34 @@ class ActionAnswerPolicy(Action):
         events += [
             SlotSet("pending_question", None),
             SlotSet("pending_topic", None),
+            SlotSet("awaiting_region", None),
             SlotSet("last_faq_id", reply.custom["faq_id"]),
             SlotSet("last_question", question),
             SlotSet("offer", None),
         ]
-        if region and tracker.get_slot("region") != region:
+        if region and tracker.get_slot("region") != region and not _slot_set(events, "region"):
             events.append(SlotSet("region", region))
         return events
+
+
+def _read_region_reply(service: KnowledgeService, text: str) -> RegionReply | None:
+    if conversation.is_button_payload(text):
+        return None
+    return region_reader(service.lexicon).read(normalise(text))
+
+
+def _topic_of_entry(service: KnowledgeService, tracker: Tracker) -> str | None:
+    """The topic of the last answer (to answer its question again for a new region)."""
+    faq_id = tracker.get_slot("last_faq_id")
+    for entry in service.index.current().entries:
+        if entry.id == faq_id:
+            return entry.topic
+    return None
+
+
+def _slot_set(events: list[dict[str, Any]], name: str) -> bool:
+    return any(e.get("event") == "slot" and e.get("name") == name for e in events)
+
+
+def region_label(region: str) -> str:
+    return "全国通用的规定" if region == NATIONAL else region
