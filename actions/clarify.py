@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
 from actions.escalation import escalate
+from actions.policy_answer import ActionAnswerPolicy
 from changai.payloads import HANDOFF_BUTTON, custom_payload
 from changai.vocabulary import INTENT_TOPICS, TOPIC_INTENTS, topic_label
 
@@ -29,6 +30,8 @@ class ActionClarify(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if conversation.awaiting_region(tracker):  # a reply to the region question
+            return await ActionAnswerPolicy().run(dispatcher, tracker, domain)
         question = conversation.latest_text(tracker)
         ranking = conversation.topic_ranking(tracker)
         guesses = [{"topic": topic, "confidence": round(score, 4)} for topic, score in ranking[:3]]

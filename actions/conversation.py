@@ -45,6 +45,11 @@ def current_region(tracker: Tracker) -> str | None:
     return str(slot) if slot else None
 
 
+def awaiting_region(tracker: Tracker) -> bool:
+    """The worker was asked for the region and has not answered: the next reply answers it."""
+    return bool(tracker.get_slot("awaiting_region")) and bool(tracker.get_slot("pending_question"))
+
+
 def topic_of_intent(intent: str | None) -> str | None:
     return INTENT_TOPICS.get(intent or "")
 

@@ -164,7 +164,7 @@ async def escalate(
     events: list[dict[str, Any]] = [
         SlotSet("pending_question", None),
         SlotSet("pending_topic", None),
-        SlotSet("awaiting_region", None),
+        SlotSet("awaiting_region", False),
         SlotSet("offer", None),
         SlotSet("awaiting_contact", None),
     ]

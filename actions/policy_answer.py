@@ -51,7 +51,7 @@ class ActionAnswerPolicy(Action):
         prefix = ""
         events: list[dict[str, Any]] = []
 
-        awaiting = bool(tracker.get_slot("awaiting_region")) and bool(pending)
+        awaiting = conversation.awaiting_region(tracker)
         region_reply = await asyncio.to_thread(_read_region_reply, service, text)
         if intent == "inform_region" or (awaiting and intent not in INTENT_TOPICS):
             # a reply to 请问您在哪个省或城市工作？, or a change of region (换成广东的)
@@ -82,7 +82,7 @@ class ActionAnswerPolicy(Action):
                     buttons=topic_buttons(),
                     json_message=custom_payload("region_noted", region=region),
                 )
-                return [*events, SlotSet("awaiting_region", None)]
+                return [*events, SlotSet("awaiting_region", False)]
             region = region or NATIONAL
         elif conversation.is_button_payload(text):
             topic = conversation.topic_of_intent(intent)
@@ -136,7 +136,7 @@ class ActionAnswerPolicy(Action):
         events += [
             SlotSet("pending_question", None),
             SlotSet("pending_topic", None),
-            SlotSet("awaiting_region", None),
+            SlotSet("awaiting_region", False),
             SlotSet("last_faq_id", reply.custom["faq_id"]),
             SlotSet("last_question", question),
             SlotSet("offer", None),

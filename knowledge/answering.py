@@ -204,9 +204,11 @@ def _local_rules_compete(
     return any(_competes(h, best, threshold) for h in wider.hits if h.entry.region != NATIONAL)
 
 
-def _competes(hit: Hit, best: Hit, threshold: float) -> bool:
+def _competes(hit: Hit, best: Hit, threshold: float, own_region: bool = False) -> bool:
+    """``hit`` matches the question nearly as well as ``best`` (the worker's own region
+    keeps its retrieval bonus, ``REGION_BONUS``)."""
     floor = max(threshold, REGION_QUESTION_MIN_SCORE, best.text_score * LOCAL_RULE_RATIO)
-    return hit.text_score >= floor
+    return (hit.score if own_region else hit.text_score) >= floor
 
 
 def prefer_local(result: RetrievalResult, threshold: float) -> RetrievalResult:
@@ -219,7 +221,7 @@ def prefer_local(result: RetrievalResult, threshold: float) -> RetrievalResult:
     if best is None or best.region_match != "national":
         return result
     for hit in result.hits:
-        if hit.region_match in ("exact", "parent") and _competes(hit, best, threshold):
+        if hit.region_match in ("exact", "parent") and _competes(hit, best, threshold, True):
             others = [h for h in result.hits if h is not hit]
             return RetrievalResult([hit, *others], result.region, result.chain)
     return result

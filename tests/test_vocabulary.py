@@ -21,17 +21,11 @@ DOMAIN = ROOT / "rasa_project" / "domain"
 
 
 def rule_routes() -> dict[str, set[str]]:
-    """intent -> the actions the single-turn rules without a condition run for it.
-
-    Conditional rules (data/rules/regions.yml: while the region question is pending)
-    route an intent differently in that one context only.
-    """
+    """intent -> the actions the single-turn rules run for it."""
     routes: dict[str, set[str]] = {}
     for path in RULES.glob("*.yml"):
         for rule in yaml.safe_load(path.read_text(encoding="utf-8")).get("rules") or []:
             steps = rule.get("steps") or []
-            if rule.get("condition"):
-                continue
             if len(steps) == 2 and "intent" in steps[0] and "action" in steps[1]:
                 routes.setdefault(steps[0]["intent"], set()).add(steps[1]["action"])
     return routes
