@@ -31,7 +31,7 @@ class ActionClarify(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         if conversation.awaiting_region(tracker):  # a reply to the region question
-            return await ActionAnswerPolicy().run(dispatcher, tracker, domain)
+            return await ActionAnswerPolicy().run(dispatcher, tracker, {})
         question = conversation.latest_text(tracker)
         ranking = conversation.topic_ranking(tracker)
         guesses = [{"topic": topic, "confidence": round(score, 4)} for topic, score in ranking[:3]]

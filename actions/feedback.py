@@ -39,7 +39,7 @@ class ActionFeedback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         if conversation.awaiting_region(tracker):  # 不清楚 answers the region question
-            return await ActionAnswerPolicy().run(dispatcher, tracker, domain)
+            return await ActionAnswerPolicy().run(dispatcher, tracker, {})
         helpful = conversation.latest_intent(tracker) == "feedback_helpful"
         faq_id = tracker.get_slot("last_faq_id")
         service = get_service()
@@ -71,7 +71,7 @@ class ActionConfirm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         if conversation.awaiting_region(tracker):  # 不知道 / 好的 answers the region question
-            return await ActionAnswerPolicy().run(dispatcher, tracker, domain)
+            return await ActionAnswerPolicy().run(dispatcher, tracker, {})
         agreed = conversation.latest_intent(tracker) == "affirm"
         offer = tracker.get_slot("offer")
         if offer == CONTACT_OFFER or contact.awaiting_contact(tracker):

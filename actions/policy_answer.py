@@ -49,6 +49,7 @@ class ActionAnswerPolicy(Action):
         region = conversation.current_region(tracker)
         pending = tracker.get_slot("pending_question")
         prefix = ""
+        remember = True
         events: list[dict[str, Any]] = []
 
         awaiting = conversation.awaiting_region(tracker)
@@ -62,10 +63,10 @@ class ActionAnswerPolicy(Action):
             unsure = region_reply is None and intent != "inform_region"  # 好的, 说不上来 …
             if unsure or (region_reply is not None and region_reply.kind == "unknown"):
                 prefix = "没关系，先给您全国通用的规定：\n"
-                region = NATIONAL
+                region, remember = NATIONAL, False  # 不知道 is not a region to keep
             elif region is None:
                 prefix = "没认出您说的地区，先给您全国通用的规定：\n"
-            keeps = region_reply is not None and region_reply.kind != "unknown"
+            keeps = remember and region_reply is not None
             if region and region != tracker.get_slot("region") and keeps:
                 events.append(SlotSet("region", region))
             if pending:
@@ -141,7 +142,12 @@ class ActionAnswerPolicy(Action):
             SlotSet("last_question", question),
             SlotSet("offer", None),
         ]
-        if region and tracker.get_slot("region") != region and not _slot_set(events, "region"):
+        if (
+            remember
+            and region
+            and tracker.get_slot("region") != region
+            and not _slot_set(events, "region")
+        ):
             events.append(SlotSet("region", region))
         return events
 

@@ -88,6 +88,9 @@ def test_not_knowing_gets_the_national_rule_not_a_clarification(stack, reply) ->
     answer = only(stack.post(worker, reply))
     assert_answers_the_pending_question(answer, NATIONAL)
     assert answer["text"].startswith("没关系，先给您全国通用的规定")
+    # not knowing is not a region: a later question whose answer differs asks again
+    again = only(stack.post(worker, "以工代训一个人一个月补多少"))
+    assert again["custom"]["type"] == "ask_region"
 
 
 def test_region_is_kept_and_can_be_changed(stack) -> None:  # type: ignore[no-untyped-def]
