@@ -32,9 +32,10 @@ build: spacy kb train
 run: build ## start the Rasa server, action server and console (Ctrl-C stops all)
 	@scripts/run.sh
 
-lint: install ## ruff (lint and format check)
+lint: install ## ruff (lint and format check) and mypy (types)
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
+	@$(BIN)/mypy
 
 browser: ## Debian's Chromium and a CJK font for the browser tests (apt, if missing)
 	@scripts/ensure_browser.sh

@@ -124,7 +124,8 @@ async def receive_number(
         if await asyncio.to_thread(save_number, get_service(), tracker.sender_id, phone):
             dispatcher.utter_message(
                 text=(
-                    f"好的，已记下您的手机号 {mask_mobile(phone)}。工作人员需要时会打这个号码联系您，"
+                    f"好的，已记下您的手机号 {mask_mobile(phone)}。"
+                    "工作人员需要时会打这个号码联系您，"
                     "也会在这个对话里回复您。"
                 ),
                 json_message=custom_payload(

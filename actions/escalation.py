@@ -24,7 +24,10 @@ from knowledge.service import KnowledgeService, get_service
 from knowledge.text_normalise import mask_mobiles
 
 REASON_MESSAGES = {
-    "out_of_scope": "这类问题（比如欠薪、劳动合同、工伤认定、社保转移）需要工会工作人员根据您的具体情况来帮您，",
+    "out_of_scope": (
+        "这类问题（比如欠薪、劳动合同、工伤认定、社保转移）"
+        "需要工会工作人员根据您的具体情况来帮您，"
+    ),
     "request_human": "好的，",
     "low_confidence": "抱歉，我还是没能理解您的问题，",
     "no_answer": "这个问题我的政策库里暂时没有准确答案，为了不给您错误的信息，",
@@ -168,7 +171,12 @@ async def escalate(
         SlotSet("offer", None),
         SlotSet("awaiting_contact", None),
     ]
-    common = {"topic": topic, "region": region, "escalated": True, "reason": reason}
+    common: dict[str, Any] = {
+        "topic": topic,
+        "region": region,
+        "escalated": True,
+        "reason": reason,
+    }
     if schedule.is_open(now) or not opened.waiting:
         dispatcher.utter_message(
             text=in_hours_reply(opened, intro),

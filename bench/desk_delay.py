@@ -84,7 +84,7 @@ async def send(http: aiohttp.ClientSession, base: str, cid: str, text: str, n: i
             raise RuntimeError(f"widget send failed: {response.status} {await response.text()}")
 
 
-async def measure(stack, database_url: str) -> list[float]:  # type: ignore[no-untyped-def]
+async def measure(stack, database_url: str) -> list[float]:
     from playwright.async_api import async_playwright
 
     from tests.support.browser import CHROMIUM, CHROMIUM_ARGS

@@ -259,7 +259,8 @@ def render(results: dict, memory: dict[str, dict[str, float]]) -> tuple[str, lis
     targets = [
         (
             "throughput at 10 conversations >= 2x stock",
-            f"{ten['ours'] / ten['stock']:.2f}x ({ten['ours']:.1f} against {ten['stock']:.1f} msg/s)",
+            f"{ten['ours'] / ten['stock']:.2f}x "
+            f"({ten['ours']:.1f} against {ten['stock']:.1f} msg/s)",
             ten["ours"] >= 2 * ten["stock"],
         ),
         (
@@ -270,7 +271,8 @@ def render(results: dict, memory: dict[str, dict[str, float]]) -> tuple[str, lis
         ),
         (
             "turn 200 <= 1.2x turn 1",
-            f"{flat['ours'][1] / flat['ours'][0]:.2f}x (stock {flat['stock'][1] / flat['stock'][0]:.2f}x)",
+            f"{flat['ours'][1] / flat['ours'][0]:.2f}x "
+            f"(stock {flat['stock'][1] / flat['stock'][0]:.2f}x)",
             flat["ours"][1] <= 1.2 * flat["ours"][0],
         ),
         (

@@ -7,11 +7,12 @@ import getpass
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from changai.settings import ConfigurationError, load_settings
 
 
-def _session_factory():  # type: ignore[no-untyped-def]
+def _session_factory() -> Any:
     from changai.db import make_engine, make_session_factory
 
     return make_session_factory(make_engine(load_settings().database_url))

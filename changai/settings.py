@@ -6,6 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -19,24 +20,28 @@ def _default_database_url() -> str:
     return f"sqlite:///{PROJECT_ROOT / 'var' / 'changai.db'}"
 
 
-def _float(name: str, default: float) -> float:
+N = TypeVar("N", int, float)
+
+
+def _number(name: str, default: N) -> N:
+    """The variable ``name`` read as the type of ``default`` (int or float)."""
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
+    kind = type(default)
     try:
-        return float(raw)
+        return kind(raw)
     except ValueError as exc:
-        raise ConfigurationError(f"{name} must be a number, got {raw!r}") from exc
+        what = "an integer" if kind is int else "a number"
+        raise ConfigurationError(f"{name} must be {what}, got {raw!r}") from exc
+
+
+def _float(name: str, default: float) -> float:
+    return _number(name, float(default))
 
 
 def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from exc
+    return _number(name, default)
 
 
 DEFAULT_HOURS = "09:00-17:30"
@@ -61,7 +66,9 @@ def parse_hours(raw: str) -> tuple[int, int]:
 
 
 def parse_days(raw: str) -> frozenset[int]:
-    """``"1-5"`` or ``"1,3,5"`` (or a mix such as ``"1-3,6"``) -> ISO weekdays; raises ValueError."""
+    """``"1-5"`` or ``"1,3,5"`` (or a mix such as ``"1-3,6"``) -> ISO weekdays.
+
+    Raises ValueError."""
     days: set[int] = set()
     for part in (raw or "").split(","):
         part = part.strip()
@@ -86,7 +93,7 @@ def parse_timezone(raw: str) -> ZoneInfo:
 
 def _working_hours() -> tuple[tuple[int, int], frozenset[int], ZoneInfo]:
     """Union staff working hours from STAFF_HOURS, STAFF_DAYS and TIMEZONE."""
-    parsed = {}
+    parsed: dict[str, Any] = {}
     for name, default, parse in (
         ("STAFF_HOURS", DEFAULT_HOURS, parse_hours),
         ("STAFF_DAYS", DEFAULT_DAYS, parse_days),

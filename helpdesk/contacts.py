@@ -1,4 +1,5 @@
-"""A worker's call-back number on their open ticket: stored with consent, masked, revealed on record.
+"""A worker's call-back number on their open ticket: stored with consent, masked, revealed on
+record.
 
 The number is kept only on the ticket (``contact_phone``, with ``contact_consent_at``: the
 moment the worker sent it after reading what it is for). The desk shows it masked; the full

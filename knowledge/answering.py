@@ -142,7 +142,10 @@ def region_question(lexicon: Lexicon, topic: str | None, hit: Hit) -> Reply:
         for name in lexicon.region_buttons()
     ]
     buttons.append({"title": "全国通用规定", "payload": f'/inform_region{{"region":"{NATIONAL}"}}'})
-    text = "这个问题各地标准不一样。请问您在哪个省或城市工作？可以点下面的地区，也可以直接打字告诉我（比如：东莞）。"
+    text = (
+        "这个问题各地标准不一样。请问您在哪个省或城市工作？"
+        "可以点下面的地区，也可以直接打字告诉我（比如：东莞）。"
+    )
     custom = custom_payload("ask_region", topic=topic, score=round(hit.score, 4))
     return Reply("ask_region", text, buttons, custom, hit)
 

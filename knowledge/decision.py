@@ -24,11 +24,22 @@ UNASKED_MOBILE_TEXT = (
 # What the assistant says when the input gate finds no readable question.
 INPUT_ISSUE_REPLIES: dict[str, str] = {
     "empty": "您好像还没有输入内容。直接打字告诉我您想问什么就行，比如：技能提升补贴怎么领？",
-    "too_long": "您发的内容有点长，我一次看不完整。请用一两句话说说您最想问的问题；情况比较复杂的话，可以点「转人工」让工会工作人员帮您看。",
+    "too_long": (
+        "您发的内容有点长，我一次看不完整。请用一两句话说说您最想问的问题；"
+        "情况比较复杂的话，可以点「转人工」让工会工作人员帮您看。"
+    ),
     "emoji_only": "收到您的表情啦！您想了解哪方面的政策？点下面的按钮，或者直接打字问我。",
-    "foreign": "目前我只能看懂中文，麻烦您用中文提问，比如：宿舍怎么申请？（Sorry, I can only answer questions in Chinese.）",
-    "number_only": "您发来的是一串数字，我没看明白您想问什么。请用文字说说您的问题。为了保护您的隐私，请不要在这里发送身份证号、银行卡号等个人信息。",
-    "symbols_only": "我没看明白您发的内容。请直接打字告诉我您想问什么，比如：困难职工怎么申请帮扶？",
+    "foreign": (
+        "目前我只能看懂中文，麻烦您用中文提问，比如：宿舍怎么申请？"
+        "（Sorry, I can only answer questions in Chinese.）"
+    ),
+    "number_only": (
+        "您发来的是一串数字，我没看明白您想问什么。请用文字说说您的问题。"
+        "为了保护您的隐私，请不要在这里发送身份证号、银行卡号等个人信息。"
+    ),
+    "symbols_only": (
+        "我没看明白您发的内容。请直接打字告诉我您想问什么，比如：困难职工怎么申请帮扶？"
+    ),
     "mobile_number": UNASKED_MOBILE_TEXT,
 }
 
@@ -55,7 +66,7 @@ def decide(
     """What the assistant would do with one message, as the actions decide it."""
     intent = (parse_data.get("intent") or {}).get("name")
     entities = parse_entities(parse_data)
-    region = region or (entities.get("region") or [None])[0]
+    region = region or next(iter(entities.get("region") or []), None)
     if parse_data.get("input_issue"):
         issue = parse_data["input_issue"]
         return AskResult(parse_data, "input_issue", INPUT_ISSUE_REPLIES[issue], {"issue": issue})

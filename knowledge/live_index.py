@@ -10,6 +10,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -120,5 +121,5 @@ class LiveIndex:
             self._checked_at = now
             return self._index
 
-    def search(self, question: str, **kwargs) -> RetrievalResult:  # type: ignore[no-untyped-def]
+    def search(self, question: str, **kwargs: Any) -> RetrievalResult:
         return self.current().search(question, **kwargs)

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 MAX_CHARS_FOR_NLU = 1000
 
@@ -33,7 +34,7 @@ _MOBILE = re.compile(r"(?<![\d+])(?:\+?86[\s-]?)?(1[3-9]\d(?:[\s-]?\d){8})(?![\s
 
 
 @lru_cache(maxsize=1)
-def _t2s():  # type: ignore[no-untyped-def]
+def _t2s() -> Any:  # opencc ships no type information
     import opencc
 
     return opencc.OpenCC("t2s")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from scipy.cluster.hierarchy import fcluster, linkage
@@ -59,13 +59,13 @@ class Group:
     ids: list[int] = field(default_factory=list)
 
 
-def features(analyzer: Analyzer, question: str) -> Counter[str]:
+def features(analyzer: Analyzer, question: str) -> defaultdict[str, float]:
     """Weighted features of the question's content words: the words (after synonyms),
     their character bigrams and characters. Question frames (怎么办, 找谁) are dropped."""
     text = _GROUPING_SYNONYM_PATTERN.sub(
         lambda m: GROUPING_SYNONYMS[m.group(0)], analyzer.canonical_text(question)
     )
-    weights: Counter[str] = Counter()
+    weights: defaultdict[str, float] = defaultdict(float)
     for word in analyzer.words(text):
         if word in FRAME_WORDS:
             continue

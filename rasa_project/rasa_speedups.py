@@ -148,7 +148,7 @@ def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
 def install() -> None:
     """Idempotent: the replacement is installed once per process."""
     if RemoteAction._validate_action_result is not validate_action_result:
-        RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+        RemoteAction._validate_action_result = validate_action_result
 
 
 __all__ = ["STOCK_VALIDATE", "ValidationError", "install", "validate_action_result"]

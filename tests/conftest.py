@@ -37,12 +37,12 @@ class FakeClock:
 
 
 @pytest.fixture(scope="session")
-def lexicon():  # type: ignore[no-untyped-def]
+def lexicon():
     return load_lexicon()
 
 
 @pytest.fixture(scope="session")
-def analyzer():  # type: ignore[no-untyped-def]
+def analyzer():
     return default_analyzer()
 
 
@@ -54,7 +54,7 @@ def database_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture()
-def session_factory(database_url: str):  # type: ignore[no-untyped-def]
+def session_factory(database_url: str):
     engine = make_engine(database_url)
     factory = make_session_factory(engine)
     with factory.begin() as session:
@@ -69,7 +69,7 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture()
-def service(session_factory, database_url, clock) -> Iterator[knowledge_service.KnowledgeService]:  # type: ignore[no-untyped-def]
+def service(session_factory, database_url, clock) -> Iterator[knowledge_service.KnowledgeService]:
     settings = Settings(env="test", database_url=database_url, index_refresh_seconds=1.0)
     svc = knowledge_service.KnowledgeService(settings, session_factory)
     svc.index._clock = clock  # deterministic refresh in tests
@@ -80,7 +80,7 @@ def service(session_factory, database_url, clock) -> Iterator[knowledge_service.
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory):  # type: ignore[no-untyped-def]
+def stack(tmp_path_factory):
     """The real Rasa server and action server on loopback, with a throwaway database."""
     from rasa_project.training import model_path
     from tests.servers import ROOT, running_stack
@@ -133,7 +133,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture()
-def context(browser):  # type: ignore[no-untyped-def]
+def context(browser):
     from tests.support.browser import PHONE
 
     ctx = browser.new_context(viewport=PHONE, device_scale_factor=2, locale="zh-CN")

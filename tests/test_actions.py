@@ -17,7 +17,7 @@ from tests.support.actions import run, slots, tickets
 from tests.trackers import make_tracker, region_entity, user_event
 
 
-def test_answer_carries_text_source_buttons_and_payload(service) -> None:  # type: ignore[no-untyped-def]
+def test_answer_carries_text_source_buttons_and_payload(service) -> None:
     tracker = make_tracker(
         "我考了中级工证书能领多少技能提升补贴",
         "ask_training_subsidy",
@@ -34,7 +34,7 @@ def test_answer_carries_text_source_buttons_and_payload(service) -> None:  # typ
     assert slots(events)["last_faq_id"] == custom["faq_id"]
 
 
-def test_region_sensitive_question_asks_for_region_then_answers(service) -> None:  # type: ignore[no-untyped-def]
+def test_region_sensitive_question_asks_for_region_then_answers(service) -> None:
     first = make_tracker("以工代训补贴一个月多少钱", "ask_training_subsidy")
     events, [message] = run(ActionAnswerPolicy(), first)
     assert message["custom"]["type"] == "ask_region"
@@ -58,20 +58,20 @@ def test_region_sensitive_question_asks_for_region_then_answers(service) -> None
     assert slots(events)["pending_question"] is None
 
 
-def test_region_is_remembered_from_the_slot(service) -> None:  # type: ignore[no-untyped-def]
+def test_region_is_remembered_from_the_slot(service) -> None:
     tracker = make_tracker("大病救助能给多少", "ask_hardship_aid", slots={"region": "武汉"})
     _events, [message] = run(ActionAnswerPolicy(), tracker)
     assert message["custom"]["region"] == "武汉"
 
 
-def test_national_fallback_says_so(service) -> None:  # type: ignore[no-untyped-def]
+def test_national_fallback_says_so(service) -> None:
     tracker = make_tracker("以工代训补贴多少钱", "ask_training_subsidy", slots={"region": "云南"})
     _events, [message] = run(ActionAnswerPolicy(), tracker)
     assert message["custom"]["region"] == "全国"
     assert "暂未收录云南" in message["text"]
 
 
-def test_unrecognised_region_reply_still_answers(service) -> None:  # type: ignore[no-untyped-def]
+def test_unrecognised_region_reply_still_answers(service) -> None:
     tracker = make_tracker(
         "在老家",
         "inform_region",
@@ -82,20 +82,20 @@ def test_unrecognised_region_reply_still_answers(service) -> None:  # type: igno
     assert message["text"].startswith("没认出您说的地区")
 
 
-def test_region_without_pending_question_offers_topics(service) -> None:  # type: ignore[no-untyped-def]
+def test_region_without_pending_question_offers_topics(service) -> None:
     tracker = make_tracker("我在东莞", "inform_region", entities=[region_entity("东莞")])
     _events, [message] = run(ActionAnswerPolicy(), tracker)
     assert "东莞" in message["text"] and len(message["buttons"]) == 4
 
 
-def test_topic_button_without_question_lists_common_questions(service) -> None:  # type: ignore[no-untyped-def]
+def test_topic_button_without_question_lists_common_questions(service) -> None:
     tracker = make_tracker("/ask_dormitory", "ask_dormitory")
     _events, [message] = run(ActionAnswerPolicy(), tracker)
     assert message["custom"]["type"] == "topic_overview"
     assert 1 <= len(message["buttons"]) <= 4
 
 
-def test_retrieval_miss_escalates_with_case_card(service) -> None:  # type: ignore[no-untyped-def]
+def test_retrieval_miss_escalates_with_case_card(service) -> None:
     tracker = make_tracker("量子力学考试补贴", "ask_training_subsidy", sender_id="w-miss")
     _events, [message] = run(ActionAnswerPolicy(), tracker)
     assert message["custom"]["escalated"] is True
@@ -104,7 +104,7 @@ def test_retrieval_miss_escalates_with_case_card(service) -> None:  # type: igno
     assert ticket.case_card["transcript"][-1]["text"] == "量子力学考试补贴"
 
 
-def test_out_of_scope_escalates(service) -> None:  # type: ignore[no-untyped-def]
+def test_out_of_scope_escalates(service) -> None:
     tracker = make_tracker("老板拖欠三个月工资怎么办", "out_of_scope", slots={"region": "广东"})
     _events, [message] = run(ActionEscalate(), tracker)
     assert message["custom"]["escalated"] is True
@@ -115,7 +115,7 @@ def test_out_of_scope_escalates(service) -> None:  # type: ignore[no-untyped-def
     assert card["question"] == "老板拖欠三个月工资怎么办"
 
 
-def test_request_for_a_person_uses_the_earlier_question(service) -> None:  # type: ignore[no-untyped-def]
+def test_request_for_a_person_uses_the_earlier_question(service) -> None:
     history = [user_event("我家孩子考上大学了能申请啥补助", "ask_hardship_aid")]
     tracker = make_tracker("转人工", "request_human", history=history)
     run(ActionEscalate(), tracker)
@@ -124,14 +124,14 @@ def test_request_for_a_person_uses_the_earlier_question(service) -> None:  # typ
     assert [line["role"] for line in ticket.case_card["transcript"]] == ["worker", "worker"]
 
 
-def test_second_request_does_not_open_a_second_ticket(service) -> None:  # type: ignore[no-untyped-def]
+def test_second_request_does_not_open_a_second_ticket(service) -> None:
     run(ActionEscalate(), make_tracker("转人工", "request_human"))
     _events, [message] = run(ActionEscalate(), make_tracker("快点找人", "request_human"))
     assert len(tickets(service)) == 1
     assert "已经在" in message["text"]
 
 
-def test_first_low_confidence_turn_clarifies_with_top_two_topics(service) -> None:  # type: ignore[no-untyped-def]
+def test_first_low_confidence_turn_clarifies_with_top_two_topics(service) -> None:
     tracker = make_tracker(
         "那个钱的事咋弄",
         "nlu_fallback",
@@ -147,7 +147,7 @@ def test_first_low_confidence_turn_clarifies_with_top_two_topics(service) -> Non
     assert tickets(service) == []
 
 
-def test_second_low_confidence_turn_escalates(service) -> None:  # type: ignore[no-untyped-def]
+def test_second_low_confidence_turn_escalates(service) -> None:
     history = [user_event("那个钱的事咋弄", "nlu_fallback", confidence=0.3)]
     tracker = make_tracker(
         "就是那个呗", "nlu_fallback", history=history, slots={"pending_question": "那个钱的事咋弄"}
@@ -159,7 +159,7 @@ def test_second_low_confidence_turn_escalates(service) -> None:  # type: ignore[
     assert "那个钱的事咋弄" in ticket.question
 
 
-def test_clicked_topic_answers_the_pending_question(service) -> None:  # type: ignore[no-untyped-def]
+def test_clicked_topic_answers_the_pending_question(service) -> None:
     tracker = make_tracker(
         "/ask_skill_grading", "ask_skill_grading", slots={"pending_question": "特级技师是啥待遇"}
     )
@@ -168,7 +168,7 @@ def test_clicked_topic_answers_the_pending_question(service) -> None:  # type: i
     assert message["custom"]["type"] == "answer"
 
 
-def test_helpful_feedback_is_stored(service) -> None:  # type: ignore[no-untyped-def]
+def test_helpful_feedback_is_stored(service) -> None:
     run(
         ActionFeedback(),
         make_tracker("/feedback_helpful", "feedback_helpful", slots={"last_faq_id": 1}),
@@ -178,7 +178,7 @@ def test_helpful_feedback_is_stored(service) -> None:  # type: ignore[no-untyped
         assert row.helpful is True and row.faq_id == 1
 
 
-def test_unhelpful_then_yes_escalates(service) -> None:  # type: ignore[no-untyped-def]
+def test_unhelpful_then_yes_escalates(service) -> None:
     events, [message] = run(
         ActionFeedback(), make_tracker("没帮助", "feedback_unhelpful", slots={"last_faq_id": 2})
     )
@@ -193,7 +193,7 @@ def test_unhelpful_then_yes_escalates(service) -> None:  # type: ignore[no-untyp
     assert ticket.reason == "unhelpful" and ticket.question == "宿舍怎么申请"
 
 
-def test_unhelpful_then_no_does_not_escalate(service) -> None:  # type: ignore[no-untyped-def]
+def test_unhelpful_then_no_does_not_escalate(service) -> None:
     _events, [message] = run(
         ActionConfirm(), make_tracker("不用了", "deny", slots={"offer": "handoff"})
     )
@@ -202,14 +202,14 @@ def test_unhelpful_then_no_does_not_escalate(service) -> None:  # type: ignore[n
 
 
 @pytest.mark.parametrize("issue", sorted(REPLIES))
-def test_unreadable_input_gets_its_own_kind_reply(service, issue) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_input_gets_its_own_kind_reply(service, issue) -> None:
     tracker = make_tracker("x", "unreadable", extra={"input_issue": issue})
     _events, [message] = run(ActionHandleUnreadable(), tracker)
     assert message["text"] == REPLIES[issue]
     assert message["custom"]["issue"] == issue
 
 
-def test_rating_is_stored_on_the_closed_ticket(service) -> None:  # type: ignore[no-untyped-def]
+def test_rating_is_stored_on_the_closed_ticket(service) -> None:
     from actions.rating import ActionRecordRating
     from changai.db import utcnow
     from helpdesk import tickets

@@ -14,7 +14,7 @@ from knowledge import catalogue, repository
 from knowledge import content_versions as versions
 from knowledge.lexicon import load_lexicon
 from tests.desk_client import in_database
-from tests.support.browser import ask, conversation_id, open_chat
+from tests.support.browser import ask, conversation_id, open_chat, record_dialogs
 
 pytestmark = [pytest.mark.servers, pytest.mark.browser]
 
@@ -23,11 +23,11 @@ PAYLOAD = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 ENTRY_KEY = "dm-affordable-rental-what"
 
 
-def prepare(stack) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+def prepare(stack) -> tuple[int, int, int]:
     """An admin, the payload in a published answer (a new version) and in a draft."""
     lexicon = load_lexicon()
 
-    def work(session):  # type: ignore[no-untyped-def]
+    def work(session):
         if get_user(session=session, username="browser-admin") is None:
             create_user(
                 session=session,
@@ -60,10 +60,10 @@ def prepare(stack) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
     return in_database(stack, work)
 
 
-def cleanup(stack, entry_id: int, first: int, draft_id: int) -> None:  # type: ignore[no-untyped-def]
+def cleanup(stack, entry_id: int, first: int, draft_id: int) -> None:
     lexicon = load_lexicon()
 
-    def work(session):  # type: ignore[no-untyped-def]
+    def work(session):
         catalogue.restore(
             session=session,
             lexicon=lexicon,
@@ -84,18 +84,18 @@ def cleanup(stack, entry_id: int, first: int, draft_id: int) -> None:  # type: i
     in_database(stack, work)
 
 
-def no_markup(page, scope: str) -> None:  # type: ignore[no-untyped-def]
+def no_markup(page, scope: str) -> None:
     assert page.locator(f"{scope} img, {scope} script").count() == 0, scope
 
 
-def test_payload_is_text_in_the_widget_the_desk_and_the_admin(stack, browser) -> None:  # type: ignore[no-untyped-def]
+def test_payload_is_text_in_the_widget_the_desk_and_the_admin(stack, browser) -> None:
     entry_id, first, draft_id = prepare(stack)
     dialogs: list[str] = []
     try:
         # the widget: the worker asks and gets the answer with the payload as text
         phone = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN")
         page = open_chat(phone, stack)
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        record_dialogs(page, dialogs)
         page.wait_for_timeout(1200)  # the index refreshes within a second
         ask(page, "保障性租赁住房是什么")
         page.wait_for_selector(".cg-source", timeout=20000)
@@ -113,7 +113,7 @@ def test_payload_is_text_in_the_widget_the_desk_and_the_admin(stack, browser) ->
         # the desk and the admin, as the admin
         desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         page = desk.new_page()
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        record_dialogs(page, dialogs)
         page.goto(stack.console_url + "/admin")
         assert "/login" in page.url
         page.fill("input[name=username]", "browser-admin")

@@ -16,11 +16,11 @@ TODAY = dt.date(2026, 11, 21)
 QUESTION = "我考了中级工证书能领多少技能提升补贴"
 
 
-def entry_by_key(session, key: str) -> FaqEntry:  # type: ignore[no-untyped-def]
+def entry_by_key(session, key: str) -> FaqEntry:
     return repository.get_faq_by_key(session=session, key=key)
 
 
-def save(session, lexicon, raw: dict, entry_id: int | None = None) -> FaqEntry:  # type: ignore[no-untyped-def]
+def save(session, lexicon, raw: dict, entry_id: int | None = None) -> FaqEntry:
     return catalogue.save_entry(
         session=session, lexicon=lexicon, raw=raw, actor="boss", entry_id=entry_id, today=TODAY
     )[0]
@@ -28,7 +28,7 @@ def save(session, lexicon, raw: dict, entry_id: int | None = None) -> FaqEntry: 
 
 def test_published_entry_needs_topic_region_and_a_document_in_force(
     session_factory, lexicon
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with session_factory.begin() as session:
         expired = PolicyDocument(
             key="old-rule", title="旧规定", region="全国", expires_on=dt.date(2025, 12, 31)
@@ -55,7 +55,7 @@ def test_published_entry_needs_topic_region_and_a_document_in_force(
 
 def test_dates_length_duplicates_and_unknown_regions_are_reported_in_chinese(
     session_factory, lexicon
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with session_factory.begin() as session:
         taken = entry_by_key(session, "dm-affordable-rental-what")
         with pytest.raises(catalogue.ValidationFailed) as failed:
@@ -93,7 +93,7 @@ def test_dates_length_duplicates_and_unknown_regions_are_reported_in_chinese(
         assert "http" in dates.value.errors["url"]
 
 
-def test_every_save_is_a_version_and_restore_makes_a_new_one(session_factory, lexicon) -> None:  # type: ignore[no-untyped-def]
+def test_every_save_is_a_version_and_restore_makes_a_new_one(session_factory, lexicon) -> None:
     with session_factory.begin() as session:
         entry = entry_by_key(session, "ts-amount-intermediate")
         original = versions.snapshot(entry)
@@ -129,7 +129,7 @@ def test_every_save_is_a_version_and_restore_makes_a_new_one(session_factory, le
 
 def test_desk_drafts_land_in_the_review_queue_and_publishing_serves_them(
     session_factory, lexicon, service, clock
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with session_factory.begin() as session:
         ticket = tickets.create_ticket(
             session=session,
@@ -181,7 +181,7 @@ def test_desk_drafts_land_in_the_review_queue_and_publishing_serves_them(
 
 def test_archiving_or_expiring_a_document_stops_its_entries(
     session_factory, lexicon, service, clock
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     best = service.index.search(QUESTION, topic="training_subsidy").best
     assert best is not None and best.entry.key == "ts-amount-intermediate"
     document_id = best.entry.source.document_id
@@ -224,7 +224,7 @@ def test_archiving_or_expiring_a_document_stops_its_entries(
     )
 
 
-def test_search_matches_traditional_text_and_filters(session_factory) -> None:  # type: ignore[no-untyped-def]
+def test_search_matches_traditional_text_and_filters(session_factory) -> None:
     with session_factory() as session:
         found = catalogue.search_entries(
             session=session, filters=catalogue.Filters(text="保障性租賃住房")
@@ -240,7 +240,7 @@ def test_search_matches_traditional_text_and_filters(session_factory) -> None:  
         assert drafts == []
 
 
-def test_documents_filter_by_text_region_and_status(session_factory) -> None:  # type: ignore[no-untyped-def]
+def test_documents_filter_by_text_region_and_status(session_factory) -> None:
     with session_factory() as session:
         anhui = {d.key: d for d in catalogue.search_documents(session=session, region="安徽")}
         assert set(anhui) == {"anhui-skill-subsidy-2025", "anhui-hardship-register-exit"}

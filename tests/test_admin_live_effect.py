@@ -24,8 +24,8 @@ LIVE_WITHIN_SECONDS = 2.0
 TIMEOUT = aiohttp.ClientTimeout(total=60)
 
 
-def ensure_admin(stack) -> None:  # type: ignore[no-untyped-def]
-    def work(session):  # type: ignore[no-untyped-def]
+def ensure_admin(stack) -> None:
+    def work(session):
         if get_user(session=session, username="zhuren") is None:
             create_user(
                 session=session,
@@ -38,12 +38,12 @@ def ensure_admin(stack) -> None:  # type: ignore[no-untyped-def]
     in_database(stack, work)
 
 
-def ask(stack) -> dict:  # type: ignore[no-untyped-def]
+def ask(stack) -> dict:
     [message] = stack.post(uuid.uuid4().hex, ACCEPTANCE_QUESTION)
     return message
 
 
-def answer_within(stack, predicate, seconds: float) -> dict:  # type: ignore[no-untyped-def]
+def answer_within(stack, predicate, seconds: float) -> dict:
     """Ask until ``predicate(message)`` holds; fail if that takes longer than ``seconds``."""
     deadline = time.monotonic() + seconds
     while True:
@@ -54,7 +54,7 @@ def answer_within(stack, predicate, seconds: float) -> dict:  # type: ignore[no-
         time.sleep(0.1)
 
 
-def test_edit_restore_and_archive_reach_the_assistant_at_once(stack) -> None:  # type: ignore[no-untyped-def]
+def test_edit_restore_and_archive_reach_the_assistant_at_once(stack) -> None:
     ensure_admin(stack)
     new_text = f"（已更新 {uuid.uuid4().hex[:6]}）中级工证书的技能提升补贴标准以当地最新公布为准。"
 

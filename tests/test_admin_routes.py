@@ -30,7 +30,7 @@ SAMPLE_PARAMS = {
 
 
 @pytest.fixture()
-def console(session_factory, database_url):  # type: ignore[no-untyped-def]
+def console(session_factory, database_url):
     with session_factory.begin() as session:
         for username, role in (("li", "staff"), ("boss", "admin")):
             create_user(
@@ -56,13 +56,13 @@ def admin_routes(settings: Settings) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def test_routes_are_found(console) -> None:  # type: ignore[no-untyped-def]
+def test_routes_are_found(console) -> None:
     routes = admin_routes(console)
     assert ("GET", "/admin") in routes and ("POST", "/admin/api/entries/1") in routes
     assert len([r for r in routes if r[0] == "POST"]) >= 10
 
 
-def test_anonymous_and_staff_are_refused_everywhere(console) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_and_staff_are_refused_everywhere(console) -> None:
     routes = admin_routes(console)
 
     async def scenario(client: TestClient) -> None:
@@ -86,7 +86,7 @@ def test_anonymous_and_staff_are_refused_everywhere(console) -> None:  # type: i
     run(console, scenario)
 
 
-def written(session_factory) -> list[int]:  # type: ignore[no-untyped-def]
+def written(session_factory) -> list[int]:
     """How many versions and audit lines exist (the seed loader's included)."""
     with session_factory() as session:
         return [
@@ -95,7 +95,7 @@ def written(session_factory) -> list[int]:  # type: ignore[no-untyped-def]
         ]
 
 
-def test_every_state_change_needs_csrf(console, session_factory) -> None:  # type: ignore[no-untyped-def]
+def test_every_state_change_needs_csrf(console, session_factory) -> None:
     posts = [path for method, path in admin_routes(console) if method == "POST"]
     before = written(session_factory)
 
@@ -121,7 +121,7 @@ def test_every_state_change_needs_csrf(console, session_factory) -> None:  # typ
         assert session.get(FaqEntry, 1).status == "published"
 
 
-def test_admin_reaches_every_page(console) -> None:  # type: ignore[no-untyped-def]
+def test_admin_reaches_every_page(console) -> None:
     gets = [path for method, path in admin_routes(console) if method == "GET"]
 
     async def scenario(client: TestClient) -> None:
@@ -135,7 +135,7 @@ def test_admin_reaches_every_page(console) -> None:  # type: ignore[no-untyped-d
     run(console, scenario)
 
 
-def test_api_edit_versions_diff_restore_and_audit(console) -> None:  # type: ignore[no-untyped-def]
+def test_api_edit_versions_diff_restore_and_audit(console) -> None:
     async def scenario(client: TestClient) -> None:
         await login(client, "boss")
         headers = {"X-CSRF-Token": await admin_csrf(client)}
@@ -172,7 +172,7 @@ def test_api_edit_versions_diff_restore_and_audit(console) -> None:  # type: ign
     run(console, scenario)
 
 
-def test_form_errors_are_shown_next_to_their_fields(console) -> None:  # type: ignore[no-untyped-def]
+def test_form_errors_are_shown_next_to_their_fields(console) -> None:
     async def scenario(client: TestClient) -> None:
         await login(client, "boss")
         token = await admin_csrf(client)
@@ -197,7 +197,7 @@ def test_form_errors_are_shown_next_to_their_fields(console) -> None:  # type: i
     run(console, scenario)
 
 
-def test_html_in_content_is_escaped_in_admin_pages(console, session_factory) -> None:  # type: ignore[no-untyped-def]
+def test_html_in_content_is_escaped_in_admin_pages(console, session_factory) -> None:
     with session_factory.begin() as session:
         entry = session.get(FaqEntry, 1)
         entry.answer = PAYLOAD

@@ -34,7 +34,7 @@ DIFFERENT = [
 NOW = dt.datetime(2026, 11, 20, 12, 0)
 
 
-def add(session, question: str, *, topic=None, region=None, when=NOW) -> None:  # type: ignore[no-untyped-def]
+def add(session, question: str, *, topic=None, region=None, when=NOW) -> None:
     item = repository.record_unanswered(
         session=session,
         conversation_id="c",
@@ -49,7 +49,7 @@ def add(session, question: str, *, topic=None, region=None, when=NOW) -> None:  
 
 def test_paraphrases_form_one_group_each_and_different_questions_stay_apart(
     session_factory, analyzer
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with session_factory.begin() as session:
         for group in PARAPHRASES:
             for question in group:
@@ -72,7 +72,7 @@ def test_paraphrases_form_one_group_each_and_different_questions_stay_apart(
     assert report.groups[0] is wages  # the most asked first
 
 
-def test_filters_and_the_unanswered_share(session_factory, analyzer) -> None:  # type: ignore[no-untyped-def]
+def test_filters_and_the_unanswered_share(session_factory, analyzer) -> None:
     old = NOW - dt.timedelta(days=60)
     with session_factory.begin() as session:
         add(session, "宿舍能带家属住吗", topic="dormitory", region="广东")
@@ -123,7 +123,7 @@ def test_filters_and_the_unanswered_share(session_factory, analyzer) -> None:  #
     assert guangdong.weekly == [("2026-11-16", 2, None)]  # no denominator by region
 
 
-def test_page_shows_groups_charts_and_write_as_faq(session_factory, database_url) -> None:  # type: ignore[no-untyped-def]
+def test_page_shows_groups_charts_and_write_as_faq(session_factory, database_url) -> None:
     today = dt.date.today()
     with session_factory.begin() as session:
         create_user(

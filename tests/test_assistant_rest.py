@@ -25,7 +25,7 @@ def only(messages: list[dict]) -> dict:
     return messages[0]
 
 
-def test_acceptance_question_gets_a_cited_answer(stack) -> None:  # type: ignore[no-untyped-def]
+def test_acceptance_question_gets_a_cited_answer(stack) -> None:
     message = only(stack.post(sender(), ACCEPTANCE_QUESTION))
     custom = message["custom"]
     assert custom["topic"] == "training_subsidy"
@@ -44,13 +44,13 @@ def test_acceptance_question_gets_a_cited_answer(stack) -> None:  # type: ignore
         "俺考了个4级证 技能补贴给多少",
     ],
 )
-def test_traditional_and_typos_get_the_same_topic(stack, variant) -> None:  # type: ignore[no-untyped-def]
+def test_traditional_and_typos_get_the_same_topic(stack, variant) -> None:
     message = only(stack.post(sender(), variant))
     assert message["custom"]["topic"] == "training_subsidy"
     assert message["custom"]["type"] == "answer"
 
 
-def test_region_is_asked_then_remembered_across_turns(stack) -> None:  # type: ignore[no-untyped-def]
+def test_region_is_asked_then_remembered_across_turns(stack) -> None:
     worker = sender()
     asked = only(stack.post(worker, "以工代训补贴一个月多少钱"))
     assert asked["custom"]["type"] == "ask_region"
@@ -60,7 +60,7 @@ def test_region_is_asked_then_remembered_across_turns(stack) -> None:  # type: i
     assert later["custom"]["user_region"] == "汕头"
 
 
-def test_out_of_scope_escalates_and_stores_a_ticket(stack) -> None:  # type: ignore[no-untyped-def]
+def test_out_of_scope_escalates_and_stores_a_ticket(stack) -> None:
     worker = sender()
     message = only(stack.post(worker, "老板拖欠了我三个月工资咋办"))
     assert message["custom"]["escalated"] is True
@@ -74,7 +74,7 @@ def test_out_of_scope_escalates_and_stores_a_ticket(stack) -> None:  # type: ign
     assert ticket.case_card["transcript"][0]["text"] == "老板拖欠了我三个月工资咋办"
 
 
-def test_explicit_request_for_a_person_escalates(stack) -> None:  # type: ignore[no-untyped-def]
+def test_explicit_request_for_a_person_escalates(stack) -> None:
     assert only(stack.post(sender(), "我要转人工"))["custom"]["escalated"] is True
 
 
@@ -91,7 +91,7 @@ BAD_INPUTS = {
 
 
 @pytest.mark.parametrize("name", sorted(BAD_INPUTS))
-def test_bad_input_gets_a_kind_chinese_reply(stack, name) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_gets_a_kind_chinese_reply(stack, name) -> None:
     message = only(stack.post(sender(), BAD_INPUTS[name]))
     assert message["custom"]["type"] == "input_issue"
     assert any("\u4e00" <= c <= "\u9fff" for c in message["text"])
@@ -105,12 +105,12 @@ def test_bad_input_gets_a_kind_chinese_reply(stack, name) -> None:  # type: igno
         ("困难职工帮扶\x07怎么申请", "hardship_aid"),
     ],
 )
-def test_mixed_scripts_pinyin_and_controls_are_understood(stack, text, topic) -> None:  # type: ignore[no-untyped-def]
+def test_mixed_scripts_pinyin_and_controls_are_understood(stack, text, topic) -> None:
     message = stack.post(sender(), text)[0]
     assert message["custom"]["topic"] == topic
 
 
-def test_malformed_request_is_refused_without_crashing(stack) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_request_is_refused_without_crashing(stack) -> None:
     with pytest.raises(urllib.error.HTTPError) as error:
         rest_post(stack.rasa_url, None, raw=b"{not json")
     assert 400 <= error.value.code < 500

@@ -30,11 +30,11 @@ from tests.support.console import PASSWORD, admin_csrf, csrf_of, login, run
 TAKEN_KEY = "dm-affordable-rental-what"  # its question: 保障性租赁住房是什么？
 
 
-def _any_entry(session):  # type: ignore[no-untyped-def]
+def _any_entry(session):
     return session.execute(select(FaqEntry).order_by(FaqEntry.id)).scalars().first()
 
 
-def counts(session_factory) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def counts(session_factory) -> dict[str, int]:
     with session_factory() as session:
         return {
             model.__name__: session.execute(select(func.count(model.id))).scalar_one()
@@ -42,14 +42,14 @@ def counts(session_factory) -> dict[str, int]:  # type: ignore[no-untyped-def]
         }
 
 
-def trail(session, kind: str, item_id: int) -> list[tuple[int, str, str]]:  # type: ignore[no-untyped-def]
+def trail(session, kind: str, item_id: int) -> list[tuple[int, str, str]]:
     return [
         (r.version, r.action, r.author)
         for r in versions.history(session=session, kind=kind, item_id=item_id)
     ]
 
 
-def audit_of(session, kind: str, item_id: int) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def audit_of(session, kind: str, item_id: int) -> list[tuple[str, str]]:
     rows = session.execute(
         select(AuditEntry)
         .where(AuditEntry.kind == kind, AuditEntry.item_id == item_id)
@@ -64,13 +64,13 @@ def seed_copy(tmp_path: Path) -> Path:
     return target
 
 
-def edit_seed_file(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+def edit_seed_file(path: Path, change) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     change(data)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def closed_ticket(session, question: str = "厂里的夫妻房怎么申请") -> int:  # type: ignore[no-untyped-def]
+def closed_ticket(session, question: str = "厂里的夫妻房怎么申请") -> int:
     ticket = tickets.create_ticket(
         session=session,
         conversation_id="c1",
@@ -88,7 +88,7 @@ def closed_ticket(session, question: str = "厂里的夫妻房怎么申请") -> 
 # ---- moved from tests/test_repository.py (repository.update_faq / upsert_document) ----
 
 
-def test_update_bumps_version_and_records_actor(session_factory, lexicon) -> None:  # type: ignore[no-untyped-def]
+def test_update_bumps_version_and_records_actor(session_factory, lexicon) -> None:
     with session_factory.begin() as session:
         entry = _any_entry(session)
         updated, _ = catalogue.put_entry(
@@ -101,7 +101,7 @@ def test_update_bumps_version_and_records_actor(session_factory, lexicon) -> Non
         assert updated.version == 2 and updated.updated_by == "admin1"
 
 
-def test_unchanged_update_keeps_version(session_factory, lexicon) -> None:  # type: ignore[no-untyped-def]
+def test_unchanged_update_keeps_version(session_factory, lexicon) -> None:
     with session_factory.begin() as session:
         entry = _any_entry(session)
         catalogue.put_entry(
@@ -123,7 +123,7 @@ def test_unchanged_update_keeps_version(session_factory, lexicon) -> None:  # ty
         ({"document_id": None}, "document_id"),  # a published entry needs a document
     ],
 )
-def test_invalid_changes_are_refused(session_factory, lexicon, changes, field) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_changes_are_refused(session_factory, lexicon, changes, field) -> None:
     with session_factory.begin() as session:
         entry = _any_entry(session)
         with pytest.raises(catalogue.ValidationFailed) as refused:
@@ -134,7 +134,7 @@ def test_invalid_changes_are_refused(session_factory, lexicon, changes, field) -
         assert entry.key in str(refused.value) and field in str(refused.value)
 
 
-def test_document_dates_must_make_sense(session_factory, lexicon) -> None:  # type: ignore[no-untyped-def]
+def test_document_dates_must_make_sense(session_factory, lexicon) -> None:
     with session_factory.begin() as session, pytest.raises(catalogue.ValidationFailed) as refused:
         catalogue.put_document(
             session=session,
@@ -149,7 +149,7 @@ def test_document_dates_must_make_sense(session_factory, lexicon) -> None:  # ty
 # ---- desk drafts and the seed loader are versioned and audited ----
 
 
-def test_a_desk_draft_is_a_version_and_an_audit_entry(session_factory) -> None:  # type: ignore[no-untyped-def]
+def test_a_desk_draft_is_a_version_and_an_audit_entry(session_factory) -> None:
     with session_factory.begin() as session:
         ticket_id = closed_ticket(session)
         draft = tickets.faq_draft_from(
@@ -177,7 +177,7 @@ def test_a_desk_draft_is_a_version_and_an_audit_entry(session_factory) -> None: 
         assert audit_of(session, versions.FAQ, draft.id) == [("create", "li"), ("edit", "wang")]
 
 
-def test_reloading_unchanged_seed_writes_nothing(session_factory) -> None:  # type: ignore[no-untyped-def]
+def test_reloading_unchanged_seed_writes_nothing(session_factory) -> None:
     before = counts(session_factory)
     assert before["ContentVersion"] == before["AuditEntry"] == 40 + 84  # each item's creation
     with session_factory.begin() as session:
@@ -186,7 +186,7 @@ def test_reloading_unchanged_seed_writes_nothing(session_factory) -> None:  # ty
     assert counts(session_factory) == before
 
 
-def test_a_changed_seed_records_a_version_by_seed(session_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_changed_seed_records_a_version_by_seed(session_factory, tmp_path) -> None:
     seed = seed_copy(tmp_path)
 
     def new_answer(data: dict[str, Any]) -> None:
@@ -217,7 +217,7 @@ def test_a_changed_seed_records_a_version_by_seed(session_factory, tmp_path) -> 
 
 def test_content_stored_before_versions_gets_a_baseline_when_it_first_changes(
     session_factory, lexicon
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with session_factory.begin() as session:  # as a database seeded before versions were kept
         session.query(ContentVersion).delete()
     with session_factory.begin() as session:
@@ -242,7 +242,7 @@ def test_content_stored_before_versions_gets_a_baseline_when_it_first_changes(
 
 def test_an_invalid_seed_entry_is_refused_naming_its_key_and_field(
     session_factory, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     seed = seed_copy(tmp_path)
 
     def bad_region(data: dict[str, Any]) -> None:
@@ -258,7 +258,7 @@ def test_an_invalid_seed_entry_is_refused_naming_its_key_and_field(
     assert counts(session_factory) == before
 
 
-def test_kb_load_reports_an_invalid_seed_and_loads_nothing(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_kb_load_reports_an_invalid_seed_and_loads_nothing(tmp_path, monkeypatch, capsys) -> None:
     from changai.cli import main
 
     seed = seed_copy(tmp_path)
@@ -278,7 +278,7 @@ def test_kb_load_reports_an_invalid_seed_and_loads_nothing(tmp_path, monkeypatch
 
 # ---- the same rules on every path ----
 
-RULES = {
+RULES: dict[str, tuple[dict[str, Any], str, str]] = {
     "unknown topic": ({"topic": "no-such-topic"}, "topic", "没有这个话题：no-such-topic"),
     "answer too long": ({"answer": "长" * 1001}, "answer", "答案最多1000字（现在1001字），请精简"),
     # the Traditional form of another entry's question, as a phrasing
@@ -312,7 +312,7 @@ def new_entry(rule: str) -> dict[str, Any]:
     return {**base, **RULES[rule][0]}
 
 
-def console_settings(session_factory, database_url) -> Settings:  # type: ignore[no-untyped-def]
+def console_settings(session_factory, database_url) -> Settings:
     with session_factory.begin() as session:
         for username, role in (("li", "staff"), ("boss", "admin")):
             create_user(
@@ -373,7 +373,7 @@ def through_import(settings: Settings, item: dict[str, Any]) -> dict[str, str]:
     return run(settings, scenario)
 
 
-def through_seed(session_factory, tmp_path: Path, item: dict[str, Any]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def through_seed(session_factory, tmp_path: Path, item: dict[str, Any]) -> dict[str, str]:
     seed = seed_copy(tmp_path)
     entry = {k: v for k, v in item.items() if k not in {"topic", "status"}}
     entry["document"] = "affordable-rental-housing-2021"
@@ -393,7 +393,7 @@ def through_seed(session_factory, tmp_path: Path, item: dict[str, Any]) -> dict[
     return dict(found)
 
 
-def through_desk(settings: Settings, session_factory, item: dict[str, Any]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def through_desk(settings: Settings, session_factory, item: dict[str, Any]) -> dict[str, str]:
     with session_factory.begin() as session:
         ticket_id = closed_ticket(session, item["question"])
 
@@ -415,7 +415,7 @@ def through_desk(settings: Settings, session_factory, item: dict[str, Any]) -> d
 @pytest.mark.parametrize(("path", "rule"), CASES)
 def test_the_same_rule_holds_on_every_path(
     session_factory, database_url, tmp_path, path, rule
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings = console_settings(session_factory, database_url)
     before = counts(session_factory)
     item = new_entry(rule)

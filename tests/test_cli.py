@@ -35,7 +35,7 @@ def run_cli(
     )
 
 
-def test_db_kb_user_and_export(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_db_kb_user_and_export(tmp_path, monkeypatch, capsys) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     assert main(["db", "upgrade"]) == 0
@@ -60,7 +60,7 @@ def test_db_kb_user_and_export(tmp_path, monkeypatch, capsys) -> None:  # type: 
     assert len(data["entries"]) >= 48 and all(e["document"] for e in data["entries"])
 
 
-def test_production_without_secrets_is_a_clear_error(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_production_without_secrets_is_a_clear_error(monkeypatch, capsys) -> None:
     monkeypatch.setenv("CHANGAI_ENV", "production")
     monkeypatch.delenv("RASA_TOKEN", raising=False)
     assert main(["db", "upgrade"]) == 2
@@ -68,7 +68,7 @@ def test_production_without_secrets_is_a_clear_error(monkeypatch, capsys) -> Non
 
 
 @pytest.mark.slow
-def test_ask_answers_dormitory_question_without_servers(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_ask_answers_dormitory_question_without_servers(tmp_path) -> None:
     if not model_path(ROOT / "models").exists():
         pytest.fail("no trained model; `make test` trains it first (make train)")
     url = f"sqlite:///{tmp_path / 'ask.db'}"

@@ -28,7 +28,7 @@ ADMIN_POSTS = ["/admin/canned", "/admin/canned/1/delete"]
 
 
 @pytest.fixture()
-def console(session_factory, database_url):  # type: ignore[no-untyped-def]
+def console(session_factory, database_url):
     with session_factory.begin() as session:
         create_user(
             session=session,
@@ -56,7 +56,7 @@ def console(session_factory, database_url):  # type: ignore[no-untyped-def]
     return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
 
 
-def test_every_desk_and_admin_route_refuses_anonymous(console) -> None:  # type: ignore[no-untyped-def]
+def test_every_desk_and_admin_route_refuses_anonymous(console) -> None:
     async def scenario(client: TestClient) -> None:
         for path in DESK_GETS + ADMIN_GETS:
             response = await client.get(path, allow_redirects=False)
@@ -70,7 +70,7 @@ def test_every_desk_and_admin_route_refuses_anonymous(console) -> None:  # type:
     run(console, scenario)
 
 
-def test_staff_cannot_reach_admin_routes_but_admin_can(console) -> None:  # type: ignore[no-untyped-def]
+def test_staff_cannot_reach_admin_routes_but_admin_can(console) -> None:
     async def scenario(client: TestClient) -> None:
         assert (await login(client, "li")).status == 302
         token = await csrf_of(client)
@@ -95,7 +95,7 @@ def test_staff_cannot_reach_admin_routes_but_admin_can(console) -> None:  # type
     run(console, scenario)
 
 
-def test_forged_or_missing_csrf_is_refused(console) -> None:  # type: ignore[no-untyped-def]
+def test_forged_or_missing_csrf_is_refused(console) -> None:
     async def scenario(client: TestClient) -> None:
         await login(client, "boss")
         forged = {"X-CSRF-Token": "forged-token"}
@@ -114,7 +114,7 @@ def test_forged_or_missing_csrf_is_refused(console) -> None:  # type: ignore[no-
     run(console, scenario)
 
 
-def test_login_form_itself_needs_its_csrf_token(console) -> None:  # type: ignore[no-untyped-def]
+def test_login_form_itself_needs_its_csrf_token(console) -> None:
     async def scenario(client: TestClient) -> None:
         response = await client.post(
             "/login", data={"username": "li", "password": PASSWORD}, allow_redirects=False
@@ -124,7 +124,7 @@ def test_login_form_itself_needs_its_csrf_token(console) -> None:  # type: ignor
     run(console, scenario)
 
 
-def test_failed_logins_get_one_message_and_are_rate_limited(console) -> None:  # type: ignore[no-untyped-def]
+def test_failed_logins_get_one_message_and_are_rate_limited(console) -> None:
     async def scenario(client: TestClient) -> None:
         wrong_password = await login(client, "li", "wrong-password")
         unknown_user = await login(client, "nobody", "whatever-password")
@@ -139,7 +139,7 @@ def test_failed_logins_get_one_message_and_are_rate_limited(console) -> None:  #
     run(console, scenario)
 
 
-def test_session_cookie_is_httponly_and_samesite(console) -> None:  # type: ignore[no-untyped-def]
+def test_session_cookie_is_httponly_and_samesite(console) -> None:
     async def scenario(client: TestClient) -> None:
         response = await login(client, "li")
         cookie = response.cookies["changai_session"]
@@ -151,7 +151,7 @@ def test_session_cookie_is_httponly_and_samesite(console) -> None:  # type: igno
     run(console, scenario)
 
 
-def test_fifty_simultaneous_http_claims_have_one_winner(console, session_factory) -> None:  # type: ignore[no-untyped-def]
+def test_fifty_simultaneous_http_claims_have_one_winner(console, session_factory) -> None:
     with session_factory.begin() as session:
         for i in range(50):
             create_user(
@@ -191,7 +191,7 @@ def test_fifty_simultaneous_http_claims_have_one_winner(console, session_factory
     run(console, scenario)
 
 
-def test_worker_html_is_data_not_markup_in_the_desk_api(console) -> None:  # type: ignore[no-untyped-def]
+def test_worker_html_is_data_not_markup_in_the_desk_api(console) -> None:
     async def scenario(client: TestClient) -> None:
         await login(client, "li")
         queue = await (await client.get("/desk/api/queue")).json()

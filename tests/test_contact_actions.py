@@ -32,7 +32,7 @@ def escalate(sender: str, text: str = "老板拖欠工资怎么办") -> dict[str
     return message
 
 
-def number_message(text: str, *, asked: bool, issue: str = "mobile_number", sender: str = "w-1"):  # type: ignore[no-untyped-def]
+def number_message(text: str, *, asked: bool, issue: str = "mobile_number", sender: str = "w-1"):
     history = [user_event("我留个手机号", "share_contact"), bot_event("contact_consent")]
     return make_tracker(
         text,
@@ -44,23 +44,23 @@ def number_message(text: str, *, asked: bool, issue: str = "mobile_number", send
     )
 
 
-def stored(service) -> list[tuple[str | None, Any]]:  # type: ignore[no-untyped-def]
+def stored(service) -> list[tuple[str | None, Any]]:
     return [(t.contact_phone, t.contact_consent_at) for t in tickets(service)]
 
 
 @pytest.fixture()
-def in_hours(service):  # type: ignore[no-untyped-def]
+def in_hours(service):
     service.now = lambda: MONDAY_10
     return service
 
 
 @pytest.fixture()
-def after_hours(service):  # type: ignore[no-untyped-def]
+def after_hours(service):
     service.now = lambda: FRIDAY_20
     return service
 
 
-def test_in_hours_the_worker_hears_the_queue_place(in_hours) -> None:  # type: ignore[no-untyped-def]
+def test_in_hours_the_worker_hears_the_queue_place(in_hours) -> None:
     first, second, third = (escalate(f"w-{n}") for n in (1, 2, 3))
     assert "您是下一位" in first["text"] and "工单号" in first["text"]
     assert "您前面还有 1 位职工在等待" in second["text"]
@@ -70,7 +70,7 @@ def test_in_hours_the_worker_hears_the_queue_place(in_hours) -> None:  # type: i
     assert third["custom"]["escalated"] is True and not third.get("buttons")
 
 
-def test_queue_place_drops_when_staff_claim_an_earlier_ticket(in_hours) -> None:  # type: ignore[no-untyped-def]
+def test_queue_place_drops_when_staff_claim_an_earlier_ticket(in_hours) -> None:
     for n in (1, 2, 3):
         escalate(f"w-{n}")
     first_id = min(t.id for t in tickets(in_hours))
@@ -85,7 +85,7 @@ def test_queue_place_drops_when_staff_claim_an_earlier_ticket(in_hours) -> None:
     assert len(tickets(in_hours)) == 3
 
 
-def test_out_of_hours_gives_the_schedule_and_offers_a_phone_number(after_hours) -> None:  # type: ignore[no-untyped-def]
+def test_out_of_hours_gives_the_schedule_and_offers_a_phone_number(after_hours) -> None:
     events, [message] = run(ActionEscalate(), make_tracker("老板拖欠工资怎么办", "out_of_scope"))
     text = message["text"]
     assert "下班时间" in text and "周一至周五 09:00–17:30" in text and "周一09:00" in text
@@ -99,7 +99,7 @@ def test_out_of_hours_gives_the_schedule_and_offers_a_phone_number(after_hours) 
     assert slots(events)["offer"] == "contact"
 
 
-def test_consent_first_then_the_number_is_stored_masked(after_hours) -> None:  # type: ignore[no-untyped-def]
+def test_consent_first_then_the_number_is_stored_masked(after_hours) -> None:
     escalate("w-1")
     events, [consent] = run(
         ActionShareContact(), make_tracker("/share_contact", "share_contact", sender_id="w-1")
@@ -121,7 +121,7 @@ def test_consent_first_then_the_number_is_stored_masked(after_hours) -> None:  #
         assert entry.kind == "contact" and "138****5678" in entry.text
 
 
-def test_an_unasked_number_is_not_stored(after_hours) -> None:  # type: ignore[no-untyped-def]
+def test_an_unasked_number_is_not_stored(after_hours) -> None:
     escalate("w-1")
     _events, [reply] = run(ActionHandleUnreadable(), number_message("+86 13812345678", asked=False))
     assert reply["text"] == UNASKED_TEXT and reply["custom"]["stored"] is False
@@ -139,7 +139,7 @@ def test_an_unasked_number_is_not_stored(after_hours) -> None:  # type: ignore[n
     assert stored(after_hours) == [(None, None)]
 
 
-def test_a_wrong_number_is_asked_again(after_hours) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_number_is_asked_again(after_hours) -> None:
     escalate("w-1")
     events, [reply] = run(
         ActionHandleUnreadable(), number_message("1381234567", asked=True, issue="number_only")
@@ -158,7 +158,7 @@ def test_a_wrong_number_is_asked_again(after_hours) -> None:  # type: ignore[no-
     assert stored(after_hours) == [(None, None)]
 
 
-def test_declining_clears_the_offer(after_hours) -> None:  # type: ignore[no-untyped-def]
+def test_declining_clears_the_offer(after_hours) -> None:
     escalate("w-1")
     tracker = make_tracker("不用了", "deny", slots={"offer": "contact"}, sender_id="w-1")
     events, [reply] = run(ActionConfirm(), tracker)
@@ -168,7 +168,7 @@ def test_declining_clears_the_offer(after_hours) -> None:  # type: ignore[no-unt
     assert stored(after_hours) == [(None, None)]
 
 
-def test_a_yes_to_the_offer_shows_the_consent_text(after_hours) -> None:  # type: ignore[no-untyped-def]
+def test_a_yes_to_the_offer_shows_the_consent_text(after_hours) -> None:
     escalate("w-1")
     tracker = make_tracker("好的", "affirm", slots={"offer": "contact"}, sender_id="w-1")
     events, [reply] = run(ActionConfirm(), tracker)
@@ -176,7 +176,7 @@ def test_a_yes_to_the_offer_shows_the_consent_text(after_hours) -> None:  # type
     assert slots(events)["awaiting_contact"] is True
 
 
-def test_no_open_ticket_points_to_a_person(service) -> None:  # type: ignore[no-untyped-def]
+def test_no_open_ticket_points_to_a_person(service) -> None:
     events, [reply] = run(ActionShareContact(), make_tracker("我留个手机号", "share_contact"))
     assert [b["payload"] for b in reply["buttons"]] == ["/request_human"]
     assert slots(events)["awaiting_contact"] is None

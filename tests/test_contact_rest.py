@@ -18,8 +18,8 @@ def sender() -> str:
     return uuid.uuid4().hex
 
 
-def ticket_of(stack, conversation_id: str) -> tuple[str | None, object]:  # type: ignore[no-untyped-def]
-    def work(session):  # type: ignore[no-untyped-def]
+def ticket_of(stack, conversation_id: str) -> tuple[str | None, object]:
+    def work(session):
         ticket = session.execute(
             select(Ticket).where(Ticket.conversation_id == conversation_id)
         ).scalar_one()
@@ -33,7 +33,7 @@ def last(messages: list[dict]) -> dict:
     return messages[-1]
 
 
-def test_escalation_in_hours_gives_the_queue_place(stack) -> None:  # type: ignore[no-untyped-def]
+def test_escalation_in_hours_gives_the_queue_place(stack) -> None:
     reply = last(stack.post(sender(), "我要转人工"))
     assert reply["custom"]["type"] == "queue" and reply["custom"]["escalated"] is True
     position = reply["custom"]["position"]
@@ -42,7 +42,7 @@ def test_escalation_in_hours_gives_the_queue_place(stack) -> None:  # type: igno
     assert place in reply["text"] and "工单号" in reply["text"]
 
 
-def test_consent_then_the_number_is_stored(stack) -> None:  # type: ignore[no-untyped-def]
+def test_consent_then_the_number_is_stored(stack) -> None:
     worker = sender()
     stack.post(worker, "老板拖欠工资三个月了咋办")
     consent = last(stack.post(worker, "我留个手机号"))
@@ -56,7 +56,7 @@ def test_consent_then_the_number_is_stored(stack) -> None:  # type: ignore[no-un
     assert phone == "13812345678" and consent_at is not None
 
 
-def test_an_unasked_number_is_caught_and_not_kept(stack) -> None:  # type: ignore[no-untyped-def]
+def test_an_unasked_number_is_caught_and_not_kept(stack) -> None:
     worker = sender()
     stack.post(worker, "转人工")
     reply = last(stack.post(worker, "我的电话是+86 139 1234 5678 宿舍怎么申请"))
@@ -64,13 +64,13 @@ def test_an_unasked_number_is_caught_and_not_kept(stack) -> None:  # type: ignor
     assert reply["custom"]["stored"] is False and "没有保存" in reply["text"]
     assert ticket_of(stack, worker) == (None, None)
 
-    def unanswered(session):  # type: ignore[no-untyped-def]
+    def unanswered(session):
         return [q.question for q in session.execute(select(UnansweredQuestion)).scalars()]
 
     assert not any("1234" in question for question in in_database(stack, unanswered))
 
 
-def test_declining_the_offer(stack) -> None:  # type: ignore[no-untyped-def]
+def test_declining_the_offer(stack) -> None:
     worker = sender()
     stack.post(worker, "转人工")
     stack.post(worker, "/share_contact")

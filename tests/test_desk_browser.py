@@ -8,6 +8,7 @@ from changai.passwords import hash_password
 from helpdesk import tickets
 from helpdesk.accounts import create_user, get_user
 from tests.desk_client import in_database
+from tests.support.browser import record_dialogs
 
 pytestmark = [pytest.mark.servers, pytest.mark.browser]
 
@@ -15,8 +16,8 @@ PASSWORD = "desk-password-123"
 PAYLOAD = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 
 
-def staff_user(stack) -> None:  # type: ignore[no-untyped-def]
-    def work(session):  # type: ignore[no-untyped-def]
+def staff_user(stack) -> None:
+    def work(session):
         if get_user(session=session, username="fang") is None:
             create_user(
                 session=session,
@@ -29,7 +30,7 @@ def staff_user(stack) -> None:  # type: ignore[no-untyped-def]
     in_database(stack, work)
 
 
-def new_ticket(stack, question: str) -> int:  # type: ignore[no-untyped-def]
+def new_ticket(stack, question: str) -> int:
     return in_database(
         stack,
         lambda s: tickets.create_ticket(
@@ -44,12 +45,12 @@ def new_ticket(stack, question: str) -> int:  # type: ignore[no-untyped-def]
     )
 
 
-def test_desk_login_live_queue_and_html_as_text(stack, browser) -> None:  # type: ignore[no-untyped-def]
+def test_desk_login_live_queue_and_html_as_text(stack, browser) -> None:
     staff_user(stack)
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     page = context.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    record_dialogs(page, dialogs)
     page.goto(stack.console_url + "/desk")
     assert "/login" in page.url
     page.fill("input[name=username]", "fang")
@@ -73,12 +74,12 @@ def test_desk_login_live_queue_and_html_as_text(stack, browser) -> None:  # type
     context.close()
 
 
-def test_the_contact_is_masked_until_revealed_and_the_reveal_is_logged(stack, browser) -> None:  # type: ignore[no-untyped-def]
+def test_the_contact_is_masked_until_revealed_and_the_reveal_is_logged(stack, browser) -> None:
     from helpdesk import contacts
 
     staff_user(stack)
 
-    def work(session):  # type: ignore[no-untyped-def]
+    def work(session):
         ticket = tickets.create_ticket(
             session=session,
             conversation_id="desk-contact",

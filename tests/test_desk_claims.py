@@ -16,7 +16,7 @@ from helpdesk.errors import AlreadyClaimed
 CLAIMERS = 50
 
 
-def prepare(url: str):  # type: ignore[no-untyped-def]
+def prepare(url: str):
     upgrade(url)
     engine = make_engine(url)
     factory = make_session_factory(engine)
@@ -44,7 +44,7 @@ def prepare(url: str):  # type: ignore[no-untyped-def]
     return engine, factory, users, ticket
 
 
-def race(factory, users: list[int], ticket: int) -> tuple[list[int], list[str]]:  # type: ignore[no-untyped-def]
+def race(factory, users: list[int], ticket: int) -> tuple[list[int], list[str]]:
     barrier = threading.Barrier(len(users))
     winners: list[int] = []
     losers: list[str] = []
@@ -82,7 +82,7 @@ def check(url: str) -> None:
         engine.dispose()
 
 
-def test_fifty_claims_one_winner_sqlite(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_fifty_claims_one_winner_sqlite(tmp_path) -> None:
     check(f"sqlite:///{tmp_path / 'claims.db'}")
 
 

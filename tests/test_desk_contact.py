@@ -15,7 +15,7 @@ PHONE = "13812345678"
 
 
 @pytest.fixture()
-def console(session_factory, database_url):  # type: ignore[no-untyped-def]
+def console(session_factory, database_url):
     with session_factory.begin() as session:
         create_user(
             session=session,
@@ -47,7 +47,7 @@ def console(session_factory, database_url):  # type: ignore[no-untyped-def]
     return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
 
 
-def test_ticket_and_queue_apis_only_show_the_masked_number(console) -> None:  # type: ignore[no-untyped-def]
+def test_ticket_and_queue_apis_only_show_the_masked_number(console) -> None:
     async def scenario(client: TestClient) -> None:
         await login(client, "li")
         ticket = await client.get("/desk/api/tickets/1")
@@ -66,7 +66,7 @@ def test_ticket_and_queue_apis_only_show_the_masked_number(console) -> None:  # 
     run(console, scenario)
 
 
-def test_reveal_needs_a_log_in_and_a_real_csrf_token(console) -> None:  # type: ignore[no-untyped-def]
+def test_reveal_needs_a_log_in_and_a_real_csrf_token(console) -> None:
     async def scenario(client: TestClient) -> None:
         anonymous = await client.post("/desk/api/tickets/1/reveal-contact", allow_redirects=False)
         assert anonymous.status == 401
@@ -82,7 +82,7 @@ def test_reveal_needs_a_log_in_and_a_real_csrf_token(console) -> None:  # type: 
     assert _log_kinds(console) == ["contact"]  # refused reveals leave nothing to log
 
 
-def test_reveal_returns_the_number_and_is_logged(console) -> None:  # type: ignore[no-untyped-def]
+def test_reveal_returns_the_number_and_is_logged(console) -> None:
     async def scenario(client: TestClient) -> None:
         await login(client, "li")
         headers = {"X-CSRF-Token": await csrf_of(client)}

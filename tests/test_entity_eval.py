@@ -36,7 +36,7 @@ def test_extracted_ignores_the_input_gate_and_duplicates() -> None:
     assert extracted(parse) == {"skill_level": {"中级工"}}
 
 
-def test_the_annotated_set_is_held_out_and_uses_lexicon_values(lexicon) -> None:  # type: ignore[no-untyped-def]
+def test_the_annotated_set_is_held_out_and_uses_lexicon_values(lexicon) -> None:
     from tests.support.training import key, training_examples
 
     items = load_set()

@@ -22,7 +22,7 @@ PASSWORD = "fault-password-12"
 
 
 @pytest.fixture(scope="module")
-def fault_stack(tmp_path_factory):  # type: ignore[no-untyped-def]
+def fault_stack(tmp_path_factory):
     model = model_path(ROOT / "models")
     if not model.exists():
         pytest.fail(f"no trained model at {model}; `make test` trains it first")
@@ -44,8 +44,10 @@ def fault_stack(tmp_path_factory):  # type: ignore[no-untyped-def]
         yield stack
 
 
-async def open_case(stack, worker, staff, client):  # type: ignore[no-untyped-def]
-    """Escalate, claim, and exchange one message each way; returns (cid, ticket id, csrf, last id)."""
+async def open_case(stack, worker, staff, client):
+    """Escalate, claim, and exchange one message each way.
+
+    Returns (cid, ticket id, csrf, last id)."""
     cid = await client.start(worker)
     await client.send(worker, cid, {"text": "转人工", "client_id": "a"})
     events = await client.events(worker, cid, count=2)
@@ -68,12 +70,12 @@ async def open_case(stack, worker, staff, client):  # type: ignore[no-untyped-de
     return cid, ticket, csrf, events[-1]["id"]
 
 
-async def desk_texts(stack, staff, ticket: int) -> tuple[list[str], dict]:  # type: ignore[no-untyped-def]
+async def desk_texts(stack, staff, ticket: int) -> tuple[list[str], dict]:
     detail = await (await staff.get(f"{stack.console_url}/desk/api/tickets/{ticket}")).json()
     return [m["text"] for m in detail["messages"] if m["text"]], detail
 
 
-def test_console_killed_and_restarted(fault_stack) -> None:  # type: ignore[no-untyped-def]
+def test_console_killed_and_restarted(fault_stack) -> None:
     stack = fault_stack
 
     async def go() -> None:
@@ -105,7 +107,7 @@ def test_console_killed_and_restarted(fault_stack) -> None:  # type: ignore[no-u
     asyncio.run(go())
 
 
-def test_rasa_killed_and_restarted(fault_stack) -> None:  # type: ignore[no-untyped-def]
+def test_rasa_killed_and_restarted(fault_stack) -> None:
     stack = fault_stack
 
     async def go() -> None:

@@ -18,8 +18,8 @@ pytestmark = [pytest.mark.servers, pytest.mark.slow]
 PASSWORD = "handoff-password-1"
 
 
-async def staff_session(stack, http: aiohttp.ClientSession) -> str:  # type: ignore[no-untyped-def]
-    def ensure(session):  # type: ignore[no-untyped-def]
+async def staff_session(stack, http: aiohttp.ClientSession) -> str:
+    def ensure(session):
         if get_user(session=session, username="wanglaoshi") is None:
             create_user(
                 session=session,
@@ -33,14 +33,14 @@ async def staff_session(stack, http: aiohttp.ClientSession) -> str:  # type: ign
     return await log_in(stack.console_url, http, "wanglaoshi", PASSWORD)
 
 
-async def tracker_events(stack, http: aiohttp.ClientSession, cid: str) -> list[dict]:  # type: ignore[no-untyped-def]
+async def tracker_events(stack, http: aiohttp.ClientSession, cid: str) -> list[dict]:
     async with http.get(
         f"{stack.rasa_url}/conversations/{cid}/tracker", params={"token": stack.token}
     ) as response:
         return (await response.json())["events"]
 
 
-def test_escalate_claim_quiet_bot_reply_close_rate_and_draft(stack) -> None:  # type: ignore[no-untyped-def]
+def test_escalate_claim_quiet_bot_reply_close_rate_and_draft(stack) -> None:
     async def go() -> None:
         client = WidgetClient(stack.rasa_url, stack.token)
         jar = aiohttp.CookieJar(unsafe=True)
@@ -134,7 +134,7 @@ def test_escalate_claim_quiet_bot_reply_close_rate_and_draft(stack) -> None:  # 
             assert draft.status == 200
             faq_id = (await draft.json())["faq_id"]
 
-        def check(session):  # type: ignore[no-untyped-def]
+        def check(session):
             entry = session.get(FaqEntry, faq_id)
             row = session.get(Ticket, ticket["id"])
             return entry.status, entry.answer, row.status, row.outcome, row.rating

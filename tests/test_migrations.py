@@ -41,7 +41,7 @@ def check_up_down_up(url: str) -> None:
     assert tables(url) == TABLES
 
 
-def test_sqlite_up_and_down(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_sqlite_up_and_down(tmp_path) -> None:
     check_up_down_up(f"sqlite:///{tmp_path / 'm.db'}")
 
 

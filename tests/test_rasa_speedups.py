@@ -74,7 +74,7 @@ RESPONSES = [
 ]
 
 
-def outcome(validate, response):  # type: ignore[no-untyped-def]
+def outcome(validate, response):
     try:
         return validate(RemoteAction("action_x", None), response)
     except ValidationError as error:
@@ -82,7 +82,7 @@ def outcome(validate, response):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("response", RESPONSES, ids=range(len(RESPONSES)))
-def test_response_validation_matches_stock(response) -> None:  # type: ignore[no-untyped-def]
+def test_response_validation_matches_stock(response) -> None:
     stock = outcome(rasa_speedups.STOCK_VALIDATE, response)
     ours = outcome(rasa_speedups.validate_action_result, response)
     assert ours == stock
@@ -148,7 +148,7 @@ def test_install_replaces_the_method_once() -> None:
 
 def keyword_map(cls: type[KeywordIntentClassifier]) -> KeywordIntentClassifier:
     """Train ``cls``'s keyword map from the project's examples, as ``train`` does."""
-    classifier = cls({"case_sensitive": False}, None, None, None)  # type: ignore[arg-type]
+    classifier = cls({"case_sensitive": False}, None, None, None)
     for intent, text in training_examples():
         classifier.intent_keyword_map.setdefault(text, intent)
     classifier._validate_keyword_map()

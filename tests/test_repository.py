@@ -10,12 +10,12 @@ from knowledge import repository
 from knowledge.errors import FaqNotFound
 
 
-def test_missing_entry_is_a_domain_error(session_factory) -> None:  # type: ignore[no-untyped-def]
+def test_missing_entry_is_a_domain_error(session_factory) -> None:
     with session_factory() as session, pytest.raises(FaqNotFound):
         repository.get_faq(session=session, faq_id=999999)
 
 
-def test_tickets_one_open_per_conversation(session_factory) -> None:  # type: ignore[no-untyped-def]
+def test_tickets_one_open_per_conversation(session_factory) -> None:
     with session_factory.begin() as session:
         ticket = tickets.create_ticket(
             session=session,
@@ -31,7 +31,7 @@ def test_tickets_one_open_per_conversation(session_factory) -> None:  # type: ig
         assert session.get(Ticket, ticket.id).case_card["question"] == "我要找人"
 
 
-def test_users_are_unique(session_factory) -> None:  # type: ignore[no-untyped-def]
+def test_users_are_unique(session_factory) -> None:
     with session_factory.begin() as session:
         create_user(
             session=session, username="li", display_name="李", role="staff", password_hash="h"

@@ -19,7 +19,7 @@ from knowledge.retrieval import ANY_REGION, REGION_BONUS, Hit, RetrievalIndex
 from tests.eval.evaluate import load_dev_set
 
 
-def reference_search(index: RetrievalIndex, question, topic, region, entities, limit=5):  # type: ignore[no-untyped-def]
+def reference_search(index: RetrievalIndex, question, topic, region, entities, limit=5):
     chain = index._lexicon.region_chain(None if region == ANY_REGION else region)
     phrasing = index._phrasings.matrix @ index._phrasings.query(question).T
     best = np.zeros(len(index.entries))
@@ -51,7 +51,7 @@ def summary(hits: list[Hit]) -> list[tuple[int, float, str]]:
 
 
 @pytest.fixture(scope="module")
-def indexes(analyzer, lexicon):  # type: ignore[no-untyped-def]
+def indexes(analyzer, lexicon):
     seeds = seed_entries()
     rng = random.Random(3)
     return [
@@ -60,7 +60,7 @@ def indexes(analyzer, lexicon):  # type: ignore[no-untyped-def]
     ]
 
 
-def test_same_hits_as_scoring_every_candidate(indexes) -> None:  # type: ignore[no-untyped-def]
+def test_same_hits_as_scoring_every_candidate(indexes) -> None:
     rng = random.Random(11)
     questions = [q["text"] for q in load_dev_set()]
     topics = [None, "training_subsidy", "skill_grading", "dormitory", "hardship_aid"]

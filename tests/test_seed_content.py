@@ -36,7 +36,7 @@ def test_keys_are_unique() -> None:
     assert len({e["key"] for e in entries}) == len(entries)
 
 
-def test_loader_is_idempotent(session_factory) -> None:  # type: ignore[no-untyped-def]
+def test_loader_is_idempotent(session_factory) -> None:
     with session_factory.begin() as session:
         report = load_seed(session=session)
     assert report.entries_changed == 0 and report.documents_changed == 0

@@ -93,7 +93,7 @@ def comparable(messages: list[dict]) -> list[dict]:
     return out
 
 
-def test_a_long_conversation_gets_the_same_replies_and_case_card(two_servers) -> None:  # type: ignore[no-untyped-def]
+def test_a_long_conversation_gets_the_same_replies_and_case_card(two_servers) -> None:
     senders = {name: f"eq-{name}-{uuid.uuid4().hex}" for name in ("stock", "ours")}
     for turn in range(LONG):
         message = TURNS[turn % len(TURNS)]

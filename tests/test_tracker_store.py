@@ -37,12 +37,8 @@ from sqlalchemy.engine import make_url
 
 from actions.conversation import transcript
 from changai.vocabulary import TRANSCRIPT_LIMIT
-from rasa_project.tracker_store import (
-    MIN_USER_TURNS,
-    CachingSQLTrackerStore,
-    EarlierLines,
-    deserialise_events,
-)
+from rasa_project.tracker_store import CachingSQLTrackerStore
+from rasa_project.tracker_window import MIN_USER_TURNS, EarlierLines, deserialise_events
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = Domain.load(str(ROOT / "rasa_project" / "domain"))
@@ -247,7 +243,7 @@ def count_event_reads(store: CachingSQLTrackerStore) -> list[str]:
     reads: list[str] = []
 
     @sa_event.listens_for(store.engine, "before_cursor_execute")
-    def _record(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+    def _record(_conn, _cursor, statement, _params, _context, _many) -> None:
         if statement.lstrip().upper().startswith("SELECT") and "events" in statement:
             reads.append(statement)
 

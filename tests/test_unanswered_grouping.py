@@ -47,11 +47,11 @@ TOY = [
         ),
     ],
 )
-def test_groups_at_each_threshold(analyzer, threshold, expected) -> None:  # type: ignore[no-untyped-def]
+def test_groups_at_each_threshold(analyzer, threshold, expected) -> None:
     assert unanswered_groups.cluster(TOY, analyzer, threshold=threshold) == expected
 
 
-def test_small_and_featureless_inputs(analyzer) -> None:  # type: ignore[no-untyped-def]
+def test_small_and_featureless_inputs(analyzer) -> None:
     assert unanswered_groups.cluster([], analyzer) == []
     assert unanswered_groups.cluster(["老板拖欠工资怎么办"], analyzer) == [[0]]
     assert unanswered_groups.cluster(["？"], analyzer) == [[0]]
@@ -60,7 +60,7 @@ def test_small_and_featureless_inputs(analyzer) -> None:  # type: ignore[no-unty
     assert unanswered_groups.cluster(["工伤怎么认定", "产假有多少天"], analyzer) == [[0], [1]]
 
 
-def test_group_rows_representatives_counts_topics_regions(analyzer) -> None:  # type: ignore[no-untyped-def]
+def test_group_rows_representatives_counts_topics_regions(analyzer) -> None:
     topics, regions = ["a", None, "b"], ["广东", None, "上海"]
     rows = [
         UnansweredQuestion(id=100 + i, question=q, topic=topics[i % 3], region=regions[i % 3])

@@ -16,6 +16,7 @@ from tests.support.browser import (
     conversation_id,
     open_chat,
     push_staff,
+    record_dialogs,
 )
 
 pytestmark = [pytest.mark.servers, pytest.mark.browser]
@@ -23,7 +24,7 @@ pytestmark = [pytest.mark.servers, pytest.mark.browser]
 SCREENSHOTS = ROOT / "var" / "screenshots"
 
 
-def test_question_gets_a_cited_answer_and_a_screenshot(stack, context) -> None:  # type: ignore[no-untyped-def]
+def test_question_gets_a_cited_answer_and_a_screenshot(stack, context) -> None:
     page = open_chat(context, stack)
     ask(page, "我考了中级工证书能领多少技能提升补贴")
     source = page.wait_for_selector(".cg-source", timeout=20000)
@@ -35,7 +36,7 @@ def test_question_gets_a_cited_answer_and_a_screenshot(stack, context) -> None: 
     page.screenshot(path=str(SCREENSHOTS / "widget-375.png"))
 
 
-def test_quick_reply_works(stack, context) -> None:  # type: ignore[no-untyped-def]
+def test_quick_reply_works(stack, context) -> None:
     page = open_chat(context, stack)
     ask(page, "宿舍怎么申请")
     page.wait_for_selector(".cg-source", timeout=20000)
@@ -44,7 +45,7 @@ def test_quick_reply_works(stack, context) -> None:  # type: ignore[no-untyped-d
     assert page.locator(".cg-mine .cg-bubble").last.inner_text() == "有帮助"
 
 
-def test_reload_restores_the_history(stack, context) -> None:  # type: ignore[no-untyped-def]
+def test_reload_restores_the_history(stack, context) -> None:
     page = open_chat(context, stack)
     ask(page, "特级技师是什么待遇")
     page.wait_for_selector(".cg-source", timeout=20000)
@@ -55,7 +56,7 @@ def test_reload_restores_the_history(stack, context) -> None:  # type: ignore[no
     assert page.locator(".cg-bubble").all_inner_texts() == before
 
 
-def test_pushed_messages_arrive_live_and_after_reopening(stack, context) -> None:  # type: ignore[no-untyped-def]
+def test_pushed_messages_arrive_live_and_after_reopening(stack, context) -> None:
     page = open_chat(context, stack)
     cid = conversation_id(page)
     push_staff(stack, cid, "您好，我是工会王老师，已经看到您的问题。")
@@ -73,7 +74,7 @@ def test_pushed_messages_arrive_live_and_after_reopening(stack, context) -> None
     assert texts.index("第一条：离线时发的。") < texts.index("第二条：也是离线时发的。")
 
 
-def test_input_method_composition_does_not_send_early(stack, context) -> None:  # type: ignore[no-untyped-def]
+def test_input_method_composition_does_not_send_early(stack, context) -> None:
     page = open_chat(context, stack)
     page.fill("#cg-input", "ji neng")
     page.dispatch_event("#cg-input", "compositionstart", {"data": ""})
@@ -89,10 +90,10 @@ def test_input_method_composition_does_not_send_early(stack, context) -> None:  
     assert page.locator(".cg-mine .cg-bubble").last.inner_text() == "技能提升补贴怎么申请"
 
 
-def test_html_in_a_reply_is_shown_as_text(stack, context) -> None:  # type: ignore[no-untyped-def]
+def test_html_in_a_reply_is_shown_as_text(stack, context) -> None:
     page = open_chat(context, stack)
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    record_dialogs(page, dialogs)
     payload = "<img src=x onerror=alert(1)>"
     push_staff(stack, conversation_id(page), payload)
     page.wait_for_selector(f"text={payload}", timeout=5000)
@@ -101,7 +102,7 @@ def test_html_in_a_reply_is_shown_as_text(stack, context) -> None:  # type: igno
     assert dialogs == []
 
 
-def test_phone_layout_has_no_horizontal_scroll(stack, context) -> None:  # type: ignore[no-untyped-def]
+def test_phone_layout_has_no_horizontal_scroll(stack, context) -> None:
     page = open_chat(context, stack)
     ask(page, "我想问一下" + "非常长的问题" * 30)
     page.wait_for_timeout(1500)
@@ -109,7 +110,7 @@ def test_phone_layout_has_no_horizontal_scroll(stack, context) -> None:  # type:
     assert page.evaluate("document.querySelector('.cg-log').scrollWidth") <= PHONE["width"]
 
 
-def test_large_text_switch_is_remembered(stack, context) -> None:  # type: ignore[no-untyped-def]
+def test_large_text_switch_is_remembered(stack, context) -> None:
     page = open_chat(context, stack)
     page.click(".cg-size")
     assert page.get_attribute(".cg-size", "aria-pressed") == "true"
@@ -117,7 +118,7 @@ def test_large_text_switch_is_remembered(stack, context) -> None:  # type: ignor
     page.wait_for_selector(".cg-root.cg-large", timeout=10000)
 
 
-def test_one_script_tag_embeds_a_launcher_and_chat(stack, context) -> None:  # type: ignore[no-untyped-def]
+def test_one_script_tag_embeds_a_launcher_and_chat(stack, context) -> None:
     page = context.new_page()
     page.goto(stack.console_url + "/static/embed-demo.html")
     page.wait_for_selector(".cg-launcher", timeout=10000)
@@ -131,11 +132,11 @@ def test_one_script_tag_embeds_a_launcher_and_chat(stack, context) -> None:  # t
     assert not page.is_visible(".cg-root")
 
 
-def test_failed_send_keeps_the_text_and_retries(stack, context) -> None:  # type: ignore[no-untyped-def]
+def test_failed_send_keeps_the_text_and_retries(stack, context) -> None:
     page = open_chat(context, stack)
     failures = {"left": 1}
 
-    def flaky(route):  # type: ignore[no-untyped-def]
+    def flaky(route):
         if route.request.method == "POST" and failures["left"] > 0:
             failures["left"] -= 1
             route.abort()
@@ -152,7 +153,7 @@ def test_failed_send_keeps_the_text_and_retries(stack, context) -> None:  # type
     assert page.locator(".cg-mine .cg-bubble").all_inner_texts().count("困难职工怎么认定") == 1
 
 
-def test_queue_staff_and_closing_banners_and_the_rating_prompt(stack, context) -> None:  # type: ignore[no-untyped-def]
+def test_queue_staff_and_closing_banners_and_the_rating_prompt(stack, context) -> None:
     page = open_chat(context, stack)
     cid = conversation_id(page)
     push_staff(stack, cid, "已为您转接工会工作人员，请稍候。", {"type": "queue", "position": 2})
@@ -166,7 +167,7 @@ def test_queue_staff_and_closing_banners_and_the_rating_prompt(stack, context) -
     assert stars.all_inner_texts() == ["1分", "2分", "3分", "4分", "5分"]
 
 
-def test_escalating_in_the_page_shows_the_queue_banner(stack, context) -> None:  # type: ignore[no-untyped-def]
+def test_escalating_in_the_page_shows_the_queue_banner(stack, context) -> None:
     page = open_chat(context, stack)
     ask(page, "我要转人工")
     banner = page.wait_for_selector("text=/排队中（前面还有 \\d+ 人）/", timeout=20000)

@@ -13,16 +13,16 @@ from tests.widget_client import TIMEOUT, WidgetClient
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
 
 
-def run(coro):  # type: ignore[no-untyped-def]
+def run(coro):
     return asyncio.run(coro)
 
 
 @pytest.fixture()
-def client(stack) -> WidgetClient:  # type: ignore[no-untyped-def]
+def client(stack) -> WidgetClient:
     return WidgetClient(stack.rasa_url, stack.token)
 
 
-def test_ids_are_random_and_issued_by_the_server(client) -> None:  # type: ignore[no-untyped-def]
+def test_ids_are_random_and_issued_by_the_server(client) -> None:
     async def go() -> None:
         async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
             ids = {await client.start(http) for _ in range(5)}
@@ -35,7 +35,7 @@ def test_ids_are_random_and_issued_by_the_server(client) -> None:  # type: ignor
     "cid",
     [secrets.token_urlsafe(32), "a" * 43, "short", "../../etc/passwd", "x" * 80],
 )
-def test_unknown_or_malformed_ids_give_no_access(client, cid) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_or_malformed_ids_give_no_access(client, cid) -> None:
     async def go() -> None:
         async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
             status, _ = await client.send(http, cid, {"text": "你好"})
@@ -48,7 +48,7 @@ def test_unknown_or_malformed_ids_give_no_access(client, cid) -> None:  # type: 
     run(go())
 
 
-def test_one_conversation_cannot_see_another(client) -> None:  # type: ignore[no-untyped-def]
+def test_one_conversation_cannot_see_another(client) -> None:
     async def go() -> None:
         async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
             mine, theirs = await client.start(http), await client.start(http)
@@ -61,7 +61,7 @@ def test_one_conversation_cannot_see_another(client) -> None:  # type: ignore[no
     run(go())
 
 
-def test_answer_arrives_in_order_with_payload_unchanged(client) -> None:  # type: ignore[no-untyped-def]
+def test_answer_arrives_in_order_with_payload_unchanged(client) -> None:
     async def go() -> None:
         async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
             cid = await client.start(http)
@@ -81,7 +81,7 @@ def test_answer_arrives_in_order_with_payload_unchanged(client) -> None:  # type
     run(go())
 
 
-def test_reconnect_delivers_missed_messages_exactly_once_in_order(client) -> None:  # type: ignore[no-untyped-def]
+def test_reconnect_delivers_missed_messages_exactly_once_in_order(client) -> None:
     async def go() -> None:
         async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
             cid = await client.start(http)
@@ -109,7 +109,7 @@ def test_reconnect_delivers_missed_messages_exactly_once_in_order(client) -> Non
     run(go())
 
 
-def test_message_pushed_while_stream_is_open_is_received(client) -> None:  # type: ignore[no-untyped-def]
+def test_message_pushed_while_stream_is_open_is_received(client) -> None:
     async def go() -> None:
         async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
             cid = await client.start(http)
@@ -122,7 +122,7 @@ def test_message_pushed_while_stream_is_open_is_received(client) -> None:  # typ
     run(go())
 
 
-def test_a_retried_message_is_stored_and_answered_once(client) -> None:  # type: ignore[no-untyped-def]
+def test_a_retried_message_is_stored_and_answered_once(client) -> None:
     async def go() -> None:
         async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
             cid = await client.start(http)
@@ -158,7 +158,7 @@ BAD_REQUESTS = {
 
 
 @pytest.mark.parametrize("name", sorted(BAD_REQUESTS))
-def test_malformed_requests_get_a_4xx_and_a_message(client, name) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_requests_get_a_4xx_and_a_message(client, name) -> None:
     raw, status, code = BAD_REQUESTS[name]
 
     async def go() -> None:
@@ -173,7 +173,7 @@ def test_malformed_requests_get_a_4xx_and_a_message(client, name) -> None:  # ty
     run(go())
 
 
-def test_bad_after_parameter_is_refused(client) -> None:  # type: ignore[no-untyped-def]
+def test_bad_after_parameter_is_refused(client) -> None:
     async def go() -> None:
         async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
             cid = await client.start(http)

@@ -40,6 +40,7 @@ def test_utc_input_is_read_in_shanghai_time() -> None:
     late = dt.datetime(2026, 11, 16, 23, 0, tzinfo=dt.timezone.utc)
     assert not DEFAULT.is_open(late)
     opening = DEFAULT.next_opening(late)
+    assert opening is not None
     assert opening.isoformat() == "2026-11-17T09:00:00+08:00"
     assert describe_opening(opening, late, DEFAULT.zone) == "今天09:00"
 

@@ -8,6 +8,7 @@ in ``changai/db/migrations`` owns the schema.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine
@@ -29,7 +30,7 @@ def make_engine(url: str) -> Engine:
         )
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")

@@ -21,7 +21,6 @@ from knowledge.errors import DocumentNotFound, FaqNotFound
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.models import FaqEntry
 
-ADMIN = web.AppKey("admin_context", object)
 T = TypeVar("T")
 KINDS = {"entries": versions.FAQ, "documents": versions.DOCUMENT}
 
@@ -48,8 +47,11 @@ class AdminContext:
             return self._service
 
 
+ADMIN = web.AppKey("admin_context", AdminContext)
+
+
 def ctx(request: web.Request) -> AdminContext:
-    return request.app[ADMIN]  # type: ignore[return-value]
+    return request.app[ADMIN]
 
 
 async def blocking(work: Callable[..., T], *args: Any) -> T:

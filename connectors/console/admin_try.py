@@ -49,7 +49,7 @@ def try_question(
     intent = (parse.get("intent") or {}).get("name")
     topic = INTENT_TOPICS.get(intent or "")
     entities = parse_entities(parse)
-    region_used = region_name or (entities.get("region") or [None])[0]
+    region_used = region_name or next(iter(entities.get("region") or []), None)
     reply = find_answer(
         service.index,
         service.lexicon,

@@ -42,7 +42,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
     async def dispose(app: web.Application) -> None:
         engine.dispose()
 
-    app.on_cleanup.append(dispose)
+    # aiohttp 3.9's signal annotation disagrees with aiosignal 1.4's generic parameters
+    app.on_cleanup.append(dispose)  # type: ignore[arg-type]
     app.router.add_static("/static/", STATIC_DIR)
     return app
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
@@ -49,15 +49,11 @@ def login_page(
 
 
 def safe_next(value: str | None) -> str:
-    parsed = urlparse(value or "")
-    if (
-        parsed.scheme
-        or parsed.netloc
-        or not (value or "").startswith("/")
-        or value.startswith("//")
-    ):
+    target = value or ""
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
         return "/desk"
-    return value or "/desk"
+    return target
 
 
 @routes.get("/login")
@@ -544,7 +540,7 @@ def setup(app: web.Application, settings: Settings, sessions: sessionmaker) -> N
     app.middlewares.append(auth.session_middleware(sessions))
     app.add_routes(routes)
 
-    async def rasa_client(app: web.Application):  # type: ignore[no-untyped-def]
+    async def rasa_client(app: web.Application) -> AsyncIterator[None]:
         async with aiohttp.ClientSession() as http:
             app[RASA] = RasaClient(http, settings.rasa_url, settings.rasa_token)
             yield

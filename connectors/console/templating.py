@@ -28,7 +28,7 @@ class JoinLines(Extension):
     indentation after them are not part of the page. A space the page needs where the
     template breaks a line is written ``{{ " " }}``. Values are never touched."""
 
-    def filter_stream(self, stream: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]
+    def filter_stream(self, stream: Iterable[Token]) -> Iterator[Token]:
         for token in stream:
             if token.type == "data":
                 text = _LINE_BREAK.sub("", token.value)

@@ -7,6 +7,7 @@ CORS is open on these routes: no cookie is involved, the conversation id is the 
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 
 import aiohttp
 from aiohttp import web
@@ -111,7 +112,7 @@ def setup(app: web.Application, settings: Settings) -> None:
     app[SETTINGS] = settings
     app.add_routes(routes)
 
-    async def client(app: web.Application):  # type: ignore[no-untyped-def]
+    async def client(app: web.Application) -> AsyncIterator[None]:
         async with aiohttp.ClientSession() as session:
             app[HTTP] = session
             yield

@@ -15,6 +15,7 @@ later visit receives it exactly once, in order.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import re
@@ -229,14 +230,7 @@ class WidgetInput(InputChannel):
             await stream.send("retry: 2000\n\n")
             while not _closed(request):
                 wake.clear()
-                batch = await self._db(
-                    lambda s, after_id=last: [
-                        store.as_event(m)
-                        for m in store.messages_after(
-                            session=s, conversation_id=conversation_id, after_id=after_id
-                        )
-                    ]
-                )
+                batch = await self._db(functools.partial(_events_after, conversation_id, last))
                 for event in batch:
                     data = json.dumps(event, ensure_ascii=False)
                     await stream.send(f"id: {event['id']}\nevent: message\ndata: {data}\n\n")
@@ -254,6 +248,15 @@ class WidgetInput(InputChannel):
             pass
         finally:
             self.hub.unsubscribe(conversation_id, wake)
+
+
+def _events_after(conversation_id: str, after_id: int, session: Any) -> list[dict[str, Any]]:
+    return [
+        store.as_event(m)
+        for m in store.messages_after(
+            session=session, conversation_id=conversation_id, after_id=after_id
+        )
+    ]
 
 
 def _closed(request: Request) -> bool:

@@ -14,7 +14,7 @@ from helpdesk.models import Ticket
 PAYLOAD_KEYS = {"topic", "faq_id", "document_id", "region", "score", "escalated"}
 
 
-def run(action, tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:  # type: ignore[no-untyped-def]
+def run(action, tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, {}))
     for message in dispatcher.messages:
@@ -27,6 +27,6 @@ def slots(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
-def tickets(service) -> list[Ticket]:  # type: ignore[no-untyped-def]
+def tickets(service) -> list[Ticket]:
     with service.session_factory() as session:
         return list(session.execute(select(Ticket)).scalars())

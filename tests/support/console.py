@@ -27,7 +27,7 @@ def run(settings: Settings, scenario: Callable[[TestClient], Awaitable[Any]]) ->
     return asyncio.run(go())
 
 
-async def login(client: TestClient, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+async def login(client: TestClient, username: str, password: str = PASSWORD):
     form = await client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', await form.text()).group(1)
     return await client.post(
