@@ -231,6 +231,7 @@ def _division_regions(
             level, parent = "county", canonical[city_code]
         directly_run = code[2:4] == "90"
         short = short_form(full, "county" if directly_run else level, ethnic_groups)
+        shorts: list[str]
         if code in names:
             name, shorts = names[code], []
         elif level == "county" and county_names.get(full, 0) > 1:

@@ -28,7 +28,7 @@ TABLE = LEXICON_DIR / "divisions" / "adcodes.csv"
 
 
 @pytest.fixture(scope="module")
-def reader(lexicon) -> RegionReplyReader:  # type: ignore[no-untyped-def]
+def reader(lexicon) -> RegionReplyReader:
     return RegionReplyReader(lexicon)
 
 
@@ -40,7 +40,7 @@ def table_rows() -> list[tuple[str, str]]:
         return [(row["adcode"][:6], row["name"]) for row in csv.DictReader(handle)]
 
 
-def test_every_mainland_province_and_city_of_the_table_is_a_region(lexicon) -> None:  # type: ignore[no-untyped-def]
+def test_every_mainland_province_and_city_of_the_table_is_a_region(lexicon) -> None:
     full_names = {region.full_name for region in lexicon.regions.values()}
     provinces = [n for c, n in table_rows() if c.endswith("0000") and not c.startswith("99")]
     assert len(provinces) == 34 and all(name in full_names for name in provinces)
@@ -59,7 +59,7 @@ def test_every_mainland_province_and_city_of_the_table_is_a_region(lexicon) -> N
     assert len(cities) - len(missing) > 330
 
 
-def test_counties_and_districts_come_from_the_table(lexicon) -> None:  # type: ignore[no-untyped-def]
+def test_counties_and_districts_come_from_the_table(lexicon) -> None:
     counties = [r for r in lexicon.regions.values() if r.level == "county"]
     assert len(counties) > 2800
     county_rows = [
@@ -95,7 +95,7 @@ def test_counties_and_districts_come_from_the_table(lexicon) -> None:  # type: i
         ("和平区", None),  # several cities, and 和平 is a word
     ],
 )
-def test_full_names_and_short_forms_map_to_city_and_province(lexicon, surface, chain) -> None:  # type: ignore[no-untyped-def]
+def test_full_names_and_short_forms_map_to_city_and_province(lexicon, surface, chain) -> None:
     canonical = lexicon.canonical("region", surface)
     if chain is None:
         assert canonical is None
@@ -104,7 +104,7 @@ def test_full_names_and_short_forms_map_to_city_and_province(lexicon, surface, c
 
 
 @pytest.mark.parametrize("word", ["和平", "长安", "江南", "东方", "平安", "来宾", "安康", "朝阳"])
-def test_common_words_are_not_regions(lexicon, word) -> None:  # type: ignore[no-untyped-def]
+def test_common_words_are_not_regions(lexicon, word) -> None:
     assert lexicon.canonical("region", word) is None
 
 
@@ -117,7 +117,7 @@ def test_short_forms() -> None:
     assert short_form("宿豫区", "county", ethnic) == "宿豫"
 
 
-def test_most_specific_region_of_several(lexicon) -> None:  # type: ignore[no-untyped-def]
+def test_most_specific_region_of_several(lexicon) -> None:
     assert lexicon.most_specific(["广东", "佛山", "南海区"]) == "南海区"
     assert lexicon.most_specific(["南海区", "广东"]) == "南海区"
     assert lexicon.most_specific(["安徽", "江苏"]) == "江苏"  # not nested: the last named
@@ -128,7 +128,7 @@ def test_most_specific_region_of_several(lexicon) -> None:  # type: ignore[no-un
 
 
 @pytest.fixture(scope="module")
-def nlp():  # type: ignore[no-untyped-def]
+def nlp():
     path = ROOT / "build" / "spacy_zh"
     if not path.exists():
         pytest.fail("no spaCy pipeline at build/spacy_zh; run `make spacy`")
@@ -147,7 +147,7 @@ def nlp():  # type: ignore[no-untyped-def]
         ("住宿补贴怎么领", []),
     ],
 )
-def test_entity_ruler_finds_divisions_across_provinces(nlp, text, regions) -> None:  # type: ignore[no-untyped-def]
+def test_entity_ruler_finds_divisions_across_provinces(nlp, text, regions) -> None:
     doc = nlp(text)
     assert [e.ent_id_ for e in doc.ents if e.label_ == "region"] == regions
     assert "宿舍" not in [e.ent_id_ for e in doc.ents]
@@ -176,7 +176,7 @@ def test_entity_ruler_finds_divisions_across_provinces(nlp, text, regions) -> No
         ("都行", None, None),  # also a yes to an offer: only a reply while the question is open
     ],
 )
-def test_region_reply(reader, text, kind, region) -> None:  # type: ignore[no-untyped-def]
+def test_region_reply(reader, text, kind, region) -> None:
     reply = reader.read(text)
     if kind is None:
         assert reply is None
@@ -220,7 +220,7 @@ def hit(
 )
 def test_region_line_never_contradicts_the_citation(
     lexicon, entry_region, source_region, worker, must, must_not
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     reply = render_answer(hit(entry_region, source_region), worker, [], lexicon)
     note, citation = reply.text.split("\n")[0], reply.text.splitlines()[-1]
     shown = source_region or entry_region
@@ -265,8 +265,8 @@ def test_the_workers_province_entry_comes_before_a_close_national_one() -> None:
     assert prefer_local(result(national, distant), 0.16).best is national
 
 
-def test_seed_knowledge_asks_only_where_regions_differ(service) -> None:  # type: ignore[no-untyped-def]
-    def decide(question: str, topic: str, region: str | None = None):  # type: ignore[no-untyped-def]
+def test_seed_knowledge_asks_only_where_regions_differ(service) -> None:
+    def decide(question: str, topic: str, region: str | None = None):
         return find_answer(
             service.index,
             service.lexicon,

@@ -28,7 +28,7 @@ def only(messages: list[dict]) -> dict:
     return messages[0]
 
 
-def asked_region(stack, worker: str) -> dict:  # type: ignore[no-untyped-def]
+def asked_region(stack, worker: str) -> dict:
     asked = only(stack.post(worker, REGIONAL_QUESTION))
     assert asked["custom"]["type"] == "ask_region", asked
     assert asked["custom"]["topic"] == "training_subsidy"
@@ -55,14 +55,14 @@ def assert_answers_the_pending_question(answer: dict, region: str | None = None)
         ("四川绵阳涪城区这边", "涪城区"),
     ],
 )
-def test_a_typed_place_answers_the_pending_question(stack, reply, region) -> None:  # type: ignore[no-untyped-def]
+def test_a_typed_place_answers_the_pending_question(stack, reply, region) -> None:
     worker = sender()
     asked_region(stack, worker)
     answer = only(stack.post(worker, reply))
     assert_answers_the_pending_question(answer, region)
 
 
-def test_a_district_of_a_city_with_its_own_entry_gets_that_entry(stack) -> None:  # type: ignore[no-untyped-def]
+def test_a_district_of_a_city_with_its_own_entry_gets_that_entry(stack) -> None:
     worker = sender()
     asked_region(stack, worker)
     answer = only(stack.post(worker, "在汕头澄海区"))
@@ -73,7 +73,7 @@ def test_a_district_of_a_city_with_its_own_entry_gets_that_entry(stack) -> None:
 
 
 @pytest.mark.parametrize("reply", ["按国家的规定就可以", "哪里的都行", "全国统一的那种"])
-def test_asking_for_the_national_rule_answers_with_it(stack, reply) -> None:  # type: ignore[no-untyped-def]
+def test_asking_for_the_national_rule_answers_with_it(stack, reply) -> None:
     worker = sender()
     asked_region(stack, worker)
     answer = only(stack.post(worker, reply))
@@ -82,7 +82,7 @@ def test_asking_for_the_national_rule_answers_with_it(stack, reply) -> None:  # 
 
 
 @pytest.mark.parametrize("reply", ["我也不太清楚", "不晓得", "说不上来"])
-def test_not_knowing_gets_the_national_rule_not_a_clarification(stack, reply) -> None:  # type: ignore[no-untyped-def]
+def test_not_knowing_gets_the_national_rule_not_a_clarification(stack, reply) -> None:
     worker = sender()
     asked_region(stack, worker)
     answer = only(stack.post(worker, reply))
@@ -93,7 +93,7 @@ def test_not_knowing_gets_the_national_rule_not_a_clarification(stack, reply) ->
     assert again["custom"]["type"] == "ask_region"
 
 
-def test_region_is_kept_and_can_be_changed(stack) -> None:  # type: ignore[no-untyped-def]
+def test_region_is_kept_and_can_be_changed(stack) -> None:
     worker = sender()
     asked_region(stack, worker)
     first = only(stack.post(worker, "我在汕头"))
@@ -110,12 +110,12 @@ def test_region_is_kept_and_can_be_changed(stack) -> None:  # type: ignore[no-un
     assert after["custom"]["region"] in ("上海", NATIONAL)
 
 
-def test_a_question_where_regions_do_not_differ_is_not_asked(stack) -> None:  # type: ignore[no-untyped-def]
+def test_a_question_where_regions_do_not_differ_is_not_asked(stack) -> None:
     reply = only(stack.post(sender(), "单位宿舍发不发凉席和蚊帐"))
     assert reply["custom"]["type"] != "ask_region"
 
 
-def test_a_province_city_gets_the_province_entry_labelled_as_such(stack) -> None:  # type: ignore[no-untyped-def]
+def test_a_province_city_gets_the_province_entry_labelled_as_such(stack) -> None:
     worker = sender()
     reply = only(stack.post(worker, "我在湖北襄阳，困难职工孩子上大学能补多少"))
     assert reply["custom"]["type"] == "answer"
