@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
 from actions.escalation import escalate
-from actions.policy_answer import answer_question, is_government_aid
+from actions.policy_answer import ActionAnswerPolicy, answer_question, is_government_aid
 from changai.payloads import HANDOFF_BUTTON, custom_payload
 from changai.vocabulary import TOPIC_INTENTS, topic_label
 from knowledge.topic_cues import ANSWER, ESCALATE, OUT_OF_SCOPE, Choice, resolve_unsure
@@ -47,6 +47,8 @@ class ActionClarify(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if conversation.awaiting_region(tracker):  # a reply to the region question
+            return await ActionAnswerPolicy().run(dispatcher, tracker, {})
         question = conversation.latest_text(tracker)
         ranking = conversation.topic_ranking(tracker)
         guesses = [{"topic": topic, "confidence": round(score, 4)} for topic, score in ranking[:3]]

@@ -7,6 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from changai.vocabulary import EARLIER_LINES_EVENT, INTENT_TOPICS, TRANSCRIPT_LIMIT
+from knowledge.lexicon import load_lexicon
 from knowledge.text_normalise import mask_mobiles
 
 
@@ -36,11 +37,17 @@ def entity_values(tracker: Tracker) -> dict[str, list[str]]:
 
 
 def current_region(tracker: Tracker) -> str | None:
+    """The region named in the latest message (the most specific one), else the slot's."""
     regions = entity_values(tracker).get("region")
     if regions:
-        return regions[0]
+        return load_lexicon().most_specific(regions) or regions[0]
     slot = tracker.get_slot("region")
     return str(slot) if slot else None
+
+
+def awaiting_region(tracker: Tracker) -> bool:
+    """The worker was asked for the region and has not answered: the next reply answers it."""
+    return bool(tracker.get_slot("awaiting_region")) and bool(tracker.get_slot("pending_question"))
 
 
 def topic_of_intent(intent: str | None) -> str | None:

@@ -175,6 +175,7 @@ async def escalate(
     events: list[dict[str, Any]] = [
         SlotSet("pending_question", None),
         SlotSet("pending_topic", None),
+        SlotSet("awaiting_region", False),
         SlotSet("offer", None),
         SlotSet("awaiting_contact", None),
     ]
@@ -209,7 +210,7 @@ async def escalate(
             **common,
         ),
     )
-    return [*events[:2], SlotSet("offer", CONTACT_OFFER), SlotSet("awaiting_contact", None)]
+    return [*events[:3], SlotSet("offer", CONTACT_OFFER), SlotSet("awaiting_contact", None)]
 
 
 class ActionEscalate(Action):

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import contact, conversation
 from actions.escalation import CONTACT_OFFER, escalate
+from actions.policy_answer import ActionAnswerPolicy
 from changai.payloads import custom_payload
 from knowledge import repository
 from knowledge.service import KnowledgeService, get_service
@@ -37,6 +38,8 @@ class ActionFeedback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if conversation.awaiting_region(tracker):  # 不清楚 answers the region question
+            return await ActionAnswerPolicy().run(dispatcher, tracker, {})
         helpful = conversation.latest_intent(tracker) == "feedback_helpful"
         faq_id = tracker.get_slot("last_faq_id")
         service = get_service()
@@ -67,6 +70,8 @@ class ActionConfirm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if conversation.awaiting_region(tracker):  # 不知道 / 好的 answers the region question
+            return await ActionAnswerPolicy().run(dispatcher, tracker, {})
         agreed = conversation.latest_intent(tracker) == "affirm"
         offer = tracker.get_slot("offer")
         if offer == CONTACT_OFFER or contact.awaiting_contact(tracker):

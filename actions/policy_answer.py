@@ -12,11 +12,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import conversation
 from actions.escalation import escalate
 from changai.payloads import custom_payload, topic_buttons
-from changai.vocabulary import NATIONAL, Topic, topic_label
+from changai.vocabulary import INTENT_TOPICS, NATIONAL, Topic, topic_label
 from knowledge import repository
 from knowledge.answering import Reply, find_answer
+from knowledge.region_reply import RegionReply, region_reader
 from knowledge.service import KnowledgeService, get_service
-from knowledge.text_normalise import mask_mobiles
+from knowledge.text_normalise import mask_mobiles, normalise
 from knowledge.topic_cues import cue_finder
 
 OVERVIEW_QUESTIONS = 4
@@ -55,20 +56,42 @@ class ActionAnswerPolicy(Action):
         region = conversation.current_region(tracker)
         pending = tracker.get_slot("pending_question")
         prefix = ""
+        remember = True
+        events: list[dict[str, Any]] = []
 
-        if intent == "inform_region":
-            if not pending:
-                label = region or "您说的地区"
+        awaiting = conversation.awaiting_region(tracker)
+        region_reply = await asyncio.to_thread(_read_region_reply, service, text)
+        if intent == "inform_region" or (awaiting and intent not in INTENT_TOPICS):
+            # a reply to 请问您在哪个省或城市工作？, or a change of region (换成广东的)
+            if region_reply is not None and region_reply.wants_national:
+                region = NATIONAL
+            elif region_reply is not None and region_reply.region:
+                region = region_reply.region
+            unsure = region_reply is None and intent != "inform_region"  # 好的, 说不上来 …
+            if unsure or (region_reply is not None and region_reply.kind == "unknown"):
+                prefix = "没关系，先给您全国通用的规定：\n"
+                region, remember = NATIONAL, False  # 不知道 is not a region to keep
+            elif region is None:
+                prefix = "没认出您说的地区，先给您全国通用的规定：\n"
+            keeps = remember and region_reply is not None
+            if region and region != tracker.get_slot("region") and keeps:
+                events.append(SlotSet("region", region))
+            if pending:
+                question, topic = pending, tracker.get_slot("pending_topic")
+            elif tracker.get_slot("last_question") and region:
+                # the region changed after an answer: answer that question again for it
+                question = str(tracker.get_slot("last_question"))
+                topic = await asyncio.to_thread(_topic_of_entry, service, tracker)
+                prefix = f"好的，按{region_label(region)}给您重新查：\n"
+            else:
+                label = region_label(region) if region else "您说的地区"
                 dispatcher.utter_message(
                     text=f"好的，记下了：{label}。您想了解哪方面的政策？",
                     buttons=topic_buttons(),
                     json_message=custom_payload("region_noted", region=region),
                 )
-                return []
-            question, topic = pending, tracker.get_slot("pending_topic")
-            if region is None:
-                prefix = "没认出您说的地区，先给您全国通用的规定：\n"
-                region = NATIONAL
+                return [*events, SlotSet("awaiting_region", False)]
+            region = region or NATIONAL
         elif conversation.is_button_payload(text):
             topic = conversation.topic_of_intent(intent)
             question = pending
@@ -87,7 +110,14 @@ class ActionAnswerPolicy(Action):
                 return await escalate(dispatcher, tracker, reason="out_of_scope", question=question)
 
         return await answer_question(
-            dispatcher, tracker, question=question, topic=topic, region=region, prefix=prefix
+            dispatcher,
+            tracker,
+            question=question,
+            topic=topic,
+            region=region,
+            prefix=prefix,
+            events=events,
+            remember=remember,
         )
 
 
@@ -99,10 +129,16 @@ async def answer_question(
     topic: str | None,
     region: str | None,
     prefix: str = "",
+    events: list[dict[str, Any]] | None = None,
+    remember: bool = True,
 ) -> list[dict[str, Any]]:
-    """Answer ``question`` on ``topic``: a cited answer, the region question, or staff."""
+    """Answer ``question`` on ``topic``: a cited answer, the region question, or staff.
+
+    ``events`` are slot events already decided (a new region); ``remember`` is False when
+    the region used is not the worker's to keep (不知道 -> the national rule).
+    """
     service = get_service()
-    events: list[dict[str, Any]] = []
+    events = list(events or [])
     reply = await asyncio.to_thread(
         lambda: find_answer(
             service.index,
@@ -125,10 +161,16 @@ async def answer_question(
             best_guesses=best_guesses(reply),
         )
     if reply.kind == "no_specific_rule":
-        return await send_honest_reply(dispatcher, tracker, service, reply, question, region)
+        events += await send_honest_reply(dispatcher, tracker, service, reply, question, region)
+        return _remember_region(events, tracker, region, remember)
     if reply.kind == "ask_region":
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons, json_message=reply.custom)
-        return [SlotSet("pending_question", question), SlotSet("pending_topic", topic)]
+        return [
+            *events,
+            SlotSet("pending_question", question),
+            SlotSet("pending_topic", topic),
+            SlotSet("awaiting_region", True),
+        ]
 
     dispatcher.utter_message(
         text=prefix + reply.text, buttons=reply.buttons, json_message=reply.custom
@@ -136,12 +178,21 @@ async def answer_question(
     events += [
         SlotSet("pending_question", None),
         SlotSet("pending_topic", None),
+        SlotSet("awaiting_region", False),
         SlotSet("last_faq_id", reply.custom["faq_id"]),
         SlotSet("last_question", question),
         SlotSet("offer", None),
     ]
-    if region and tracker.get_slot("region") != region:
-        events.append(SlotSet("region", region))
+    return _remember_region(events, tracker, region, remember)
+
+
+def _remember_region(
+    events: list[dict[str, Any]], tracker: Tracker, region: str | None, remember: bool
+) -> list[dict[str, Any]]:
+    """Keep the region used for the rest of the conversation (unless it was 不知道)."""
+    if remember and region and tracker.get_slot("region") != region:
+        if not _slot_set(events, "region"):
+            events.append(SlotSet("region", region))
     return events
 
 
@@ -177,9 +228,31 @@ async def send_honest_reply(
     events: list[dict[str, Any]] = [
         SlotSet("pending_question", None),
         SlotSet("pending_topic", None),
+        SlotSet("awaiting_region", False),
         SlotSet("last_faq_id", None),
         SlotSet("last_question", question),
     ]
-    if region and tracker.get_slot("region") != region:
-        events.append(SlotSet("region", region))
     return events
+
+
+def _read_region_reply(service: KnowledgeService, text: str) -> RegionReply | None:
+    if conversation.is_button_payload(text):
+        return None
+    return region_reader(service.lexicon).read(normalise(text))
+
+
+def _topic_of_entry(service: KnowledgeService, tracker: Tracker) -> str | None:
+    """The topic of the last answer (to answer its question again for a new region)."""
+    faq_id = tracker.get_slot("last_faq_id")
+    for entry in service.index.current().entries:
+        if entry.id == faq_id:
+            return entry.topic
+    return None
+
+
+def _slot_set(events: list[dict[str, Any]], name: str) -> bool:
+    return any(e.get("event") == "slot" and e.get("name") == name for e in events)
+
+
+def region_label(region: str) -> str:
+    return "全国通用的规定" if region == NATIONAL else region

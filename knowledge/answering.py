@@ -15,7 +15,7 @@ from changai.payloads import FEEDBACK_BUTTONS, HANDOFF_BUTTON, custom_payload
 from changai.vocabulary import NATIONAL, Topic, aspect_label
 from knowledge.aspects import detect_aspects, ordered
 from knowledge.fit import ASPECT_MISMATCH, Fit, judge_fit
-from knowledge.lexicon import Lexicon
+from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.live_index import LiveIndex
 from knowledge.retrieval import (
     ANY_REGION,
@@ -27,6 +27,10 @@ from knowledge.retrieval import (
 
 # A regional entry this close to the national answer means the region matters.
 LOCAL_RULE_RATIO = 0.85
+# Below this text score a match is about the topic rather than this very question (issue
+# 11: every served answer under 0.3 was wrong or generic), so no region is asked for it.
+REGION_QUESTION_MIN_SCORE = 0.3
+REGION_QUESTION_MIN_KNOWN = 0.6
 
 
 @dataclass
@@ -59,21 +63,43 @@ def source_line(source: SourceInfo) -> str:
     )
 
 
-def region_note(hit: Hit, region: str | None) -> str:
+def rule_region(hit: Hit) -> str:
+    """Whose rule the reply shows: the entry's region, or its source's when that is narrower.
+
+    An entry filed as 全国 but resting on a 广东 document is shown as 广东's rule, so
+    that the region line never says 全国 above a 广东 citation.
+    """
     entry = hit.entry
+    if entry.region == NATIONAL and entry.source.region and entry.source.region != NATIONAL:
+        return entry.source.region
+    return entry.region
+
+
+def region_note(hit: Hit, region: str | None, lexicon: Lexicon | None = None) -> str:
+    """The line above an answer that says whose rule it is; it agrees with the citation."""
+    lexicon = lexicon or load_lexicon()
+    entry, label = hit.entry, rule_region(hit)
+    # an entry filed as 全国 that rests on one region's document: say where it comes from
+    borrowed = label != entry.region
     if not region or region == NATIONAL:
-        if hit.region_match == "other":
-            return f"以下是{entry.region}的规定（其他地区请以当地为准）：\n"
+        if borrowed:
+            return f"以下内容出自{label}的政策材料，供参考，具体以当地为准：\n"
+        if label != NATIONAL:
+            return f"以下是{label}的规定（其他地区请以当地为准）：\n"
         return ""
-    if hit.region_match == "exact":
-        return f"以下是{entry.region}的规定：\n"
-    if hit.region_match == "parent":
-        return f"暂未收录{region}的单独规定，以下是{entry.region}的规定：\n"
-    if hit.region_match == "other":
-        return f"暂未收录{region}的相关规定，以下是{entry.region}的做法，仅供参考：\n"
-    if entry.region_sensitive:
-        return f"暂未收录{region}的地方标准，以下是全国通用的规定，" "具体以当地公布为准：\n"
-    return ""
+    if label == region:
+        return f"以下是{label}的规定：\n"
+    if label == NATIONAL:
+        if entry.region_sensitive:
+            return f"暂未收录{region}的地方标准，以下是全国通用的规定，具体以当地公布为准：\n"
+        return ""
+    if lexicon.contains(label, region):  # 宿城区 or 苏州 -> 江苏's rule
+        return f"{region}属于{label}，以下是{label}的规定：\n"
+    if lexicon.contains(region, label) and not borrowed:  # 江苏 asked; the entry is 苏州's
+        return f"以下是{label}的规定，只适用于{label}，{region}其他地方请以当地为准：\n"
+    if borrowed:
+        return f"暂未收录{region}的规定，以下内容出自{label}的政策材料，仅供参考，请以当地为准：\n"
+    return f"暂未收录{region}的相关规定，以下是{label}的做法，仅供参考，请以当地为准：\n"
 
 
 def source_payload(hit: Hit) -> dict[str, Any]:
@@ -90,9 +116,12 @@ def source_payload(hit: Hit) -> dict[str, Any]:
     }
 
 
-def render_answer(hit: Hit, region: str | None, runners_up: list[Hit]) -> Reply:
+def render_answer(
+    hit: Hit, region: str | None, runners_up: list[Hit], lexicon: Lexicon | None = None
+) -> Reply:
     entry = hit.entry
-    text = f"{region_note(hit, region)}{entry.answer.strip()}\n\n{source_line(entry.source)}"
+    note = region_note(hit, region, lexicon)
+    text = f"{note}{entry.answer.strip()}\n\n{source_line(entry.source)}"
     custom = custom_payload(
         "answer",
         topic=entry.topic,
@@ -104,6 +133,7 @@ def render_answer(hit: Hit, region: str | None, runners_up: list[Hit]) -> Reply:
         faq_version=entry.version,
         user_region=region,
         region_match=hit.region_match,
+        rule_region=rule_region(hit),
         source=source_payload(hit),
     )
     return Reply("answer", text, list(FEEDBACK_BUTTONS), custom, hit, runners_up)
@@ -144,7 +174,7 @@ def find_answer(
     snapshot = index.current() if isinstance(index, LiveIndex) else index
     scores = snapshot.text_scores(question)
     search = functools.partial(snapshot.search, question, topic=topic, entities=entities)
-    result = search(region=region, text_scores=scores)
+    result = prefer_local(search(region=region, text_scores=scores), threshold)
     best = result.best
     if best is None or best.score < threshold:
         # Nothing for the worker's own region or nationally: another region's
@@ -154,7 +184,7 @@ def find_answer(
             hits, unfit = _fitting(
                 snapshot, wider.hits, question, topic, region, entities, fit_threshold
             )
-            return unfit or render_answer(hits[0], region, hits[1:])
+            return unfit or render_answer(hits[0], region, hits[1:], lexicon)
     if best is None or best.score < threshold:
         custom = custom_payload(
             "no_answer", topic=topic, score=round(best.score, 4) if best else None
@@ -166,18 +196,51 @@ def find_answer(
     best = hits[0]
     if region is None and best.entry.region_sensitive:
         wider = search(region=ANY_REGION, limit=10, text_scores=scores)
-        if _local_rules_compete(wider, best, threshold):
+        if _local_rules_compete(wider, best, threshold, snapshot.known_share(question)):
             return region_question(lexicon, topic, best)
-    return render_answer(best, region, hits[1:])
+    return render_answer(best, region, hits[1:], lexicon)
 
 
-def _local_rules_compete(wider: RetrievalResult, best: Hit, threshold: float) -> bool:
-    """True when some region has its own entry about nearly the same question.
+def _local_rules_compete(
+    wider: RetrievalResult, best: Hit, threshold: float, known_share: float = 1.0
+) -> bool:
+    """True when some region has its own entry about this very question.
 
-    ``wider`` is the search over every region (``ANY_REGION``), top 10.
+    ``wider`` is the search over every region (``ANY_REGION``), top 10. Asking for
+    the region is worth it only when the question itself is matched well (the best
+    entry reaches ``REGION_QUESTION_MIN_SCORE``: below it the match is about the topic,
+    not this question, and knowing the region would not change the answer) and a
+    regional entry matches it nearly as well as the best one does. ``known_share`` (the
+    share of the question's words the knowledge base knows at all) below
+    ``REGION_QUESTION_MIN_KNOWN`` means the question asks about something no entry
+    mentions (褥子, 空调): no region's entry answers it, so none is asked for.
     """
-    floor = max(threshold, best.score * LOCAL_RULE_RATIO)
-    return any(h.entry.region != NATIONAL and h.score >= floor for h in wider.hits)
+    if best.text_score < REGION_QUESTION_MIN_SCORE or known_share < REGION_QUESTION_MIN_KNOWN:
+        return False
+    return any(_competes(h, best, threshold) for h in wider.hits if h.entry.region != NATIONAL)
+
+
+def _competes(hit: Hit, best: Hit, threshold: float, own_region: bool = False) -> bool:
+    """``hit`` matches the question nearly as well as ``best`` (the worker's own region
+    keeps its retrieval bonus, ``REGION_BONUS``)."""
+    floor = max(threshold, REGION_QUESTION_MIN_SCORE, best.text_score * LOCAL_RULE_RATIO)
+    return (hit.score if own_region else hit.text_score) >= floor
+
+
+def prefer_local(result: RetrievalResult, threshold: float) -> RetrievalResult:
+    """The worker's own (or its province's) entry first when it competes with the national one.
+
+    A 茂名 worker gets 广东's entry on a question where 广东 has one that matches about
+    as well as the national text (the same test that would have asked for the region).
+    """
+    best = result.best
+    if best is None or best.region_match != "national":
+        return result
+    for hit in result.hits:
+        if hit.region_match in ("exact", "parent") and _competes(hit, best, threshold, True):
+            others = [h for h in result.hits if h is not hit]
+            return RetrievalResult([hit, *others], result.region, result.chain)
+    return result
 
 
 # ---- fit or abstain (ARCHITECTURE decision 10; docs/decisions.md) ----

@@ -190,6 +190,20 @@ class RetrievalIndex:
         best = np.maximum(np.maximum.reduceat(phrasing_scores, self._phrasing_starts), 0.0)
         return PHRASING_WEIGHT * best + ANSWER_WEIGHT * self._answers.scores(question)
 
+    def known_share(self, question: str) -> float:
+        """The share of ``question``'s features that occur anywhere in the entries' phrasings.
+
+        Low when the worker asks about something no entry mentions (bedding in a
+        dormitory): then no entry, national or local, answers this very question.
+        """
+        if self._phrasings is None:
+            return 0.0
+        features = self._phrasings._analyzer.features(question)
+        if not features:
+            return 0.0
+        vocabulary = self._phrasings._vocabulary
+        return sum(feature in vocabulary for feature in features) / len(features)
+
     def _region_matches(self, chain: list[str], positions: np.ndarray) -> np.ndarray:
         """0 exact, 1 parent, 2 national, 3 other, for the entries at ``positions``."""
         codes = self._region_codes[positions]

@@ -38,10 +38,11 @@ def create_lexicon_tokenizer(words: list[str]) -> Callable[[Language], ChineseTo
 
 def lexicon_fingerprint(directory: Path = LEXICON_DIR) -> str:
     digest = hashlib.sha256()
-    for path in sorted(directory.glob("*.yml")):
-        digest.update(path.name.encode())
+    for path in sorted([*directory.glob("*.yml"), *directory.glob("divisions/*.csv")]):
+        digest.update(str(path.relative_to(directory)).encode())
         digest.update(path.read_bytes())
     digest.update(Path(__file__).read_bytes())
+    digest.update((Path(__file__).parent / "lexicon.py").read_bytes())
     return digest.hexdigest()[:16]
 
 

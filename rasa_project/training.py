@@ -16,6 +16,8 @@ INPUTS = [
     PROJECT / "data",
     PROJECT / "components",
     ROOT / "knowledge" / "lexicon",
+    ROOT / "knowledge" / "lexicon.py",
+    ROOT / "knowledge" / "region_reply.py",
     ROOT / "knowledge" / "text_normalise.py",
     ROOT / "knowledge" / "spacy_pipeline.py",
     ROOT / "constraints.txt",

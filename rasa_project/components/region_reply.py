@@ -1,0 +1,74 @@
+"""A message that only names a region (or 全国) is a region reply, whatever DIET guessed.
+
+DIET reads characters: 宿迁 shares 宿 with 宿舍 and a district it never saw is a
+guess. The lexicon knows every division (``knowledge/lexicon.py``), so a message
+that is a place name plus filler (我在江苏苏州工业园区, 换成广东的, 全国的就行) is set to
+``inform_region`` with confidence 1.0 before the fallback classifier looks at it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from changai.vocabulary import NATIONAL
+from knowledge.lexicon import load_lexicon
+from knowledge.region_reply import RegionReplyReader
+
+REGION_INTENT = "inform_region"
+EXTRACTOR = "RegionReplyClassifier"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class RegionReplyClassifier(GraphComponent):
+    """Sets ``inform_region`` on messages that are only a region or 全国."""
+
+    def __init__(self, reader: RegionReplyReader) -> None:
+        self._reader = reader
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> RegionReplyClassifier:
+        return cls(RegionReplyReader(load_lexicon()))
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = str(message.get(TEXT) or "")
+            if text.startswith("/"):
+                continue
+            reply = self._reader.read(text)
+            if reply is None or reply.kind == "unknown":
+                continue  # 不知道 is a region reply only while the question is pending
+            intent = {"name": REGION_INTENT, "confidence": 1.0}
+            ranking = [intent] + [
+                item
+                for item in message.get(INTENT_RANKING_KEY) or []
+                if item.get("name") != REGION_INTENT
+            ]
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            entities = list(message.get(ENTITIES) or [])
+            if reply.kind == "national" and not any(e.get("entity") == "region" for e in entities):
+                entities.append(
+                    {
+                        "entity": "region",
+                        "value": NATIONAL,
+                        "start": 0,
+                        "end": len(text),
+                        "confidence_entity": 1.0,
+                        "extractor": EXTRACTOR,
+                    }
+                )
+                message.set(ENTITIES, entities, add_to_output=True)
+        return messages
