@@ -27,7 +27,7 @@ from changai.settings import PROJECT_ROOT, ConfigurationError, load_settings
 from rasa_project import endpoints as endpoints_module
 from rasa_project.shared_stores import RedisURLLockStore, URLPikaEventBroker, redacted
 from rasa_project.tracker_store import CachingSQLTrackerStore
-from tests.test_tracker_store import DOMAIN
+from tests.support.trackers import DOMAIN
 
 SECRETS = {"RASA_TOKEN": "t0ken", "CONSOLE_SECRET": "c0nsole"}
 SERVICES = {

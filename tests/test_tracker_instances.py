@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, text
 
 from actions.conversation import transcript
 from rasa_project.tracker_store import CachingSQLTrackerStore
-from tests.test_tracker_store import (
+from tests.support.trackers import (
     DOMAIN,
     SENDER,
     Clock,
