@@ -116,6 +116,10 @@ class Settings:
     console_host: str = "127.0.0.1"
     console_port: int = 8080
     console_secret: str = ""
+    # Production's shared servers: Rasa's Redis lock store and its RabbitMQ event broker.
+    # Empty in the embedded default (in-memory lock store, no broker).
+    redis_url: str = ""
+    rabbitmq_url: str = ""
     model_dir: Path = PROJECT_ROOT / "models"
     spacy_model_dir: Path = PROJECT_ROOT / "build" / "spacy_zh"
     retrieval_threshold: float = 0.16
@@ -148,6 +152,8 @@ def load_settings() -> Settings:
         console_host=os.environ.get("CONSOLE_HOST", "127.0.0.1"),
         console_port=_int("CONSOLE_PORT", 8080),
         console_secret=os.environ.get("CONSOLE_SECRET", ""),
+        redis_url=os.environ.get("REDIS_URL", "").strip(),
+        rabbitmq_url=os.environ.get("RABBITMQ_URL", "").strip(),
         model_dir=Path(os.environ.get("MODEL_DIR") or PROJECT_ROOT / "models"),
         retrieval_threshold=_float("RETRIEVAL_THRESHOLD", 0.16),
         fit_threshold=_float("FIT_THRESHOLD", 0.35),
@@ -156,16 +162,56 @@ def load_settings() -> Settings:
         staff_days=staff_days,
         timezone=timezone,
     )
+    _check_urls(settings)
     if settings.is_production:
-        missing = [
-            name
-            for name, value in (
-                ("DATABASE_URL", os.environ.get("DATABASE_URL")),
-                ("RASA_TOKEN", settings.rasa_token),
-                ("CONSOLE_SECRET", settings.console_secret),
-            )
-            if not value
-        ]
-        if missing:
-            raise ConfigurationError("production mode needs these settings: " + ", ".join(missing))
+        _check_production(settings)
     return settings
+
+
+# What each URL variable may start with (schemes SQLAlchemy, redis-py and aio-pika accept).
+POSTGRES_SCHEMES = ("postgresql",)  # postgresql:// or postgresql+driver://
+REDIS_SCHEMES = ("redis", "rediss")
+RABBITMQ_SCHEMES = ("amqp", "amqps")
+
+
+def url_scheme(url: str) -> str:
+    """The scheme of ``url`` (``postgresql+psycopg2`` -> ``postgresql``); never the rest,
+    which may hold a password."""
+    return url.split("://", 1)[0].split("+", 1)[0].lower() if "://" in url else ""
+
+
+def _check_urls(settings: Settings) -> None:
+    """A URL that is set must be one its server understands (any mode)."""
+    for name, value, schemes in (
+        ("REDIS_URL", settings.redis_url, REDIS_SCHEMES),
+        ("RABBITMQ_URL", settings.rabbitmq_url, RABBITMQ_SCHEMES),
+    ):
+        if value and url_scheme(value) not in schemes:
+            raise ConfigurationError(
+                f"{name} must start with "
+                + " or ".join(f"{scheme}://" for scheme in schemes)
+                + f", got {url_scheme(value) or 'no scheme'!r}"
+            )
+
+
+def _check_production(settings: Settings) -> None:
+    """Production runs on PostgreSQL, Redis and RabbitMQ with real secrets, or not at all."""
+    missing = [
+        name
+        for name, value in (
+            ("DATABASE_URL", os.environ.get("DATABASE_URL", "").strip()),
+            ("REDIS_URL", settings.redis_url),
+            ("RABBITMQ_URL", settings.rabbitmq_url),
+            ("RASA_TOKEN", settings.rasa_token),
+            ("CONSOLE_SECRET", settings.console_secret),
+        )
+        if not value
+    ]
+    if missing:
+        raise ConfigurationError("production mode needs these settings: " + ", ".join(missing))
+    scheme = url_scheme(settings.database_url)
+    if scheme not in POSTGRES_SCHEMES:
+        raise ConfigurationError(
+            "DATABASE_URL must be a PostgreSQL URL (postgresql://user:password@host:5432/name) "
+            f"in production, got {scheme or 'no scheme'!r}"
+        )

@@ -35,8 +35,26 @@ restarted server, another tool or stock Rasa reads it unchanged. In addition:
 
 Trackers not handed out by ``retrieve`` (for example one created by Rasa's
 HTTP API to replace events) are saved exactly as stock does, and the cached
-state of that conversation is dropped. One Rasa process per database: a second
-process writing the same conversations would not be seen by this cache.
+state of that conversation is dropped.
+
+Several Rasa instances on one database (production: PostgreSQL, Rasa's Redis
+lock store) stay correct because the cache is checked against the database
+(``shared_database``, on unless the database is SQLite, the embedded default's
+one process):
+
+- each cached conversation remembers the id of the last ``events`` row it has
+  seen (rows ours inserts come back with their ids: ``INSERT ... RETURNING``);
+- ``retrieve`` of a cached conversation reads the rows after that id, one query
+  on an index of ``(sender_id, id)``: none when no other instance wrote, else
+  exactly the events another instance added, which are appended to the cache;
+- the known-senders shortcut is off: a conversation missing from this cache is
+  always read, as another instance may have created it.
+
+Rasa's lock store holds a conversation's lock from ``retrieve`` to ``save``, so
+no other instance appends to it in between; the check is what carries the
+conversation from one instance to the next. Rows deleted from the database
+under a cached conversation are not noticed (nothing in the project deletes
+events).
 """
 
 from __future__ import annotations
@@ -81,6 +99,8 @@ DEFAULT_CACHE_SIZE = 2000
 DEFAULT_WINDOW_LINES = 6
 DEFAULT_KNOWN_SENDERS_LIMIT = 200_000  # conversation ids kept to skip reading new ones
 WINDOW_SLACK_LINES = 2  # cut the window again once it holds this many lines more than needed
+# Makes the freshness check (rows of one conversation after an id) an index range scan.
+SENDER_ID_INDEX = "changai_events_sender_id_id"
 
 rasa_speedups.install()
 
@@ -138,6 +158,7 @@ class _Conversation:
     tail: list[Event] = field(default_factory=list)  # events after the cut
     earlier: deque = field(default_factory=lambda: deque(maxlen=TRANSCRIPT_LIMIT))
     version: int = 0
+    last_id: int = 0  # the last ``events`` row of this conversation seen (shared database)
 
 
 def _is_empty(conversation: _Conversation) -> bool:
@@ -166,8 +187,12 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         cache_size: int = DEFAULT_CACHE_SIZE,
         window_lines: int = DEFAULT_WINDOW_LINES,
         known_senders_limit: int = DEFAULT_KNOWN_SENDERS_LIMIT,
+        shared_database: bool | None = None,
         **kwargs: Any,
     ) -> None:
+        host = kwargs.get("host")
+        if host and "://" in str(host):  # ``url:`` in the endpoints file: a whole database URL
+            kwargs.update(url_kwargs(str(host)))
         super().__init__(domain=domain, **kwargs)
         if self.engine.dialect.name == "sqlite":
             url = self.engine.url
@@ -181,7 +206,26 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         # One writer thread: rows keep their order and SQLite sees no competing writers.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-writer")
         self.known_senders_limit = int(known_senders_limit)
-        self._known: set[str] | None = self._stored_senders()
+        if shared_database is None:
+            shared_database = self.engine.dialect.name != "sqlite"
+        self.shared = bool(shared_database)
+        self._known: set[str] | None = None
+        if self.shared:
+            self._ensure_sender_index()
+        else:
+            self._known = self._stored_senders()
+
+    def _ensure_sender_index(self) -> None:
+        table = self.SQLEvent.__tablename__
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    sa.text(
+                        f"CREATE INDEX IF NOT EXISTS {SENDER_ID_INDEX} ON {table} (sender_id, id)"
+                    )
+                )
+        except sa.exc.SQLAlchemyError as exc:  # another instance creating it at the same time
+            logger.warning("Could not create index %s: %s", SENDER_ID_INDEX, exc)
 
     def _stored_senders(self) -> set[str] | None:
         """Every conversation id in the database, or None when there are too many to keep."""
@@ -207,7 +251,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             known.add(sender_id)
 
     def _surely_new(self, sender_id: str) -> bool:
-        """True when the database holds no event of ``sender_id`` (one process per database)."""
+        """True when the database holds no event of ``sender_id`` (never with a shared one)."""
         known = self._known
         return known is not None and sender_id not in known
 
@@ -221,17 +265,24 @@ class CachingSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         conversation = self._cached(sender_id)
         if conversation is None:
+            last_id = 0
             if self._surely_new(sender_id):
                 events: list[Event] = []
             else:
-                events = await asyncio.to_thread(self._load_events, sender_id, False)
-            conversation = self._remember(sender_id, events)
+                events, last_id = await asyncio.to_thread(self._load_rows, sender_id, False)
+            conversation = self._remember(sender_id, events, last_id)
+        elif self.shared:
+            last_id = conversation.last_id
+            events, newest = await asyncio.to_thread(self._load_after, sender_id, last_id)
+            if newest > last_id == conversation.last_id:  # another instance wrote
+                self._extend(conversation, events)
+                conversation.last_id = newest
         if _is_empty(conversation):
             return None  # stock reads no rows as "no tracker"
         return self._handout(sender_id, conversation)
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
-        events = await asyncio.to_thread(self._load_events, conversation_id, True)
+        events, _ = await asyncio.to_thread(self._load_rows, conversation_id, True)
         if not events or not self.domain:
             return None
         return DialogueStateTracker.from_events(conversation_id, events, self.domain.slots)
@@ -243,12 +294,27 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             return await self.retrieve_full_tracker(sender_id)
         return await self.retrieve(sender_id)
 
-    def _load_events(self, sender_id: str, all_sessions: bool) -> list[Event]:
+    def _load_rows(self, sender_id: str, all_sessions: bool) -> tuple[list[Event], int]:
+        """The stored events (as stock reads them) and the id of the last row."""
         with self.session_scope() as session:
             rows = self._event_query(
                 session, sender_id, fetch_events_from_all_sessions=all_sessions
             ).all()
-            return deserialise_events(json.loads(row.data) for row in rows)
+            events = deserialise_events(json.loads(row.data) for row in rows)
+            return events, max((row.id for row in rows), default=0)
+
+    def _load_after(self, sender_id: str, last_id: int) -> tuple[list[Event], int]:
+        """The events stored after row ``last_id`` (by another instance), and the last id."""
+        table = self.SQLEvent.__table__
+        query = (
+            sa.select(table.c.id, table.c.data)
+            .where(table.c.sender_id == sender_id, table.c.id > last_id)
+            .order_by(table.c.id)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        events = deserialise_events(json.loads(row.data) for row in rows)
+        return events, max((row.id for row in rows), default=last_id)
 
     # -- the cache -------------------------------------------------------------
 
@@ -263,8 +329,8 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         with self._lock:
             self._cache.pop(sender_id, None)
 
-    def _remember(self, sender_id: str, events: list[Event]) -> _Conversation:
-        conversation = _Conversation(base=self._empty_tracker(sender_id))
+    def _remember(self, sender_id: str, events: list[Event], last_id: int = 0) -> _Conversation:
+        conversation = _Conversation(base=self._empty_tracker(sender_id), last_id=last_id)
         self._extend(conversation, events)
         with self._lock:
             self._cache[sender_id] = conversation
@@ -317,50 +383,56 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             handout = _Handout(conversation.version, 0)
         if handout is None or conversation is None or conversation.version != handout.version:
             await self.stream_events(tracker)
-            stored_before = await self._write(self._save_as_stock, tracker)
+            stored_before, last_id = await self._write(self._save_as_stock, tracker)
             self._forget(tracker.sender_id)
             if stored_before == 0:  # the database now holds exactly this tracker's events
-                conversation = self._remember(tracker.sender_id, list(tracker.events))
+                conversation = self._remember(tracker.sender_id, list(tracker.events), last_id)
                 self._mark(tracker, conversation)
             return
         new_events = list(tracker.events)[handout.given :]
         if new_events:
             if self.event_broker is not None:
                 await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
-            await self._write(self._insert, tracker.sender_id, new_events)
+            last_id = await self._write(self._insert, tracker.sender_id, new_events)
             self._extend(conversation, new_events)
+            conversation.last_id = max(conversation.last_id, last_id)
         self._mark(tracker, conversation)
 
     @staticmethod
     def _mark(tracker: DialogueStateTracker, conversation: _Conversation) -> None:
         setattr(tracker, HANDOUT_ATTRIBUTE, _Handout(conversation.version, len(tracker.events)))
 
-    def _save_as_stock(self, tracker: DialogueStateTracker) -> int:
+    def _save_as_stock(self, tracker: DialogueStateTracker) -> tuple[int, int]:
         """Stock behaviour: append what the database does not hold yet.
 
-        Returns how many events of the latest session were stored before.
+        Returns how many events of the latest session were stored before, and the
+        id of the last row added (0 when none was, or the database is not shared).
         """
         with self.session_scope() as session:
             stored = self._event_query(
                 session, tracker.sender_id, fetch_events_from_all_sessions=False
             ).count()
             events = list(tracker.events)[stored:]
-            self._add_rows(session, tracker.sender_id, events)
+            last_id = self._add_rows(session, tracker.sender_id, events)
             session.commit()
         if stored or events:
             self._now_stored(tracker.sender_id)
-        return stored
+        return stored, last_id
 
-    def _insert(self, sender_id: str, events: list[Event]) -> None:
+    def _insert(self, sender_id: str, events: list[Event]) -> int:
         with self.session_scope() as session:
-            self._add_rows(session, sender_id, events)
+            last_id = self._add_rows(session, sender_id, events)
             session.commit()
         self._now_stored(sender_id)
+        return last_id
 
-    def _add_rows(self, session: Any, sender_id: str, events: list[Event]) -> None:
-        """The rows stock's ``save`` adds, in one multi-row insert."""
+    def _add_rows(self, session: Any, sender_id: str, events: list[Event]) -> int:
+        """The rows stock's ``save`` adds, in one multi-row insert.
+
+        Returns the id of the last row added with a shared database, else 0.
+        """
         if not events:
-            return
+            return 0
         rows = []
         for event in events:
             data = event.as_dict()
@@ -376,4 +448,29 @@ class CachingSQLTrackerStore(SQLTrackerStore):
                     "data": json.dumps(data),
                 }
             )
-        session.execute(self.SQLEvent.__table__.insert(), rows)
+        table = self.SQLEvent.__table__
+        if not self.shared:
+            session.execute(table.insert(), rows)
+            return 0
+        if self.engine.dialect.full_returning:  # PostgreSQL
+            ids = session.execute(table.insert().values(rows).returning(table.c.id)).scalars()
+            return max(ids)
+        session.execute(table.insert(), rows)  # SQLite: no RETURNING in SQLAlchemy 1.4
+        newest = session.execute(
+            sa.select(sa.func.max(table.c.id)).where(table.c.sender_id == sender_id)
+        ).scalar()
+        return int(newest or 0)
+
+
+def url_kwargs(url: str) -> dict[str, Any]:
+    """``SQLTrackerStore``'s connection settings for a database URL (DATABASE_URL)."""
+    parsed = sa.engine.make_url(url)
+    return {
+        "host": parsed.host,
+        "dialect": parsed.drivername,
+        "port": parsed.port,
+        "db": parsed.database,
+        "username": parsed.username,
+        "password": parsed.password,
+        "query": dict(parsed.query) or None,
+    }
