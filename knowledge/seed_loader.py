@@ -1,4 +1,5 @@
-"""Load the seed documents and FAQ entries (YAML in ``knowledge/seed``) idempotently.
+"""Load the seed documents (with their clauses), FAQ entries and the entries' clause links
+(YAML in ``knowledge/seed``) idempotently.
 
 Every item is saved through :mod:`knowledge.catalogue`, as the admin's edits are:
 the same validation, and a real change is a new version and an audit line by
@@ -32,6 +33,8 @@ class LoadReport:
     entries_changed: int = 0
     documents_seen: int = 0
     entries_seen: int = 0
+    links_changed: int = 0
+    links_seen: int = 0
 
 
 def read_seed(seed_dir: Path = SEED_DIR) -> tuple[list[dict], list[dict]]:
@@ -44,6 +47,16 @@ def read_seed(seed_dir: Path = SEED_DIR) -> tuple[list[dict], list[dict]]:
         for item in data["entries"]:
             entries.append({**item, "topic": data["topic"]})
     return documents, entries
+
+
+def read_entry_clauses(seed_dir: Path = SEED_DIR) -> dict[str, list[str]]:
+    """Entry key -> the clause keys it rests on (``entry_clauses.yml``; none if absent)."""
+    path = seed_dir / "entry_clauses.yml"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    return {str(k): [str(c) for c in (v or [])] for k, v in (data.get("entries") or {}).items()}
 
 
 def load_seed(
@@ -98,4 +111,22 @@ def load_seed(
         except catalogue.ValidationFailed as failed:
             raise InvalidEntry(f"seed {failed}") from failed
         report.entries_changed += int(changed)
+    links = read_entry_clauses(seed_dir)
+    report.links_seen = len(links)
+    known = {item["key"] for item in entries}
+    for key, clause_keys in links.items():
+        if key not in known:
+            raise InvalidEntry(f"seed entry_clauses.yml: no seed entry {key}")
+        try:
+            _entry, changed = catalogue.put_entry(
+                session=session,
+                lexicon=lexicon,
+                key=key,
+                changes={"clause_keys": clause_keys},
+                actor=SEED_ACTOR,
+                today=today,
+            )
+        except catalogue.ValidationFailed as failed:
+            raise InvalidEntry(f"seed {failed}") from failed
+        report.links_changed += int(changed)
     return report

@@ -21,6 +21,8 @@ TABLES = {
     "ticket_entries",
     "content_versions",
     "audit_log",
+    "policy_clauses",
+    "faq_entry_clauses",
 }
 
 
@@ -43,6 +45,35 @@ def check_up_down_up(url: str) -> None:
 
 def test_sqlite_up_and_down(tmp_path) -> None:
     check_up_down_up(f"sqlite:///{tmp_path / 'm.db'}")
+
+
+def document_columns(url: str) -> set[str]:
+    engine = create_engine(url)
+    try:
+        return {c["name"] for c in inspect(engine).get_columns("policy_documents")}
+    finally:
+        engine.dispose()
+
+
+def test_clauses_migration_down_to_0006_and_up_again(tmp_path) -> None:
+    """0008 adds the clause tables and the documents' status and source columns, and
+    removes exactly those again (#12)."""
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    added = {
+        "legal_status",
+        "in_force_until",
+        "replaced_by_id",
+        "source_kind",
+        "official_title",
+        "checked_on",
+    }
+    upgrade(url)
+    assert added <= document_columns(url)
+    downgrade(url, "0006")
+    assert tables(url) == TABLES - {"policy_clauses", "faq_entry_clauses"}
+    assert not added & document_columns(url)
+    upgrade(url)
+    assert added <= document_columns(url)
 
 
 @pytest.mark.postgres
