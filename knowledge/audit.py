@@ -79,7 +79,8 @@ def unsupported_figures(answer: str, clause_texts: list[str], metadata: list[str
     meta = "\n".join(normalise_figures(t) for t in metadata)
     missing = []
     for figure in figures(answer):
-        number, unit = re.match(r"(\d+(?:\.\d+)?)(.*)", figure).groups()
+        number = re.sub(r"[^0-9.].*$", "", figure)
+        unit = figure[len(number) :]
         pattern = re.compile(rf"(?<![0-9.]){re.escape(number)}{re.escape(unit)}")
         if pattern.search(haystack):
             continue

@@ -152,6 +152,9 @@ def clean_entry(
     """Typed values and per-field errors for a whole entry."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
+    existing = session.get(FaqEntry, entry_id) if entry_id is not None else None
+    if existing is not None and ENTRY_CLAUSE_KEYS not in raw:  # a form without the links
+        raw = {**raw, ENTRY_CLAUSE_KEYS: [c.key for c in existing.clauses]}
     key = str(raw.get("key") or "").strip()
     values["key"] = key
     if not _KEY.match(key):
@@ -299,6 +302,12 @@ def clean_document(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
+    existing = session.get(PolicyDocument, document_id) if document_id is not None else None
+    if existing is not None:  # fields this save leaves out keep their stored values
+        current = versions.snapshot(existing)
+        raw = {**{n: current[n] for n in KEPT_WHEN_ABSENT_DOCUMENT if n not in raw}, **raw}
+        if "replaced_by" in raw:  # a key given: it wins over the stored id
+            raw.pop("replaced_by_id", None)
     key = str(raw.get("key") or "").strip()
     values["key"] = key
     if not _KEY.match(key):
@@ -534,8 +543,6 @@ def save_entry(
     entry = session.get(FaqEntry, entry_id) if entry_id is not None else None
     if entry_id is not None and entry is None:
         raise FaqNotFound(str(entry_id))
-    if entry is not None and ENTRY_CLAUSE_KEYS not in raw:  # a form that does not show links
-        raw = {**raw, ENTRY_CLAUSE_KEYS: [c.key for c in entry.clauses]}
     values, errors = clean_entry(session, lexicon, raw, entry_id, today)
     if errors:
         raise ValidationFailed(errors, item=f"FAQ entry {values['key'] or '(no key)'}")
@@ -588,14 +595,6 @@ def save_document(
     document = session.get(PolicyDocument, document_id) if document_id is not None else None
     if document_id is not None and document is None:
         raise DocumentNotFound(str(document_id))
-    if document is not None:
-        current = versions.snapshot(document)
-        raw = {
-            **{name: current[name] for name in KEPT_WHEN_ABSENT_DOCUMENT if name not in raw},
-            **raw,
-        }
-        if "replaced_by" in raw:  # a key given: it wins over the stored id
-            raw.pop("replaced_by_id", None)
     values, errors = clean_document(session, lexicon, raw, document_id)
     if errors:
         raise ValidationFailed(errors, item=f"document {values['key'] or '(no key)'}")

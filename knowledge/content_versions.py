@@ -76,7 +76,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return [str(v) for v in value]
+        return [v if isinstance(v, dict) else str(v) for v in value]
     return value
 
 
