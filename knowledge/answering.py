@@ -42,6 +42,8 @@ def validity_text(source: SourceInfo) -> str:
         return f"{source.effective_from:%Y-%m-%d} 至 {source.expires_on:%Y-%m-%d}"
     if source.expires_on:
         return f"有效至 {source.expires_on:%Y-%m-%d}"
+    if source.valid_until:
+        return f"阶段性政策，执行至 {source.valid_until:%Y-%m-%d}"
     if source.effective_from:
         return f"{source.effective_from:%Y-%m-%d} 起施行"
     return "现行有效（未注明截止日期）"

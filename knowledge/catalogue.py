@@ -261,7 +261,7 @@ def _entry_clauses(
     if published:
         for key in keys:
             reason = document_problem(found[key].document, today)
-            if reason and found[key].document.legal_status in _NOT_CURRENT:
+            if reason and blocks_entries(found[key].document):
                 return keys, f"条款 {key} 所在的文件{reason}，不能作为发布条目的依据"
     return keys, ""
 
@@ -461,6 +461,11 @@ def _clean_clauses(
 _NOT_CURRENT = {LegalStatus.lapsed.value, LegalStatus.replaced.value}
 
 
+def blocks_entries(document: PolicyDocument) -> bool:
+    """True when no entry may rest on the document's clauses: archived, lapsed or replaced."""
+    return document.status != DocumentStatus.active.value or document.legal_status in _NOT_CURRENT
+
+
 def document_problem(document: PolicyDocument, today: dt.date) -> str:
     """Why a document cannot back an answer today ('' when it can).
 
@@ -499,7 +504,7 @@ def serving_state(entry: FaqEntry, today: dt.date) -> tuple[bool, str]:
     if problem:
         return False, f"政策文件{problem}，暂停回答"
     for clause in entry.clauses:
-        if clause.document.legal_status in _NOT_CURRENT:
+        if blocks_entries(clause.document):
             reason = document_problem(clause.document, today)
             return False, f"依据条款 {clause.key} 所在的文件{reason}，暂停回答"
     return True, "正在回答"

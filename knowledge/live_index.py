@@ -99,6 +99,11 @@ def servable_entries(session: Session, today: dt.date) -> list[IndexedEntry]:
                 for clause, clause_document in clauses
             ),
             time_limit_passed=min(limits) if limits else None,
+            valid_until=(
+                document.in_force_until
+                if document.legal_status == LegalStatus.time_limited.value
+                else None
+            ),
         )
         phrasings = (entry.question, *[str(a) for a in (entry.alternatives or [])])
         entries.append(

@@ -57,6 +57,8 @@ class SourceInfo:
     # The end date of a time-limited rule the entry rests on, when it has passed on the day
     # the index was built: the answer says until when it applied (#12).
     time_limit_passed: dt.date | None = None
+    # The document's own end date when it is a time-limited rule (``in_force_until``).
+    valid_until: dt.date | None = None
 
 
 @dataclass(frozen=True)

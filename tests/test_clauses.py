@@ -189,6 +189,21 @@ def test_citation_formats() -> None:
     assert lines[1] == "依据《公共租赁住房管理办法》（住房和城乡建设部令第11号）第三条、第七条"
     assert lines[2] == "依据《另一份意见》"
     assert len(lines) == 3  # no time-limit note for rules in force
+    ended = SourceInfo(
+        1,
+        "标题",
+        "",
+        "",
+        "全国",
+        None,
+        None,
+        None,
+        time_limit_passed=dt.date(2025, 12, 31),
+        valid_until=dt.date(2025, 12, 31),
+    )
+    text = source_line(ended)
+    assert "有效期：阶段性政策，执行至 2025-12-31" in text
+    assert text.endswith("该规定有效期至2025年12月31日，请拨打12333确认当年政策")
 
 
 def test_lapsed_or_replaced_documents_are_not_served(session_factory, lexicon) -> None:
