@@ -69,6 +69,15 @@ def cmd_kb_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kb_audit(args: argparse.Namespace) -> int:
+    from knowledge.audit import format_report, run_audit
+
+    with _session_factory()() as session:
+        report = run_audit(session=session)
+        print(format_report(report))
+    return 0 if report.ok else 1
+
+
 def cmd_user_add(args: argparse.Namespace) -> int:
     from changai.passwords import hash_password
     from helpdesk.accounts import create_user
@@ -132,6 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
     export = kb.add_parser("export", help="export documents and entries as JSON")
     export.add_argument("--out")
     export.set_defaults(func=cmd_kb_export)
+    audit = kb.add_parser(
+        "audit",
+        help="official sources, missing fields, clauses, lapsed rules, unsupported figures",
+    )
+    audit.set_defaults(func=cmd_kb_audit)
 
     user = sub.add_parser("user", help="console accounts").add_subparsers(
         dest="command", required=True

@@ -70,6 +70,31 @@ class DocumentStatus(str, enum.Enum):
     archived = "archived"
 
 
+class LegalStatus(str, enum.Enum):
+    """Whether a policy document's rules still apply (issue #12); ``DocumentStatus`` is the
+    admin's own active/archived switch."""
+
+    in_force = "in_force"
+    time_limited = "time_limited"  # applies until ``in_force_until``
+    lapsed = "lapsed"
+    replaced = "replaced"  # by ``replaced_by``
+
+
+LEGAL_STATUS_LABELS: dict[str, str] = {
+    LegalStatus.in_force.value: "现行有效",
+    LegalStatus.time_limited.value: "阶段性政策",
+    LegalStatus.lapsed.value: "已失效",
+    LegalStatus.replaced.value: "已被替代",
+}
+
+
+class SourceKind(str, enum.Enum):
+    """Where a document's stored text comes from; "" means not recorded yet."""
+
+    official = "official"
+    mirror = "mirror"
+
+
 class TicketStatus(str, enum.Enum):
     waiting = "waiting"
     claimed = "claimed"

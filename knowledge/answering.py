@@ -49,6 +49,8 @@ def validity_text(source: SourceInfo) -> str:
         return f"{source.effective_from:%Y-%m-%d} 至 {source.expires_on:%Y-%m-%d}"
     if source.expires_on:
         return f"有效至 {source.expires_on:%Y-%m-%d}"
+    if source.valid_until:
+        return f"阶段性政策，执行至 {source.valid_until:%Y-%m-%d}"
     if source.effective_from:
         return f"{source.effective_from:%Y-%m-%d} 起施行"
     return "现行有效（未注明截止日期）"
@@ -57,10 +59,42 @@ def validity_text(source: SourceInfo) -> str:
 def source_line(source: SourceInfo) -> str:
     number = f"（{source.doc_number}）" if source.doc_number else ""
     issuer = f"｜{source.issuer}" if source.issuer else ""
-    return (
+    line = (
         f"来源：《{source.title}》{number}{issuer}"
         f"｜适用地区：{source.region}｜有效期：{validity_text(source)}"
     )
+    return line + citation_lines(source)
+
+
+def clause_number(number: str) -> str:
+    """A clause number as cited: 第三条 stays; 三、 -> 第三条; 一、（一） -> 第一条第（一）项;
+    （十七） -> 第（十七）项."""
+    number = number.strip()
+    if not number or number.startswith("第"):
+        return number
+    head, _, item = number.partition("、")
+    if not item and head.startswith("（"):
+        return f"第{head}项"
+    cited = f"第{head}条"
+    return f"{cited}第{item}项" if item else cited
+
+
+def citation_lines(source: SourceInfo) -> str:
+    """依据《标题》（文号）第X条 per document the entry rests on, and the time-limit note (#12)."""
+    lines = []
+    by_document: dict[tuple[str, str], list[str]] = {}
+    for clause in source.clauses:
+        numbers = by_document.setdefault((clause.document_title, clause.doc_number), [])
+        if clause.number and clause_number(clause.number) not in numbers:
+            numbers.append(clause_number(clause.number))
+    for (title, doc_number), numbers in by_document.items():
+        number = f"（{doc_number}）" if doc_number else ""
+        lines.append(f"依据《{title}》{number}{'、'.join(numbers)}")
+    if source.time_limit_passed is not None:
+        lines.append(
+            f"该规定有效期至{source.time_limit_passed:%Y年%m月%d日}，请拨打12333确认当年政策"
+        )
+    return "".join(f"\n{line}" for line in lines)
 
 
 def rule_region(hit: Hit) -> str:
@@ -113,6 +147,20 @@ def source_payload(hit: Hit) -> dict[str, Any]:
         "expires_on": source.expires_on.isoformat() if source.expires_on else None,
         "url": source.url,
         "clause": hit.entry.clause,
+        "clauses": [
+            {
+                "id": clause.id,
+                "key": clause.key,
+                "number": clause.number,
+                "text": clause.text,
+                "document_title": clause.document_title,
+                "doc_number": clause.doc_number,
+            }
+            for clause in source.clauses
+        ],
+        "valid_until_passed": (
+            source.time_limit_passed.isoformat() if source.time_limit_passed else None
+        ),
     }
 
 

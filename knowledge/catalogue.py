@@ -22,17 +22,42 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from changai.db import utcnow
-from changai.vocabulary import ASPECT_LABELS, ASPECTS, NATIONAL, TOPICS, DocumentStatus, FaqStatus
+from changai.vocabulary import (
+    ASPECT_LABELS,
+    ASPECTS,
+    LEGAL_STATUS_LABELS,
+    NATIONAL,
+    TOPICS,
+    DocumentStatus,
+    FaqStatus,
+    LegalStatus,
+    SourceKind,
+)
 from knowledge import content_versions as versions
 from knowledge.errors import DocumentNotFound, FaqNotFound, KnowledgeError
 from knowledge.lexicon import Lexicon
-from knowledge.models import AuditEntry, FaqEntry, PolicyDocument
+from knowledge.models import AuditEntry, FaqEntry, FaqEntryClause, PolicyClause, PolicyDocument
+from knowledge.repository import DOCUMENT_CLAUSES, ENTRY_CLAUSE_KEYS
 from knowledge.text_normalise import normalise
 
 MAX_ANSWER_CHARS = 1000
 MAX_QUESTION_CHARS = 200
 MAX_CLAUSE_CHARS = 300
 MAX_TITLE_CHARS = 300
+MAX_CLAUSE_TEXT_CHARS = 5000
+MAX_CLAUSE_NUMBER_CHARS = 50
+# Fields added with clauses (#12): a save that leaves one out keeps its stored value, so
+# forms and imports that do not know them yet change nothing.
+KEPT_WHEN_ABSENT_DOCUMENT = (
+    "legal_status",
+    "in_force_until",
+    "replaced_by_id",
+    "source_kind",
+    "official_title",
+    "checked_on",
+    DOCUMENT_CLAUSES,
+)
+_CLAUSE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$")
 EXPIRY_WARNING_DAYS = 30
 DOCUMENT_STATUSES = tuple(status.value for status in DocumentStatus)
 STATUS_LABELS = {"draft": "草稿", "published": "已发布", "archived": "已归档", "active": "有效"}
@@ -147,6 +172,9 @@ def clean_entry(
     """Typed values and per-field errors for a whole entry."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
+    existing = session.get(FaqEntry, entry_id) if entry_id is not None else None
+    if existing is not None and ENTRY_CLAUSE_KEYS not in raw:  # a form without the links
+        raw = {**raw, ENTRY_CLAUSE_KEYS: [c.key for c in existing.clauses]}
     key = str(raw.get("key") or "").strip()
     values["key"] = key
     if not _KEY.match(key):
@@ -206,6 +234,9 @@ def clean_entry(
     values["document_id"], document_error = _entry_document(session, raw, published, today)
     if document_error:
         errors["document_id"] = document_error
+    values[ENTRY_CLAUSE_KEYS], clause_error = _entry_clauses(session, raw, published, today)
+    if clause_error:
+        errors[ENTRY_CLAUSE_KEYS] = clause_error
     alternatives = split_lines(raw.get("alternatives"))
     values["alternatives"] = alternatives
     problem = _alternatives_problem(session, question, alternatives, entry_id)
@@ -238,6 +269,30 @@ def _entry_document(
         if reason:
             return document.id, f"所引用的文件{reason}，不能发布"
     return document.id, ""
+
+
+def _entry_clauses(
+    session: Session, raw: dict[str, Any], published: bool, today: dt.date
+) -> tuple[list[str] | None, str]:
+    """The clause keys an entry rests on (None: the save leaves them as they are)."""
+    if ENTRY_CLAUSE_KEYS not in raw or raw[ENTRY_CLAUSE_KEYS] is None:
+        return None, ""
+    keys = list(dict.fromkeys(split_tags(raw[ENTRY_CLAUSE_KEYS])))
+    if not keys:
+        return [], ""
+    found = {
+        c.key: c
+        for c in session.execute(select(PolicyClause).where(PolicyClause.key.in_(keys))).scalars()
+    }
+    missing = [k for k in keys if k not in found]
+    if missing:
+        return keys, "没有这些条款：" + "、".join(missing)
+    if published:
+        for key in keys:
+            reason = document_problem(found[key].document, today)
+            if reason and blocks_entries(found[key].document):
+                return keys, f"条款 {key} 所在的文件{reason}，不能作为发布条目的依据"
+    return keys, ""
 
 
 def _alternatives_problem(
@@ -276,6 +331,12 @@ def clean_document(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
+    existing = session.get(PolicyDocument, document_id) if document_id is not None else None
+    if existing is not None:  # fields this save leaves out keep their stored values
+        current = versions.snapshot(existing)
+        raw = {**{n: current[n] for n in KEPT_WHEN_ABSENT_DOCUMENT if n not in raw}, **raw}
+        if "replaced_by" in raw:  # a key given: it wins over the stored id
+            raw.pop("replaced_by_id", None)
     key = str(raw.get("key") or "").strip()
     values["key"] = key
     if not _KEY.match(key):
@@ -317,16 +378,136 @@ def clean_document(
     values["status"] = status
     if status not in DOCUMENT_STATUSES:
         errors["status"] = "状态只能是有效或已归档"
+    _clean_document_sources(session, raw, document_id, values, errors)
     return values, errors
+
+
+def _clean_document_sources(
+    session: Session,
+    raw: dict[str, Any],
+    document_id: int | None,
+    values: dict[str, Any],
+    errors: dict[str, str],
+) -> None:
+    """Legal status, replacement, where the text came from, and the clauses (#12)."""
+    legal = str(raw.get("legal_status") or LegalStatus.in_force.value).strip()
+    values["legal_status"] = legal
+    if legal not in LEGAL_STATUS_LABELS:
+        errors["legal_status"] = "效力状态只能是现行有效、阶段性政策、已失效或已被替代"
+    for name, label in (("in_force_until", "执行期限"), ("checked_on", "核对日期")):
+        try:
+            values[name] = parse_date(raw.get(name))
+        except ValueError:
+            values[name] = None
+            errors[name] = f"{label}格式应为 2025-01-31"
+    if legal == LegalStatus.time_limited.value and values["in_force_until"] is None:
+        errors.setdefault("in_force_until", "阶段性政策必须写明执行到哪一天")
+    values["replaced_by_id"] = None
+    target = raw.get("replaced_by")  # a document key (seed, spreadsheets)
+    if target not in (None, ""):
+        values["replaced_by_id"] = session.execute(
+            select(PolicyDocument.id).where(PolicyDocument.key == str(target).strip())
+        ).scalar()
+        if values["replaced_by_id"] is None:
+            errors["replaced_by_id"] = f"没有编号为 {target} 的政策文件"
+    elif raw.get("replaced_by_id") not in (None, ""):
+        try:
+            values["replaced_by_id"] = int(raw["replaced_by_id"])
+        except (TypeError, ValueError):
+            values["replaced_by_id"] = None
+        if values["replaced_by_id"] is None or (
+            session.get(PolicyDocument, values["replaced_by_id"]) is None
+        ):
+            errors["replaced_by_id"] = "没有这个政策文件"
+    if values["replaced_by_id"] is not None and values["replaced_by_id"] == document_id:
+        errors["replaced_by_id"] = "文件不能被自己替代"
+    if legal == LegalStatus.replaced.value and values["replaced_by_id"] is None:
+        errors.setdefault("replaced_by_id", "已被替代的文件必须写明被哪份文件替代")
+    kind = str(raw.get("source_kind") or "").strip()
+    values["source_kind"] = kind
+    if kind and kind not in {k.value for k in SourceKind}:
+        errors["source_kind"] = "文本来源只能是 official（官方网站）或 mirror（转载）"
+    values["official_title"] = clean_text(raw.get("official_title"))
+    if kind == SourceKind.mirror.value and not values["official_title"]:
+        errors["official_title"] = "文本来自转载时，请写明文件的官方标题"
+    if len(values["official_title"]) > MAX_TITLE_CHARS:
+        errors["official_title"] = f"官方标题最多{MAX_TITLE_CHARS}字"
+    if DOCUMENT_CLAUSES in raw and raw[DOCUMENT_CLAUSES] is not None:
+        values[DOCUMENT_CLAUSES], problem = _clean_clauses(
+            session, raw[DOCUMENT_CLAUSES], document_id
+        )
+        if problem:
+            errors[DOCUMENT_CLAUSES] = problem
+
+
+def _clean_clauses(
+    session: Session, items: Any, document_id: int | None
+) -> tuple[list[dict[str, str]], str]:
+    """A document's clauses, in order: each {key, number, text}; the first problem found."""
+    if not isinstance(items, list | tuple):
+        return [], "条款应是一个列表"
+    cleaned: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for position, item in enumerate(items, start=1):
+        item = item if isinstance(item, dict) else {}
+        key = str(item.get("key") or "").strip()
+        number = clean_text(item.get("number"))
+        text = clean_text(item.get("text"))
+        cleaned.append({"key": key, "number": number, "text": text})
+        where = f"第{position}个条款"
+        if not _CLAUSE_KEY.match(key):
+            return cleaned, f"{where}的编号必填，只能用字母、数字、-、_ 和 .，最多120个字符"
+        if key in seen:
+            return cleaned, f"条款编号 {key} 重复"
+        seen.add(key)
+        if not text:
+            return cleaned, f"条款 {key} 没有原文"
+        if len(text) > MAX_CLAUSE_TEXT_CHARS:
+            return cleaned, f"条款 {key} 原文最多{MAX_CLAUSE_TEXT_CHARS}字"
+        if len(number) > MAX_CLAUSE_NUMBER_CHARS:
+            return cleaned, f"条款 {key} 的序号最多{MAX_CLAUSE_NUMBER_CHARS}字"
+        owner = session.execute(
+            select(PolicyClause.document_id).where(PolicyClause.key == key)
+        ).scalar()
+        if owner is not None and owner != document_id:
+            return cleaned, f"条款编号 {key} 已被另一份文件使用"
+    if document_id is not None:
+        linked = session.execute(
+            select(PolicyClause.key, FaqEntry.key)
+            .join(FaqEntryClause, FaqEntryClause.clause_id == PolicyClause.id)
+            .join(FaqEntry, FaqEntry.id == FaqEntryClause.entry_id)
+            .where(PolicyClause.document_id == document_id)
+        ).all()
+        for clause_key, entry_key in linked:
+            if clause_key not in seen:
+                return cleaned, f"条款 {clause_key} 是条目 {entry_key} 的依据，请先解除关联再删除"
+    return cleaned, ""
 
 
 # ---- serving state ----
 
 
+_NOT_CURRENT = {LegalStatus.lapsed.value, LegalStatus.replaced.value}
+
+
+def blocks_entries(document: PolicyDocument) -> bool:
+    """True when no entry may rest on the document's clauses: archived, lapsed or replaced."""
+    return document.status != DocumentStatus.active.value or document.legal_status in _NOT_CURRENT
+
+
 def document_problem(document: PolicyDocument, today: dt.date) -> str:
-    """Why a document cannot back an answer today ('' when it can)."""
+    """Why a document cannot back an answer today ('' when it can).
+
+    A time-limited document past its date still answers, saying until when it applied
+    (the rule is often renewed); a lapsed or replaced one does not.
+    """
     if document.status != DocumentStatus.active.value:
         return "已归档"
+    if document.legal_status == LegalStatus.lapsed.value:
+        return "已失效"
+    if document.legal_status == LegalStatus.replaced.value:
+        newer = document.replaced_by
+        return f"已被《{newer.title}》替代" if newer is not None else "已被替代"
     if document.effective_from is not None and document.effective_from > today:
         return f"尚未生效（{document.effective_from:%Y-%m-%d} 起施行）"
     if document.expires_on is not None and document.expires_on < today:
@@ -351,6 +532,10 @@ def serving_state(entry: FaqEntry, today: dt.date) -> tuple[bool, str]:
     problem = document_problem(entry.document, today)
     if problem:
         return False, f"政策文件{problem}，暂停回答"
+    for clause in entry.clauses:
+        if blocks_entries(clause.document):
+            reason = document_problem(clause.document, today)
+            return False, f"依据条款 {clause.key} 所在的文件{reason}，暂停回答"
     return True, "正在回答"
 
 
@@ -396,13 +581,16 @@ def save_entry(
     if errors:
         raise ValidationFailed(errors, item=f"FAQ entry {values['key'] or '(no key)'}")
     if entry is None:
+        clause_keys = values.pop(ENTRY_CLAUSE_KEYS)
         entry = FaqEntry(version=1, updated_by=actor, **values)
+        values = {ENTRY_CLAUSE_KEYS: clause_keys}
         _create(
             session,
             entry,
             actor=actor,
             kind=versions.FAQ,
             detail=f"新建条目 {entry.key}（{STATUS_LABELS[entry.status]}）",
+            extra=values,
         )
         return entry, True
     changed = _update(
@@ -445,6 +633,7 @@ def save_document(
     if errors:
         raise ValidationFailed(errors, item=f"document {values['key'] or '(no key)'}")
     if document is None:
+        clauses = values.pop(DOCUMENT_CLAUSES, None)
         document = PolicyDocument(version=1, updated_by=actor, **values)
         _create(
             session,
@@ -452,6 +641,7 @@ def save_document(
             actor=actor,
             kind=versions.DOCUMENT,
             detail=f"新建政策文件 {document.key}",
+            extra={DOCUMENT_CLAUSES: clauses},
         )
         return document, True
     changed = _update(
@@ -514,11 +704,20 @@ def put_document(
 
 
 def _create(
-    session: Session, item: FaqEntry | PolicyDocument, *, actor: str, kind: str, detail: str
+    session: Session,
+    item: FaqEntry | PolicyDocument,
+    *,
+    actor: str,
+    kind: str,
+    detail: str,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """Store a new item as version 1, with its audit line."""
     session.add(item)
     session.flush()
+    for name, value in (extra or {}).items():
+        _assign(session, item, name, value)
+    _reload_children(session, item)
     versions.record(session=session, item=item, action="create", author=actor)
     audit(session=session, actor=actor, action="create", kind=kind, item_id=item.id, detail=detail)
 
@@ -539,7 +738,8 @@ def _update(
     """
     before = versions.snapshot(item)
     for name, value in values.items():
-        setattr(item, name, value)
+        _assign(session, item, name, value)
+    _reload_children(session, item)
     changes = versions.diff(before, versions.snapshot(item))
     if not changes:
         return False
@@ -558,6 +758,66 @@ def _update(
         detail=f"{label} 第{item.version}版：" + "、".join(c.label for c in changes),
     )
     return True
+
+
+def _assign(session: Session, item: FaqEntry | PolicyDocument, name: str, value: Any) -> None:
+    """Set one cleaned value; clauses and clause links are rows of their own."""
+    if name == DOCUMENT_CLAUSES:
+        if value is not None:
+            _sync_clauses(session, item, value)
+    elif name == ENTRY_CLAUSE_KEYS:
+        if value is not None:
+            _sync_links(session, item, value)
+    else:
+        setattr(item, name, value)
+
+
+def _reload_children(session: Session, item: FaqEntry | PolicyDocument) -> None:
+    """Write the clause rows and read them back, so snapshots see the new state."""
+    session.flush()
+    session.expire(item, ["clause_links"] if isinstance(item, FaqEntry) else ["clauses"])
+
+
+def _sync_clauses(session: Session, document: PolicyDocument, items: list[dict]) -> None:
+    """Make the document's clauses exactly ``items`` (matched by key, kept in order)."""
+    current = {c.key: c for c in document.clauses}
+    wanted = {item["key"] for item in items}
+    for key, clause in current.items():
+        if key not in wanted:
+            session.delete(clause)
+    for position, item in enumerate(items, start=1):
+        clause = current.get(item["key"])
+        if clause is None:
+            session.add(
+                PolicyClause(
+                    document_id=document.id,
+                    key=item["key"],
+                    number=item["number"],
+                    text=item["text"],
+                    position=position,
+                )
+            )
+            continue
+        for attr, value in (("number", item["number"]), ("text", item["text"])):
+            if getattr(clause, attr) != value:
+                setattr(clause, attr, value)
+        if clause.position != position:
+            clause.position = position
+
+
+def _sync_links(session: Session, entry: FaqEntry, keys: list[str]) -> None:
+    """Make the entry rest on exactly the clauses ``keys`` (in that order)."""
+    if [c.key for c in entry.clauses] == keys:
+        return
+    ids = {
+        c.key: c.id
+        for c in session.execute(select(PolicyClause).where(PolicyClause.key.in_(keys))).scalars()
+    }
+    for link in list(entry.clause_links):
+        session.delete(link)
+    session.flush()
+    for position, key in enumerate(keys, start=1):
+        session.add(FaqEntryClause(entry_id=entry.id, clause_id=ids[key], position=position))
 
 
 def restore(

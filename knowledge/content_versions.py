@@ -18,7 +18,12 @@ from sqlalchemy.orm import Session
 
 from knowledge.errors import KnowledgeError
 from knowledge.models import ContentVersion, FaqEntry, PolicyDocument
-from knowledge.repository import DOCUMENT_FIELDS, FAQ_FIELDS
+from knowledge.repository import (
+    DOCUMENT_CLAUSES,
+    DOCUMENT_FIELDS,
+    ENTRY_CLAUSE_KEYS,
+    FAQ_FIELDS,
+)
 
 FAQ = "faq"
 DOCUMENT = "document"
@@ -45,6 +50,14 @@ FIELD_LABELS = {
     "expires_on": "失效日期",
     "url": "链接",
     "source_note": "来源说明",
+    "legal_status": "效力状态",
+    "in_force_until": "执行期限",
+    "replaced_by_id": "被替代为",
+    "source_kind": "文本来源",
+    "official_title": "官方标题",
+    "checked_on": "核对日期",
+    DOCUMENT_CLAUSES: "条款原文",
+    ENTRY_CLAUSE_KEYS: "依据条款",
 }
 
 
@@ -64,14 +77,21 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return [str(v) for v in value]
+        return [v if isinstance(v, dict) else str(v) for v in value]
     return value
 
 
 def snapshot(item: FaqEntry | PolicyDocument) -> dict[str, Any]:
     """The item's editable fields as JSON-ready values (dates as ISO strings)."""
     fields = FAQ_SNAPSHOT_FIELDS if isinstance(item, FaqEntry) else DOCUMENT_SNAPSHOT_FIELDS
-    return {name: _plain(getattr(item, name)) for name in fields}
+    data = {name: _plain(getattr(item, name)) for name in fields}
+    if isinstance(item, FaqEntry):
+        data[ENTRY_CLAUSE_KEYS] = [clause.key for clause in item.clauses]
+    else:
+        data[DOCUMENT_CLAUSES] = [
+            {"key": c.key, "number": c.number, "text": c.text} for c in item.clauses
+        ]
+    return data
 
 
 def kind_of(item: FaqEntry | PolicyDocument) -> str:

@@ -24,6 +24,13 @@ def export_knowledge(*, session: Session) -> dict[str, list[dict[str, Any]]]:
                 "expires_on": d.expires_on.isoformat() if d.expires_on else None,
                 "url": d.url,
                 "source_note": d.source_note,
+                "legal_status": d.legal_status,
+                "in_force_until": d.in_force_until.isoformat() if d.in_force_until else None,
+                "replaced_by": keys.get(d.replaced_by_id) if d.replaced_by_id else None,
+                "source_kind": d.source_kind,
+                "official_title": d.official_title,
+                "checked_on": d.checked_on.isoformat() if d.checked_on else None,
+                "clauses": [{"key": c.key, "number": c.number, "text": c.text} for c in d.clauses],
             }
             for d in documents
         ],
@@ -40,6 +47,7 @@ def export_knowledge(*, session: Session) -> dict[str, list[dict[str, Any]]]:
                 "aspects": list(e.aspects or []),
                 "document": keys.get(e.document_id),
                 "clause": e.clause,
+                "clause_keys": [c.key for c in e.clauses],
                 "status": e.status,
                 "version": e.version,
                 "updated_by": e.updated_by,

@@ -15,26 +15,70 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from changai.vocabulary import DocumentStatus, FaqStatus
+from changai.vocabulary import DocumentStatus, FaqStatus, LegalStatus
 from knowledge.analysis import Analyzer
 from knowledge.aspects import entry_aspects
 from knowledge.lexicon import Lexicon
-from knowledge.models import FaqEntry, PolicyDocument
-from knowledge.retrieval import IndexedEntry, RetrievalIndex, RetrievalResult, SourceInfo
+from knowledge.models import FaqEntry, FaqEntryClause, PolicyClause, PolicyDocument
+from knowledge.retrieval import (
+    ClauseInfo,
+    IndexedEntry,
+    RetrievalIndex,
+    RetrievalResult,
+    SourceInfo,
+)
+
+NOT_CURRENT = frozenset({LegalStatus.lapsed.value, LegalStatus.replaced.value})
+
+
+def _passed_limit(document: PolicyDocument, today: dt.date) -> dt.date | None:
+    until = document.in_force_until
+    if document.legal_status == LegalStatus.time_limited.value and until and until < today:
+        return until
+    return None
+
+
+def _entry_clauses(session: Session) -> dict[int, list[tuple[PolicyClause, PolicyDocument]]]:
+    """Every entry's linked clauses with their documents, in link order (one query)."""
+    rows = session.execute(
+        select(FaqEntryClause.entry_id, PolicyClause, PolicyDocument)
+        .join(PolicyClause, PolicyClause.id == FaqEntryClause.clause_id)
+        .join(PolicyDocument, PolicyDocument.id == PolicyClause.document_id)
+        .order_by(FaqEntryClause.entry_id, FaqEntryClause.position)
+    ).all()
+    linked: dict[int, list[tuple[PolicyClause, PolicyDocument]]] = {}
+    for entry_id, clause, document in rows:
+        linked.setdefault(entry_id, []).append((clause, document))
+    return linked
 
 
 def servable_entries(session: Session, today: dt.date) -> list[IndexedEntry]:
+    """Published entries whose document is active and in force today, and that rest on no
+    lapsed or replaced document (#12)."""
     rows = session.execute(
         select(FaqEntry, PolicyDocument)
         .join(PolicyDocument, FaqEntry.document_id == PolicyDocument.id)
         .where(FaqEntry.status == FaqStatus.published.value)
         .where(PolicyDocument.status == DocumentStatus.active.value)
+        .where(PolicyDocument.legal_status.notin_(NOT_CURRENT))
         .order_by(FaqEntry.id)
     ).all()
+    linked = _entry_clauses(session)
     entries = []
     for entry, document in rows:
         if not document.in_force(today):
             continue
+        clauses = linked.get(entry.id, [])
+        if any(
+            d.legal_status in NOT_CURRENT or d.status != DocumentStatus.active.value
+            for _c, d in clauses
+        ):
+            continue
+        limits = [
+            until
+            for until in (_passed_limit(d, today) for d in (document, *(d for _c, d in clauses)))
+            if until is not None
+        ]
         source = SourceInfo(
             document_id=document.id,
             title=document.title,
@@ -44,6 +88,23 @@ def servable_entries(session: Session, today: dt.date) -> list[IndexedEntry]:
             effective_from=document.effective_from,
             expires_on=document.expires_on,
             url=document.url,
+            clauses=tuple(
+                ClauseInfo(
+                    id=clause.id,
+                    key=clause.key,
+                    number=clause.number or "",
+                    text=clause.text,
+                    document_title=clause_document.title,
+                    doc_number=clause_document.doc_number or "",
+                )
+                for clause, clause_document in clauses
+            ),
+            time_limit_passed=min(limits) if limits else None,
+            valid_until=(
+                document.in_force_until
+                if document.legal_status == LegalStatus.time_limited.value
+                else None
+            ),
         )
         phrasings = (entry.question, *[str(a) for a in (entry.alternatives or [])])
         entries.append(

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from changai.db import Base, utcnow
-from changai.vocabulary import NATIONAL, DocumentStatus, FaqStatus
+from changai.vocabulary import NATIONAL, DocumentStatus, FaqStatus, LegalStatus
 
 
 class PolicyDocument(Base):
@@ -42,8 +42,22 @@ class PolicyDocument(Base):
     updated_by = Column(String(100), nullable=False, default="system")
     status = Column(String(20), nullable=False, default=DocumentStatus.active.value)
     version = Column(Integer, nullable=False, default=1)
+    # Issue #12: whether the rules still apply, and where the text came from.
+    legal_status = Column(String(20), nullable=False, default=LegalStatus.in_force.value)
+    in_force_until = Column(Date, nullable=True)  # for time_limited
+    replaced_by_id = Column(Integer, ForeignKey("policy_documents.id"), nullable=True)
+    source_kind = Column(String(20), nullable=False, default="")  # official | mirror | ""
+    official_title = Column(String(300), nullable=False, default="")  # when a mirror
+    checked_on = Column(Date, nullable=True)
 
     entries = relationship("FaqEntry", back_populates="document")
+    replaced_by = relationship("PolicyDocument", remote_side=[id])
+    clauses = relationship(
+        "PolicyClause",
+        back_populates="document",
+        order_by="PolicyClause.position",
+        cascade="all, delete-orphan",
+    )
 
     def in_force(self, today: dt.date) -> bool:
         if self.effective_from is not None and self.effective_from > today:
@@ -72,6 +86,47 @@ class FaqEntry(Base):
     updated_by = Column(String(100), nullable=False, default="system")
 
     document = relationship("PolicyDocument", back_populates="entries")
+    clause_links = relationship(
+        "FaqEntryClause",
+        order_by="FaqEntryClause.position",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def clauses(self) -> list[PolicyClause]:
+        """The clauses the entry rests on, in the order they were linked."""
+        return [link.clause for link in self.clause_links]
+
+
+class PolicyClause(Base):
+    """One unit of a document's official text (第X条, 一、, （二）…), as printed."""
+
+    __tablename__ = "policy_clauses"
+
+    id = Column(Integer, primary_key=True)
+    document_id = Column(
+        Integer, ForeignKey("policy_documents.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    key = Column(String(120), nullable=False, unique=True)  # stable, e.g. mohrss-2024-40.s3
+    number = Column(String(50), nullable=False, default="")  # as printed; "" when unknown
+    text = Column(Text, nullable=False)
+    position = Column(Integer, nullable=False, default=0)
+
+    document = relationship("PolicyDocument", back_populates="clauses")
+
+
+class FaqEntryClause(Base):
+    """An FAQ entry rests on a clause."""
+
+    __tablename__ = "faq_entry_clauses"
+
+    entry_id = Column(Integer, ForeignKey("faq_entries.id", ondelete="CASCADE"), primary_key=True)
+    clause_id = Column(
+        Integer, ForeignKey("policy_clauses.id", ondelete="CASCADE"), primary_key=True
+    )
+    position = Column(Integer, nullable=False, default=0)
+
+    clause = relationship("PolicyClause")
 
 
 class AnswerFeedback(Base):

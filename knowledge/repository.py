@@ -10,7 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge.errors import DocumentNotFound, FaqNotFound
-from knowledge.models import AnswerFeedback, FaqEntry, PolicyDocument, UnansweredQuestion
+from knowledge.models import (
+    AnswerFeedback,
+    FaqEntry,
+    PolicyClause,
+    PolicyDocument,
+    UnansweredQuestion,
+)
 
 # The fields an edit can change (besides the key); content versions snapshot them.
 DOCUMENT_FIELDS = (
@@ -22,7 +28,17 @@ DOCUMENT_FIELDS = (
     "expires_on",
     "url",
     "source_note",
+    "legal_status",
+    "in_force_until",
+    "replaced_by_id",
+    "source_kind",
+    "official_title",
+    "checked_on",
 )
+# Saved with the item, snapshotted and versioned with it, but not plain columns: a
+# document's clauses (list of {key, number, text}) and an entry's linked clause keys.
+DOCUMENT_CLAUSES = "clauses"
+ENTRY_CLAUSE_KEYS = "clause_keys"
 FAQ_FIELDS = (
     "topic",
     "question",
@@ -69,6 +85,17 @@ def list_faqs(
         query = query.where(FaqEntry.topic == topic)
     if status:
         query = query.where(FaqEntry.status == status)
+    return list(session.execute(query).scalars())
+
+
+def get_clause_by_key(*, session: Session, key: str) -> PolicyClause | None:
+    return session.execute(select(PolicyClause).where(PolicyClause.key == key)).scalar_one_or_none()
+
+
+def list_clauses(*, session: Session, document_id: int | None = None) -> list[PolicyClause]:
+    query = select(PolicyClause).order_by(PolicyClause.document_id, PolicyClause.position)
+    if document_id is not None:
+        query = query.where(PolicyClause.document_id == document_id)
     return list(session.execute(query).scalars())
 
 

@@ -32,6 +32,18 @@ ANY_REGION = "*"  # search every region's entries (to learn whether local rules 
 
 
 @dataclass(frozen=True)
+class ClauseInfo:
+    """A clause an entry rests on, with the document it belongs to (#12)."""
+
+    id: int
+    key: str
+    number: str  # as printed; "" when not known
+    text: str
+    document_title: str
+    doc_number: str
+
+
+@dataclass(frozen=True)
 class SourceInfo:
     document_id: int
     title: str
@@ -41,6 +53,12 @@ class SourceInfo:
     effective_from: dt.date | None
     expires_on: dt.date | None
     url: str | None
+    clauses: tuple[ClauseInfo, ...] = ()
+    # The end date of a time-limited rule the entry rests on, when it has passed on the day
+    # the index was built: the answer says until when it applied (#12).
+    time_limit_passed: dt.date | None = None
+    # The document's own end date when it is a time-limited rule (``in_force_until``).
+    valid_until: dt.date | None = None
 
 
 @dataclass(frozen=True)

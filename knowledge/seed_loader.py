@@ -1,4 +1,5 @@
-"""Load the seed documents and FAQ entries (YAML in ``knowledge/seed``) idempotently.
+"""Load the seed documents (with their clauses), FAQ entries and the entries' clause links
+(YAML in ``knowledge/seed``) idempotently.
 
 Every item is saved through :mod:`knowledge.catalogue`, as the admin's edits are:
 the same validation, and a real change is a new version and an audit line by
@@ -32,6 +33,7 @@ class LoadReport:
     entries_changed: int = 0
     documents_seen: int = 0
     entries_seen: int = 0
+    links_seen: int = 0  # entries whose clause links the seed sets
 
 
 def read_seed(seed_dir: Path = SEED_DIR) -> tuple[list[dict], list[dict]]:
@@ -44,6 +46,16 @@ def read_seed(seed_dir: Path = SEED_DIR) -> tuple[list[dict], list[dict]]:
         for item in data["entries"]:
             entries.append({**item, "topic": data["topic"]})
     return documents, entries
+
+
+def read_entry_clauses(seed_dir: Path = SEED_DIR) -> dict[str, list[str]]:
+    """Entry key -> the clause keys it rests on (``entry_clauses.yml``; none if absent)."""
+    path = seed_dir / "entry_clauses.yml"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    return {str(k): [str(c) for c in (v or [])] for k, v in (data.get("entries") or {}).items()}
 
 
 def load_seed(
@@ -59,7 +71,13 @@ def load_seed(
     """
     lexicon = lexicon or load_lexicon()
     documents, entries = read_seed(seed_dir)
-    report = LoadReport(documents_seen=len(documents), entries_seen=len(entries))
+    links = read_entry_clauses(seed_dir)
+    unknown = sorted(set(links) - {item["key"] for item in entries})
+    if unknown:
+        raise InvalidEntry(f"seed entry_clauses.yml: no seed entry {', '.join(unknown)}")
+    report = LoadReport(
+        documents_seen=len(documents), entries_seen=len(entries), links_seen=len(links)
+    )
     for item in documents:
         values = {k: v for k, v in item.items() if k != "key"}
         values.setdefault("region", NATIONAL)
@@ -87,6 +105,8 @@ def load_seed(
             "clause": item.get("clause") or "",
             "status": item.get("status", FaqStatus.published.value),
         }
+        if item["key"] in links:  # saved with the entry: one version, not two
+            values["clause_keys"] = links[item["key"]]
         try:
             _entry, changed = catalogue.put_entry(
                 session=session,

@@ -34,6 +34,11 @@ def test_acceptance_question_gets_a_cited_answer(stack) -> None:
     assert "技能提升补贴" in message["text"] and "1500" in message["text"].replace(",", "")
     assert "来源：《" in message["text"]
     assert [b["title"] for b in message["buttons"]] == ["有帮助", "没帮助", "转人工"]
+    # the clause the answer rests on, over REST (#12)
+    assert "（人社部发〔2024〕40号）第三条" in message["text"]
+    (clause,) = custom["source"]["clauses"]
+    assert isinstance(clause["id"], int) and clause["number"] == "三、"
+    assert "中级（四级）不超过1500元" in clause["text"]
 
 
 @pytest.mark.parametrize(

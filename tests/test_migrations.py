@@ -21,6 +21,8 @@ TABLES = {
     "ticket_entries",
     "content_versions",
     "audit_log",
+    "policy_clauses",
+    "faq_entry_clauses",
 }
 
 
@@ -53,6 +55,14 @@ def faq_columns(url: str) -> set[str]:
         engine.dispose()
 
 
+def document_columns(url: str) -> set[str]:
+    engine = create_engine(url)
+    try:
+        return {c["name"] for c in inspect(engine).get_columns("policy_documents")}
+    finally:
+        engine.dispose()
+
+
 def test_sqlite_entry_aspects_column_keeps_existing_rows(tmp_path) -> None:
     """0007 adds faq_entries.aspects (empty for existing entries) and removes it again."""
     url = f"sqlite:///{tmp_path / 'a.db'}"
@@ -78,6 +88,27 @@ def test_sqlite_entry_aspects_column_keeps_existing_rows(tmp_path) -> None:
     assert value == "[]"
     downgrade(url, "0006")
     assert "aspects" not in faq_columns(url)
+
+
+def test_clauses_migration_down_to_0006_and_up_again(tmp_path) -> None:
+    """0008 adds the clause tables and the documents' status and source columns, and
+    removes exactly those again (#12)."""
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    added = {
+        "legal_status",
+        "in_force_until",
+        "replaced_by_id",
+        "source_kind",
+        "official_title",
+        "checked_on",
+    }
+    upgrade(url)
+    assert added <= document_columns(url)
+    downgrade(url, "0006")
+    assert tables(url) == TABLES - {"policy_clauses", "faq_entry_clauses"}
+    assert not added & document_columns(url)
+    upgrade(url)
+    assert added <= document_columns(url)
 
 
 @pytest.mark.postgres

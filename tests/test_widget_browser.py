@@ -36,6 +36,19 @@ def test_question_gets_a_cited_answer_and_a_screenshot(stack, context) -> None:
     page.screenshot(path=str(SCREENSHOTS / "widget-375.png"))
 
 
+def test_view_clause_text_in_the_chat(stack, context) -> None:
+    """查看原文 shows the clause the answer rests on, from the answer's own payload (#12)."""
+    page = open_chat(context, stack)
+    ask(page, "考到高级工证书，技能提升补贴给多少")
+    source = page.wait_for_selector(".cg-source", timeout=20000)
+    assert "依据《" in source.inner_text() and "第三条" in source.inner_text()
+    page.locator(".cg-clause-open").last.click()
+    body = page.wait_for_selector(".cg-clause-body", timeout=5000)
+    assert "不超过2000元" in body.inner_text()
+    assert "人社部发〔2024〕40号" in page.locator(".cg-clause-cite").last.inner_text()
+    assert page.locator(".cg-clause-open").last.is_disabled()
+
+
 def test_quick_reply_works(stack, context) -> None:
     page = open_chat(context, stack)
     ask(page, "宿舍怎么申请")

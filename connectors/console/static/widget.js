@@ -149,6 +149,29 @@
     var at = custom && custom.source ? text.lastIndexOf("\n\n来源：") : -1;
     return at < 0 ? [text, null] : [text.slice(0, at), text.slice(at + 2)];
   }
+  function clauseCitation(clause) {
+    var number = String(clause.number || "").trim();
+    var doc = "《" + (clause.document_title || "") + "》" + (clause.doc_number ? "（" + clause.doc_number + "）" : "");
+    return doc + (number ? " " + number : "");
+  }
+  // 查看原文: the clauses the answer rests on, shown in the chat from the answer's own payload.
+  function clauseButton(clauses) {
+    var button = el("button", "cg-clause-open", "查看原文");
+    button.type = "button";
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      var r = row("bot", BOT_NAME, "产");
+      r.bubble.classList.add("cg-clause-text");
+      clauses.forEach(function (clause, i) {
+        if (i) r.bubble.appendChild(el("br"));
+        r.bubble.appendChild(el("div", "cg-clause-cite", clauseCitation(clause) + " 原文："));
+        r.bubble.appendChild(el("div", "cg-clause-body", String(clause.text || "")));
+      });
+      log.insertBefore(r.row, typingRow);
+      scrollDown();
+    });
+    return button;
+  }
   function renderQuick(buttons) {
     var group = el("div", "cg-quick");
     group.setAttribute("role", "group");
@@ -222,10 +245,12 @@
       var link = custom.source && httpsUrl(custom.source.url);
       if (link) {
         source.appendChild(document.createTextNode(" "));
-        var a = el("a", null, "查看原文");
+        var a = el("a", null, "来源网页");
         a.href = link; a.target = "_blank"; a.rel = "noopener noreferrer";
         source.appendChild(a);
       }
+      var clauses = custom.source && Array.isArray(custom.source.clauses) ? custom.source.clauses : [];
+      if (clauses.length) source.appendChild(clauseButton(clauses));
       r.bubble.appendChild(source);
     }
     log.insertBefore(r.row, typingRow);
