@@ -137,7 +137,7 @@ POLITE_FORMS = [
         "考了高级工证书技能提升补贴能拿多少",
         "职业技能等级证书分哪几个级别",
         "产业工人宿舍怎么申请",
-        "困难职工建档需要准备什么材料",
+        "困难职工帮扶怎么申请，找谁",
     ],
 )
 def test_politeness_never_changes_the_answer(stack, question) -> None:

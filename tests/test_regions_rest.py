@@ -45,21 +45,43 @@ def assert_answers_the_pending_question(answer: dict, region: str | None = None)
         assert custom["user_region"] == region
 
 
+def assert_no_local_rule_for(answer: dict, region: str) -> None:
+    """The pending question is answered honestly: no rule for ``region`` is held."""
+    custom = answer["custom"]
+    assert custom["type"] == "no_specific_rule", answer
+    assert custom["topic"] == "training_subsidy"
+    assert custom["user_region"] == region
+    assert custom["fit"] == "no_local_rule"
+    assert region in answer["text"] and "12333" in answer["text"]
+    assert "您是想问" not in answer["text"]
+    assert "以工代训" in custom["related"]["question"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "region"),
+    [("广东汕头", "汕头"), ("我在上海闵行区上班", "闵行区")],
+)
+def test_a_typed_place_with_a_local_rule_answers_the_pending_question(stack, reply, region) -> None:
+    worker = sender()
+    asked_region(stack, worker)
+    answer = only(stack.post(worker, reply))
+    assert_answers_the_pending_question(answer, region)
+
+
 @pytest.mark.parametrize(
     ("reply", "region"),
     [
-        ("广东汕头", "汕头"),
-        ("我在上海闵行区上班", "闵行区"),
         ("山东潍坊寿光市", "寿光市"),
         ("宿豫区", "宿豫区"),  # 宿 is also the first character of 宿舍
         ("四川绵阳涪城区这边", "涪城区"),
     ],
 )
-def test_a_typed_place_answers_the_pending_question(stack, reply, region) -> None:
+def test_a_typed_place_without_a_local_rule_gets_an_honest_reply(stack, reply, region) -> None:
+    """The amount differs by region and only the national rule is held: say so, not guess."""
     worker = sender()
     asked_region(stack, worker)
     answer = only(stack.post(worker, reply))
-    assert_answers_the_pending_question(answer, region)
+    assert_no_local_rule_for(answer, region)
 
 
 def test_a_district_of_a_city_with_its_own_entry_gets_that_entry(stack) -> None:
