@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,6 +16,7 @@ from changai.payloads import custom_payload, topic_buttons
 from changai.vocabulary import INTENT_TOPICS, NATIONAL, Topic, topic_label
 from knowledge import repository
 from knowledge.answering import Reply, find_answer
+from knowledge.multi_part import answer_parts, compose, part_entities, region_needed
 from knowledge.region_reply import RegionReply, region_reader
 from knowledge.service import KnowledgeService, get_service
 from knowledge.text_normalise import mask_mobiles, normalise
@@ -139,18 +141,36 @@ async def answer_question(
     """
     service = get_service()
     events = list(events or [])
-    reply = await asyncio.to_thread(
-        lambda: find_answer(
+    entities = conversation.entity_values(tracker)
+
+    def find(text: str, named: Mapping[str, list[str]], asked: str | None = None) -> Reply:
+        return find_answer(
             service.index,
             service.lexicon,
-            question,
+            text,
             topic=topic,
             region=region,
-            entities=conversation.entity_values(tracker),
+            entities=named,
             threshold=service.settings.retrieval_threshold,
             fit_threshold=service.settings.fit_threshold,
+            asked=asked,
         )
+
+    parts = await asyncio.to_thread(
+        answer_parts,
+        question,
+        lambda part: find(part.search_text, part_entities(entities, part.search_text), part.asked),
     )
+    if parts is not None:
+        asked_region = region_needed(parts)
+        messages = None if asked_region else compose(parts, topic, region)
+        if messages is not None:
+            events += await send_part_replies(dispatcher, tracker, service, messages, prefix)
+            events.append(SlotSet("last_question", question))
+            return _remember_region(events, tracker, region, remember)
+        if asked_region is not None:
+            return _ask_region(dispatcher, asked_region, events, question, topic)
+    reply = await asyncio.to_thread(find, question, entities)
     if reply.kind == "no_answer":
         return await escalate(
             dispatcher,
@@ -164,13 +184,7 @@ async def answer_question(
         events += await send_honest_reply(dispatcher, tracker, service, reply, question, region)
         return _remember_region(events, tracker, region, remember)
     if reply.kind == "ask_region":
-        dispatcher.utter_message(text=reply.text, buttons=reply.buttons, json_message=reply.custom)
-        return [
-            *events,
-            SlotSet("pending_question", question),
-            SlotSet("pending_topic", topic),
-            SlotSet("awaiting_region", True),
-        ]
+        return _ask_region(dispatcher, reply, events, question, topic)
 
     dispatcher.utter_message(
         text=prefix + reply.text, buttons=reply.buttons, json_message=reply.custom
@@ -184,6 +198,66 @@ async def answer_question(
         SlotSet("offer", None),
     ]
     return _remember_region(events, tracker, region, remember)
+
+
+def _ask_region(
+    dispatcher: CollectingDispatcher,
+    reply: Reply,
+    events: list[dict[str, Any]],
+    question: str,
+    topic: str | None,
+) -> list[dict[str, Any]]:
+    """Ask where the worker works; the whole question waits for the answer."""
+    dispatcher.utter_message(text=reply.text, buttons=reply.buttons, json_message=reply.custom)
+    return [
+        *events,
+        SlotSet("pending_question", question),
+        SlotSet("pending_topic", topic),
+        SlotSet("awaiting_region", True),
+    ]
+
+
+async def send_part_replies(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    service: KnowledgeService,
+    messages: list[Reply],
+    prefix: str,
+) -> list[dict[str, Any]]:
+    """One message per answered part, then the parts no entry answers (noted for the team)."""
+    for number, message in enumerate(messages):
+        dispatcher.utter_message(
+            text=(prefix if number == 0 else "") + message.text,
+            buttons=message.buttons,
+            json_message=message.custom,
+        )
+    answered = [m for m in messages if m.kind == "answer"]
+    missed = [m for m in messages if m.kind != "answer"]
+    if missed:
+        asked = "；".join(missed[0].custom.get("parts", {}).get("asked", []))
+        await asyncio.to_thread(_record_missed_parts, service, tracker, missed[0], asked)
+    return [
+        SlotSet("pending_question", None),
+        SlotSet("pending_topic", None),
+        SlotSet("awaiting_region", False),
+        SlotSet("last_faq_id", answered[-1].custom["faq_id"]),
+        SlotSet("offer", None),
+    ]
+
+
+def _record_missed_parts(
+    service: KnowledgeService, tracker: Tracker, reply: Reply, asked: str
+) -> None:
+    with service.transaction() as session:
+        repository.record_unanswered(
+            session=session,
+            conversation_id=tracker.sender_id,
+            question=mask_mobiles(asked),
+            topic=reply.custom.get("topic"),
+            region=reply.custom.get("user_region"),
+            best_score=None,
+            reason="no_specific_rule",
+        )
 
 
 def _remember_region(

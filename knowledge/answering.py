@@ -14,7 +14,7 @@ from typing import Any
 from changai.payloads import FEEDBACK_BUTTONS, HANDOFF_BUTTON, custom_payload
 from changai.vocabulary import NATIONAL, Topic, aspect_label
 from knowledge.aspects import detect_aspects, ordered
-from knowledge.fit import ASPECT_MISMATCH, Fit, judge_fit
+from knowledge.fit import ASPECT_MISMATCH, OFF_SUBJECT, Fit, judge_fit
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.live_index import LiveIndex
 from knowledge.retrieval import (
@@ -211,8 +211,12 @@ def find_answer(
     entities: Mapping[str, Iterable[str]] | None,
     threshold: float,
     fit_threshold: float | None = None,
+    asked: str | None = None,
 ) -> Reply:
     """Decide what to say to ``question``; never raises for odd input.
+
+    ``asked`` is the text whose aspects must be answered when it is not the searched text
+    itself (one part of a several-question message, searched with its context).
 
     One snapshot of the index serves the whole decision, and the question's
     text scores are computed once for its (up to three) searches. An entry above
@@ -230,7 +234,7 @@ def find_answer(
         wider = search(region=ANY_REGION, text_scores=scores)
         if wider.best is not None and wider.best.score >= threshold:
             hits, unfit = _fitting(
-                snapshot, wider.hits, question, topic, region, entities, fit_threshold
+                snapshot, wider.hits, question, topic, region, entities, fit_threshold, asked
             )
             return unfit or render_answer(hits[0], region, hits[1:], lexicon)
     if best is None or best.score < threshold:
@@ -238,7 +242,9 @@ def find_answer(
             "no_answer", topic=topic, score=round(best.score, 4) if best else None
         )
         return Reply("no_answer", "", [], custom, best, result.hits[1:])
-    hits, unfit = _fitting(snapshot, result.hits, question, topic, region, entities, fit_threshold)
+    hits, unfit = _fitting(
+        snapshot, result.hits, question, topic, region, entities, fit_threshold, asked
+    )
     if unfit is not None:
         return unfit
     best = hits[0]
@@ -313,6 +319,7 @@ def _fitting(
     region: str | None,
     entities: Mapping[str, Iterable[str]] | None,
     fit_threshold: float | None,
+    asked_text: str | None = None,
 ) -> tuple[list[Hit], Reply | None]:
     """``hits`` with the first that fits the question in front, or else the honest reply.
 
@@ -320,7 +327,7 @@ def _fitting(
     entry that answers the aspect asked beats a closer one that answers another.
     """
     best = hits[0]
-    asked = detect_aspects(question)
+    asked = detect_aspects(asked_text or question)
     verdict: Fit | None = None
     for hit in hits:
         if hit.score < best.score * RERANK_RATIO:
@@ -333,12 +340,13 @@ def _fitting(
             threshold=fit_threshold if fit_threshold is not None else 0.0,
             region=region,
             asked=asked,
+            coverage=lambda text, hit: snapshot.word_coverage(text, hit.entry),
         )
         verdict = verdict or fit
         if fit.fits:
             return [hit, *(h for h in hits if h is not hit)], None
-        if verdict.reason != ASPECT_MISMATCH:
-            break  # only an entry answering another aspect gives way to a lower one
+        if verdict.reason not in (ASPECT_MISMATCH, OFF_SUBJECT):
+            break  # only an entry on another aspect or subject gives way to a lower one
     assert verdict is not None  # the best hit is always judged
     reply = honest_reply(best, verdict, topic or best.entry.topic, region)
     reply.runners_up = hits[1:]

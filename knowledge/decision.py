@@ -135,13 +135,15 @@ def fit_of(
     """Whether the best entry fits the question (the reply's own verdict when it has one)."""
     if reply.fit is not None or reply.hit is None:
         return reply.fit
+    snapshot = service.index.current()
     return judge_fit(
         reply.hit,
         question,
         entities=entities,
-        tag_type=service.index.current().tag_type,
+        tag_type=snapshot.tag_type,
         threshold=service.settings.fit_threshold,
         region=region,
+        coverage=lambda text, hit: snapshot.word_coverage(text, hit.entry),
     )
 
 

@@ -33,12 +33,18 @@ LOW_SCORE = "low_score"
 ASPECT_MISMATCH = "aspect_mismatch"
 ENTITY_CONFLICT = "entity_conflict"
 NO_LOCAL_RULE = "no_local_rule"
+OFF_SUBJECT = "off_subject"
+# Below this idf-weighted share of the question's words found in the entry, the entry is
+# about something else (公租房可以转租吗 -> who may rent). Chosen on the real development set:
+# it stopped 10 of 27 wrong answers and 1 of 7 right ones (docs/decisions.md).
+MIN_WORD_COVERAGE = 0.3
 REASON_LABELS = {
     FITS: "合适，会作为答案",
     LOW_SCORE: "得分不够，不当作答案",
     ASPECT_MISMATCH: "问的方面与条目回答的方面不一致",
     ENTITY_CONFLICT: "问题里提到的对象与条目不一致",
     NO_LOCAL_RULE: "各地标准不同，但没有收录职工所在地区的规定",
+    OFF_SUBJECT: "问题里的关键词条目大多没有提到",
 }
 # What an entry answering one aspect also answers: how to apply says where to go and
 # what to bring; eligibility and requirement (must I / may I) are one question.
@@ -98,7 +104,9 @@ _GENERIC_PREFIXES = frozenset(
 @dataclass(frozen=True)
 class Fit:
     fits: bool
-    reason: str  # FITS | LOW_SCORE | ASPECT_MISMATCH | ENTITY_CONFLICT | NO_LOCAL_RULE
+    reason: (
+        str  # FITS | LOW_SCORE | ASPECT_MISMATCH | ENTITY_CONFLICT | NO_LOCAL_RULE | OFF_SUBJECT
+    )
     score: float
     question_aspects: frozenset[str]
     entry_aspects: frozenset[str]
@@ -193,6 +201,7 @@ def judge_fit(
     threshold: float,
     region: str | None = None,
     asked: frozenset[str] | None = None,
+    coverage: Callable[[str, Hit], float] | None = None,
 ) -> Fit:
     """Whether ``hit`` (the best entry for ``question``) answers it, for a worker in ``region``."""
     asked = detect_aspects(question) if asked is None else asked
@@ -206,6 +215,8 @@ def judge_fit(
         reason = LOW_SCORE
     elif conflicts:
         reason = ENTITY_CONFLICT
+    elif coverage is not None and coverage(question, hit) < MIN_WORD_COVERAGE:
+        reason = OFF_SUBJECT
     elif not aspects_agree(asked, answered):
         reason = ASPECT_MISMATCH
     else:

@@ -32,6 +32,14 @@ _FILLER = re.compile(
 )
 # A follow-up this short, with no noun of its own, leans on the previous question's subject.
 _SHORT_FOLLOW_UP = 8
+# Words that ask or act rather than name a subject (能领多少, 要找谁申请, 多久到账).
+_NOT_SUBJECT = re.compile(
+    r"能领|能拿|能补|能给|申请|办理|找谁|去哪|到账|发放|需要|可以|还能|要不要|大概|大约|一般|具体|"
+    r"补助|补贴|"
+    r"[能领要去找谁补给拿办会是的了吗呢啊呀这那个些么还都就再又]"
+)
+# A follow-up naming at least this many characters of its own has its own subject.
+_OWN_SUBJECT_CHARS = 3
 _STRIP = "，,。.！!？?；;：: "
 
 
@@ -55,6 +63,12 @@ def _is_filler(sentence: str) -> bool:
     return bool(_FILLER.match(re.sub(r"[\s，,。.！!？?~～]", "", sentence)))
 
 
+def _names_a_subject(question: str) -> bool:
+    """The question names something of its own (首席技师是什么), not only what it asks (补多少)."""
+    left = _NOT_SUBJECT.sub("", _QUESTION_CUE.sub("", question.strip(_STRIP)))
+    return len(left) >= _OWN_SUBJECT_CHARS
+
+
 def split_questions(text: str) -> list[QuestionPart]:
     """The questions in ``text`` (at most ``MAX_PARTS``), each with the background before it.
 
@@ -75,7 +89,7 @@ def split_questions(text: str) -> list[QuestionPart]:
     first = questions[0][0]
     parts = []
     for index, (asked, context) in enumerate(questions[:MAX_PARTS]):
-        lean = index > 0 and len(asked) <= _SHORT_FOLLOW_UP
+        lean = index > 0 and len(asked) <= _SHORT_FOLLOW_UP and not _names_a_subject(asked)
         search = "，".join(p for p in (context, first if lean else "", asked) if p)
         parts.append(QuestionPart(asked, search))
     return parts

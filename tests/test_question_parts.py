@@ -50,3 +50,9 @@ def test_at_most_three_questions_are_kept() -> None:
     parts = split_questions(text)
     assert len(parts) == MAX_PARTS == 3
     assert parts[-1].asked == "多久到账"
+
+
+def test_a_short_follow_up_that_names_its_own_subject_stands_alone() -> None:
+    parts = split_questions("八级工制度是哪几级？特级技师指的啥？")
+    assert parts[1].asked == "特级技师指的啥"
+    assert parts[1].search_text == "特级技师指的啥"

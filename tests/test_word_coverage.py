@@ -1,0 +1,66 @@
+"""An entry about something else is not served because its topic words match (issue #11).
+
+The idf-weighted share of the question's words that the entry mentions must reach
+``MIN_WORD_COVERAGE``; otherwise the reply is the honest one. Every phrasing here is our own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.answering import find_answer
+from knowledge.fit import MIN_WORD_COVERAGE, OFF_SUBJECT
+
+
+def ask(service, question: str, topic: str):
+    return find_answer(
+        service.index,
+        service.lexicon,
+        question,
+        topic=topic,
+        region=None,
+        entities={},
+        threshold=service.settings.retrieval_threshold,
+        fit_threshold=service.settings.fit_threshold,
+    )
+
+
+def entry(service, key: str):
+    return next(e for e in service.index.current().entries if e.key == key)
+
+
+def test_an_entry_covers_its_own_question_fully(service) -> None:
+    who = entry(service, "dm-public-rental-who")
+    assert service.index.current().word_coverage(who.question, who) == pytest.approx(1.0)
+
+
+def test_words_the_entry_never_mentions_weigh_most(service) -> None:
+    snapshot, who = service.index.current(), entry(service, "dm-public-rental-who")
+    assert snapshot.word_coverage("公租房租下来以后能不能转给别人住", who) < MIN_WORD_COVERAGE
+    assert snapshot.word_coverage("哪些人可以申请公租房", who) > 0.8
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("公租房能借给朋友住吗", "dormitory"),
+        ("公租房排队抽签一直抽不上该咋办", "dormitory"),
+    ],
+)
+def test_a_question_on_another_subject_gets_the_honest_reply(service, question, topic) -> None:
+    reply = ask(service, question, topic)
+    assert reply.kind == "no_specific_rule", reply.custom
+    assert reply.custom["fit"] == OFF_SUBJECT
+    assert reply.buttons[0]["title"].startswith("相关规定：")
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "key"),
+    [
+        ("刚参加工作还没房子，能申请公租房吗", "dormitory", "dm-newly-employed"),
+        ("新八级工是哪八级", "skill_grading", "sg-new-eight-level"),
+    ],
+)
+def test_a_question_the_entry_is_about_is_still_answered(service, question, topic, key) -> None:
+    reply = ask(service, question, topic)
+    assert reply.kind == "answer" and reply.custom["faq_key"] == key
