@@ -35,26 +35,26 @@ def test_answer_carries_text_source_buttons_and_payload(service) -> None:
 
 
 def test_region_sensitive_question_asks_for_region_then_answers(service) -> None:
-    first = make_tracker("以工代训补贴一个月多少钱", "ask_training_subsidy")
+    first = make_tracker("职工得大病工会补多少钱", "ask_hardship_aid")
     events, [message] = run(ActionAnswerPolicy(), first)
     assert message["custom"]["type"] == "ask_region"
     assert any(b["title"] == "广东" for b in message["buttons"])
-    assert slots(events)["pending_question"] == "以工代训补贴一个月多少钱"
+    assert slots(events)["pending_question"] == "职工得大病工会补多少钱"
 
     second = make_tracker(
-        "我在汕头",
+        "我在武汉",
         "inform_region",
-        entities=[region_entity("汕头")],
+        entities=[region_entity("武汉")],
         slots={
-            "pending_question": "以工代训补贴一个月多少钱",
-            "pending_topic": "training_subsidy",
-            "region": "汕头",
+            "pending_question": "职工得大病工会补多少钱",
+            "pending_topic": "hardship_aid",
+            "region": "武汉",
         },
     )
     events, [message] = run(ActionAnswerPolicy(), second)
     assert message["custom"]["type"] == "answer"
-    assert message["custom"]["region"] == "汕头"
-    assert message["text"].startswith("以下是汕头的规定")
+    assert message["custom"]["region"] == "武汉"
+    assert message["text"].startswith("以下是武汉的规定")
     assert slots(events)["pending_question"] is None
 
 
@@ -66,7 +66,9 @@ def test_region_is_remembered_from_the_slot(service) -> None:
 
 def test_region_without_its_own_rule_gets_an_honest_reply(service) -> None:
     """The national rule varies by region and 云南's is not held: not served as the answer."""
-    tracker = make_tracker("以工代训补贴多少钱", "ask_training_subsidy", slots={"region": "云南"})
+    tracker = make_tracker(
+        "中级工证书补贴能拿多少钱", "ask_training_subsidy", slots={"region": "云南"}
+    )
     _events, [message] = run(ActionAnswerPolicy(), tracker)
     custom = message["custom"]
     assert custom["type"] == "no_specific_rule" and custom["user_region"] == "云南"

@@ -143,8 +143,8 @@ def test_a_national_rule_that_varies_by_region_does_not_fit_a_named_region(servi
         fitting.NO_LOCAL_RULE
     )
     assert judge(service, hit, "中级工证书补贴能拿多少钱", region=NATIONAL).fits
-    local = entry_hit(service, "ts-yigongdaixun-shantou", match="exact")
-    assert judge(service, local, "以工代训补贴一个月给多少", region="汕头").fits
+    local = entry_hit(service, "ts-guangdong-shortage-uplift", match="exact")
+    assert judge(service, local, "紧缺工种的高级工证书补贴能上浮多少", region="广东").fits
 
 
 def test_an_entrys_own_question_always_fits(service) -> None:

@@ -71,10 +71,10 @@ def test_a_part_no_entry_answers_is_named_not_answered_with_another(service) -> 
 
 
 def test_parts_one_entry_answers_share_one_message(service) -> None:
-    messages = composed(service, "职工生了重病工会管不管？能补多少？", "hardship_aid")
+    messages = composed(service, "得了大病工会能帮忙吗？大概能帮多少？", "hardship_aid")
     assert len(messages) == 1
     assert messages[0].custom["parts"]["answered"] == [0, 1]
-    assert messages[0].text.startswith("关于①「职工生了重病工会管不管」、②「能补多少」：")
+    assert messages[0].text.startswith("关于①「得了大病工会能帮忙吗」、②「大概能帮多少」：")
 
 
 def test_no_covered_part_leaves_the_whole_message_to_the_ordinary_path(service) -> None:

@@ -277,8 +277,10 @@ def test_seed_knowledge_asks_only_where_regions_differ(service) -> None:
             threshold=service.settings.retrieval_threshold,
         )
 
-    # 以工代训: 上海 and 汕头 have their own standards
-    assert decide("以工代训的补贴每月给多少", "training_subsidy").kind == "ask_region"
+    # 金秋助学: 天门 has its own amounts beside the national entry
+    assert decide("金秋助学给多少钱", "hardship_aid").kind == "ask_region"
+    # 以工代训 has only a national entry now: answered without asking
+    assert decide("以工代训的补贴每月给多少", "training_subsidy").kind != "ask_region"
     # nothing regional on bedding: answered (or not) without asking
     assert decide("厂里宿舍发不发褥子和蚊帐", "dormitory").kind != "ask_region"
     # a 湖北 city gets 湖北's entry, labelled as 湖北's rule
