@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge import catalogue
+from knowledge import catalogue, content_writes, document_validation, entry_validation, field_values
 from knowledge import content_versions as versions
 from knowledge.lexicon import Lexicon
 from knowledge.models import FaqEntry, PolicyDocument
@@ -133,7 +133,7 @@ def _entry_row(entry: FaqEntry) -> dict[str, str]:
         "tags": "\n".join(entry.tags or []),
         "document": entry.document.key if entry.document is not None else "",
         "clause": entry.clause or "",
-        "aspects": catalogue.aspects_text(entry.aspects),
+        "aspects": field_values.aspects_text(entry.aspects),
     }
 
 
@@ -293,15 +293,15 @@ def plan_import(
         existing = session.execute(select(model).where(model.key == key)).scalar_one_or_none()
         item_id = existing.id if existing is not None else None
         if kind == ENTRIES:
-            values, errors = catalogue.clean_entry(session, lexicon, raw, item_id, today)
+            values, errors = entry_validation.clean_entry(session, lexicon, raw, item_id, today)
             for phrasing in values.get("alternatives", []):
-                other = seen_phrasings.get(catalogue.comparable(phrasing))
+                other = seen_phrasings.get(field_values.comparable(phrasing))
                 if other is not None and other[1] != key and "alternatives" not in errors:
                     errors["alternatives"] = f"问法“{phrasing}”与第{other[0]}行重复"
             for phrasing in [values.get("question", ""), *values.get("alternatives", [])]:
-                seen_phrasings.setdefault(catalogue.comparable(phrasing), (number, key))
+                seen_phrasings.setdefault(field_values.comparable(phrasing), (number, key))
         else:
-            values, errors = catalogue.clean_document(session, lexicon, raw, item_id)
+            values, errors = document_validation.clean_document(session, lexicon, raw, item_id)
         for name, message in errors.items():
             plan.problems.append(Problem(number, column_letter(kind, name), name, message))
         if errors:
@@ -352,7 +352,7 @@ def apply_import(
                 action="import",
             )
         changed += int(did)
-    catalogue.audit(
+    content_writes.audit(
         session=session,
         actor=actor,
         action="import",
