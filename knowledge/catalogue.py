@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from changai.vocabulary import DocumentStatus, FaqStatus
+from changai.vocabulary import FAQ_STATUS_LABELS, DocumentStatus, FaqStatus
 from knowledge import content_versions as versions
 from knowledge import content_writes
 from knowledge.document_validation import clean_document
@@ -32,8 +32,6 @@ from knowledge.repository import DOCUMENT_CLAUSES, ENTRY_CLAUSE_KEYS
 # tests/test_clauses.py reads the serving state here.
 from knowledge.validity import document_problem as document_problem
 from knowledge.validity import serving_state as serving_state
-
-STATUS_LABELS = {"draft": "草稿", "published": "已发布", "archived": "已归档", "active": "有效"}
 
 
 class ValidationFailed(KnowledgeError):
@@ -93,7 +91,7 @@ def save_entry(
             entry,
             actor=actor,
             kind=versions.FAQ,
-            detail=f"新建条目 {entry.key}（{STATUS_LABELS[entry.status]}）",
+            detail=f"新建条目 {entry.key}（{FAQ_STATUS_LABELS[entry.status]}）",
             extra=values,
         )
         return entry, True

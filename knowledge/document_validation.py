@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from changai.vocabulary import (
+    DOCUMENT_STATUS_LABELS,
     LEGAL_STATUS_LABELS,
     NATIONAL,
     DocumentStatus,
@@ -22,26 +23,17 @@ from changai.vocabulary import (
     SourceKind,
 )
 from knowledge import content_versions as versions
-from knowledge.field_values import KEY, KEY_RULE, canonical_region, clean_text, parse_date
+from knowledge.field_values import canonical_region, clean_text, key_problem, parse_date
 from knowledge.lexicon import Lexicon
 from knowledge.models import FaqEntry, FaqEntryClause, PolicyClause, PolicyDocument
-from knowledge.repository import DOCUMENT_CLAUSES
+from knowledge.repository import DOCUMENT_CLAUSES, DOCUMENT_SOURCE_FIELDS
 
 MAX_TITLE_CHARS = 300
 MAX_CLAUSE_TEXT_CHARS = 5000
 MAX_CLAUSE_NUMBER_CHARS = 50
 # Fields added with clauses (#12): a save that leaves one out keeps its stored value, so
 # forms and imports that do not know them yet change nothing.
-KEPT_WHEN_ABSENT_DOCUMENT = (
-    "legal_status",
-    "in_force_until",
-    "replaced_by_id",
-    "source_kind",
-    "official_title",
-    "checked_on",
-    DOCUMENT_CLAUSES,
-)
-DOCUMENT_STATUSES = tuple(status.value for status in DocumentStatus)
+KEPT_WHEN_ABSENT_DOCUMENT = (*DOCUMENT_SOURCE_FIELDS, DOCUMENT_CLAUSES)
 _CLAUSE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$")
 
 
@@ -58,12 +50,9 @@ def clean_document(
             raw.pop("replaced_by_id", None)
     key = str(raw.get("key") or "").strip()
     values["key"] = key
-    if not KEY.match(key):
-        errors["key"] = KEY_RULE
-    else:
-        other = session.execute(select(PolicyDocument.id).where(PolicyDocument.key == key)).scalar()
-        if other is not None and other != document_id:
-            errors["key"] = f"编号 {key} 已被另一份文件使用"
+    problem = key_problem(session, PolicyDocument, key, document_id, holder="另一份文件")
+    if problem:
+        errors["key"] = problem
     title = str(raw.get("title") or "").strip()
     values["title"] = title
     if not title:
@@ -95,7 +84,7 @@ def clean_document(
         errors["url"] = "链接应以 http:// 或 https:// 开头"
     status = str(raw.get("status") or DocumentStatus.active.value)
     values["status"] = status
-    if status not in DOCUMENT_STATUSES:
+    if status not in DOCUMENT_STATUS_LABELS:
         errors["status"] = "状态只能是有效或已归档"
     _clean_document_sources(session, raw, document_id, values, errors)
     return values, errors

@@ -15,11 +15,10 @@ from sqlalchemy.orm import Session
 
 from changai.vocabulary import ASPECT_LABELS, TOPICS, FaqStatus
 from knowledge.field_values import (
-    KEY,
-    KEY_RULE,
     canonical_region,
     clean_text,
     comparable,
+    key_problem,
     parse_aspects,
     parse_bool,
     split_lines,
@@ -46,12 +45,9 @@ def clean_entry(
         raw = {**raw, ENTRY_CLAUSE_KEYS: [c.key for c in existing.clauses]}
     key = str(raw.get("key") or "").strip()
     values["key"] = key
-    if not KEY.match(key):
-        errors["key"] = KEY_RULE
-    else:
-        other = session.execute(select(FaqEntry.id).where(FaqEntry.key == key)).scalar()
-        if other is not None and other != entry_id:
-            errors["key"] = f"编号 {key} 已被另一条目使用"
+    problem = key_problem(session, FaqEntry, key, entry_id, holder="另一条目")
+    if problem:
+        errors["key"] = problem
     status = str(raw.get("status") or FaqStatus.draft.value)
     values["status"] = status
     if status not in {s.value for s in FaqStatus}:

@@ -1,4 +1,4 @@
-"""Field values as admins type them (forms, JSON, spreadsheets), read and compared.
+"""Field values as admins type them (forms, JSON, spreadsheets): read, compared, keys checked.
 
 Shared by the entry and document checks (:mod:`knowledge.entry_validation`,
 :mod:`knowledge.document_validation`), the editor's search and spreadsheet import.
@@ -11,13 +11,17 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from changai.vocabulary import ASPECT_LABELS, ASPECTS
 from knowledge.lexicon import Lexicon
+from knowledge.models import FaqEntry, PolicyDocument
 from knowledge.text_normalise import normalise
 
 # An entry's or a document's key, and what the editor says when one is wrong.
-KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-KEY_RULE = "编号必填，只能用字母、数字、-、_ 和 .，最多100个字符"
+_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+_KEY_RULE = "编号必填，只能用字母、数字、-、_ 和 .，最多100个字符"
 _LIST_SPLIT = re.compile(r"[\n、,，;；]+")
 _COMPARE_STRIP = re.compile(r"[\s\W_]+", re.UNICODE)
 _TRUE = {"1", "true", "yes", "on", "是", "y"}
@@ -86,3 +90,21 @@ def comparable(text: str) -> str:
 def canonical_region(lexicon: Lexicon, value: str) -> str | None:
     value = value.strip()
     return lexicon.canonical("region", value) if value else ""
+
+
+def key_problem(
+    session: Session,
+    model: type[FaqEntry] | type[PolicyDocument],
+    key: str,
+    item_id: int | None,
+    *,
+    holder: str,
+) -> str:
+    """Why ``key`` cannot name the item ``item_id`` ('' when it can); ``holder`` names the
+    other item that has it (另一条目)."""
+    if not _KEY.match(key):
+        return _KEY_RULE
+    other = session.execute(select(model.id).where(model.key == key)).scalar()
+    if other is not None and other != item_id:
+        return f"编号 {key} 已被{holder}使用"
+    return ""

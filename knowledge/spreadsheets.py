@@ -294,7 +294,7 @@ def apply_import(
         session=session,
         actor=actor,
         action="import",
-        kind="faq" if plan.kind == ENTRIES else "document",
+        kind=versions.FAQ if plan.kind == ENTRIES else versions.DOCUMENT,
         item_id=None,
         detail=f"导入{len(plan.rows)}行，其中{changed}项有变化",
     )

@@ -61,13 +61,17 @@ def parse_int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+def region_filter(c: AdminContext, region: str) -> str:
+    """A region typed into a filter: its canonical name when the lexicon knows it."""
+    return field_values.canonical_region(c.lexicon, region) or region
+
+
 def entry_filters(c: AdminContext, query: Any) -> listing.Filters:
     """The entry list's filters from a query string (page and API alike)."""
-    region = query.get("region", "")
     return listing.Filters(
         text=query.get("q", "")[:200],
         topic=query.get("topic", ""),
-        region=field_values.canonical_region(c.lexicon, region) or region,
+        region=region_filter(c, query.get("region", "")),
         status=query.get("status", ""),
         document_id=parse_int(query.get("document")),
     )

@@ -15,8 +15,14 @@ from urllib.parse import urlencode
 from aiohttp import web
 from aiohttp_jinja2 import render_string
 
-from changai.vocabulary import ASPECT_LABELS, TOPIC_LABELS, topic_label
-from knowledge import catalogue, entry_validation, field_values, listing, validity
+from changai.vocabulary import (
+    ASPECT_LABELS,
+    DOCUMENT_STATUS_LABELS,
+    FAQ_STATUS_LABELS,
+    TOPIC_LABELS,
+    topic_label,
+)
+from knowledge import entry_validation, field_values, listing, validity
 from knowledge.content_versions import DOCUMENT_SNAPSHOT_FIELDS, FieldChange
 from knowledge.models import AuditEntry, ContentVersion, FaqEntry, PolicyDocument
 
@@ -29,8 +35,8 @@ ACTION_LABELS = {
     "import": "导入",
     "baseline": "原始内容",
 }
-ENTRY_STATUSES = [("draft", "草稿"), ("published", "已发布"), ("archived", "已归档")]
-DOCUMENT_STATUSES = [("active", "有效"), ("archived", "已归档")]
+ENTRY_STATUSES = list(FAQ_STATUS_LABELS.items())
+DOCUMENT_STATUSES = list(DOCUMENT_STATUS_LABELS.items())
 AUDIT_KINDS = {"faq": "条目", "document": "政策文件"}
 SPREADSHEET_KINDS = [("entries", "FAQ 条目"), ("documents", "政策文件")]
 PERIODS = [("7", "最近7天"), ("30", "最近30天"), ("90", "最近90天"), ("365", "最近一年")]
@@ -79,7 +85,7 @@ def entries_page(
             {
                 "entry": entry,
                 "topic": topic_label(entry.topic),
-                "status": catalogue.STATUS_LABELS.get(entry.status, entry.status),
+                "status": FAQ_STATUS_LABELS.get(entry.status, entry.status),
                 "flags": flags,
             }
         )
