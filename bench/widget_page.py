@@ -14,11 +14,8 @@ import urllib.request
 from pathlib import Path
 
 from bench.report import write_section
-from changai.db import make_engine, make_session_factory
-from changai.db.migrate import upgrade
-from knowledge.seed_loader import load_seed
 from rasa_project.training import model_path
-from tests.servers import ROOT, running_stack
+from tests.servers import ROOT, running_stack, seeded_database
 
 RUNS = 20
 QUESTIONS = [
@@ -68,12 +65,7 @@ def main() -> None:
     )
 
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        upgrade(url)
-        engine = make_engine(url)
-        with make_session_factory(engine).begin() as session:
-            load_seed(session=session)
-        engine.dispose()
+        url = seeded_database(Path(tmp), "bench.db")
         with running_stack(model_path(ROOT / "models"), url, Path(tmp)) as stack:
             sizes = transfer_sizes(stack.console_url)
             with sync_playwright() as playwright:

@@ -70,6 +70,17 @@ class DocumentStatus(str, enum.Enum):
     archived = "archived"
 
 
+FAQ_STATUS_LABELS: dict[str, str] = {
+    FaqStatus.draft.value: "草稿",
+    FaqStatus.published.value: "已发布",
+    FaqStatus.archived.value: "已归档",
+}
+DOCUMENT_STATUS_LABELS: dict[str, str] = {
+    DocumentStatus.active.value: "有效",
+    DocumentStatus.archived.value: "已归档",
+}
+
+
 class LegalStatus(str, enum.Enum):
     """Whether a policy document's rules still apply (issue #12); ``DocumentStatus`` is the
     admin's own active/archived switch."""

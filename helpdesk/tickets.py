@@ -22,7 +22,7 @@ from helpdesk.errors import (
     TicketNotFound,
 )
 from helpdesk.models import Ticket, TicketEntry, User
-from knowledge import catalogue
+from knowledge import catalogue, entry_validation
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.models import FaqEntry
 from knowledge.text_normalise import mask_mobiles
@@ -232,7 +232,7 @@ def draft_question(question: str) -> str:
     Workers may write up to 2,000 characters; the admin rewrites the question on review.
     """
     question = question.strip()
-    limit = catalogue.MAX_QUESTION_CHARS
+    limit = entry_validation.MAX_QUESTION_CHARS
     return question if len(question) <= limit else question[: limit - 1] + "…"
 
 

@@ -18,6 +18,15 @@ from knowledge.models import (
     UnansweredQuestion,
 )
 
+# A document's legal status and where its text came from: the fields added with clauses (#12).
+DOCUMENT_SOURCE_FIELDS = (
+    "legal_status",
+    "in_force_until",
+    "replaced_by_id",
+    "source_kind",
+    "official_title",
+    "checked_on",
+)
 # The fields an edit can change (besides the key); content versions snapshot them.
 DOCUMENT_FIELDS = (
     "title",
@@ -28,12 +37,7 @@ DOCUMENT_FIELDS = (
     "expires_on",
     "url",
     "source_note",
-    "legal_status",
-    "in_force_until",
-    "replaced_by_id",
-    "source_kind",
-    "official_title",
-    "checked_on",
+    *DOCUMENT_SOURCE_FIELDS,
 )
 # Saved with the item, snapshotted and versioned with it, but not plain columns: a
 # document's clauses (list of {key, number, text}) and an entry's linked clause keys.

@@ -42,7 +42,8 @@ def lexicon_fingerprint(directory: Path = LEXICON_DIR) -> str:
         digest.update(str(path.relative_to(directory)).encode())
         digest.update(path.read_bytes())
     digest.update(Path(__file__).read_bytes())
-    digest.update((Path(__file__).parent / "lexicon.py").read_bytes())
+    for module in ("lexicon.py", "divisions.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -2,33 +2,36 @@
 
 Export is formula-safe: a text cell that starts with ``= + - @`` (or with the
 escape character ``'`` itself) gets a leading ``'``, which import removes, so
-the round trip is lossless. Import is a dry run first: :func:`plan_import`
-validates every row like an admin save and reports each problem by row and
-column letter; :func:`apply_import` writes only a plan without problems.
+the round trip is lossless (the files themselves: :mod:`knowledge.sheet_files`).
+Import is a dry run first: :func:`plan_import` validates every row like an admin
+save and reports each problem by row and column letter; :func:`apply_import`
+writes only a plan without problems.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge import catalogue
+from knowledge import (
+    catalogue,
+    content_writes,
+    document_validation,
+    entry_validation,
+    field_values,
+    sheet_files,
+)
 from knowledge import content_versions as versions
 from knowledge.lexicon import Lexicon
 from knowledge.models import FaqEntry, PolicyDocument
 
 ENTRIES = "entries"
 DOCUMENTS = "documents"
-FORMATS = ("csv", "xlsx")
 COLUMNS = {
     ENTRIES: (
         ("key", "编号"),
@@ -57,8 +60,6 @@ COLUMNS = {
         ("source_note", "来源说明"),
     ),
 }
-FORMULA_STARTS = ("=", "+", "-", "@")
-ESCAPE = "'"
 MAX_ROWS = 5000
 # columns an older sheet may leave out (a row without one keeps the stored value)
 OPTIONAL_COLUMNS = {ENTRIES: frozenset({"aspects"}), DOCUMENTS: frozenset()}
@@ -106,18 +107,7 @@ class ImportPlan:
         }
 
 
-# ---- cells ----
-
-
-def escape_cell(text: str) -> str:
-    """A cell no spreadsheet will run as a formula."""
-    if text.startswith((*FORMULA_STARTS, ESCAPE)):
-        return ESCAPE + text
-    return text
-
-
-def unescape_cell(text: str) -> str:
-    return text[1:] if text.startswith(ESCAPE) else text
+# ---- export ----
 
 
 def _entry_row(entry: FaqEntry) -> dict[str, str]:
@@ -133,7 +123,7 @@ def _entry_row(entry: FaqEntry) -> dict[str, str]:
         "tags": "\n".join(entry.tags or []),
         "document": entry.document.key if entry.document is not None else "",
         "clause": entry.clause or "",
-        "aspects": catalogue.aspects_text(entry.aspects),
+        "aspects": field_values.aspects_text(entry.aspects),
     }
 
 
@@ -155,70 +145,17 @@ def export_rows(*, session: Session, kind: str) -> list[dict[str, str]]:
 def _table(kind: str, rows: list[dict[str, str]]) -> list[list[str]]:
     columns = COLUMNS[kind]
     header = [name for name, _label in columns]
-    return [header] + [[escape_cell(row[name]) for name, _ in columns] for row in rows]
-
-
-def to_csv(kind: str, rows: list[dict[str, str]]) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel opens Chinese text correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows(_table(kind, rows))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def to_xlsx(kind: str, rows: list[dict[str, str]]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "条目" if kind == ENTRIES else "政策文件"
-    for values in _table(kind, rows):
-        # every cell is a string cell; control characters Excel cannot hold are dropped
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) for v in values])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return [header] + [[sheet_files.escape_cell(row[name]) for name, _ in columns] for row in rows]
 
 
 def export_file(*, session: Session, kind: str, fmt: str) -> bytes:
-    rows = export_rows(session=session, kind=kind)
-    return to_csv(kind, rows) if fmt == "csv" else to_xlsx(kind, rows)
+    table = _table(kind, export_rows(session=session, kind=kind))
+    if fmt == "csv":
+        return sheet_files.write_csv(table)
+    return sheet_files.write_xlsx(table, "条目" if kind == ENTRIES else "政策文件")
 
 
 # ---- reading ----
-
-
-def _read_csv(data: bytes) -> list[list[Any]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030", errors="replace")
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
-
-
-def _read_xlsx(data: bytes) -> list[list[Any]]:
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: Any) -> tuple[str, str]:
-    """(text, problem) for one cell as read from the file."""
-    if value is None:
-        return "", ""
-    if isinstance(value, bool):
-        return ("是" if value else "否"), ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat(), ""
-    if isinstance(value, dt.date):
-        return value.isoformat(), ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value)
-    if text.startswith("="):
-        return text, "单元格是公式（以 = 开头）；如果是文字，请在开头加英文单引号 '"
-    return unescape_cell(text), ""
 
 
 def read_table(
@@ -227,7 +164,7 @@ def read_table(
     """Rows by spreadsheet row number (the header is row 1), and the problems found."""
     problems: list[Problem] = []
     try:
-        table = _read_csv(data) if fmt == "csv" else _read_xlsx(data)
+        table = sheet_files.read_file(data, fmt)
     except Exception:  # any unreadable upload gets the same message
         return [], [Problem(0, "", "", f"无法读取文件，请上传 {fmt.upper()} 格式的表格")]
     if not table:
@@ -255,7 +192,8 @@ def read_table(
         for position, name in enumerate(header):
             if name is None:
                 continue
-            text, problem = _cell_text(values[position] if position < len(values) else None)
+            value = values[position] if position < len(values) else None
+            text, problem = sheet_files.cell_text(value)
             row[name] = text
             if problem:
                 problems.append(Problem(number, get_column_letter(position + 1), name, problem))
@@ -293,15 +231,15 @@ def plan_import(
         existing = session.execute(select(model).where(model.key == key)).scalar_one_or_none()
         item_id = existing.id if existing is not None else None
         if kind == ENTRIES:
-            values, errors = catalogue.clean_entry(session, lexicon, raw, item_id, today)
+            values, errors = entry_validation.clean_entry(session, lexicon, raw, item_id, today)
             for phrasing in values.get("alternatives", []):
-                other = seen_phrasings.get(catalogue.comparable(phrasing))
+                other = seen_phrasings.get(field_values.comparable(phrasing))
                 if other is not None and other[1] != key and "alternatives" not in errors:
                     errors["alternatives"] = f"问法“{phrasing}”与第{other[0]}行重复"
             for phrasing in [values.get("question", ""), *values.get("alternatives", [])]:
-                seen_phrasings.setdefault(catalogue.comparable(phrasing), (number, key))
+                seen_phrasings.setdefault(field_values.comparable(phrasing), (number, key))
         else:
-            values, errors = catalogue.clean_document(session, lexicon, raw, item_id)
+            values, errors = document_validation.clean_document(session, lexicon, raw, item_id)
         for name, message in errors.items():
             plan.problems.append(Problem(number, column_letter(kind, name), name, message))
         if errors:
@@ -352,11 +290,11 @@ def apply_import(
                 action="import",
             )
         changed += int(did)
-    catalogue.audit(
+    content_writes.audit(
         session=session,
         actor=actor,
         action="import",
-        kind="faq" if plan.kind == ENTRIES else "document",
+        kind=versions.FAQ if plan.kind == ENTRIES else versions.DOCUMENT,
         item_id=None,
         detail=f"导入{len(plan.rows)}行，其中{changed}项有变化",
     )

@@ -63,34 +63,26 @@ import asyncio
 import json
 import logging
 import threading
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (
-    Event,
-    SessionStarted,
-    UserUttered,
-)
+from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy import event as sa_event
-from sqlalchemy.pool import QueuePool
 
-from changai.vocabulary import TRANSCRIPT_LIMIT
 from rasa_project import rasa_speedups
+from rasa_project.tracker_database import event_rows, tuned_sqlite_engine, url_kwargs
 from rasa_project.tracker_window import (
-    MIN_USER_TURNS,
-    EarlierLines,
+    Conversation,
     deserialise_events,
-    is_line,
-    state_events,
-    window_start,
+    extend,
+    is_empty,
+    window_tracker,
 )
 
 logger = logging.getLogger(__name__)
@@ -98,71 +90,10 @@ logger = logging.getLogger(__name__)
 DEFAULT_CACHE_SIZE = 2000
 DEFAULT_WINDOW_LINES = 6
 DEFAULT_KNOWN_SENDERS_LIMIT = 200_000  # conversation ids kept to skip reading new ones
-WINDOW_SLACK_LINES = 2  # cut the window again once it holds this many lines more than needed
 # Makes the freshness check (rows of one conversation after an id) an index range scan.
 SENDER_ID_INDEX = "changai_events_sender_id_id"
 
 rasa_speedups.install()
-
-
-def _tuned_sqlite_engine(url: Any) -> Any:
-    """An engine for the SQLite file (the embedded default) that commits cheaply.
-
-    - a pool of open connections (stock opens and closes one per transaction,
-      and closing the last connection to the file checkpoints it);
-    - WAL journal and ``synchronous=NORMAL``: a commit appends to the
-      write-ahead log without waiting for the disk. It survives the process
-      being killed (the fault tests SIGKILL Rasa), not a power cut, which may
-      lose the last moments of conversations. Readers in the other processes no
-      longer wait for writers.
-
-    PostgreSQL keeps stock's engine.
-    """
-    engine = sa.create_engine(
-        url,
-        poolclass=QueuePool,
-        pool_size=4,
-        max_overflow=4,
-        connect_args={"check_same_thread": False},
-    )
-
-    @sa_event.listens_for(engine, "connect")
-    def _on_connect(connection: Any, _record: Any) -> None:
-        cursor = connection.cursor()
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    with engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA journal_mode=WAL")
-    return engine
-
-
-def _transcript_fields(event: Event) -> dict[str, Any]:
-    """What ``actions.conversation.transcript`` reads of a worker or bot message."""
-    data = event.as_dict()
-    line = {key: data.get(key) for key in ("event", "timestamp", "text")}
-    if isinstance(event, UserUttered):
-        parse = data.get("parse_data") or {}
-        line["parse_data"] = {
-            "raw_text": parse.get("raw_text"),
-            "intent": {"name": (parse.get("intent") or {}).get("name")},
-        }
-    return line
-
-
-@dataclass
-class _Conversation:
-    """The cached state of one conversation's latest session."""
-
-    base: DialogueStateTracker  # replayed up to the cut
-    tail: list[Event] = field(default_factory=list)  # events after the cut
-    earlier: deque = field(default_factory=lambda: deque(maxlen=TRANSCRIPT_LIMIT))
-    version: int = 0
-    last_id: int = 0  # the last ``events`` row of this conversation seen (shared database)
-
-
-def _is_empty(conversation: _Conversation) -> bool:
-    return not conversation.tail and not conversation.base.events
 
 
 @dataclass(frozen=True)
@@ -197,11 +128,11 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         if self.engine.dialect.name == "sqlite":
             url = self.engine.url
             self.engine.dispose()
-            self.engine = _tuned_sqlite_engine(url)
+            self.engine = tuned_sqlite_engine(url)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.cache_size = int(cache_size)
         self.window_lines = int(window_lines)
-        self._cache: OrderedDict[str, _Conversation] = OrderedDict()
+        self._cache: OrderedDict[str, Conversation] = OrderedDict()
         self._lock = threading.Lock()
         # One writer thread: rows keep their order and SQLite sees no competing writers.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-writer")
@@ -277,7 +208,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             if newest > last_id == conversation.last_id:  # another instance wrote
                 self._extend(conversation, events)
                 conversation.last_id = newest
-        if _is_empty(conversation):
+        if is_empty(conversation):
             return None  # stock reads no rows as "no tracker"
         return self._handout(sender_id, conversation)
 
@@ -318,7 +249,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
 
     # -- the cache -------------------------------------------------------------
 
-    def _cached(self, sender_id: str) -> _Conversation | None:
+    def _cached(self, sender_id: str) -> Conversation | None:
         with self._lock:
             conversation = self._cache.get(sender_id)
             if conversation is not None:
@@ -329,8 +260,8 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         with self._lock:
             self._cache.pop(sender_id, None)
 
-    def _remember(self, sender_id: str, events: list[Event], last_id: int = 0) -> _Conversation:
-        conversation = _Conversation(base=self._empty_tracker(sender_id), last_id=last_id)
+    def _remember(self, sender_id: str, events: list[Event], last_id: int = 0) -> Conversation:
+        conversation = Conversation(base=self._empty_tracker(sender_id), last_id=last_id)
         self._extend(conversation, events)
         with self._lock:
             self._cache[sender_id] = conversation
@@ -342,34 +273,11 @@ class CachingSQLTrackerStore(SQLTrackerStore):
     def _empty_tracker(self, sender_id: str) -> DialogueStateTracker:
         return DialogueStateTracker(sender_id, self.domain.slots if self.domain else None)
 
-    def _extend(self, conversation: _Conversation, events: list[Event]) -> None:
-        """Append stored events; a new session starts the window afresh, as stock reads it."""
-        starts = [i for i, e in enumerate(events) if isinstance(e, SessionStarted)]
-        if starts:
-            conversation.base = self._empty_tracker(conversation.base.sender_id)
-            conversation.tail = list(events[starts[-1] :])
-            conversation.earlier.clear()
-        else:
-            conversation.tail.extend(events)
-        conversation.version += 1
-        lines = sum(1 for e in conversation.tail if is_line(e))
-        if lines >= self.window_lines + WINDOW_SLACK_LINES:
-            cut = window_start(conversation.tail, self.window_lines, MIN_USER_TURNS)
-            for event in conversation.tail[:cut]:
-                conversation.base.update(event)
-                if is_line(event):
-                    conversation.earlier.append(_transcript_fields(event))
-            del conversation.tail[:cut]
+    def _extend(self, conversation: Conversation, events: list[Event]) -> None:
+        extend(conversation, events, self.window_lines, self._empty_tracker)
 
-    def _handout(self, sender_id: str, conversation: _Conversation) -> DialogueStateTracker:
-        tracker = self._empty_tracker(sender_id)
-        if conversation.earlier:
-            timestamp = conversation.base.events[-1].timestamp
-            tracker.update(EarlierLines(list(conversation.earlier), timestamp=timestamp))
-        for event in state_events(conversation.base, self.domain):
-            tracker.update(event)
-        for event in conversation.tail:
-            tracker.update(event)
+    def _handout(self, sender_id: str, conversation: Conversation) -> DialogueStateTracker:
+        tracker = window_tracker(conversation, self._empty_tracker(sender_id), self.domain)
         self._mark(tracker, conversation)
         return tracker
 
@@ -378,7 +286,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         handout: _Handout | None = getattr(tracker, HANDOUT_ATTRIBUTE, None)
         conversation = self._cached(tracker.sender_id)
-        if handout is None and conversation is not None and _is_empty(conversation):
+        if handout is None and conversation is not None and is_empty(conversation):
             # Rasa's create_tracker after retrieve found nothing: store all its events
             handout = _Handout(conversation.version, 0)
         if handout is None or conversation is None or conversation.version != handout.version:
@@ -399,7 +307,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         self._mark(tracker, conversation)
 
     @staticmethod
-    def _mark(tracker: DialogueStateTracker, conversation: _Conversation) -> None:
+    def _mark(tracker: DialogueStateTracker, conversation: Conversation) -> None:
         setattr(tracker, HANDOUT_ATTRIBUTE, _Handout(conversation.version, len(tracker.events)))
 
     def _save_as_stock(self, tracker: DialogueStateTracker) -> tuple[int, int]:
@@ -433,21 +341,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         """
         if not events:
             return 0
-        rows = []
-        for event in events:
-            data = event.as_dict()
-            rows.append(
-                {
-                    "sender_id": sender_id,
-                    "type_name": event.type_name,
-                    "timestamp": data.get("timestamp"),
-                    "intent_name": data.get("parse_data", {})
-                    .get("intent", {})
-                    .get(INTENT_NAME_KEY),
-                    "action_name": data.get("name"),
-                    "data": json.dumps(data),
-                }
-            )
+        rows = event_rows(sender_id, events)
         table = self.SQLEvent.__table__
         if not self.shared:
             session.execute(table.insert(), rows)
@@ -460,17 +354,3 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             sa.select(sa.func.max(table.c.id)).where(table.c.sender_id == sender_id)
         ).scalar()
         return int(newest or 0)
-
-
-def url_kwargs(url: str) -> dict[str, Any]:
-    """``SQLTrackerStore``'s connection settings for a database URL (DATABASE_URL)."""
-    parsed = sa.engine.make_url(url)
-    return {
-        "host": parsed.host,
-        "dialect": parsed.drivername,
-        "port": parsed.port,
-        "db": parsed.database,
-        "username": parsed.username,
-        "password": parsed.password,
-        "query": dict(parsed.query) or None,
-    }

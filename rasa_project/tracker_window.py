@@ -3,14 +3,17 @@
 ``rasa_project.tracker_store.CachingSQLTrackerStore`` hands Rasa a tracker of the recent events
 only. This module holds the pieces that decide and build that window: ``EarlierLines`` (the
 worker and bot messages before it, for the actions' transcript), ``window_start`` (where the
-window may begin), ``state_events`` (the slots, pause and active loop at the cut) and a
-``deserialise_events`` that resolves event classes from a type-name table instead of walking
-every ``Event`` subclass.
+window may begin), ``state_events`` (the slots, pause and active loop at the cut), the cached
+state of one conversation (``Conversation``, grown by ``extend`` and handed out by
+``window_tracker``) and a ``deserialise_events`` that resolves event classes from a
+type-name table instead of walking every ``Event`` subclass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
@@ -21,15 +24,17 @@ from rasa.shared.core.events import (
     BotUttered,
     ConversationPaused,
     Event,
+    SessionStarted,
     SlotSet,
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 
-from changai.vocabulary import EARLIER_LINES_EVENT
+from changai.vocabulary import EARLIER_LINES_EVENT, TRANSCRIPT_LIMIT
 
 MIN_USER_TURNS = 3
+WINDOW_SLACK_LINES = 2  # cut the window again once it holds this many lines more than needed
 
 
 class EarlierLines(Event):
@@ -150,3 +155,70 @@ def state_events(base: DialogueStateTracker, domain: Domain) -> list[Event]:
     if base.is_paused():
         events.append(ConversationPaused(timestamp=timestamp))
     return events
+
+
+def transcript_fields(event: Event) -> dict[str, Any]:
+    """What ``actions.conversation.transcript`` reads of a worker or bot message."""
+    data = event.as_dict()
+    line = {key: data.get(key) for key in ("event", "timestamp", "text")}
+    if isinstance(event, UserUttered):
+        parse = data.get("parse_data") or {}
+        line["parse_data"] = {
+            "raw_text": parse.get("raw_text"),
+            "intent": {"name": (parse.get("intent") or {}).get("name")},
+        }
+    return line
+
+
+@dataclass
+class Conversation:
+    """The cached state of one conversation's latest session."""
+
+    base: DialogueStateTracker  # replayed up to the cut
+    tail: list[Event] = field(default_factory=list)  # events after the cut
+    earlier: deque = field(default_factory=lambda: deque(maxlen=TRANSCRIPT_LIMIT))
+    version: int = 0
+    last_id: int = 0  # the last ``events`` row of this conversation seen (shared database)
+
+
+def is_empty(conversation: Conversation) -> bool:
+    return not conversation.tail and not conversation.base.events
+
+
+def extend(
+    conversation: Conversation,
+    events: list[Event],
+    window_lines: int,
+    empty_tracker: Callable[[str], DialogueStateTracker],
+) -> None:
+    """Append stored events; a new session starts the window afresh, as stock reads it."""
+    starts = [i for i, e in enumerate(events) if isinstance(e, SessionStarted)]
+    if starts:
+        conversation.base = empty_tracker(conversation.base.sender_id)
+        conversation.tail = list(events[starts[-1] :])
+        conversation.earlier.clear()
+    else:
+        conversation.tail.extend(events)
+    conversation.version += 1
+    lines = sum(1 for e in conversation.tail if is_line(e))
+    if lines >= window_lines + WINDOW_SLACK_LINES:
+        cut = window_start(conversation.tail, window_lines, MIN_USER_TURNS)
+        for event in conversation.tail[:cut]:
+            conversation.base.update(event)
+            if is_line(event):
+                conversation.earlier.append(transcript_fields(event))
+        del conversation.tail[:cut]
+
+
+def window_tracker(
+    conversation: Conversation, tracker: DialogueStateTracker, domain: Domain
+) -> DialogueStateTracker:
+    """``tracker`` (empty) filled with the window: earlier lines, state at the cut, the tail."""
+    if conversation.earlier:
+        timestamp = conversation.base.events[-1].timestamp
+        tracker.update(EarlierLines(list(conversation.earlier), timestamp=timestamp))
+    for event in state_events(conversation.base, domain):
+        tracker.update(event)
+    for event in conversation.tail:
+        tracker.update(event)
+    return tracker

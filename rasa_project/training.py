@@ -17,6 +17,7 @@ INPUTS = [
     PROJECT / "components",
     ROOT / "knowledge" / "lexicon",
     ROOT / "knowledge" / "lexicon.py",
+    ROOT / "knowledge" / "divisions.py",
     ROOT / "knowledge" / "region_reply.py",
     ROOT / "knowledge" / "text_normalise.py",
     ROOT / "knowledge" / "spacy_pipeline.py",

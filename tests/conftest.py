@@ -83,18 +83,13 @@ def service(session_factory, database_url, clock) -> Iterator[knowledge_service.
 def stack(tmp_path_factory):
     """The real Rasa server and action server on loopback, with a throwaway database."""
     from rasa_project.training import model_path
-    from tests.servers import ROOT, running_stack
+    from tests.servers import ROOT, running_stack, seeded_database
 
     model = model_path(ROOT / "models")
     if not model.exists():
         pytest.fail(f"no trained model at {model}; `make test` trains it first (make train)")
     workdir = tmp_path_factory.mktemp("stack")
-    url = f"sqlite:///{workdir / 'changai.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    with make_session_factory(engine).begin() as session:
-        load_seed(session=session)
-    engine.dispose()
+    url = seeded_database(workdir)
     with running_stack(model, url, workdir) as running:
         yield running
 

@@ -18,7 +18,22 @@ from typing import Any
 
 import yaml
 
+from changai.db import make_engine, make_session_factory
+from changai.db.migrate import upgrade
+from knowledge.seed_loader import load_seed
+
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def seeded_database(directory: Path, name: str = "changai.db") -> str:
+    """A migrated SQLite database in ``directory`` holding the seed knowledge; its URL."""
+    url = f"sqlite:///{directory / name}"
+    upgrade(url)
+    engine = make_engine(url)
+    with make_session_factory(engine).begin() as session:
+        load_seed(session=session)
+    engine.dispose()
+    return url
 
 
 def free_port() -> int:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from helpdesk import tickets
-from knowledge import catalogue, repository
+from knowledge import catalogue, listing, repository, validity
 from knowledge import content_versions as versions
 from knowledge.live_index import knowledge_stamp
 from knowledge.models import FaqEntry, PolicyDocument
@@ -123,7 +123,7 @@ def test_every_save_is_a_version_and_restore_makes_a_new_one(session_factory, le
         assert (
             versions.history(session=session, kind="faq", item_id=entry.id)[0].action == "restore"
         )
-        actions = [a.action for a in catalogue.audit_log(session=session) if a.actor == "boss"]
+        actions = [a.action for a in listing.audit_log(session=session) if a.actor == "boss"]
         assert actions == ["restore", "edit", "edit"]
 
 
@@ -149,8 +149,8 @@ def test_desk_drafts_land_in_the_review_queue_and_publishing_serves_them(
             topic="dormitory",
             author="li",
         )
-        assert [e.id for e in catalogue.review_queue(session=session)] == [draft.id]
-        assert catalogue.serving_state(draft, TODAY) == (False, "草稿，待审核发布")
+        assert [e.id for e in listing.review_queue(session=session)] == [draft.id]
+        assert validity.serving_state(draft, TODAY) == (False, "草稿，待审核发布")
         document = (
             session.query(PolicyDocument).filter_by(key="affordable-rental-housing-2021").one()
         )
@@ -171,7 +171,7 @@ def test_desk_drafts_land_in_the_review_queue_and_publishing_serves_them(
     with session_factory.begin() as session:
         raw = {**versions.snapshot(session.get(FaqEntry, draft_id)), "document_id": document_id}
         published = save(session, lexicon, {**raw, "status": "published"}, draft_id)
-        assert published.status == "published" and catalogue.review_queue(session=session) == []
+        assert published.status == "published" and listing.review_queue(session=session) == []
         assert (
             versions.history(session=session, kind="faq", item_id=draft_id)[0].action == "publish"
         )
@@ -198,7 +198,7 @@ def test_archiving_or_expiring_a_document_stops_its_entries(
         )
         assert knowledge_stamp(session, TODAY) != before
         entry = entry_by_key(session, "ts-amount-intermediate")
-        assert catalogue.serving_state(entry, TODAY) == (False, "政策文件已归档，暂停回答")
+        assert validity.serving_state(entry, TODAY) == (False, "政策文件已归档，暂停回答")
     clock.advance(1.5)
     hits = service.index.search(QUESTION, topic="training_subsidy").hits
     assert all(h.entry.source.document_id != document_id for h in hits)
@@ -210,13 +210,13 @@ def test_archiving_or_expiring_a_document_stops_its_entries(
         )
         assert (
             "已过期"
-            in catalogue.serving_state(entry_by_key(session, "ts-amount-intermediate"), TODAY)[1]
+            in validity.serving_state(entry_by_key(session, "ts-amount-intermediate"), TODAY)[1]
         )
         soon = {**raw, "expires_on": "2026-12-15"}
         catalogue.save_document(
             session=session, lexicon=lexicon, raw=soon, actor="boss", document_id=document_id
         )
-        assert catalogue.expires_soon(session.get(PolicyDocument, document_id), TODAY)
+        assert validity.expires_soon(session.get(PolicyDocument, document_id), TODAY)
     clock.advance(1.5)
     assert (
         service.index.search(QUESTION, topic="training_subsidy").best.entry.key
@@ -226,28 +226,24 @@ def test_archiving_or_expiring_a_document_stops_its_entries(
 
 def test_search_matches_traditional_text_and_filters(session_factory) -> None:
     with session_factory() as session:
-        found = catalogue.search_entries(
-            session=session, filters=catalogue.Filters(text="保障性租賃住房")
+        found = listing.search_entries(
+            session=session, filters=listing.Filters(text="保障性租賃住房")
         )
         assert found and all(e.topic == "dormitory" for e in found)
-        by_key = catalogue.search_entries(
-            session=session, filters=catalogue.Filters(text="ts-amount")
-        )
+        by_key = listing.search_entries(session=session, filters=listing.Filters(text="ts-amount"))
         assert {e.key for e in by_key} >= {"ts-amount-intermediate"}
-        drafts = catalogue.search_entries(
-            session=session, filters=catalogue.Filters(status="draft")
-        )
+        drafts = listing.search_entries(session=session, filters=listing.Filters(status="draft"))
         assert drafts == []
 
 
 def test_documents_filter_by_text_region_and_status(session_factory) -> None:
     with session_factory() as session:
-        anhui = {d.key: d for d in catalogue.search_documents(session=session, region="安徽")}
+        anhui = {d.key: d for d in listing.search_documents(session=session, region="安徽")}
         assert set(anhui) == {"anhui-skill-subsidy-2025", "anhui-hardship-register-exit"}
         expired = anhui["anhui-skill-subsidy-2025"]
-        assert catalogue.document_problem(expired, TODAY) == "已过期（有效期至 2025-12-31）"
-        assert catalogue.search_documents(session=session, status="archived") == []
-        by_number = catalogue.search_documents(session=session, text="人社部發〔2017〕40號")
+        assert validity.document_problem(expired, TODAY) == "已过期（有效期至 2025-12-31）"
+        assert listing.search_documents(session=session, status="archived") == []
+        by_number = listing.search_documents(session=session, text="人社部發〔2017〕40號")
         assert [d.key for d in by_number] == ["skill-upgrade-subsidy-2017"]
 
 

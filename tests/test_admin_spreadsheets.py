@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from changai.db import make_engine, make_session_factory
 from changai.db.migrate import upgrade
-from knowledge import catalogue, spreadsheets
+from knowledge import catalogue, sheet_files, spreadsheets
 from knowledge.models import AuditEntry, ContentVersion, FaqEntry, PolicyDocument
 
 TODAY = dt.date(2026, 11, 21)
@@ -101,7 +101,7 @@ def test_round_trip_is_lossless_and_formula_safe(fmt, session_factory, lexicon, 
     for data in (documents, entries):
         for row in cells(fmt, data):
             for value in row:
-                assert not str(value).startswith(spreadsheets.FORMULA_STARTS), value
+                assert not str(value).startswith(sheet_files.FORMULA_STARTS), value
     other = fresh_database(tmp_path / "other.db")
     for kind, data in (("documents", documents), ("entries", entries)):
         plan = run_import(other, lexicon, kind, fmt, data, confirm=True)

@@ -436,7 +436,7 @@ def test_the_same_rule_holds_on_every_path(
 
 def test_a_long_worker_question_becomes_a_shortened_draft_question() -> None:
     from helpdesk.tickets import draft_question
-    from knowledge.catalogue import MAX_QUESTION_CHARS
+    from knowledge.entry_validation import MAX_QUESTION_CHARS
 
     long = "我在厂里干了很多年" * 40
     shortened = draft_question(long)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from changai.settings import Settings
 from changai.vocabulary import FaqStatus
-from knowledge import catalogue
+from knowledge import catalogue, field_values, listing, validity
 from knowledge import content_versions as versions
 from knowledge.errors import DocumentNotFound, FaqNotFound
 from knowledge.lexicon import Lexicon, load_lexicon
@@ -61,13 +61,17 @@ def parse_int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def entry_filters(c: AdminContext, query: Any) -> catalogue.Filters:
+def region_filter(c: AdminContext, region: str) -> str:
+    """A region typed into a filter: its canonical name when the lexicon knows it."""
+    return field_values.canonical_region(c.lexicon, region) or region
+
+
+def entry_filters(c: AdminContext, query: Any) -> listing.Filters:
     """The entry list's filters from a query string (page and API alike)."""
-    region = query.get("region", "")
-    return catalogue.Filters(
+    return listing.Filters(
         text=query.get("q", "")[:200],
         topic=query.get("topic", ""),
-        region=catalogue.canonical_region(c.lexicon, region) or region,
+        region=region_filter(c, query.get("region", "")),
         status=query.get("status", ""),
         document_id=parse_int(query.get("document")),
     )
@@ -149,7 +153,7 @@ def get_document(session: Session, document_id: int) -> PolicyDocument:
 
 
 def entry_json(entry: FaqEntry, today: dt.date) -> dict[str, Any]:
-    served, reason = catalogue.serving_state(entry, today)
+    served, reason = validity.serving_state(entry, today)
     return {
         "id": entry.id,
         "version": entry.version,

@@ -15,8 +15,14 @@ from urllib.parse import urlencode
 from aiohttp import web
 from aiohttp_jinja2 import render_string
 
-from changai.vocabulary import ASPECT_LABELS, TOPIC_LABELS, topic_label
-from knowledge import catalogue
+from changai.vocabulary import (
+    ASPECT_LABELS,
+    DOCUMENT_STATUS_LABELS,
+    FAQ_STATUS_LABELS,
+    TOPIC_LABELS,
+    topic_label,
+)
+from knowledge import entry_validation, field_values, listing, validity
 from knowledge.content_versions import DOCUMENT_SNAPSHOT_FIELDS, FieldChange
 from knowledge.models import AuditEntry, ContentVersion, FaqEntry, PolicyDocument
 
@@ -29,8 +35,8 @@ ACTION_LABELS = {
     "import": "导入",
     "baseline": "原始内容",
 }
-ENTRY_STATUSES = [("draft", "草稿"), ("published", "已发布"), ("archived", "已归档")]
-DOCUMENT_STATUSES = [("active", "有效"), ("archived", "已归档")]
+ENTRY_STATUSES = list(FAQ_STATUS_LABELS.items())
+DOCUMENT_STATUSES = list(DOCUMENT_STATUS_LABELS.items())
 AUDIT_KINDS = {"faq": "条目", "document": "政策文件"}
 SPREADSHEET_KINDS = [("entries", "FAQ 条目"), ("documents", "政策文件")]
 PERIODS = [("7", "最近7天"), ("30", "最近30天"), ("90", "最近90天"), ("365", "最近一年")]
@@ -50,10 +56,10 @@ def state_flag(served: bool, reason: str) -> Flag:
 
 
 def document_flag(document: PolicyDocument, today: dt.date) -> Flag:
-    problem = catalogue.document_problem(document, today)
+    problem = validity.document_problem(document, today)
     if problem:
         return Flag("bad", problem)
-    if catalogue.expires_soon(document, today):
+    if validity.expires_soon(document, today):
         return Flag("warn", f"{(document.expires_on - today).days}天后到期", expiring=True)
     return Flag("ok", "有效")
 
@@ -64,22 +70,22 @@ def document_flag(document: PolicyDocument, today: dt.date) -> Flag:
 def entries_page(
     request: web.Request,
     entries: list[FaqEntry],
-    filters: catalogue.Filters,
+    filters: listing.Filters,
     documents: list[PolicyDocument],
     today: dt.date,
     drafts: int,
 ) -> str:
     rows = []
     for entry in entries:
-        served, reason = catalogue.serving_state(entry, today)
+        served, reason = validity.serving_state(entry, today)
         flags = [state_flag(served, reason)]
-        if served and entry.document is not None and catalogue.expires_soon(entry.document, today):
+        if served and entry.document is not None and validity.expires_soon(entry.document, today):
             flags.append(document_flag(entry.document, today))
         rows.append(
             {
                 "entry": entry,
                 "topic": topic_label(entry.topic),
-                "status": catalogue.STATUS_LABELS.get(entry.status, entry.status),
+                "status": FAQ_STATUS_LABELS.get(entry.status, entry.status),
                 "flags": flags,
             }
         )
@@ -116,7 +122,7 @@ def entry_values(entry: FaqEntry) -> dict[str, Any]:
         "region": entry.region,
         "region_sensitive": entry.region_sensitive,
         "tags": "、".join(entry.tags or []),
-        "aspects": catalogue.aspects_text(entry.aspects),
+        "aspects": field_values.aspects_text(entry.aspects),
         "document_id": str(entry.document_id or ""),
         "clause": entry.clause,
     }
@@ -127,7 +133,7 @@ def entry_form_page(
 ) -> str:
     document_pairs = [("", "（未选择）")]
     for d in documents:
-        problem = catalogue.document_problem(d, today)
+        problem = validity.document_problem(d, today)
         document_pairs.append((str(d.id), f"{d.title}（{problem}）" if problem else d.title))
     context = {
         "values": form.values,
@@ -136,11 +142,11 @@ def entry_form_page(
         "version": form.version,
         "state": state_flag(*form.state) if form.state else None,
         "saved": form.saved,
-        "region_sensitive": catalogue.parse_bool(form.values.get("region_sensitive")) or False,
+        "region_sensitive": field_values.parse_bool(form.values.get("region_sensitive")) or False,
         "status_pairs": ENTRY_STATUSES,
         "topic_pairs": [("", "请选择"), *TOPIC_LABELS.items()],
         "document_pairs": document_pairs,
-        "max_answer_chars": catalogue.MAX_ANSWER_CHARS,
+        "max_answer_chars": entry_validation.MAX_ANSWER_CHARS,
         "aspect_choices": "、".join(ASPECT_LABELS.values()),
     }
     return render_string("admin/entry_form.html", request, context)
@@ -159,7 +165,7 @@ def documents_page(
     context = {
         "rows": [(d, document_flag(d, today), counts.get(d.id, 0)) for d in documents],
         "expiring": sum(
-            1 for d in documents if catalogue.expires_soon(d, today) and d.status == "active"
+            1 for d in documents if validity.expires_soon(d, today) and d.status == "active"
         ),
         "filters": filters,
         "status_pairs": [("", "全部状态"), *DOCUMENT_STATUSES],

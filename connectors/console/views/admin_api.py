@@ -24,8 +24,8 @@ from connectors.console.admin_context import (
     save_entry,
 )
 from connectors.console.bodies import json_object
-from knowledge import catalogue
 from knowledge import content_versions as versions
+from knowledge import listing
 
 routes = web.RouteTableDef()
 
@@ -40,7 +40,7 @@ async def entries_api(request: web.Request) -> web.Response:
         with c.sessions() as session:
             return [
                 entry_json(e, c.today())
-                for e in catalogue.search_entries(session=session, filters=filters)
+                for e in listing.search_entries(session=session, filters=filters)
             ]
 
     return web.json_response({"entries": await asyncio.to_thread(work)})

@@ -17,10 +17,11 @@ from connectors.console.admin_context import (
     get_document,
     html,
     parse_int,
+    region_filter,
     save_document,
 )
 from connectors.console.errors import form_problem
-from knowledge import catalogue
+from knowledge import catalogue, listing
 from knowledge.models import FaqEntry
 
 routes = web.RouteTableDef()
@@ -33,7 +34,7 @@ async def documents_page(request: web.Request) -> web.Response:
     text = request.query.get("q", "")[:200]
     status = request.query.get("status", "")
     region_raw = request.query.get("region", "").strip()
-    region = catalogue.canonical_region(c.lexicon, region_raw) or region_raw
+    region = region_filter(c, region_raw)
 
     def work() -> str:
         with c.sessions() as session:
@@ -46,9 +47,7 @@ async def documents_page(request: web.Request) -> web.Response:
             )
             return pages.documents_page(
                 request,
-                catalogue.search_documents(
-                    session=session, text=text, status=status, region=region
-                ),
+                listing.search_documents(session=session, text=text, status=status, region=region),
                 counts,
                 c.today(),
                 {"q": text, "status": status, "region": region},

@@ -23,7 +23,7 @@ from connectors.console.admin_context import (
     save_entry,
 )
 from connectors.console.errors import form_problem
-from knowledge import catalogue
+from knowledge import catalogue, field_values, listing, validity
 from knowledge import content_versions as versions
 
 routes = web.RouteTableDef()
@@ -39,9 +39,9 @@ async def entries_page(request: web.Request) -> web.Response:
         with c.sessions() as session:
             return pages.entries_page(
                 request,
-                catalogue.search_entries(session=session, filters=filters),
+                listing.search_entries(session=session, filters=filters),
                 filters,
-                catalogue.search_documents(session=session),
+                listing.search_documents(session=session),
                 c.today(),
                 drafts_waiting(session),
             )
@@ -56,9 +56,9 @@ def _render_entry(
         if entry_id is not None:
             entry = get_entry(session, entry_id)
             form.entry_id, form.version = entry.id, entry.version
-            form.state = catalogue.serving_state(entry, c.today())
+            form.state = validity.serving_state(entry, c.today())
         return pages.entry_form_page(
-            request, form, catalogue.search_documents(session=session), c.today()
+            request, form, listing.search_documents(session=session), c.today()
         )
 
 
@@ -139,7 +139,7 @@ async def entry_status_form(request: web.Request) -> web.StreamResponse:
             **raw,
             "alternatives": "\n".join(raw["alternatives"]),
             "tags": "、".join(raw["tags"]),
-            "aspects": catalogue.aspects_text(raw["aspects"]),
+            "aspects": field_values.aspects_text(raw["aspects"]),
         }
         return await _form_with_problems(request, entry_id, values, failed)
     raise web.HTTPFound(f"/admin/entries/{entry_id}?saved=1")

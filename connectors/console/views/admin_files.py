@@ -11,7 +11,7 @@ from aiohttp import web
 from connectors.console import admin_pages as pages
 from connectors.console import auth
 from connectors.console.admin_context import AdminContext, ctx, html
-from knowledge import spreadsheets
+from knowledge import sheet_files, spreadsheets
 
 routes = web.RouteTableDef()
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -23,7 +23,7 @@ async def export_file(request: web.Request) -> web.Response:
     c = ctx(request)
     kind = request.query.get("kind", spreadsheets.ENTRIES)
     fmt = request.query.get("format", "csv")
-    if kind not in spreadsheets.COLUMNS or fmt not in spreadsheets.FORMATS:
+    if kind not in spreadsheets.COLUMNS or fmt not in sheet_files.FORMATS:
         raise web.HTTPBadRequest(text="不支持的导出类型")
 
     def work() -> bytes:
@@ -63,7 +63,7 @@ def _import(
 
 def _format_of(filename: str) -> str | None:
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    return suffix if suffix in spreadsheets.FORMATS else None
+    return suffix if suffix in sheet_files.FORMATS else None
 
 
 @routes.get("/admin/import")
@@ -108,7 +108,7 @@ async def import_form(request: web.Request) -> web.Response:
 async def import_api(request: web.Request) -> web.Response:
     kind = request.query.get("kind", spreadsheets.ENTRIES)
     fmt = request.query.get("format", "csv")
-    if kind not in spreadsheets.COLUMNS or fmt not in spreadsheets.FORMATS:
+    if kind not in spreadsheets.COLUMNS or fmt not in sheet_files.FORMATS:
         raise web.HTTPBadRequest(text="不支持的导入类型")
     data = await request.content.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:

@@ -10,8 +10,8 @@ from aiohttp import web
 
 from connectors.console import admin_pages as pages
 from connectors.console import auth
-from connectors.console.admin_context import ctx, html, parse_int
-from knowledge import catalogue, unanswered_groups
+from connectors.console.admin_context import ctx, html, parse_int, region_filter
+from knowledge import listing, unanswered_groups
 
 routes = web.RouteTableDef()
 
@@ -23,7 +23,7 @@ async def review_page(request: web.Request) -> web.Response:
 
     def work() -> str:
         with c.sessions() as session:
-            return pages.review_page(request, catalogue.review_queue(session=session))
+            return pages.review_page(request, listing.review_queue(session=session))
 
     return html(await asyncio.to_thread(work))
 
@@ -35,7 +35,7 @@ async def audit_page(request: web.Request) -> web.Response:
 
     def work() -> str:
         with c.sessions() as session:
-            return pages.audit_page(request, catalogue.audit_log(session=session))
+            return pages.audit_page(request, listing.audit_log(session=session))
 
     return html(await asyncio.to_thread(work))
 
@@ -47,7 +47,7 @@ async def unanswered_page(request: web.Request) -> web.Response:
     days = parse_int(request.query.get("days")) or 30
     topic = request.query.get("topic", "")
     region_raw = request.query.get("region", "").strip()
-    region = catalogue.canonical_region(c.lexicon, region_raw) or region_raw
+    region = region_filter(c, region_raw)
 
     def work() -> str:
         since = dt.datetime.combine(c.today() - dt.timedelta(days=days), dt.time())

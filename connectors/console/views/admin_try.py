@@ -12,7 +12,7 @@ from aiohttp import web
 from connectors.console import admin_pages as pages
 from connectors.console import auth
 from connectors.console.admin_context import AdminContext, ctx, html
-from knowledge import catalogue
+from knowledge import field_values
 
 routes = web.RouteTableDef()
 PARSE_TIMEOUT = aiohttp.ClientTimeout(total=10)
@@ -47,7 +47,7 @@ def try_question(
     if parse is None:
         notice = "暂时连不上小助手的语言理解服务，下面按全部话题检索，结果可能与实际回答不同。"
         parse = {"text": text, "intent": {"name": None}, "entities": []}
-    region_name = catalogue.canonical_region(c.lexicon, region) or None
+    region_name = field_values.canonical_region(c.lexicon, region) or None
     intent = (parse.get("intent") or {}).get("name")
     topic = INTENT_TOPICS.get(intent or "")
     entities = parse_entities(parse)
