@@ -15,9 +15,10 @@ from actions.escalation import escalate
 from changai.payloads import custom_payload, topic_buttons
 from changai.vocabulary import INTENT_TOPICS, NATIONAL, Topic, topic_label
 from knowledge import repository
-from knowledge.answering import Reply, find_answer
+from knowledge.answering import find_answer
 from knowledge.multi_part import answer_parts, compose, part_entities, region_needed
 from knowledge.region_reply import RegionReply, region_reader
+from knowledge.replies import Reply
 from knowledge.service import KnowledgeService, get_service
 from knowledge.text_normalise import mask_mobiles, normalise
 from knowledge.topic_cues import cue_finder

@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from changai.payloads import FEEDBACK_BUTTONS, HANDOFF_BUTTON, custom_payload
-from changai.vocabulary import NATIONAL, Topic, aspect_label
-from knowledge.aspects import detect_aspects, ordered
+from changai.payloads import FEEDBACK_BUTTONS, custom_payload
+from changai.vocabulary import NATIONAL
+from knowledge.aspects import detect_aspects
 from knowledge.fit import ASPECT_MISMATCH, OFF_SUBJECT, Fit, judge_fit
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.live_index import LiveIndex
+from knowledge.replies import Reply, honest_reply, source_line
 from knowledge.retrieval import (
     ANY_REGION,
     Hit,
     RetrievalIndex,
     RetrievalResult,
-    SourceInfo,
 )
 
 # A regional entry this close to the national answer means the region matters.
@@ -31,70 +30,6 @@ LOCAL_RULE_RATIO = 0.85
 # 11: every served answer under 0.3 was wrong or generic), so no region is asked for it.
 REGION_QUESTION_MIN_SCORE = 0.3
 REGION_QUESTION_MIN_KNOWN = 0.6
-
-
-@dataclass
-class Reply:
-    kind: str  # answer | ask_region | no_answer | no_specific_rule
-    text: str
-    buttons: list[dict[str, str]] = field(default_factory=list)
-    custom: dict[str, Any] = field(default_factory=dict)
-    hit: Hit | None = None
-    runners_up: list[Hit] = field(default_factory=list)
-    fit: Fit | None = None
-
-
-def validity_text(source: SourceInfo) -> str:
-    if source.effective_from and source.expires_on:
-        return f"{source.effective_from:%Y-%m-%d} 至 {source.expires_on:%Y-%m-%d}"
-    if source.expires_on:
-        return f"有效至 {source.expires_on:%Y-%m-%d}"
-    if source.valid_until:
-        return f"阶段性政策，执行至 {source.valid_until:%Y-%m-%d}"
-    if source.effective_from:
-        return f"{source.effective_from:%Y-%m-%d} 起施行"
-    return "现行有效（未注明截止日期）"
-
-
-def source_line(source: SourceInfo) -> str:
-    number = f"（{source.doc_number}）" if source.doc_number else ""
-    issuer = f"｜{source.issuer}" if source.issuer else ""
-    line = (
-        f"来源：《{source.title}》{number}{issuer}"
-        f"｜适用地区：{source.region}｜有效期：{validity_text(source)}"
-    )
-    return line + citation_lines(source)
-
-
-def clause_number(number: str) -> str:
-    """A clause number as cited: 第三条 stays; 三、 -> 第三条; 一、（一） -> 第一条第（一）项;
-    （十七） -> 第（十七）项."""
-    number = number.strip()
-    if not number or number.startswith("第"):
-        return number
-    head, _, item = number.partition("、")
-    if not item and head.startswith("（"):
-        return f"第{head}项"
-    cited = f"第{head}条"
-    return f"{cited}第{item}项" if item else cited
-
-
-def citation_lines(source: SourceInfo) -> str:
-    """依据《标题》（文号）第X条 per document the entry rests on, and the time-limit note (#12)."""
-    lines = []
-    by_document: dict[tuple[str, str], list[str]] = {}
-    for clause in source.clauses:
-        numbers = by_document.setdefault((clause.document_title, clause.doc_number), [])
-        if clause.number and clause_number(clause.number) not in numbers:
-            numbers.append(clause_number(clause.number))
-    for (title, doc_number), numbers in by_document.items():
-        number = f"（{doc_number}）" if doc_number else ""
-        lines.append(f"依据《{title}》{number}{'、'.join(numbers)}")
-    if source.time_limit_passed is not None:
-        lines.append(
-            f"该规定有效期至{source.time_limit_passed:%Y年%m月%d日}，请拨打12333确认当年政策"
-        )
-    return "".join(f"\n{line}" for line in lines)
 
 
 def rule_region(hit: Hit) -> str:
@@ -299,14 +234,6 @@ def prefer_local(result: RetrievalResult, threshold: float) -> RetrievalResult:
 
 # ---- fit or abstain (ARCHITECTURE decision 10; docs/decisions.md) ----
 
-# Who decides, by topic: (office, hotline). Local rules: the local 12345 hotline.
-TOPIC_OFFICES: dict[str, tuple[str, str]] = {
-    Topic.training_subsidy.value: ("当地人社部门", "12333"),
-    Topic.skill_grading.value: ("当地人社部门", "12333"),
-    Topic.hardship_aid.value: ("当地工会", "12351"),
-    Topic.dormitory.value: ("当地工会", "12351"),
-}
-LOCAL_HOTLINE = "12345"
 # A lower hit that fits may replace the best only when it scores this share of the best.
 RERANK_RATIO = 0.75
 
@@ -351,44 +278,3 @@ def _fitting(
     reply = honest_reply(best, verdict, topic or best.entry.topic, region)
     reply.runners_up = hits[1:]
     return hits, reply
-
-
-def office_line(topic: str | None, region: str | None) -> str:
-    """Who decides questions of ``topic``, with the hotline; local rules: 12345."""
-    office, hotline = TOPIC_OFFICES.get(topic or "", ("当地政府有关部门", LOCAL_HOTLINE))
-    line = f"这类问题由{office}负责解释，您可以拨打 {hotline} 咨询"
-    if hotline != LOCAL_HOTLINE:
-        place = f"{region}的" if region and region != NATIONAL else "当地的"
-        line += f"；{place}具体规定也可以拨打政务服务热线 {LOCAL_HOTLINE} 问"
-    return line + "。"
-
-
-def honest_reply(hit: Hit, fit: Fit, topic: str | None, region: str | None) -> Reply:
-    """No specific rule for this question: who decides it, the closest entry, a person."""
-    asked = ordered(fit.question_aspects)
-    about = "、".join(aspect_label(a) for a in asked)
-    opening = (
-        f"您问的{about}，我的政策库里没有找到针对这个问题的具体规定。"
-        if about
-        else "您问的这个问题，我的政策库里没有找到针对性的具体规定。"
-    )
-    text = (
-        f"{opening}为了不给您不准确的信息，我先不直接回答。\n"
-        f"{office_line(topic, region)}\n"
-        "下面是一条相关的规定，您可以点开看看是否有帮助；也可以点「转人工」，请工会工作人员帮您。"
-    )
-    entry = hit.entry
-    buttons = [
-        {"title": f"相关规定：{entry.question}", "payload": entry.question},
-        dict(HANDOFF_BUTTON),
-    ]
-    custom = custom_payload(
-        "no_specific_rule",
-        topic=topic,
-        score=round(hit.score, 4),
-        aspects=asked,
-        user_region=region,
-        fit=fit.reason,
-        related={"faq_id": entry.id, "faq_key": entry.key, "question": entry.question},
-    )
-    return Reply("no_specific_rule", text, buttons, custom, hit, fit=fit)

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from changai.vocabulary import ESCALATE_INTENTS, FALLBACK_INTENT, INTENT_TOPICS, Topic
-from knowledge.answering import Reply, find_answer, render_answer
+from knowledge.answering import find_answer, render_answer
 from knowledge.aspects import ordered
 from knowledge.fit import Fit, judge_fit
+from knowledge.replies import Reply
 from knowledge.service import KnowledgeService
 from knowledge.topic_cues import CLARIFY, ESCALATE, cue_finder, resolve_unsure
 

@@ -12,7 +12,7 @@ is served only when it fits (ARCHITECTURE decision 10):
   mentions.
 
 Otherwise the assistant says honestly that it has no specific rule
-(:func:`knowledge.answering.honest_reply`). The lines were calibrated on the real
+(:func:`knowledge.replies.honest_reply`). The lines were calibrated on the real
 development set (docs/decisions.md, "Serve an entry only when it fits").
 """
 

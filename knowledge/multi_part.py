@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from changai.payloads import FEEDBACK_BUTTONS, HANDOFF_BUTTON, custom_payload
-from knowledge.answering import Reply, office_line
 from knowledge.question_parts import QuestionPart, split_questions
+from knowledge.replies import Reply, office_line
 
 COVERED = "answer"
 NEEDS_REGION = "ask_region"

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from changai.cli import main
 from knowledge import catalogue
 from knowledge import content_versions as versions
-from knowledge.answering import clause_number, find_answer, source_line
+from knowledge.answering import find_answer
 from knowledge.audit import (
     chinese_number,
     figures,
@@ -20,6 +20,7 @@ from knowledge.audit import (
 )
 from knowledge.live_index import servable_entries
 from knowledge.models import AuditEntry, FaqEntry, FaqEntryClause, PolicyClause, PolicyDocument
+from knowledge.replies import clause_number, source_line
 from knowledge.repository import get_clause_by_key, get_document_by_key, get_faq_by_key
 from knowledge.retrieval import ClauseInfo, SourceInfo
 from knowledge.seed_loader import load_seed, read_entry_clauses

@@ -15,9 +15,10 @@ from sqlalchemy import select
 from actions.policy_answer import ActionAnswerPolicy
 from changai.vocabulary import ASPECTS, NATIONAL
 from knowledge import fit as fitting
-from knowledge.answering import find_answer, honest_reply
+from knowledge.answering import find_answer
 from knowledge.aspects import detect_aspects, entry_aspects
 from knowledge.models import UnansweredQuestion
+from knowledge.replies import honest_reply
 from knowledge.retrieval import Hit
 from knowledge.seed_loader import read_seed
 from tests.support.actions import run, slots, tickets
