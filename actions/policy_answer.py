@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import conversation
 from actions.escalation import escalate
 from changai.payloads import custom_payload, topic_buttons
-from changai.vocabulary import INTENT_TOPICS, NATIONAL, Topic, topic_label
+from changai.vocabulary import INTENT_TOPICS, NATIONAL, topic_label
 from knowledge import repository
 from knowledge.answering import find_answer
 from knowledge.multi_part import answer_parts, compose, part_entities, region_needed
@@ -21,7 +21,7 @@ from knowledge.region_reply import RegionReply, region_reader
 from knowledge.replies import Reply
 from knowledge.service import KnowledgeService, get_service
 from knowledge.text_normalise import mask_mobiles, normalise
-from knowledge.topic_cues import cue_finder
+from knowledge.topic_cues import is_government_aid
 
 OVERVIEW_QUESTIONS = 4
 
@@ -39,11 +39,6 @@ def topic_overview(service: KnowledgeService, topic: str) -> list[dict[str, str]
         e for e in service.index.current().entries if e.topic == topic and e.region == NATIONAL
     ]
     return [{"title": e.question, "payload": e.question} for e in entries[:OVERVIEW_QUESTIONS]]
-
-
-def is_government_aid(topic: str | None, question: str) -> bool:
-    """A typed hardship question on government aid (低保, 临时救助 …), not the union's."""
-    return topic == Topic.hardship_aid.value and cue_finder().government_aid_only(question)
 
 
 class ActionAnswerPolicy(Action):

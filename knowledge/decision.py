@@ -17,7 +17,7 @@ from knowledge.aspects import ordered
 from knowledge.fit import Fit, judge_fit
 from knowledge.replies import Reply
 from knowledge.service import KnowledgeService
-from knowledge.topic_cues import CLARIFY, ESCALATE, cue_finder, resolve_unsure
+from knowledge.topic_cues import CLARIFY, ESCALATE, cue_finder, is_government_aid, resolve_unsure
 
 # A mobile number sent without being asked for is not kept (actions/contact.py).
 UNASKED_MOBILE_TEXT = (
@@ -93,7 +93,7 @@ def decide(
                 parse_data, "escalate", "（会转给工会工作人员处理）", {"escalated": True}
             )
         topic = choice.subjects[0]
-    if topic == Topic.hardship_aid.value and cue_finder().government_aid_only(text):
+    if is_government_aid(topic, text):
         return AskResult(
             parse_data, "escalate", "（政府救助问题，会转给工会工作人员处理）", {"escalated": True}
         )

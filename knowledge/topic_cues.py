@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from changai.vocabulary import INTENT_TOPICS, TOPICS
+from changai.vocabulary import INTENT_TOPICS, TOPICS, Topic
 from knowledge.lexicon import LEXICON_DIR, Lexicon, load_lexicon
 from knowledge.text_normalise import normalise, strip_filler
 
@@ -118,6 +118,11 @@ def load_cue_finder_from(path: Path, lexicon: Lexicon) -> CueFinder:
 @lru_cache(maxsize=1)
 def cue_finder() -> CueFinder:
     return load_cue_finder_from(LEXICON_DIR / "topic_cues.yml", load_lexicon())
+
+
+def is_government_aid(topic: str | None, text: str) -> bool:
+    """A hardship question about government aid (低保, 临时救助 …), not the union's: staff."""
+    return topic == Topic.hardship_aid.value and cue_finder().government_aid_only(text)
 
 
 def subject_of_intent(intent: str | None) -> str | None:
