@@ -51,6 +51,7 @@ ASPECT_LABELS: dict[str, str] = {
     "difference": "区别",
     "requirement": "是否必须或合规",
     "where": "去哪里办",
+    "reason": "原因",
 }
 ASPECTS: tuple[str, ...] = tuple(ASPECT_LABELS)
 
