@@ -91,6 +91,21 @@ def _detect(text: str) -> tuple[str, ...]:
     return tuple(aspect for aspect, pattern in _PATTERNS.items() if pattern.search(text))
 
 
+# Modal and question words that name nothing, whatever follows them (能不能养, 可不可以带).
+_MODALS = (
+    r"能不能|可不可以|能否|可否|可以|不可以|不能|不行|是不是|有没有|会不会|要不要|需不需要|"
+    r"还能|还可以"
+)
+_ANY_CUE = re.compile(
+    "|".join([*(f"(?:{pattern.pattern})" for pattern in _PATTERNS.values()), _MODALS])
+)
+
+
+def without_cues(text: str) -> str:
+    """``text`` without the words that only say what is asked (能不能, 多少钱, 怎么申请)."""
+    return _ANY_CUE.sub(" ", normalise(text or ""))
+
+
 def detect_aspects(question: str) -> frozenset[str]:
     """The aspects ``question`` asks about (possibly none), in no particular order."""
     return frozenset(_detect(normalise(question or "")))

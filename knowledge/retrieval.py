@@ -20,6 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from changai.vocabulary import NATIONAL
 from knowledge.analysis import Analyzer
+from knowledge.aspects import without_cues
 from knowledge.lexicon import Lexicon
 
 PHRASING_WEIGHT = 0.7
@@ -234,7 +235,7 @@ class RetrievalIndex:
             return 1.0
         analyzer, idf = self._answers._analyzer, self._answers._idf
         vocabulary = self._answers._vocabulary
-        words = {w for w in analyzer.words(question) if len(w) >= 2}
+        words = {w for w in analyzer.words(without_cues(question)) if len(w) >= 2}
         if not words:
             return 1.0
         unknown = float(idf.max()) if len(idf) else 1.0

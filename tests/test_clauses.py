@@ -45,7 +45,8 @@ def test_seed_documents_carry_clauses_and_entries_link_them(session_factory) -> 
         assert [c.number for c in document.clauses] == ["三、"]
         assert "不超过1000元" in document.clauses[0].text
         rental = get_document_by_key(session=session, key="public-rental-housing-measures")
-        assert [c.number for c in rental.clauses] == ["第三条", "第七条"]
+        numbers = [c.number for c in rental.clauses]
+        assert numbers[:2] == ["第三条", "第七条"] and "第二十七条" in numbers
         assert rental.source_kind == "mirror" and rental.official_title == "公共租赁住房管理办法"
         links = read_entry_clauses()
         for entry_key, clause_keys in links.items():
@@ -87,7 +88,7 @@ def test_clause_edit_is_a_version_with_an_audit_line(session_factory, lexicon) -
         assert "条款原文" in last.detail and "核对日期" in last.detail
         # saving without the clause list (an admin form that does not show it) keeps them
         _doc, changed = put_doc(session, lexicon, document.key, title=document.title)
-        assert not changed and len(document.clauses) == 2
+        assert not changed and len(document.clauses) == len(clauses)
 
 
 @pytest.mark.parametrize(

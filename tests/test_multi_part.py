@@ -50,7 +50,7 @@ def test_each_covered_part_gets_its_own_cited_answer(service) -> None:
     )
     assert [m.kind for m in messages] == ["answer", "answer"]
     keys = [m.custom["faq_key"] for m in messages]
-    assert keys == ["dm-public-vs-affordable", "dm-public-rental-who"]
+    assert keys == ["dm-public-vs-affordable", "dm-newly-employed"]
     assert messages[0].text.startswith("关于①「公租房跟保租房差在哪」：")
     assert messages[1].text.startswith("关于②「刚毕业参加工作的能申请公租房吗」：")
     assert all("依据《" in m.text or "来源：《" in m.text for m in messages)

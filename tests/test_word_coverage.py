@@ -36,15 +36,15 @@ def test_an_entry_covers_its_own_question_fully(service) -> None:
 
 def test_words_the_entry_never_mentions_weigh_most(service) -> None:
     snapshot, who = service.index.current(), entry(service, "dm-public-rental-who")
-    assert snapshot.word_coverage("公租房租下来以后能不能转给别人住", who) < MIN_WORD_COVERAGE
+    assert snapshot.word_coverage("公租房小区里能不能养大型犬", who) < MIN_WORD_COVERAGE
     assert snapshot.word_coverage("哪些人可以申请公租房", who) > 0.8
 
 
 @pytest.mark.parametrize(
     ("question", "topic"),
     [
-        ("公租房能借给朋友住吗", "dormitory"),
-        ("公租房排队抽签一直抽不上该咋办", "dormitory"),
+        ("公租房小区里能不能养大型犬", "dormitory"),
+        ("公租房能不能自己出钱重新装修厨房", "dormitory"),
     ],
 )
 def test_a_question_on_another_subject_gets_the_honest_reply(service, question, topic) -> None:
