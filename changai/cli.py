@@ -48,6 +48,11 @@ def cmd_kb_load(args: argparse.Namespace) -> int:
         f"knowledge loaded: {report.documents_seen} documents "
         f"({report.documents_changed} changed), "
         f"{report.entries_seen} entries ({report.entries_changed} changed)"
+        + (
+            f", {report.entries_retired} entries no longer in the seed archived"
+            if report.entries_retired
+            else ""
+        )
     )
     return 0
 

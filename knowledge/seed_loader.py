@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from changai.vocabulary import NATIONAL, FaqStatus
 from knowledge import catalogue
+from knowledge import content_versions as versions
 from knowledge.errors import InvalidEntry
 from knowledge.lexicon import Lexicon, load_lexicon
+from knowledge.models import AuditEntry, FaqEntry
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 SEED_ACTOR = "seed"
@@ -34,6 +37,7 @@ class LoadReport:
     documents_seen: int = 0
     entries_seen: int = 0
     links_seen: int = 0  # entries whose clause links the seed sets
+    entries_retired: int = 0  # seed entries no longer in the seed, archived
 
 
 def read_seed(seed_dir: Path = SEED_DIR) -> tuple[list[dict], list[dict]]:
@@ -119,4 +123,53 @@ def load_seed(
         except catalogue.ValidationFailed as failed:
             raise InvalidEntry(f"seed {failed}") from failed
         report.entries_changed += int(changed)
+    report.entries_retired = retire_removed_entries(
+        session=session,
+        lexicon=lexicon,
+        kept={item["key"] for item in entries},
+        today=today or dt.date.today(),
+    )
     return report
+
+
+def retire_removed_entries(
+    *, session: Session, lexicon: Lexicon, kept: set[str], today: dt.date
+) -> int:
+    """Archive published entries that only the seed ever wrote and that it no longer holds.
+
+    A seed entry can be removed because its source turned out to be unusable; a database
+    loaded from an older seed must stop serving it. Archiving goes through the one save path
+    (a version and an audit line by ``seed``), so an admin can restore it. An entry that an
+    admin created or edited is theirs and is left alone.
+    """
+    by_others = select(AuditEntry.item_id).where(
+        AuditEntry.kind == versions.FAQ, AuditEntry.actor != SEED_ACTOR
+    )
+    stale = session.execute(
+        select(FaqEntry).where(
+            FaqEntry.key.not_in(kept),
+            FaqEntry.status == FaqStatus.published.value,
+            FaqEntry.id.not_in(by_others),
+        )
+    ).scalars()
+    retired = 0
+    for entry in list(stale):
+        seeded = session.execute(
+            select(AuditEntry.id).where(
+                AuditEntry.kind == versions.FAQ,
+                AuditEntry.item_id == entry.id,
+                AuditEntry.actor == SEED_ACTOR,
+            )
+        ).first()
+        if seeded is None:
+            continue  # written before audit lines existed, or by an import: not the seed's
+        catalogue.set_entry_status(
+            session=session,
+            lexicon=lexicon,
+            entry_id=entry.id,
+            status=FaqStatus.archived.value,
+            actor=SEED_ACTOR,
+            today=today,
+        )
+        retired += 1
+    return retired
