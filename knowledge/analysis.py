@@ -8,7 +8,7 @@ from functools import lru_cache
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.text_normalise import normalise, strip_filler
 
-_STOP = frozenset(
+STOP_WORDS = frozenset(
     "的 了 吗 呢 吧 啊 呀 嘛 么 我 你 您 他 她 我们 俺 咱 是 在 有 和 与 及 就 都 也 还 "
     "请问 问 想 想问 一下 下 个 这 那 怎么 怎样 如何 什么 啥 咋 能 可以 会 要 多少 请".split()
 )
@@ -55,7 +55,7 @@ class Analyzer:
         return [
             w
             for w in self._jieba.lcut(canonical)
-            if w.strip() and w not in _STOP and not _PUNCT.fullmatch(w)
+            if w.strip() and w not in STOP_WORDS and not _PUNCT.fullmatch(w)
         ]
 
     def features(self, text: str) -> list[str]:

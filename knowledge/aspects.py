@@ -92,18 +92,17 @@ def _detect(text: str) -> tuple[str, ...]:
 
 
 # Modal and question words that name nothing, whatever follows them (能不能养, 可不可以带).
-_MODALS = (
+# Aspect cues as a whole are not removed: some name the subject (转租, 押金, 证明).
+_QUESTION_WORDS = re.compile(
     r"能不能|可不可以|能否|可否|可以|不可以|不能|不行|是不是|有没有|会不会|要不要|需不需要|"
-    r"还能|还可以"
-)
-_ANY_CUE = re.compile(
-    "|".join([*(f"(?:{pattern.pattern})" for pattern in _PATTERNS.values()), _MODALS])
+    r"还能|还可以|是否|多少钱|多少|多久|多长时间|什么时候|啥时候|怎么样|怎么办|怎么|怎样|如何|"
+    r"哪里|哪儿|哪些|哪个|什么|为什么|为啥|咋样|咋办"
 )
 
 
 def without_cues(text: str) -> str:
-    """``text`` without the words that only say what is asked (能不能, 多少钱, 怎么申请)."""
-    return _ANY_CUE.sub(" ", normalise(text or ""))
+    """``text`` without the words that only ask (能不能, 多少钱, 怎么), not what about."""
+    return _QUESTION_WORDS.sub(" ", normalise(text or ""))
 
 
 def detect_aspects(question: str) -> frozenset[str]:

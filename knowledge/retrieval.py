@@ -20,8 +20,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from changai.vocabulary import NATIONAL
 from knowledge.analysis import Analyzer
-from knowledge.aspects import without_cues
 from knowledge.lexicon import Lexicon
+from knowledge.word_coverage import WordCoverage
 
 PHRASING_WEIGHT = 0.7
 ANSWER_WEIGHT = 0.3
@@ -189,6 +189,7 @@ class RetrievalIndex:
         self._region_index = {name: code for code, name in enumerate(region_names)}
         self._max_tags = np.array([min(2, len(e.tags)) for e in entries], dtype=np.int64)
         self._entry_texts: dict[str, str] = {}  # canonical text per entry, for word_coverage
+        self._coverage: WordCoverage | None = None  # built on first use
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -225,35 +226,20 @@ class RetrievalIndex:
         return sum(feature in vocabulary for feature in features) / len(features)
 
     def word_coverage(self, question: str, entry: IndexedEntry) -> float:
-        """The idf-weighted share of ``question``'s words (two characters or more) that
-        ``entry`` mentions in its phrasings, answer or tags; 1.0 for a question with none.
-
-        A word no entry uses weighs most: 公租房能转租吗 asks about 转租, and an entry on who
-        may rent never mentions it (knowledge/fit.py, ``OFF_SUBJECT``).
-        """
+        """The idf-weighted share of ``question``'s words that ``entry`` mentions in its
+        phrasings, answer or tags (:mod:`knowledge.word_coverage`); 1.0 for none."""
         if self._answers is None:
             return 1.0
-        analyzer, idf = self._answers._analyzer, self._answers._idf
-        vocabulary = self._answers._vocabulary
-        words = {w for w in analyzer.words(without_cues(question)) if len(w) >= 2}
-        if not words:
-            return 1.0
-        unknown = float(idf.max()) if len(idf) else 1.0
-        text = self._entry_text(entry)
-        weights = {
-            w: float(idf[vocabulary[f"w:{w}"]]) if f"w:{w}" in vocabulary else unknown
-            for w in words
-        }
-        return sum(v for w, v in weights.items() if w in text) / sum(weights.values())
-
-    def _entry_text(self, entry: IndexedEntry) -> str:
+        if self._coverage is None:
+            vectoriser = self._answers
+            self._coverage = WordCoverage(
+                vectoriser._analyzer.words, vectoriser._vocabulary, vectoriser._idf
+            )
         text = self._entry_texts.get(entry.key)
         if text is None:
-            analyzer = self._answers._analyzer if self._answers is not None else None
             raw = " ".join([*entry.phrasings, entry.answer, *entry.tags])
-            text = analyzer.canonical_text(raw) if analyzer is not None else raw
-            self._entry_texts[entry.key] = text
-        return text
+            text = self._entry_texts[entry.key] = self._answers._analyzer.canonical_text(raw)
+        return self._coverage.share(question, text)
 
     def _region_matches(self, chain: list[str], positions: np.ndarray) -> np.ndarray:
         """0 exact, 1 parent, 2 national, 3 other, for the entries at ``positions``."""

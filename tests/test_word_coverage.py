@@ -64,3 +64,23 @@ def test_a_question_on_another_subject_gets_the_honest_reply(service, question, 
 def test_a_question_the_entry_is_about_is_still_answered(service, question, topic, key) -> None:
     reply = ask(service, question, topic)
     assert reply.kind == "answer" and reply.custom["faq_key"] == key
+
+
+def test_a_typed_slip_or_a_glued_function_character_reads_as_the_known_word() -> None:
+    import numpy as np
+
+    from knowledge.word_coverage import WordCoverage
+
+    vocabulary = {"w:补贴": 0, "w:证书": 1, "w:考": 2, "w:正式": 3}
+
+    def pairs(text: str) -> list[str]:  # a stand-in segmenter: two characters a word
+        return [text[i : i + 2] for i in range(0, len(text), 2)]
+
+    coverage = WordCoverage(pairs, vocabulary, np.array([1.0, 2.0, 1.5, 3.0]))
+    assert coverage.known_form("正书") is None  # 证书 or 正式? too close to call
+    assert coverage.known_form("证收") == "证书"
+    assert coverage.known_form("我考") == "考"
+    assert coverage.known_form("转租") is None
+    # a new word weighs the most; a slip counts as the word it stands for
+    assert coverage.share("证收补贴", "补贴 证书") == 1.0
+    assert coverage.share("转租补贴", "补贴") == 1.0 / (1.0 + 3.0)
