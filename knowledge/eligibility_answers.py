@@ -164,7 +164,7 @@ def _read_date(text: str, today: dt.date) -> IssueDate | None:
             return None
     month_match = _MONTH.search(text)
     if month_match is None:
-        return IssueDate(dt.date(year, 1, 1), exact=False) if year != today.year else None
+        return None  # a year alone (去年考的) is too vague for a 12-month window: ask
     month_number = chinese_number(month_match.group(1))
     if month_number is None:
         return None
@@ -196,6 +196,37 @@ def parse_choice(text: str, choices: Sequence[Mapping[str, Any]]) -> str | None:
         if any(word and word in text for word in words):
             return str(choice["value"])
     return None
+
+
+# Words that show the first message speaks to a condition, so that it may prefill it: a number
+# of years in a question is insurance only next to 社保 / 失业保险, a date only next to 发 / 拿到.
+PREFILL_CUES = {
+    "months": re.compile(r"社保|失业保险|参保|保险"),
+    "date": re.compile(r"发的|发证|拿到|拿的证|考到|考下|取得|下来的|下证"),
+    "level": re.compile(r"."),
+    "choice": re.compile(r"."),
+}
+
+
+def prefill(
+    text: str,
+    conditions: Sequence[Any],
+    *,
+    today: dt.date,
+    levels: Mapping[str, str],
+) -> list[str]:
+    """The slots of ``conditions`` that the worker's first message already answers."""
+    found = []
+    for condition in conditions:
+        cue = PREFILL_CUES.get(condition.answer_kind)
+        if cue is None or not cue.search(text):
+            continue
+        value = parse_answer(
+            condition.answer_kind, text, today=today, levels=levels, choices=condition.choices
+        )
+        if value is not None:
+            found.append(condition.slot)
+    return found
 
 
 def parse_answer(
