@@ -22,6 +22,7 @@ from knowledge.eligibility import (
     evaluate,
     summary,
 )
+from knowledge.eligibility_cues import SKILL_SUBSIDY_CHECK, eligibility_check_for
 from knowledge.eligibility_store import load_check
 from knowledge.seed_loader import load_seed
 
@@ -252,3 +253,40 @@ def test_a_typical_worker_against_the_seeded_rules(session_factory, lexicon) -> 
     assert verdict.rule_verdict == ELIGIBLE and verdict.verdict == NEEDS_CONFIRMING
     values["elig_certificate_kind"] = answers.parse_choice("叉车证", check.conditions[2].choices)
     assert evaluate(check, values, TODAY).rule_verdict == NOT_ELIGIBLE
+
+
+# ---- which messages start the check ----
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我交了一年多失业保险，能不能领技能提升补贴",
+        "刚拿到三级证书，这个补贴我能申请吗",
+        "技能提升补贴我符合条件吗",
+        "我这种情况够不够格领技能补贴",
+        "厂里的老师傅问考证补贴他有没有资格",
+    ],
+)
+def test_own_eligibility_questions_start_the_check(text: str) -> None:
+    assert eligibility_check_for(text) == SKILL_SUBSIDY_CHECK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "技能提升补贴能领多少钱",
+        "技能提升补贴怎么申请",
+        "一年可以领几次技能提升补贴吗",
+        "职业培训补贴我能不能领",
+        "困难职工帮扶我够不够格",
+        "公租房我能申请吗",
+    ],
+)
+def test_other_questions_keep_their_answer_path(text: str) -> None:
+    assert eligibility_check_for(text) is None
+
+
+def test_a_named_other_subsidy_wins_over_the_words() -> None:
+    entities = [{"entity": "subsidy_type", "value": "以工代训补贴"}]
+    assert eligibility_check_for("我能不能领这个补贴", entities) is None
