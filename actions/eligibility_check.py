@@ -28,7 +28,7 @@ from rasa_sdk.types import DomainDict
 from changai.payloads import HANDOFF_BUTTON, custom_payload
 from knowledge import eligibility_answers as answers
 from knowledge.eligibility import Check, Condition, card_lines, evaluate, summary
-from knowledge.eligibility_cues import SKILL_SUBSIDY_CHECK
+from knowledge.eligibility_cues import CHECK_INTENTS, SKILL_SUBSIDY_CHECK
 from knowledge.eligibility_store import load_check
 from knowledge.lexicon import load_lexicon
 from knowledge.service import KnowledgeService, get_service
@@ -49,8 +49,31 @@ def today() -> dt.date:
 
 
 def restart_button(check_key: str) -> dict[str, str]:
-    payload = "/check_eligibility" + json.dumps({"check": check_key}, separators=(",", ":"))
+    intent = CHECK_INTENTS.get(check_key, "ask_training_subsidy")
+    payload = f"/{intent}" + json.dumps({"check": check_key}, separators=(",", ":"))
     return {"title": "重新检查", "payload": payload}
+
+
+async def start_check(tracker: Tracker) -> list[EventType] | None:
+    """The events that start the form when the message asks for a check (a ``check``
+    entity, from the cue component or a button), or None. Called by the answer action: the
+    form is started by a follow-up, not by an intent of its own. What the message already
+    answers is put in its slots as said, and the form's validation reads it on activation.
+    """
+    key = _check_entity(tracker)
+    if key is None or tracker.active_loop.get("name"):
+        return None
+    check = await asyncio.to_thread(_load, get_service(), str(key))
+    if check is None:
+        return None  # no such check stored: answer as usual
+    text = str(tracker.latest_message.get("text") or "")
+    open_conditions = [c for c in check.conditions if tracker.get_slot(c.slot) is None]
+    found = answers.prefill(text, open_conditions, today=today(), levels=skill_levels())
+    return [
+        SlotSet(CHECK_SLOT, check.key),
+        *(SlotSet(slot, text) for slot in found),
+        FollowupAction(FORM),
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -212,8 +235,7 @@ class AskEligibilityQuestion(Action, abc.ABC):
         tries = int((tracker.get_slot(TRIES_SLOT) or {}).get(self.slot, 0))
         asked = sum(1 for c in check.conditions if tracker.get_slot(c.slot) is not None) + 1
         lines = []
-        started = (tracker.latest_message.get("intent") or {}).get("name") == "check_eligibility"
-        if started and not tries:
+        if _check_entity(tracker) and not tries:  # the message that started the check
             lines.append(f"好的，我来帮您逐条核对能不能申请{check.title}。不想查了随时说“算了”。")
         if tries:
             lines.append(f"抱歉，没看懂您的回答。{condition.hint}")

@@ -1,7 +1,7 @@
 """Whether a message asks "can I claim it?" about a subsidy that has an eligibility check.
 
 Deterministic cue patterns, not a trained intent: the NLU component
-``rasa_project.components.eligibility_cue`` sets ``check_eligibility`` only when a message
+``rasa_project.components.eligibility_cue`` adds a ``check`` entity only when a message
 both asks about the worker's own eligibility (能不能领, 我符合条件吗, 够不够格 …) and names
 the 技能提升补贴 (or a certificate and a subsidy). Every other question keeps the intent DIET
 gave it, so the ordinary answer path is unchanged.
@@ -14,6 +14,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 SKILL_SUBSIDY_CHECK = "skill_upgrade_subsidy"
+# The topic intent a check's question keeps: the answer action starts the form when the
+# message carries a ``check`` entity (a new intent would change DIET's label vocabulary).
+CHECK_INTENTS = {SKILL_SUBSIDY_CHECK: "ask_training_subsidy"}
 
 _ASKS_ELIGIBILITY = re.compile(
     r"(能不能|可不可以|能否|是否能|是否可以)(领|申请|申领|拿|享受|办)"

@@ -23,8 +23,10 @@ from actions.eligibility_check import (
     ActionEligibilityVerdict,
     ValidateEligibilityForm,
 )
+from actions.policy_answer import ActionAnswerPolicy
 from knowledge.eligibility_answers import UNKNOWN
 from tests.support.actions import PAYLOAD_KEYS, slots
+from tests.support.actions import run as base_run
 from tests.trackers import make_tracker
 
 DOMAIN: dict[str, Any] = yaml.safe_load(
@@ -61,15 +63,42 @@ def run(action, tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 def form_tracker(text: str, requested: str | None, **filled: Any):
     values = {slot: None for slot in FORM_SLOTS}
     values.update(filled)
+    started = [{"entity": "check", "value": "skill_upgrade_subsidy"}] if requested is None else []
     return make_tracker(
         text,
-        "check_eligibility" if requested is None else "ask_training_subsidy",
+        "ask_training_subsidy",
+        entities=started,
         slots={**values, "requested_slot": requested, "eligibility_check": None},
     )
 
 
 def ask(slot: str):
     return next(a() for a in ASK_ACTIONS if a().name() == f"action_ask_{slot}")
+
+
+# ---- starting the check ----
+
+
+def test_the_answer_action_starts_the_form_when_a_check_is_asked_for() -> None:
+    text = "我在东莞交了两年社保，考了个四级电工证，能领技能提升补贴吗"
+    events, messages = base_run(ActionAnswerPolicy(), form_tracker(text, None))
+    assert messages == []
+    assert events[-1] == {"event": "followup", "name": "eligibility_form", "timestamp": None}
+    got = slots(events)
+    assert got["eligibility_check"] == "skill_upgrade_subsidy"
+    assert set(got) == {
+        "eligibility_check",
+        "elig_insurance_months",
+        "elig_certificate_kind",
+        "elig_certificate_level",
+    }
+
+
+def test_without_a_check_the_answer_action_answers_as_before() -> None:
+    tracker = make_tracker("技能提升补贴能领多少钱", "ask_training_subsidy")
+    events, messages = base_run(ActionAnswerPolicy(), tracker)
+    assert messages and messages[0]["custom"]["type"] != "eligibility_question"
+    assert not any(e.get("event") == "followup" for e in events)
 
 
 # ---- the validation action ----

@@ -70,5 +70,5 @@ def test_stop_ends_the_check_and_ordinary_questions_are_answered_again(stack) ->
 
 def test_a_button_starts_the_check(stack) -> None:
     worker = uuid.uuid4().hex
-    payload = '/check_eligibility{"check":"skill_upgrade_subsidy"}'
+    payload = '/ask_training_subsidy{"check":"skill_upgrade_subsidy"}'
     asked(stack, worker, payload, "worker_status")

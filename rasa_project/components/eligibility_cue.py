@@ -1,10 +1,10 @@
 """A question about the worker's own eligibility for a subsidy with a check starts that check.
 
 ``knowledge.eligibility_cues`` decides (能不能领 / 我符合条件吗 / 够不够格 plus the 技能提升补贴
-or a certificate and a subsidy); such a message gets ``check_eligibility`` with confidence
-1.0 and a ``check`` entity naming the check. Every other message keeps DIET's intent, so the
-ordinary answer path does not change. DIET has no ``check_eligibility`` examples and never
-predicts it.
+or a certificate and a subsidy); such a message gets a ``check`` entity naming the check and
+the check's topic intent (``ask_training_subsidy``) with confidence 1.0; the answer action then
+starts the form. No new intent exists, so DIET's training data and label vocabulary are
+unchanged and every other message keeps exactly the intent it had.
 """
 
 from __future__ import annotations
@@ -18,15 +18,14 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from knowledge.eligibility_cues import eligibility_check_for
+from knowledge.eligibility_cues import CHECK_INTENTS, eligibility_check_for
 
-CHECK_INTENT = "check_eligibility"
 EXTRACTOR = "EligibilityCueClassifier"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class EligibilityCueClassifier(GraphComponent):
-    """Sets ``check_eligibility`` on "can I claim it?" questions about a checked subsidy."""
+    """Marks "can I claim it?" questions about a checked subsidy with a ``check`` entity."""
 
     @classmethod
     def create(
@@ -47,11 +46,10 @@ class EligibilityCueClassifier(GraphComponent):
             check = eligibility_check_for(text, entities)
             if check is None:
                 continue
-            intent = {"name": CHECK_INTENT, "confidence": 1.0}
+            name = CHECK_INTENTS[check]
+            intent = {"name": name, "confidence": 1.0}
             ranking = [intent] + [
-                item
-                for item in message.get(INTENT_RANKING_KEY) or []
-                if item.get("name") != CHECK_INTENT
+                item for item in message.get(INTENT_RANKING_KEY) or [] if item.get("name") != name
             ]
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
