@@ -12,7 +12,6 @@ leaves the condition unknown; 算了 stops (answers kept, so the check can be ta
 
 from __future__ import annotations
 
-import abc
 import asyncio
 import datetime as dt
 import json
@@ -36,6 +35,15 @@ from knowledge.service import KnowledgeService, get_service
 FORM = "eligibility_form"
 CHECK_SLOT, EXIT_SLOT, TRIES_SLOT = "eligibility_check", "eligibility_exit", "eligibility_tries"
 STOPPED = "stopped"  # a slot left open when the worker stopped
+# The form's slots, as rasa_project/domain/eligibility.yml lists them (a test checks).
+FORM_SLOTS = (
+    "elig_worker_status",
+    "elig_insurance_months",
+    "elig_certificate_kind",
+    "elig_certificate_level",
+    "elig_certificate_date",
+    "elig_claimed_before",
+)
 MAX_TRIES = 2
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SKIP_BUTTON = {"title": "跳过", "payload": "跳过"}
@@ -214,69 +222,109 @@ class ValidateEligibilityForm(FormValidationAction):
         return await self._validate("elig_claimed_before", value, dispatcher, tracker)
 
 
-class AskEligibilityQuestion(Action, abc.ABC):
-    """Asks a condition's question (from the knowledge base); a retry starts with its hint.
+async def ask_condition(
+    slot: str, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    """Asks a condition's question (from the knowledge base); a retry starts with its hint."""
+    check = await current_check(tracker)
+    condition = check.condition_for(slot) if check else None
+    if check is None or condition is None:
+        return [SlotSet(slot, answers.UNKNOWN)]
+    tries = int((tracker.get_slot(TRIES_SLOT) or {}).get(slot, 0))
+    asked = sum(1 for c in check.conditions if tracker.get_slot(c.slot) is not None) + 1
+    lines = []
+    if _check_entity(tracker) and not tries:  # the message that started the check
+        lines.append(f"好的，我来帮您逐条核对能不能申请{check.title}。不想查了随时说“算了”。")
+    if tries:
+        lines.append(f"抱歉，没看懂您的回答。{condition.hint}")
+    lines.append(f"（{asked}/{len(check.conditions)}）{condition.question}")
+    buttons = question_buttons(condition)
+    if tries >= MAX_TRIES:
+        buttons = [*buttons, SKIP_BUTTON, HANDOFF_BUTTON]
+    else:
+        buttons = [*buttons, STOP_BUTTON]
+    dispatcher.utter_message(
+        text="\n".join(lines),
+        buttons=buttons,
+        json_message=_payload(
+            check,
+            "eligibility_question",
+            condition=condition.key,
+            slot=slot,
+            answer_kind=condition.answer_kind,
+            tries=tries,
+        ),
+    )
+    return []
 
-    Abstract, so the SDK registers only the one subclass per slot made by ``_ask_action``.
-    """
 
-    slot = ""
-
-    @abc.abstractmethod
-    def name(self) -> str: ...
+class ActionAskWorkerStatus(Action):
+    def name(self) -> str:
+        return "action_ask_elig_worker_status"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        check = await current_check(tracker)
-        condition = check.condition_for(self.slot) if check else None
-        if check is None or condition is None:
-            return [SlotSet(self.slot, answers.UNKNOWN)]
-        tries = int((tracker.get_slot(TRIES_SLOT) or {}).get(self.slot, 0))
-        asked = sum(1 for c in check.conditions if tracker.get_slot(c.slot) is not None) + 1
-        lines = []
-        if _check_entity(tracker) and not tries:  # the message that started the check
-            lines.append(f"好的，我来帮您逐条核对能不能申请{check.title}。不想查了随时说“算了”。")
-        if tries:
-            lines.append(f"抱歉，没看懂您的回答。{condition.hint}")
-        lines.append(f"（{asked}/{len(check.conditions)}）{condition.question}")
-        buttons = question_buttons(condition)
-        if tries >= MAX_TRIES:
-            buttons = [*buttons, SKIP_BUTTON, HANDOFF_BUTTON]
-        else:
-            buttons = [*buttons, STOP_BUTTON]
-        dispatcher.utter_message(
-            text="\n".join(lines),
-            buttons=buttons,
-            json_message=_payload(
-                check,
-                "eligibility_question",
-                condition=condition.key,
-                slot=self.slot,
-                answer_kind=condition.answer_kind,
-                tries=tries,
-            ),
-        )
-        return []
+        return await ask_condition("elig_worker_status", dispatcher, tracker)
 
 
-def _ask_action(slot: str) -> type[AskEligibilityQuestion]:
-    def name(self: AskEligibilityQuestion) -> str:
-        return f"action_ask_{slot}"
+class ActionAskInsuranceMonths(Action):
+    def name(self) -> str:
+        return "action_ask_elig_insurance_months"
 
-    return type(f"AskEligibility_{slot}", (AskEligibilityQuestion,), {"slot": slot, "name": name})
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await ask_condition("elig_insurance_months", dispatcher, tracker)
 
 
-ASK_ACTIONS = [
-    _ask_action(slot)
-    for slot in (
-        "elig_worker_status",
-        "elig_insurance_months",
-        "elig_certificate_kind",
-        "elig_certificate_level",
-        "elig_certificate_date",
-        "elig_claimed_before",
-    )
+class ActionAskCertificateKind(Action):
+    def name(self) -> str:
+        return "action_ask_elig_certificate_kind"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await ask_condition("elig_certificate_kind", dispatcher, tracker)
+
+
+class ActionAskCertificateLevel(Action):
+    def name(self) -> str:
+        return "action_ask_elig_certificate_level"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await ask_condition("elig_certificate_level", dispatcher, tracker)
+
+
+class ActionAskCertificateDate(Action):
+    def name(self) -> str:
+        return "action_ask_elig_certificate_date"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await ask_condition("elig_certificate_date", dispatcher, tracker)
+
+
+class ActionAskClaimedBefore(Action):
+    def name(self) -> str:
+        return "action_ask_elig_claimed_before"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await ask_condition("elig_claimed_before", dispatcher, tracker)
+
+
+ASK_ACTIONS: list[type[Action]] = [
+    ActionAskWorkerStatus,
+    ActionAskInsuranceMonths,
+    ActionAskCertificateKind,
+    ActionAskCertificateLevel,
+    ActionAskCertificateDate,
+    ActionAskClaimedBefore,
 ]
 
 
@@ -291,7 +339,7 @@ class ActionEligibilityVerdict(Action):
     ) -> list[EventType]:
         check = await current_check(tracker)
         exit_kind = tracker.get_slot(EXIT_SLOT)
-        slots = list((domain.get("forms") or {}).get(FORM, {}).get("required_slots") or [])
+        slots = FORM_SLOTS  # the action gets no domain (enable_selective_domain)
         if check is None or exit_kind in ("stop", "human", "missing"):
             # answers given so far are kept, so the check can be taken up again
             reset: list[EventType] = [

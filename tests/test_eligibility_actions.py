@@ -52,8 +52,10 @@ def fixed_today(monkeypatch, service):
 
 
 def run(action, tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Only the validation action gets the domain, as with enable_selective_domain."""
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+    domain = DOMAIN if action.name().startswith("validate_") else {}
+    events = asyncio.run(action.run(dispatcher, tracker, domain))
     for message in dispatcher.messages:
         assert PAYLOAD_KEYS <= set(message["custom"]), message
         assert message["text"]
@@ -74,6 +76,12 @@ def form_tracker(text: str, requested: str | None, **filled: Any):
 
 def ask(slot: str):
     return next(a() for a in ASK_ACTIONS if a().name() == f"action_ask_{slot}")
+
+
+def test_the_actions_know_the_forms_slots() -> None:
+    assert list(check_actions.FORM_SLOTS) == FORM_SLOTS
+    assert [a().name() for a in ASK_ACTIONS] == [f"action_ask_{slot}" for slot in FORM_SLOTS]
+    assert set(DOMAIN["actions"]) >= {a().name() for a in ASK_ACTIONS}
 
 
 # ---- starting the check ----
