@@ -6,8 +6,9 @@ The first message's words prefill what it already answers; each later message an
 requested slot, parsed in the worker's words (``knowledge.eligibility_answers``). A reply that
 is no answer is asked again with a hint, and after two tries with 跳过 / 转人工; 不知道 / 跳过
 leaves the condition unknown; 算了 stops (answers kept, so the check can be taken up again);
-转人工 stops and hands over. The verdict (``knowledge.eligibility``) is one message with
-``custom.type = "eligibility_verdict"`` and the conditions, each with its clause.
+转人工 stops and hands over, the answers so far in the case card. The verdict
+(``knowledge.eligibility``) is one message with ``custom.type = "eligibility_verdict"`` and
+the conditions, each with its clause.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.escalation import escalate
 from changai.payloads import HANDOFF_BUTTON, custom_payload
 from knowledge import eligibility_answers as answers
-from knowledge.eligibility import Check, Condition, card_lines, evaluate, summary
+from knowledge.eligibility import Check, Condition, card_lines, evaluate, show_answer, summary
 from knowledge.eligibility_cues import CHECK_INTENTS, SKILL_SUBSIDY_CHECK
 from knowledge.eligibility_store import load_check
 from knowledge.lexicon import load_lexicon
@@ -328,6 +330,16 @@ ASK_ACTIONS: list[type[Action]] = [
 ]
 
 
+def handover_note(check: Check, tracker: Tracker) -> str:
+    """The case card's question: the check and the answers given so far, for staff."""
+    given = [
+        f"{c.question}{show_answer(c, tracker.get_slot(c.slot))}"
+        for c in check.conditions
+        if tracker.get_slot(c.slot) not in (None, STOPPED)
+    ]
+    return f"{check.title}资格核对中转人工。已回答：" + ("；".join(given) or "无")
+
+
 class ActionEligibilityVerdict(Action):
     """The verdict card, a short goodbye after 算了, or the hand-off after 转人工."""
 
@@ -346,8 +358,14 @@ class ActionEligibilityVerdict(Action):
                 SlotSet(s, None) for s in slots if tracker.get_slot(s) == STOPPED
             ]
             reset += [SlotSet(EXIT_SLOT, None), SlotSet(TRIES_SLOT, None)]
-            if exit_kind == "human":
-                return [*reset, FollowupAction("action_escalate")]
+            if exit_kind == "human" and check is not None:
+                return reset + await escalate(
+                    dispatcher,
+                    tracker,
+                    reason="request_human",
+                    question=handover_note(check, tracker),
+                    topic=check.topic,
+                )
             key = check.key if check else SKILL_SUBSIDY_CHECK
             text = (
                 "好的，先不查了。您已经回答的内容我先记着，想接着查可以点“继续检查”。"

@@ -25,7 +25,7 @@ from actions.eligibility_check import (
 )
 from actions.policy_answer import ActionAnswerPolicy
 from knowledge.eligibility_answers import UNKNOWN
-from tests.support.actions import PAYLOAD_KEYS, slots
+from tests.support.actions import PAYLOAD_KEYS, slots, tickets
 from tests.support.actions import run as base_run
 from tests.trackers import make_tracker
 
@@ -253,3 +253,13 @@ def test_after_stop_the_answers_are_kept_for_later() -> None:
     assert message["custom"]["type"] == "eligibility_stopped"
     got = slots(events)
     assert got["elig_certificate_level"] is None and "elig_insurance_months" not in got
+
+
+def test_asking_for_a_person_hands_over_with_the_answers(service) -> None:
+    values = {"elig_insurance_months": 24, "elig_certificate_level": STOPPED}
+    tracker = verdict_tracker(**values, eligibility_exit="human")
+    _events, messages = run(ActionEligibilityVerdict(), tracker)
+    assert messages[-1]["custom"]["escalated"] is True
+    (ticket,) = tickets(service)
+    assert ticket.question.startswith("技能提升补贴资格核对中转人工")
+    assert "您累计交了多长时间的失业保险？24个月" in ticket.question

@@ -57,6 +57,11 @@ def test_question_then_questions_then_the_verdict(stack) -> None:
     assert custom["rule_verdict"] == "eligible" and custom["verdict"] == "unknown"
     assert "已到期" in card["text"] and re.search(r"您还剩约[89]个月", card["text"])
     assert "转人工" in [b["title"] for b in card["buttons"]]
+    # the answers were cleared with the verdict: a new check asks from the first question
+    again = asked(
+        stack, worker, '/ask_training_subsidy{"check":"skill_upgrade_subsidy"}', "worker_status"
+    )
+    assert "（1/6）" in again["text"]
 
 
 def test_stop_ends_the_check_and_ordinary_questions_are_answered_again(stack) -> None:
@@ -72,3 +77,10 @@ def test_a_button_starts_the_check(stack) -> None:
     worker = uuid.uuid4().hex
     payload = '/ask_training_subsidy{"check":"skill_upgrade_subsidy"}'
     asked(stack, worker, payload, "worker_status")
+
+
+def test_asking_for_a_person_during_the_check_hands_over(stack) -> None:
+    worker = uuid.uuid4().hex
+    asked(stack, worker, FIRST, "worker_status")
+    handed = stack.post(worker, "转人工")
+    assert handed and handed[-1]["custom"]["escalated"] is True, handed
