@@ -11,6 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
+from actions.eligibility_check import start_check
 from actions.escalation import escalate
 from changai.payloads import custom_payload, topic_buttons
 from changai.vocabulary import INTENT_TOPICS, NATIONAL, topic_label
@@ -48,6 +49,9 @@ class ActionAnswerPolicy(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        started = await start_check(tracker)  # 我能不能领…: an eligibility check (#13)
+        if started is not None:
+            return started
         service = get_service()
         intent = conversation.latest_intent(tracker)
         text = conversation.latest_text(tracker)

@@ -47,7 +47,8 @@ def cmd_kb_load(args: argparse.Namespace) -> int:
     print(
         f"knowledge loaded: {report.documents_seen} documents "
         f"({report.documents_changed} changed), "
-        f"{report.entries_seen} entries ({report.entries_changed} changed)"
+        f"{report.entries_seen} entries ({report.entries_changed} changed), "
+        f"{report.checks_seen} eligibility checks ({report.checks_changed} changed)"
         + (
             f", {report.entries_retired} entries no longer in the seed archived"
             if report.entries_retired

@@ -184,3 +184,58 @@ class AuditEntry(Base):
     item_id = Column(Integer, nullable=True)
     detail = Column(Text, nullable=False, default="")
     created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+class EligibilityCheck(Base):
+    """An eligibility check (技能提升补贴 …): its ordered conditions are data (issue #13)."""
+
+    __tablename__ = "eligibility_checks"
+
+    id = Column(Integer, primary_key=True)
+    key = Column(String(100), nullable=False, unique=True)  # e.g. skill_upgrade_subsidy
+    title = Column(String(200), nullable=False)
+    topic = Column(String(40), nullable=False)
+    region = Column(String(50), nullable=False, default=NATIONAL)
+    valid_from = Column(Date, nullable=True)
+    valid_until = Column(Date, nullable=True)
+    how_to_apply = Column(Text, nullable=False, default="")
+    status = Column(String(20), nullable=False, default=DocumentStatus.active.value)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    updated_by = Column(String(100), nullable=False, default="system")
+
+    conditions = relationship(
+        "EligibilityCondition",
+        back_populates="check",
+        order_by="EligibilityCondition.position",
+        cascade="all, delete-orphan",
+    )
+
+
+class EligibilityCondition(Base):
+    """One condition of a check: the question, the slot it fills, the test, its clause."""
+
+    __tablename__ = "eligibility_conditions"
+    __table_args__ = (UniqueConstraint("check_id", "key", name="uq_eligibility_condition_key"),)
+
+    id = Column(Integer, primary_key=True)
+    check_id = Column(
+        Integer, ForeignKey("eligibility_checks.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    key = Column(String(60), nullable=False)
+    position = Column(Integer, nullable=False, default=0)
+    question = Column(Text, nullable=False)
+    slot = Column(String(60), nullable=False)
+    answer_kind = Column(String(20), nullable=False)  # months | yes_no | level | date | choice
+    choices = Column(JSON, nullable=False, default=list)  # [{value, label}] for choice
+    test = Column(JSON, nullable=False)  # {"op": ">=", "value": 12}: declarative, never eval'd
+    hint = Column(Text, nullable=False, default="")  # how to answer, after a reply not understood
+    unmet_reason = Column(Text, nullable=False, default="")  # why not, and what would change it
+    clause_id = Column(
+        Integer, ForeignKey("policy_clauses.id", ondelete="RESTRICT"), nullable=False
+    )
+    region = Column(String(50), nullable=False, default=NATIONAL)
+    valid_from = Column(Date, nullable=True)
+    valid_until = Column(Date, nullable=True)
+
+    check = relationship("EligibilityCheck", back_populates="conditions")
+    clause = relationship("PolicyClause")

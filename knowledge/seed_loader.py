@@ -1,5 +1,5 @@
-"""Load the seed documents (with their clauses), FAQ entries and the entries' clause links
-(YAML in ``knowledge/seed``) idempotently.
+"""Load the seed documents (with their clauses), FAQ entries, the entries' clause links and
+the eligibility checks (YAML in ``knowledge/seed``) idempotently.
 
 Every item is saved through :mod:`knowledge.catalogue`, as the admin's edits are:
 the same validation, and a real change is a new version and an audit line by
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from changai.vocabulary import NATIONAL, FaqStatus
 from knowledge import catalogue
 from knowledge import content_versions as versions
+from knowledge.eligibility_store import load_eligibility_seed
 from knowledge.errors import InvalidEntry
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.models import AuditEntry, FaqEntry
@@ -38,6 +39,8 @@ class LoadReport:
     entries_seen: int = 0
     links_seen: int = 0  # entries whose clause links the seed sets
     entries_retired: int = 0  # seed entries no longer in the seed, archived
+    checks_seen: int = 0  # eligibility checks (eligibility.yml)
+    checks_changed: int = 0
 
 
 def read_seed(seed_dir: Path = SEED_DIR) -> tuple[list[dict], list[dict]]:
@@ -128,6 +131,9 @@ def load_seed(
         lexicon=lexicon,
         kept={item["key"] for item in entries},
         today=today or dt.date.today(),
+    )
+    report.checks_seen, report.checks_changed = load_eligibility_seed(
+        session=session, seed_dir=seed_dir, actor=SEED_ACTOR
     )
     return report
 

@@ -42,6 +42,10 @@ def test_no_action_reads_the_domain() -> None:
     classes = project_actions()
     assert len(classes) >= 8
     for cls in classes:
+        if cls().name().startswith("validate_"):
+            # Rasa sends the domain to validate_ actions even with the selective domain on
+            # (Domain._collect_actions_which_explicitly_need_domain): forms may read it.
+            continue
         assert cls.__bases__ == (Action,), f"{cls.__name__} derives from {cls.__bases__}"
         tree = ast.parse(textwrap.dedent(inspect.getsource(cls.run)))
         function = tree.body[0]

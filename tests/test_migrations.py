@@ -23,7 +23,10 @@ TABLES = {
     "audit_log",
     "policy_clauses",
     "faq_entry_clauses",
+    "eligibility_checks",
+    "eligibility_conditions",
 }
+ELIGIBILITY_TABLES = {"eligibility_checks", "eligibility_conditions"}  # 0009
 
 
 def tables(url: str) -> set[str]:
@@ -105,7 +108,7 @@ def test_clauses_migration_down_to_0006_and_up_again(tmp_path) -> None:
     upgrade(url)
     assert added <= document_columns(url)
     downgrade(url, "0006")
-    assert tables(url) == TABLES - {"policy_clauses", "faq_entry_clauses"}
+    assert tables(url) == TABLES - {"policy_clauses", "faq_entry_clauses"} - ELIGIBILITY_TABLES
     assert not added & document_columns(url)
     upgrade(url)
     assert added <= document_columns(url)
@@ -126,3 +129,13 @@ def test_postgres_up_and_down_and_seed(postgres_url: str) -> None:
     engine.dispose()
     assert first.entries_changed == first.entries_seen > 0
     assert second.entries_changed == 0
+
+
+def test_eligibility_migration_down_to_0008_and_up_again(tmp_path) -> None:
+    """0009 adds the eligibility tables and removes exactly those again (#13)."""
+    url = f"sqlite:///{tmp_path / 'e.db'}"
+    upgrade(url)
+    downgrade(url, "0008")
+    assert tables(url) == TABLES - ELIGIBILITY_TABLES
+    upgrade(url)
+    assert tables(url) == TABLES

@@ -1,0 +1,48 @@
+"""Whether a message asks "can I claim it?" about a subsidy that has an eligibility check.
+
+Deterministic cue patterns, not a trained intent: the NLU component
+``rasa_project.components.eligibility_cue`` adds a ``check`` entity only when a message
+both asks about the worker's own eligibility (能不能领, 我符合条件吗, 够不够格 …) and names
+the 技能提升补贴 (or a certificate and a subsidy). Every other question keeps the intent DIET
+gave it, so the ordinary answer path is unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+SKILL_SUBSIDY_CHECK = "skill_upgrade_subsidy"
+# The topic intent a check's question keeps: the answer action starts the form when the
+# message carries a ``check`` entity (a new intent would change DIET's label vocabulary).
+CHECK_INTENTS = {SKILL_SUBSIDY_CHECK: "ask_training_subsidy"}
+
+_ASKS_ELIGIBILITY = re.compile(
+    r"(能不能|可不可以|能否|是否能|是否可以)(领|申请|申领|拿|享受|办)"
+    r"|(能|可以|可不可以)(领|申请|申领|拿到?|享受)[^多几少什怎哪回次遍]{0,14}(吗|么|嘛|不)[？?。!！]*$"
+    r"|符合.{0,10}条件(吗|么|不)|符不符合|够不够(格|条件)|够格(吗|么|不)|够条件(吗|么|不)"
+    r"|有没有(资格|份)|有资格(吗|么|不)|算不算符合"
+)
+_SKILL_SUBSIDY_WORDS = ("技能提升", "考证补贴", "证书补贴", "技能补贴", "技能补助", "提升补贴")
+_CERTIFICATE = re.compile(r"证书?|[一二三四五1-5]级")
+_SUBSIDY = re.compile(r"补贴|补助")
+_OTHER_SUBSIDIES = ("职业培训补贴", "培训补贴", "以工代训")
+
+
+def asks_own_eligibility(text: str) -> bool:
+    return _ASKS_ELIGIBILITY.search(text) is not None
+
+
+def eligibility_check_for(text: str, entities: Iterable[Mapping[str, Any]] = ()) -> str | None:
+    """The key of the check the message asks to run, or None."""
+    if not asks_own_eligibility(text):
+        return None
+    subsidies = {str(e.get("value")) for e in entities if e.get("entity") == "subsidy_type"}
+    if subsidies - {"技能提升补贴"} or any(word in text for word in _OTHER_SUBSIDIES):
+        return None
+    if "技能提升补贴" in subsidies or any(word in text for word in _SKILL_SUBSIDY_WORDS):
+        return SKILL_SUBSIDY_CHECK
+    if _CERTIFICATE.search(text) and _SUBSIDY.search(text):
+        return SKILL_SUBSIDY_CHECK
+    return None
