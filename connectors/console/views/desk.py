@@ -15,6 +15,7 @@ from connectors.console import auth
 from connectors.console.appkeys import SESSIONS
 from connectors.widget import store
 from helpdesk import contacts, tickets
+from helpdesk.accounts import CurrentUser
 from knowledge.text_normalise import mask_mobiles
 
 routes = web.RouteTableDef()
@@ -116,17 +117,22 @@ async def ticket_api(request: web.Request) -> web.Response:
     return web.json_response(data)
 
 
-def _reveal(sessions: sessionmaker, ticket_id: int, author: str) -> str:
+def _reveal(sessions: sessionmaker, ticket_id: int, user: CurrentUser) -> str:
     with sessions.begin() as session:
-        return contacts.reveal_contact(session=session, ticket_id=ticket_id, author=author)
+        return contacts.reveal_contact(
+            session=session,
+            ticket_id=ticket_id,
+            author=user.username,
+            user_id=user.id,
+            is_admin=user.role == "admin",
+        )
 
 
 @routes.post("/desk/api/tickets/{ticket_id:\\d+}/reveal-contact")
 @auth.require("staff", "admin")
 async def reveal_contact_api(request: web.Request) -> web.Response:
-    """The full call-back number; the reveal is written to the ticket log (who, when)."""
+    """The full call-back number, for the ticket's holder or an admin; the reveal is
+    written to the ticket log (who, when)."""
     ticket_id = int(request.match_info["ticket_id"])
-    phone = await asyncio.to_thread(
-        _reveal, request.app[SESSIONS], ticket_id, request["user"].username
-    )
+    phone = await asyncio.to_thread(_reveal, request.app[SESSIONS], ticket_id, request["user"])
     return web.json_response({"phone": phone}, headers={"Cache-Control": "no-store"})

@@ -109,11 +109,23 @@ async def reply_api(request: web.Request) -> web.Response:
 @routes.post("/desk/api/tickets/{ticket_id:\\d+}/note")
 @auth.require("staff", "admin")
 async def note_api(request: web.Request) -> web.Response:
+    """An internal note, by the ticket's holder (while it is open) or an admin."""
     text = _text(await json_object(request), "text")
     ticket_id = int(request.match_info["ticket_id"])
-    await asyncio.to_thread(
-        _log, request.app[SESSIONS], ticket_id, "note", request["user"].username, text
-    )
+    user = request["user"]
+
+    def work() -> None:
+        with request.app[SESSIONS].begin() as session:
+            tickets.add_note(
+                session=session,
+                ticket_id=ticket_id,
+                user_id=user.id,
+                is_admin=user.role == "admin",
+                author=user.username,
+                text=text,
+            )
+
+    await asyncio.to_thread(work)
     return web.json_response({"ok": True})
 
 
@@ -189,6 +201,8 @@ async def faq_draft_api(request: web.Request) -> web.Response:
                 answer=answer,
                 topic=str(topic or ""),
                 author=user.username,
+                user_id=user.id,
+                is_admin=user.role == "admin",
             ).id
 
     return web.json_response({"ok": True, "faq_id": await asyncio.to_thread(work)})
