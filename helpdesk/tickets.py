@@ -47,7 +47,8 @@ class QueueItem:
     claimed_by: str | None
 
     def as_dict(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+        """For the desk: never the conversation id, which is the worker's bearer secret."""
+        return {k: v for k, v in self.__dict__.items() if k != "conversation_id"}
 
 
 def queue(

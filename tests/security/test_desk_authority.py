@@ -170,3 +170,32 @@ def test_a_desk_draft_never_touches_an_existing_entry(desk, session_factory) -> 
                 ).author
                 == "li"
             )
+
+
+def test_the_desk_never_hands_out_a_conversation_id(desk, session_factory) -> None:
+    """The conversation id is the worker's bearer secret for the public widget history."""
+    with session_factory.begin() as session:
+        create_accounts(session, ("qian", "staff"))
+        tickets.create_ticket(
+            session=session,
+            conversation_id="w" * 22,
+            reason="request_human",
+            topic=None,
+            region=None,
+            question="转人工",
+            case_card={},
+        )
+
+    async def scenario(client: TestClient) -> None:
+        await login(client, "qian")
+        headers = {"X-CSRF-Token": await csrf_of(client)}
+        bodies = [
+            await (await client.get("/desk/api/queue")).text(),
+            await (await client.get("/desk/api/tickets/1")).text(),
+            await (await client.post("/desk/api/tickets/3/claim", headers=headers)).text(),
+        ]
+        for body in bodies:
+            assert "conversation_id" not in body
+            assert not any(c * 22 in body for c in "cdw")
+
+    run(desk, scenario)

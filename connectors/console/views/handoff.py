@@ -52,7 +52,7 @@ def _log(sessions: sessionmaker, ticket_id: int, kind: str, author: str, text: s
 def _claim(sessions: sessionmaker, ticket_id: int, user_id: int) -> dict[str, Any]:
     with sessions.begin() as session:
         ticket = tickets.claim(session=session, ticket_id=ticket_id, user_id=user_id)
-        return {"id": ticket.id, "conversation_id": ticket.conversation_id, "status": ticket.status}
+        return {"id": ticket.id, "status": ticket.status}  # never the conversation id
 
 
 async def _join(request: web.Request) -> None:
