@@ -25,7 +25,7 @@ from helpdesk.models import Ticket, TicketEntry, User
 from knowledge import catalogue, entry_validation
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.models import FaqEntry
-from knowledge.text_normalise import mask_mobiles
+from knowledge.text_normalise import mask_personal_numbers
 
 OUTCOMES = {"resolved": "已解决", "referred": "已转介", "unreachable": "联系不上"}
 
@@ -73,7 +73,7 @@ def queue(
             reason=t.reason,
             topic=t.topic,
             region=t.region,
-            question=mask_mobiles(t.question),
+            question=mask_personal_numbers(t.question),
             created_at=t.created_at.isoformat() + "Z",
             claimed_by=name,
         )
@@ -251,11 +251,12 @@ def record_rating(*, session: Session, conversation_id: str, rating: int) -> Tic
 
 
 def draft_question(question: str) -> str:
-    """A worker's question as a draft's standard question: shortened to the editor's limit.
+    """A worker's question as a draft's standard question: personal numbers masked,
+    shortened to the editor's limit.
 
     Workers may write up to 2,000 characters; the admin rewrites the question on review.
     """
-    question = question.strip()
+    question = mask_personal_numbers(question.strip())
     limit = entry_validation.MAX_QUESTION_CHARS
     return question if len(question) <= limit else question[: limit - 1] + "…"
 

@@ -16,7 +16,7 @@ from connectors.console.appkeys import SESSIONS
 from connectors.widget import store
 from helpdesk import contacts, tickets
 from helpdesk.accounts import CurrentUser
-from knowledge.text_normalise import mask_mobiles
+from knowledge.text_normalise import mask_personal_numbers
 
 routes = web.RouteTableDef()
 
@@ -49,7 +49,9 @@ async def queue_api(request: web.Request) -> web.Response:
 
 
 def _masked_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**m, "text": mask_mobiles(m["text"])} if m.get("text") else m for m in messages]
+    return [
+        {**m, "text": mask_personal_numbers(m["text"])} if m.get("text") else m for m in messages
+    ]
 
 
 def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
@@ -69,7 +71,7 @@ def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
         card = dict(ticket.case_card or {})
         card["transcript"] = _masked_messages(list(card.get("transcript") or []))
         if card.get("question"):
-            card["question"] = mask_mobiles(str(card["question"]))
+            card["question"] = mask_personal_numbers(str(card["question"]))
         log = [
             {
                 "kind": e.kind,
@@ -90,7 +92,7 @@ def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
             "topic": ticket.topic,
             "topic_label": TOPIC_LABELS.get(ticket.topic or ""),
             "region": ticket.region,
-            "question": mask_mobiles(ticket.question),
+            "question": mask_personal_numbers(ticket.question),
             "created_at": ticket.created_at.isoformat() + "Z",
             "contact": contacts.masked_contact(ticket),
             "contact_consent_at": (
