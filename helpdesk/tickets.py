@@ -129,8 +129,11 @@ def waiting_ahead(*, session: Session, ticket_id: int) -> int:
     )
 
 
+MAX_ID = 2**63 - 1  # larger ids cannot be stored, so no such ticket
+
+
 def get_ticket(*, session: Session, ticket_id: int) -> Ticket:
-    ticket = session.get(Ticket, ticket_id)
+    ticket = session.get(Ticket, ticket_id) if 0 < ticket_id <= MAX_ID else None
     if ticket is None:
         raise TicketNotFound(str(ticket_id))
     return ticket

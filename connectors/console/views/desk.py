@@ -103,14 +103,14 @@ def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
         }
 
 
-@routes.get("/desk/tickets/{ticket_id:\\d+}")
+@routes.get("/desk/tickets/{ticket_id:[0-9]{1,18}}")
 @auth.require("staff", "admin")
 async def ticket_page(request: web.Request) -> web.Response:
     context = {"ticket_id": int(request.match_info["ticket_id"])}
     return aiohttp_jinja2.render_template("desk/ticket.html", request, context)
 
 
-@routes.get("/desk/api/tickets/{ticket_id:\\d+}")
+@routes.get("/desk/api/tickets/{ticket_id:[0-9]{1,18}}")
 @auth.require("staff", "admin")
 async def ticket_api(request: web.Request) -> web.Response:
     ticket_id = int(request.match_info["ticket_id"])
@@ -130,7 +130,7 @@ def _reveal(sessions: sessionmaker, ticket_id: int, user: CurrentUser) -> str:
         )
 
 
-@routes.post("/desk/api/tickets/{ticket_id:\\d+}/reveal-contact")
+@routes.post("/desk/api/tickets/{ticket_id:[0-9]{1,18}}/reveal-contact")
 @auth.require("staff", "admin")
 async def reveal_contact_api(request: web.Request) -> web.Response:
     """The full call-back number, for the ticket's holder or an admin; the reveal is
