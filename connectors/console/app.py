@@ -12,7 +12,7 @@ from aiohttp import web
 
 from changai.db import make_engine, make_session_factory
 from changai.settings import Settings, load_settings
-from connectors.console import auth, csrf, errors, templating
+from connectors.console import auth, csrf, errors, headers, templating
 from connectors.console.admin_context import ADMIN, AdminContext
 from connectors.console.appkeys import LIMITER, RASA, SESSIONS, SETTINGS
 from connectors.console.rasa_client import RasaClient
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
         app.add_routes(table)
     app.router.add_static("/static/", STATIC_DIR)
     templating.setup(app)
+    headers.setup(app)
 
     async def rasa_client(app: web.Application) -> AsyncIterator[None]:
         async with aiohttp.ClientSession() as http:

@@ -64,7 +64,12 @@ async def login(request: web.Request) -> web.StreamResponse:
     def again(message: str, status: int) -> web.Response:
         response = login_page(request, token, message, next_path, status)
         response.set_cookie(
-            auth.LOGIN_CSRF_COOKIE, token, httponly=True, samesite="Strict", path="/login"
+            auth.LOGIN_CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="Strict",
+            path="/login",
+            secure=request.app[SETTINGS].is_production,
         )
         return response
 
