@@ -43,4 +43,5 @@ async def add_security_headers(request: web.Request, response: web.StreamRespons
 
 
 def setup(app: web.Application) -> None:
-    app.on_response_prepare.append(add_security_headers)
+    # aiohttp 3.9's signal annotation disagrees with aiosignal 1.4's generic parameters
+    app.on_response_prepare.append(add_security_headers)  # type: ignore[arg-type]
