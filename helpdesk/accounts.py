@@ -10,7 +10,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from changai.db import utcnow
@@ -84,6 +84,34 @@ def load_session(sessions: sessionmaker, session_id: str) -> CurrentUser | None:
         return CurrentUser(
             user.id, user.username, user.display_name, user.role, row.csrf_token, row.id
         )
+
+
+def _known(session: Session, username: str) -> User:
+    user = get_user(session=session, username=username)
+    if user is None:
+        raise InvalidAccount(f"no user {username!r}")
+    return user
+
+
+def end_sessions(*, session: Session, user_id: int) -> int:
+    """End every console session of the user; how many there were."""
+    result = session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
+    return int(result.rowcount or 0)
+
+
+def set_password(*, session: Session, username: str, password_hash: str) -> User:
+    """A new password; the account's open sessions end (``InvalidAccount``: no such user)."""
+    user = _known(session, username)
+    user.password_hash = password_hash
+    end_sessions(session=session, user_id=user.id)
+    return user
+
+
+def disable_user(*, session: Session, username: str) -> int:
+    """The account can no longer log in and its open sessions end; how many ended."""
+    user = _known(session, username)
+    user.active = False
+    return end_sessions(session=session, user_id=user.id)
 
 
 def end_session(sessions: sessionmaker, session_id: str) -> None:

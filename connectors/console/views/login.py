@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 import aiohttp_jinja2
 from aiohttp import web
 
+from changai.passwords import MAX_PASSWORD_CHARS
 from connectors.console import auth
 from connectors.console.appkeys import LIMITER, SESSIONS, SETTINGS
 from connectors.console.csrf import csrf_exempt
@@ -55,7 +56,8 @@ async def login_form(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     username = str(form.get("username", ""))[:64]
-    password = str(form.get("password", ""))[:256]
+    # not cut short: a longer password than any that can be set simply fails
+    password = str(form.get("password", ""))[: MAX_PASSWORD_CHARS + 1]
     next_path = safe_next(str(form.get("next", "/desk")))
     address = request.remote or "unknown"
     limiter = request.app[LIMITER]
