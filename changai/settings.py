@@ -121,6 +121,8 @@ class Settings:
     action_host: str = "127.0.0.1"
     action_port: int = 5055
     action_token: str = ""
+    # Addresses of reverse proxies whose X-Forwarded-For the console believes (log-in limits).
+    trusted_proxies: frozenset[str] = frozenset()
     # Production's shared servers: Rasa's Redis lock store and its RabbitMQ event broker.
     # Empty in the embedded default (in-memory lock store, no broker).
     redis_url: str = ""
@@ -160,6 +162,9 @@ def load_settings() -> Settings:
         action_host=os.environ.get("ACTION_HOST", "").strip() or "127.0.0.1",
         action_port=_int("ACTION_PORT", 5055),
         action_token=os.environ.get("ACTION_TOKEN", "").strip(),
+        trusted_proxies=frozenset(
+            p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()
+        ),
         redis_url=os.environ.get("REDIS_URL", "").strip(),
         rabbitmq_url=os.environ.get("RABBITMQ_URL", "").strip(),
         model_dir=Path(os.environ.get("MODEL_DIR") or PROJECT_ROOT / "models"),

@@ -59,7 +59,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     # not cut short: a longer password than any that can be set simply fails
     password = str(form.get("password", ""))[: MAX_PASSWORD_CHARS + 1]
     next_path = safe_next(str(form.get("next", "/desk")))
-    address = request.remote or "unknown"
+    address = auth.client_address(request, request.app[SETTINGS].trusted_proxies)
     limiter = request.app[LIMITER]
     token = secrets.token_urlsafe(32)
 
@@ -79,11 +79,11 @@ async def login(request: web.Request) -> web.StreamResponse:
         request.cookies.get(auth.LOGIN_CSRF_COOKIE), str(form.get("csrf_token", ""))
     ):
         return again("页面已过期，请重新登录。", 403)
-    if limiter.blocked(address, username):
-        return again(auth.TOO_MANY, 429)
+    wait = limiter.acquire(address, username)  # counted before the check: no race
+    if wait:
+        return again(auth.too_many(wait), 429)
     user = await asyncio.to_thread(accounts.authenticate, request.app[SESSIONS], username, password)
     if user is None:
-        limiter.failed(address, username)
         return again(auth.FAILED_LOGIN, 401)
     limiter.succeeded(address, username)
     response = web.HTTPFound(next_path)
