@@ -16,6 +16,7 @@ class Upstream:
     seen: list[str] = field(default_factory=list)
     delay: float = 0.0
     url: str = ""
+    streams: int = 0  # open now
 
 
 @asynccontextmanager
@@ -30,7 +31,12 @@ async def fake_rasa(delay: float = 0.0) -> AsyncIterator[Upstream]:
             response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
             await response.prepare(request)
             await response.write(b"retry: 2000\n\n")
-            await asyncio.sleep(3600)
+            upstream.streams += 1
+            try:
+                while request.transport is not None and not request.transport.is_closing():
+                    await asyncio.sleep(0.2)
+            finally:
+                upstream.streams -= 1
             return response
         return web.json_response({"conversation_id": "x" * 22}, status=201)
 
