@@ -142,7 +142,7 @@ class Processes:
                 [
                     sys.executable,
                     "-m",
-                    "rasa",
+                    "rasa_project.rasa_server",  # the token from RASA_TOKEN, not argv
                     "run",
                     "--model",
                     str(model),
@@ -153,8 +153,6 @@ class Processes:
                     "--endpoints",
                     str(endpoints),
                     "--enable-api",
-                    "--auth-token",
-                    TOKEN,
                     "--credentials",
                     str(ROOT / "rasa_project" / "credentials.yml"),
                 ],

@@ -11,6 +11,7 @@ import aiohttp
 from aiohttp import web
 
 from changai.db import make_engine, make_session_factory
+from changai.log_redaction import RedactingAccessLogger
 from changai.settings import Settings, load_settings
 from connectors.console import auth, csrf, errors, headers, templating
 from connectors.console.admin_context import ADMIN, AdminContext
@@ -63,7 +64,12 @@ def create_app(settings: Settings | None = None) -> web.Application:
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = load_settings()
-    web.run_app(create_app(settings), host=settings.console_host, port=settings.console_port)
+    web.run_app(
+        create_app(settings),
+        host=settings.console_host,
+        port=settings.console_port,
+        access_log_class=RedactingAccessLogger,
+    )
 
 
 if __name__ == "__main__":
