@@ -38,6 +38,8 @@ async def fake_rasa(delay: float = 0.0) -> AsyncIterator[Upstream]:
             finally:
                 upstream.streams -= 1
             return response
+        if request.path.endswith("/tracker/events"):  # Rasa's HTTP API (staff replies)
+            return web.json_response({"events": []})
         return web.json_response({"conversation_id": "x" * 22}, status=201)
 
     app = web.Application()
