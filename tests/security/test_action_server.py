@@ -33,8 +33,11 @@ FORGED = {
 
 def serve(token: str, requests: list[tuple[str, str, dict[str, str]]]) -> list[int]:
     """Start the protected app on loopback, make ``requests``, stop it; their statuses."""
-    Sanic.test_mode = True  # rasa_sdk names every app "rasa_sdk"
-    app = action_server.create_app(Settings(env="test", action_token=token))
+    was, Sanic.test_mode = Sanic.test_mode, True  # rasa_sdk names every app "rasa_sdk"
+    try:
+        app = action_server.create_app(Settings(env="test", action_token=token))
+    finally:
+        Sanic.test_mode = was
 
     async def go() -> list[int]:
         port = free_port()

@@ -10,13 +10,13 @@ from urllib.parse import urlparse
 import aiohttp_jinja2
 from aiohttp import web
 
-from changai.passwords import MAX_PASSWORD_CHARS
 from connectors.console import auth
 from connectors.console.appkeys import LIMITER, SESSIONS, SETTINGS
 from connectors.console.csrf import csrf_exempt
 from helpdesk import accounts
 
 routes = web.RouteTableDef()
+MAX_LOGIN_PASSWORD_CHARS = 1024
 
 
 def login_page(
@@ -56,8 +56,9 @@ async def login_form(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     username = str(form.get("username", ""))[:64]
-    # not cut short: a longer password than any that can be set simply fails
-    password = str(form.get("password", ""))[: MAX_PASSWORD_CHARS + 1]
+    # Not cut to the 72 characters a new password may have: accounts made before that limit
+    # keep theirs; anything longer than any stored password simply fails.
+    password = str(form.get("password", ""))[:MAX_LOGIN_PASSWORD_CHARS]
     next_path = safe_next(str(form.get("next", "/desk")))
     address = auth.client_address(request, request.app[SETTINGS].trusted_proxies)
     limiter = request.app[LIMITER]
