@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 
 from changai.vocabulary import EARLIER_LINES_EVENT, INTENT_TOPICS, TRANSCRIPT_LIMIT
 from knowledge.lexicon import load_lexicon
-from knowledge.text_normalise import mask_mobiles
+from knowledge.text_normalise import mask_personal_numbers
 
 
 def latest_intent(tracker: Tracker) -> str | None:
@@ -103,7 +103,7 @@ def transcript(tracker: Tracker) -> list[dict[str, Any]]:
             lines.append(
                 {
                     "role": "worker",
-                    "text": mask_mobiles(parse.get("raw_text") or event.get("text") or ""),
+                    "text": mask_personal_numbers(parse.get("raw_text") or event.get("text") or ""),
                     "intent": (parse.get("intent") or {}).get("name"),
                     "time": event.get("timestamp"),
                 }

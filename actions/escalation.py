@@ -25,7 +25,7 @@ from helpdesk.working_hours import Schedule, describe_opening
 from knowledge import repository
 from knowledge.first_steps import first_step_for
 from knowledge.service import KnowledgeService, get_service
-from knowledge.text_normalise import mask_mobiles
+from knowledge.text_normalise import mask_personal_numbers
 from knowledge.topic_cues import cue_finder
 
 REASON_MESSAGES = {
@@ -142,7 +142,7 @@ async def escalate(
 ) -> list[dict[str, Any]]:
     """Store the ticket and tell the worker what happens next (queue place or opening hours)."""
     service = get_service()
-    question = mask_mobiles(
+    question = mask_personal_numbers(
         question or tracker.get_slot("pending_question") or conversation.latest_text(tracker)
     )
     region = conversation.current_region(tracker)

@@ -84,20 +84,32 @@ def cmd_kb_audit(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _read_password(args: argparse.Namespace, known: tuple[str, ...]) -> str | None:
+    """The new password from stdin or typed twice, checked; None (said why) when refused."""
+    from changai.passwords import PASSWORD_RULE, password_problem
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        print(PASSWORD_RULE)
+        password = getpass.getpass("密码 / password: ")
+        if password != getpass.getpass("再输一次 / again: "):
+            print("error: 两次输入的密码不一样 (the two passwords differ)", file=sys.stderr)
+            return None
+    problem = password_problem(password, known=known)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return None
+    return password
+
+
 def cmd_user_add(args: argparse.Namespace) -> int:
     from changai.passwords import hash_password
     from helpdesk.accounts import create_user
     from helpdesk.errors import UserExists
 
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("密码 / password: ")
-        if password != getpass.getpass("再输一次 / again: "):
-            print("error: the two passwords differ", file=sys.stderr)
-            return 2
-    if len(password) < 10:
-        print("error: a password needs at least 10 characters", file=sys.stderr)
+    password = _read_password(args, (args.username, args.display_name or ""))
+    if password is None:
         return 2
     try:
         with _session_factory().begin() as session:
@@ -112,6 +124,39 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         print(f"error: user {args.username!r} already exists", file=sys.stderr)
         return 2
     print(f"user {args.username} ({args.role}) created")
+    return 0
+
+
+def cmd_user_passwd(args: argparse.Namespace) -> int:
+    from changai.passwords import hash_password
+    from helpdesk.accounts import get_user, set_password
+
+    with _session_factory()() as session:
+        user = get_user(session=session, username=args.username)
+        known = (args.username, user.display_name if user else "")
+    if user is None:
+        print(f"error: no user {args.username!r}", file=sys.stderr)
+        return 2
+    password = _read_password(args, known)
+    if password is None:
+        return 2
+    with _session_factory().begin() as session:
+        set_password(session=session, username=args.username, password_hash=hash_password(password))
+    print(f"password of {args.username} changed; its sessions ended")
+    return 0
+
+
+def cmd_user_disable(args: argparse.Namespace) -> int:
+    from helpdesk.accounts import disable_user
+    from helpdesk.errors import InvalidAccount
+
+    try:
+        with _session_factory().begin() as session:
+            ended = disable_user(session=session, username=args.username)
+    except InvalidAccount:
+        print(f"error: no user {args.username!r}", file=sys.stderr)
+        return 2
+    print(f"user {args.username} disabled; {ended} session(s) ended")
     return 0
 
 
@@ -162,6 +207,15 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--display-name")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     add.set_defaults(func=cmd_user_add)
+    passwd = user.add_parser("passwd", help="set a new password (ends the account's sessions)")
+    passwd.add_argument("username")
+    passwd.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin"
+    )
+    passwd.set_defaults(func=cmd_user_passwd)
+    disable = user.add_parser("disable", help="disable an account and end its sessions")
+    disable.add_argument("username")
+    disable.set_defaults(func=cmd_user_disable)
 
     ask = sub.add_parser("ask", help="answer a question without the servers running")
     ask.add_argument("question")

@@ -116,6 +116,13 @@ class Settings:
     console_host: str = "127.0.0.1"
     console_port: int = 8080
     console_secret: str = ""
+    # The action server: where it listens and the secret Rasa must send it (ACTION_TOKEN,
+    # in the header ``X-Action-Token``; rasa_project/action_server.py checks it).
+    action_host: str = "127.0.0.1"
+    action_port: int = 5055
+    action_token: str = ""
+    # Addresses of reverse proxies whose X-Forwarded-For the console believes (log-in limits).
+    trusted_proxies: frozenset[str] = frozenset()
     # Production's shared servers: Rasa's Redis lock store and its RabbitMQ event broker.
     # Empty in the embedded default (in-memory lock store, no broker).
     redis_url: str = ""
@@ -152,6 +159,12 @@ def load_settings() -> Settings:
         console_host=os.environ.get("CONSOLE_HOST", "127.0.0.1"),
         console_port=_int("CONSOLE_PORT", 8080),
         console_secret=os.environ.get("CONSOLE_SECRET", ""),
+        action_host=os.environ.get("ACTION_HOST", "").strip() or "127.0.0.1",
+        action_port=_int("ACTION_PORT", 5055),
+        action_token=os.environ.get("ACTION_TOKEN", "").strip(),
+        trusted_proxies=frozenset(
+            p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()
+        ),
         redis_url=os.environ.get("REDIS_URL", "").strip(),
         rabbitmq_url=os.environ.get("RABBITMQ_URL", "").strip(),
         model_dir=Path(os.environ.get("MODEL_DIR") or PROJECT_ROOT / "models"),
@@ -204,6 +217,7 @@ def _check_production(settings: Settings) -> None:
             ("RABBITMQ_URL", settings.rabbitmq_url),
             ("RASA_TOKEN", settings.rasa_token),
             ("CONSOLE_SECRET", settings.console_secret),
+            ("ACTION_TOKEN", settings.action_token),
         )
         if not value
     ]

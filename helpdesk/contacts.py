@@ -43,9 +43,14 @@ def masked_contact(ticket: Ticket) -> str | None:
     return mask_mobile(ticket.contact_phone) if ticket.contact_phone else None
 
 
-def reveal_contact(*, session: Session, ticket_id: int, author: str) -> str:
-    """The full number (``NoContactLeft`` if the worker left none); every reveal is logged."""
-    ticket = tickets.get_ticket(session=session, ticket_id=ticket_id)
+def reveal_contact(
+    *, session: Session, ticket_id: int, author: str, user_id: int, is_admin: bool
+) -> str:
+    """The full number, for the ticket's holder (while it is open) or an admin; ``NotYours``
+    for anyone else, ``NoContactLeft`` if the worker left none. Every reveal is logged."""
+    ticket = tickets.require_holder_or_admin(
+        session=session, ticket_id=ticket_id, user_id=user_id, is_admin=is_admin
+    )
     if not ticket.contact_phone:
         raise NoContactLeft(str(ticket_id))
     tickets.log(

@@ -25,7 +25,7 @@ from helpdesk.models import Ticket, TicketEntry, User
 from knowledge import catalogue, entry_validation
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.models import FaqEntry
-from knowledge.text_normalise import mask_mobiles
+from knowledge.text_normalise import mask_personal_numbers
 
 OUTCOMES = {"resolved": "已解决", "referred": "已转介", "unreachable": "联系不上"}
 
@@ -47,7 +47,8 @@ class QueueItem:
     claimed_by: str | None
 
     def as_dict(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+        """For the desk: never the conversation id, which is the worker's bearer secret."""
+        return {k: v for k, v in self.__dict__.items() if k != "conversation_id"}
 
 
 def queue(
@@ -72,7 +73,7 @@ def queue(
             reason=t.reason,
             topic=t.topic,
             region=t.region,
-            question=mask_mobiles(t.question),
+            question=mask_personal_numbers(t.question),
             created_at=t.created_at.isoformat() + "Z",
             claimed_by=name,
         )
@@ -128,8 +129,11 @@ def waiting_ahead(*, session: Session, ticket_id: int) -> int:
     )
 
 
+MAX_ID = 2**63 - 1  # larger ids cannot be stored, so no such ticket
+
+
 def get_ticket(*, session: Session, ticket_id: int) -> Ticket:
-    ticket = session.get(Ticket, ticket_id)
+    ticket = session.get(Ticket, ticket_id) if 0 < ticket_id <= MAX_ID else None
     if ticket is None:
         raise TicketNotFound(str(ticket_id))
     return ticket
@@ -176,6 +180,29 @@ def entries(*, session: Session, ticket_id: int) -> list[TicketEntry]:
 
 def require_holder(*, session: Session, ticket_id: int, user_id: int) -> Ticket:
     return _held(session, ticket_id, user_id)
+
+
+def require_holder_or_admin(
+    *, session: Session, ticket_id: int, user_id: int, is_admin: bool, open_only: bool = True
+) -> Ticket:
+    """The ticket, if an admin asks or ``user_id`` holds it (a claimed ticket; with
+    ``open_only=False`` also the one who held it when it was closed); else ``NotYours``."""
+    ticket = get_ticket(session=session, ticket_id=ticket_id)
+    if is_admin:
+        return ticket
+    if ticket.claimed_by != user_id or (open_only and ticket.status != CLAIMED):
+        raise NotYours(str(ticket_id))
+    return ticket
+
+
+def add_note(
+    *, session: Session, ticket_id: int, user_id: int, is_admin: bool, author: str, text: str
+) -> TicketEntry:
+    """An internal note on the desk log, by the ticket's holder or an admin."""
+    require_holder_or_admin(
+        session=session, ticket_id=ticket_id, user_id=user_id, is_admin=is_admin
+    )
+    return log(session=session, ticket_id=ticket_id, kind="note", author=author, text=text)
 
 
 def transfer(
@@ -227,13 +254,27 @@ def record_rating(*, session: Session, conversation_id: str, rating: int) -> Tic
 
 
 def draft_question(question: str) -> str:
-    """A worker's question as a draft's standard question: shortened to the editor's limit.
+    """A worker's question as a draft's standard question: personal numbers masked,
+    shortened to the editor's limit.
 
     Workers may write up to 2,000 characters; the admin rewrites the question on review.
     """
-    question = question.strip()
+    question = mask_personal_numbers(question.strip())
     limit = entry_validation.MAX_QUESTION_CHARS
     return question if len(question) <= limit else question[: limit - 1] + "…"
+
+
+def _new_draft_key(session: Session, ticket_id: int) -> str:
+    """``draft-ticket-7``, or ``draft-ticket-7-2`` … when that key is taken."""
+    prefix = f"draft-ticket-{ticket_id}"
+    taken = set(
+        session.execute(select(FaqEntry.key).where(FaqEntry.key.like(prefix + "%"))).scalars()
+    )
+    key, number = prefix, 1
+    while key in taken:
+        number += 1
+        key = f"{prefix}-{number}"
+    return key
 
 
 def faq_draft_from(
@@ -243,24 +284,31 @@ def faq_draft_from(
     answer: str,
     topic: str,
     author: str,
+    user_id: int | None = None,
+    is_admin: bool = False,
     lexicon: Lexicon | None = None,
 ) -> FaqEntry:
-    """A draft FAQ entry from a closed ticket, for admin review; drafts are never served.
+    """A new draft FAQ entry from a closed ticket, for admin review; drafts are never served.
 
+    Only the staff member who held the ticket when it was closed, or an admin, may draft
+    (``NotYours``). Every call creates a new entry under a new key, never touching an
+    existing one (a published entry cannot be overwritten or unpublished from the desk).
     Saved through ``knowledge.catalogue`` like an admin edit: validated (a draft needs no
     document, the publish rules wait for publishing), versioned and audited under the
-    staff member's name. Saving again for the same ticket updates the same draft.
-    Raises ``DraftRefused`` with the catalogue's Chinese message per wrong field.
+    staff member's name. Raises ``DraftRefused`` with the catalogue's Chinese message per
+    wrong field.
     """
     ticket = get_ticket(session=session, ticket_id=ticket_id)
     if ticket.status != CLOSED:
         raise TicketNotClosed(str(ticket_id))
+    if not is_admin and (user_id is None or ticket.claimed_by != user_id):
+        raise NotYours(str(ticket_id))
     try:
-        entry, _ = catalogue.put_entry(
+        entry, _ = catalogue.save_entry(
             session=session,
             lexicon=lexicon or load_lexicon(),
-            key=f"draft-ticket-{ticket_id}",
-            changes={
+            raw={
+                "key": _new_draft_key(session, ticket_id),
                 "topic": topic,
                 "question": draft_question(ticket.question),
                 "alternatives": [],
@@ -271,6 +319,7 @@ def faq_draft_from(
                 "tags": [],
             },
             actor=author,
+            entry_id=None,
         )
     except catalogue.ValidationFailed as failed:
         raise DraftRefused(ticket_id, failed.errors) from failed

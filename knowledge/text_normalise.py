@@ -27,10 +27,22 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _DIGITS_AND_SEPARATORS = re.compile(r"^[\d\sXx+\-()./#]+$")
 _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
-# A mainland mobile number: 1[3-9] and nine more digits, optionally after +86 / 86, with
-# single spaces or hyphens between digits (138 1234-5678). It may not sit inside a longer
-# run of digits, so an 18-digit ID number or a bank card is not a phone number.
-_MOBILE = re.compile(r"(?<![\d+])(?:\+?86[\s-]?)?(1[3-9]\d(?:[\s-]?\d){8})(?![\s-]?\d)")
+# Separators people put between groups of digits: space, hyphen, dot, middle dot, slash …
+_GROUP_SEP = r"[\s\-.·•_/]"
+# A mainland mobile number: 1[3-9] and nine more digits, optionally after +86 / 86, either
+# with single spaces or hyphens anywhere (138 1234-5678) or grouped 3-4-4 by any common
+# separator (139.8765.4321, 139 · 8765 · 4321). It may not sit inside a longer run of
+# digits, so an 18-digit ID number or a bank card is not a phone number.
+_MOBILE = re.compile(
+    r"(?<![\d+])(?:\+?86[\s-]?)?"
+    rf"(1[3-9]\d(?:(?:[\s-]?\d){{8}}|{_GROUP_SEP}{{1,3}}\d{{4}}{_GROUP_SEP}{{1,3}}\d{{4}}))"
+    rf"(?!{_GROUP_SEP}?\d)"
+)
+# An ID-card number (18 characters, the last a digit or X; or the old 15 digits) or a bank
+# card (16–19 digits), with or without separators between the digits.
+_LONG_NUMBER = re.compile(
+    rf"(?<![\dA-Za-z])\d(?:{_GROUP_SEP}?\d){{13,17}}{_GROUP_SEP}?[\dXx](?![\dA-Za-z])"
+)
 
 
 @lru_cache(maxsize=1)
@@ -126,7 +138,8 @@ def strip_filler(text: str) -> str:
 
 def find_mobile(text: str) -> str | None:
     """The first mainland mobile number in ``text`` as 11 digits, or None."""
-    match = _MOBILE.search(unicodedata.normalize("NFKC", text or ""))
+    without_long = _LONG_NUMBER.sub(" ", unicodedata.normalize("NFKC", text or ""))
+    match = _MOBILE.search(without_long)  # not the middle of a spaced ID or card number
     return re.sub(r"\D", "", match.group(1)) if match else None
 
 
@@ -136,14 +149,29 @@ def mask_mobile(number: str) -> str:
     return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else "****"
 
 
-def mask_mobiles(text: str) -> str:
-    """Every mainland mobile number in ``text`` masked (the rest of the text unchanged)."""
+def _mask_long(number: str) -> str:
+    """``11010119900307123X`` -> ``1101**********123X``."""
+    kept = re.sub(r"[^\dXx]", "", number)
+    return kept[:4] + "*" * (len(kept) - 8) + kept[-4:]
+
+
+def mask_personal_numbers(text: str) -> str:
+    """``text`` with every ID-card, bank-card and mainland mobile number masked, however it
+    is spelt (full-width digits, spaces, dots, hyphens); the rest of the text unchanged.
+
+    The one function for worker text shown to staff or admins (desk, case card, unanswered
+    questions, review queue, FAQ drafts)."""
     if not text:
         return text
     normalised = unicodedata.normalize("NFKC", text)
-    if not _MOBILE.search(normalised):
+    if not (_LONG_NUMBER.search(normalised) or _MOBILE.search(normalised)):
         return text
-    return _MOBILE.sub(lambda match: mask_mobile(match.group(1)), normalised)
+    masked = _LONG_NUMBER.sub(lambda match: _mask_long(match.group(0)), normalised)
+    return _MOBILE.sub(lambda match: mask_mobile(match.group(1)), masked)
+
+
+# The earlier name, kept for callers that only knew about phone numbers.
+mask_mobiles = mask_personal_numbers
 
 
 @dataclass(frozen=True)

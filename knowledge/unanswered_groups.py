@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from changai.vocabulary import INTENT_TOPICS, topic_label
 from knowledge.analysis import Analyzer, default_analyzer
 from knowledge.models import UnansweredQuestion
+from knowledge.text_normalise import mask_personal_numbers
 
 # Average cosine similarity at or above which two groups are one question. Tuned on
 # tests/test_admin_unanswered.py: 0.38 to 0.47 gives the right groups there.
@@ -113,8 +114,10 @@ def group_rows(rows: list[UnansweredQuestion], analyzer: Analyzer | None = None)
     groups = []
     for indices in cluster([r.question for r in rows], analyzer):
         items = [rows[i] for i in indices]
-        phrasings = list(dict.fromkeys(r.question.strip() for r in items))
-        counts = Counter(r.question.strip() for r in items)
+        # worker text shown to admins: personal numbers masked however they were stored
+        said = [mask_personal_numbers(r.question.strip()) for r in items]
+        phrasings = list(dict.fromkeys(said))
+        counts = Counter(said)
         topics = Counter(r.topic for r in items if r.topic)
         groups.append(
             Group(

@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Start the three processes with honcho; Ctrl-C stops them all.
 # CHANGAI_ENV=production: PostgreSQL, Redis and RabbitMQ from DATABASE_URL, REDIS_URL and
-# RABBITMQ_URL, with RASA_TOKEN and CONSOLE_SECRET set (README, "Production").
+# RABBITMQ_URL, with RASA_TOKEN, ACTION_TOKEN and CONSOLE_SECRET set (README, "Production").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
 export PYTHONPATH="$PWD"
+# Development invents the shared secrets for this run; production must set them.
+for name in RASA_TOKEN ACTION_TOKEN; do
+  if [ -z "${!name:-}" ] && [ "${CHANGAI_ENV:-}" != production ]; then
+    printf -v "$name" '%s' "$(.venv/bin/python -c 'import secrets; print(secrets.token_hex(16))')"
+  fi
+  export "${name?}"
+done
 # Rasa's endpoints for this environment (tracker store, lock store, event broker); this
 # also checks the settings and stops here, naming the variable, when one is missing.
 .venv/bin/python -m rasa_project.endpoints --out var/endpoints.yml
 export CHANGAI_MODEL
 CHANGAI_MODEL=$(.venv/bin/python -m rasa_project.training --print-path)
-if [ -z "${RASA_TOKEN:-}" ] && [ "${CHANGAI_ENV:-}" != production ]; then
-  RASA_TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_hex(16))')
-fi
-export RASA_TOKEN
 cat <<EOF2
 
   产改通 is starting (model $(basename "$CHANGAI_MODEL")). Rasa takes about 20 seconds

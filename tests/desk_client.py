@@ -25,6 +25,22 @@ def in_database(stack: Any, work: Callable[[Any], T]) -> T:
         engine.dispose()
 
 
+def ticket_of(stack: Any, conversation_id: str) -> int:
+    """The id of the conversation's latest ticket (the desk never shows conversation ids)."""
+    from helpdesk.models import Ticket
+
+    def work(session: Any) -> int:
+        ticket = (
+            session.query(Ticket)
+            .filter(Ticket.conversation_id == conversation_id)
+            .order_by(Ticket.id.desc())
+            .first()
+        )
+        return int(ticket.id)
+
+    return in_database(stack, work)
+
+
 async def log_in(
     console_url: str, http: aiohttp.ClientSession, username: str, password: str
 ) -> str:

@@ -56,6 +56,7 @@ def wait_for(url: str, timeout: float, process: subprocess.Popen, log: Path) -> 
 
 
 TOKEN = "test-token-" + os.urandom(8).hex()
+ACTION_TOKEN = "action-token-" + os.urandom(8).hex()
 
 
 @dataclass
@@ -90,8 +91,9 @@ def endpoints_yaml(action_port: int, sqlite_path: str | None, stock: bool = Fals
     """
     config = yaml.safe_load((ROOT / "rasa_project" / "endpoints.yml").read_text(encoding="utf-8"))
     config["action_endpoint"]["url"] = f"http://127.0.0.1:{action_port}/webhook"
+    config["action_endpoint"]["headers"] = {"X-Action-Token": ACTION_TOKEN}
     if stock:
-        config = {"action_endpoint": {"url": config["action_endpoint"]["url"]}}
+        config = {"action_endpoint": {k: config["action_endpoint"][k] for k in ("url", "headers")}}
     elif sqlite_path is not None:
         config["tracker_store"].update({"dialect": "sqlite", "db": sqlite_path})
     return yaml.safe_dump(config, sort_keys=False)
@@ -118,6 +120,7 @@ class Processes:
             "RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
             "CONSOLE_PORT": str(self.console_port),
             "RASA_TOKEN": TOKEN,
+            "ACTION_TOKEN": ACTION_TOKEN,
             # Staff always on duty unless a test says otherwise, so replies do not
             # depend on the time of day the suite runs.
             "STAFF_HOURS": os.environ.get("STAFF_HOURS", "00:00-24:00"),
@@ -128,9 +131,7 @@ class Processes:
                 [
                     sys.executable,
                     "-m",
-                    "rasa_sdk",
-                    "--actions",
-                    "actions",
+                    "rasa_project.action_server",
                     "--port",
                     str(self.action_port),
                 ],
@@ -141,7 +142,7 @@ class Processes:
                 [
                     sys.executable,
                     "-m",
-                    "rasa",
+                    "rasa_project.rasa_server",  # the token from RASA_TOKEN, not argv
                     "run",
                     "--model",
                     str(model),
@@ -152,8 +153,6 @@ class Processes:
                     "--endpoints",
                     str(endpoints),
                     "--enable-api",
-                    "--auth-token",
-                    TOKEN,
                     "--credentials",
                     str(ROOT / "rasa_project" / "credentials.yml"),
                 ],

@@ -148,6 +148,7 @@ def test_desk_drafts_land_in_the_review_queue_and_publishing_serves_them(
             answer="向宿舍管理处提交夫妻房申请。",
             topic="dormitory",
             author="li",
+            is_admin=True,
         )
         assert [e.id for e in listing.review_queue(session=session)] == [draft.id]
         assert validity.serving_state(draft, TODAY) == (False, "草稿，待审核发布")

@@ -43,14 +43,14 @@ def test_db_kb_user_and_export(tmp_path, monkeypatch, capsys) -> None:
     assert main(["kb", "load"]) == 0
     out = capsys.readouterr().out
     assert "(0 changed)" in out.splitlines()[-1]
-    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("a-long-password-1\n"))
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("violet-harbour-93-kettle\n"))
     assert (
         main(
             ["user", "add", "li", "--role", "staff", "--display-name", "李师傅", "--password-stdin"]
         )
         == 0
     )
-    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("a-long-password-1\n"))
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("violet-harbour-93-kettle\n"))
     assert main(["user", "add", "li", "--role", "staff", "--password-stdin"]) == 2
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO("short\n"))
     assert main(["user", "add", "wang", "--role", "admin", "--password-stdin"]) == 2

@@ -37,9 +37,14 @@ SAMPLE_PARAMS = {
     "reply_id": "1",
     "ticket_id": "1",
     "tail": "conversations",
+    "conversation_id": "c" * 22,
 }
 # The whole list of state-changing routes that need no session CSRF token.
-EXPECTED_EXEMPTIONS = {("POST", "/login"), ("POST", "/api/widget/{tail}")}
+EXPECTED_EXEMPTIONS = {
+    ("POST", "/login"),
+    ("POST", "/api/widget/conversations"),
+    ("POST", "/api/widget/conversations/{conversation_id}/messages"),
+}
 
 
 @pytest.fixture()

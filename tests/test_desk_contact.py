@@ -17,7 +17,7 @@ PHONE = "13812345678"
 @pytest.fixture()
 def console(session_factory, database_url):
     with session_factory.begin() as session:
-        create_user(
+        li = create_user(
             session=session,
             username="li",
             display_name="李芳",
@@ -34,7 +34,8 @@ def console(session_factory, database_url):
             case_card={"transcript": [{"role": "worker", "text": "我的手机 13812345678"}]},
         )
         contacts.store_contact(session=session, conversation_id="c1", phone=PHONE)
-        tickets.create_ticket(
+        tickets.claim(session=session, ticket_id=ticket.id, user_id=li.id)  # li holds it
+        second = tickets.create_ticket(
             session=session,
             conversation_id="c2",
             reason="request_human",
@@ -43,6 +44,7 @@ def console(session_factory, database_url):
             question="宿舍怎么申请",
             case_card={},
         )
+        tickets.claim(session=session, ticket_id=second.id, user_id=li.id)
     assert ticket.id == 1
     return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
 

@@ -13,7 +13,7 @@ from changai.passwords import hash_password
 from helpdesk.accounts import create_user
 from knowledge.seed_loader import load_seed
 from rasa_project.training import model_path
-from tests.desk_client import log_in
+from tests.desk_client import log_in, ticket_of
 from tests.servers import ROOT, running_stack
 from tests.widget_client import TIMEOUT, WidgetClient
 
@@ -52,8 +52,7 @@ async def open_case(stack, worker, staff, client):
     await client.send(worker, cid, {"text": "转人工", "client_id": "a"})
     events = await client.events(worker, cid, count=2)
     csrf = await log_in(stack.console_url, staff, "zhang", PASSWORD)
-    queue = await (await staff.get(f"{stack.console_url}/desk/api/queue")).json()
-    [ticket] = [t["id"] for t in queue["tickets"] if t["conversation_id"] == cid]
+    ticket = ticket_of(stack, cid)
     claim = await staff.post(
         f"{stack.console_url}/desk/api/tickets/{ticket}/claim", headers={"X-CSRF-Token": csrf}
     )

@@ -11,7 +11,7 @@ from changai.passwords import hash_password
 from helpdesk.accounts import create_user, get_user
 from helpdesk.models import Ticket
 from knowledge.models import FaqEntry
-from tests.desk_client import in_database, log_in
+from tests.desk_client import in_database, log_in, ticket_of
 from tests.widget_client import TIMEOUT, WidgetClient
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
@@ -59,7 +59,9 @@ def test_escalate_claim_quiet_bot_reply_close_rate_and_draft(stack) -> None:
             csrf = await staff_session(stack, staff)
             headers = {"X-CSRF-Token": csrf}
             queue = await (await staff.get(f"{stack.console_url}/desk/api/queue")).json()
-            [ticket] = [t for t in queue["tickets"] if t["conversation_id"] == cid]
+            ticket_id = ticket_of(stack, cid)
+            [ticket] = [t for t in queue["tickets"] if t["id"] == ticket_id]
+            assert "conversation_id" not in ticket  # the worker's bearer secret (#15)
             assert ticket["status"] == "waiting" and ticket["reason"] == "out_of_scope"
             # 3. staff claim it; the worker sees who joined; the bot stays quiet
             claim = await staff.post(

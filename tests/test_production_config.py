@@ -29,7 +29,7 @@ from rasa_project.shared_stores import RedisURLLockStore, URLPikaEventBroker, re
 from rasa_project.tracker_store import CachingSQLTrackerStore
 from tests.support.trackers import DOMAIN
 
-SECRETS = {"RASA_TOKEN": "t0ken", "CONSOLE_SECRET": "c0nsole"}
+SECRETS = {"RASA_TOKEN": "t0ken", "CONSOLE_SECRET": "c0nsole", "ACTION_TOKEN": "acti0n"}
 SERVICES = {
     "REDIS_URL": "redis://127.0.0.1:6379/5",
     "RABBITMQ_URL": "amqp://guest:guest@127.0.0.1:5672/",

@@ -8,6 +8,8 @@ in ``changai/db/migrations`` owns the schema.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -22,9 +24,27 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
+def private_sqlite_file(url: str) -> None:
+    """Create the SQLite file of ``url`` readable by its owner only (0600), or make it so.
+
+    It holds accounts, sessions and workers' messages; SQLite gives its ``-wal`` and ``-shm``
+    files the database file's permissions."""
+    path = url.split("///", 1)[1].split("?", 1)[0] if "///" in url else ""
+    if not path or path == ":memory:":
+        return
+    file = Path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    if not file.exists():
+        os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))
+    if file.stat().st_mode & 0o077:
+        file.chmod(0o600)
+
+
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL and a busy timeout for three processes."""
+    """Create an engine; SQLite gets WAL and a busy timeout for three processes, and a file
+    that only its owner can read."""
     if url.startswith("sqlite"):
+        private_sqlite_file(url)
         engine = create_engine(
             url, future=True, connect_args={"check_same_thread": False, "timeout": 15}
         )

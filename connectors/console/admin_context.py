@@ -58,7 +58,10 @@ def html(text: str, status: int = 200) -> web.Response:
 
 
 def parse_int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    """A non-negative ASCII integer that fits the database (at most 18 digits), else None."""
+    if not value or not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return None
+    return int(value)
 
 
 def region_filter(c: AdminContext, region: str) -> str:

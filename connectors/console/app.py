@@ -11,8 +11,9 @@ import aiohttp
 from aiohttp import web
 
 from changai.db import make_engine, make_session_factory
+from changai.log_redaction import RedactingAccessLogger
 from changai.settings import Settings, load_settings
-from connectors.console import auth, csrf, errors, templating
+from connectors.console import auth, csrf, errors, headers, templating
 from connectors.console.admin_context import ADMIN, AdminContext
 from connectors.console.appkeys import LIMITER, RASA, SESSIONS, SETTINGS
 from connectors.console.rasa_client import RasaClient
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
         app.add_routes(table)
     app.router.add_static("/static/", STATIC_DIR)
     templating.setup(app)
+    headers.setup(app)
 
     async def rasa_client(app: web.Application) -> AsyncIterator[None]:
         async with aiohttp.ClientSession() as http:
@@ -62,7 +64,12 @@ def create_app(settings: Settings | None = None) -> web.Application:
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = load_settings()
-    web.run_app(create_app(settings), host=settings.console_host, port=settings.console_port)
+    web.run_app(
+        create_app(settings),
+        host=settings.console_host,
+        port=settings.console_port,
+        access_log_class=RedactingAccessLogger,
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import math
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
@@ -25,7 +26,6 @@ from helpdesk.accounts import SESSION_HOURS, CurrentUser, load_session
 SESSION_COOKIE = "changai_session"
 LOGIN_CSRF_COOKIE = "changai_login_csrf"
 FAILED_LOGIN = "用户名或密码错误"
-TOO_MANY = "尝试次数太多，请 15 分钟后再试。"
 NOT_SIGNED_IN = "请先登录"
 NO_PERMISSION = "没有权限访问这个页面"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -34,12 +34,36 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class LoginLimiter:
-    """At most ``limit`` failures per (address, username) and 4x that per address."""
+    """Failed log-ins, limited per (address, account) and per account, with backoff.
 
-    def __init__(self, limit: int = 5, window_seconds: float = 900.0) -> None:
-        self.limit = limit
+    ``acquire`` decides and records in one step with no ``await`` in between, so parallel
+    guesses cannot all pass the check before the first failure is counted: each attempt is
+    counted as a failure when it starts and forgiven by ``succeeded``. Once a key has ``limit``
+    failures within the window, further tries wait ``base`` seconds after the latest failure,
+    doubling with each further failure up to ``max_delay``. There is no per-address key, so
+    one address (or the reverse proxy every member of staff comes through) cannot lock out
+    every account.
+    """
+
+    def __init__(
+        self,
+        per_pair: int = 5,
+        per_account: int = 20,
+        window_seconds: float = 900.0,
+        base_delay: float = 60.0,
+        max_delay: float = 900.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limits = {"pair": per_pair, "account": per_account}
         self.window = window_seconds
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self._clock = clock
         self._failures: dict[str, deque[float]] = defaultdict(deque)
+
+    @staticmethod
+    def _keys(address: str, username: str) -> dict[str, str]:
+        return {"pair": f"{address}|{username}", "account": f"|{username}"}
 
     def _recent(self, key: str, now: float) -> deque[float]:
         times = self._failures[key]
@@ -47,20 +71,47 @@ class LoginLimiter:
             times.popleft()
         return times
 
-    def blocked(self, address: str, username: str) -> bool:
-        now = time.monotonic()
-        return (
-            len(self._recent(f"{address}|{username}", now)) >= self.limit
-            or len(self._recent(address, now)) >= self.limit * 4
-        )
+    def _wait(self, times: deque[float], limit: int, now: float) -> float:
+        if len(times) < limit:
+            return 0.0
+        delay = min(self.base_delay * 2 ** (len(times) - limit), self.max_delay)
+        return max(0.0, times[-1] + delay - now)
 
-    def failed(self, address: str, username: str) -> None:
-        now = time.monotonic()
-        self._failures[f"{address}|{username}"].append(now)
-        self._failures[address].append(now)
+    def acquire(self, address: str, username: str) -> float:
+        """0 and the attempt counted as a failure, or the seconds to wait (nothing counted)."""
+        now = self._clock()
+        keys = self._keys(address, username)
+        wait = max(self._wait(self._recent(k, now), self.limits[n], now) for n, k in keys.items())
+        if wait > 0:
+            return wait
+        for key in keys.values():
+            self._failures[key].append(now)
+        return 0.0
 
     def succeeded(self, address: str, username: str) -> None:
-        self._failures.pop(f"{address}|{username}", None)
+        """Forgive the attempt that succeeded, and the pair's earlier failures."""
+        keys = self._keys(address, username)
+        self._failures.pop(keys["pair"], None)
+        account = self._failures.get(keys["account"])
+        if account:
+            account.pop()
+
+
+def too_many(wait_seconds: float) -> str:
+    return f"尝试次数太多，请 {max(1, math.ceil(wait_seconds / 60))} 分钟后再试。"
+
+
+def client_address(request: web.Request, trusted_proxies: frozenset[str]) -> str:
+    """The client's address: the peer, or, when the peer is a configured trusted proxy, the
+    nearest ``X-Forwarded-For`` hop that is not one (a client cannot forge its own)."""
+    peer = request.remote or "unknown"
+    if peer not in trusted_proxies:
+        return peer
+    hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")]
+    for hop in reversed([h for h in hops if h]):
+        if hop not in trusted_proxies:
+            return hop[:64]
+    return peer
 
 
 def csrf_ok(expected: str | None, given: str | None) -> bool:

@@ -13,7 +13,7 @@ BAD_BODY = "请求格式不正确"
 async def json_object(request: web.Request) -> dict[str, Any]:
     try:
         body = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: deeply nested JSON
         raise web.HTTPBadRequest(text=BAD_BODY) from None
     if not isinstance(body, dict):
         raise web.HTTPBadRequest(text=BAD_BODY)

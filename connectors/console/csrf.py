@@ -7,9 +7,9 @@ listed by ``exempt_routes`` and a test asserts the exact set:
 
 - ``POST /login``: there is no session yet; the form carries its own double-submit token
   (``auth.LOGIN_CSRF_COOKIE``), checked by the view;
-- ``POST /api/widget/{tail}``: the anonymous worker's chat, forwarded to Rasa's widget
-  channel; no cookie is involved (the conversation id is the key), so there is nothing a
-  forged request could ride on.
+- ``POST /api/widget/conversations`` and ``POST /api/widget/conversations/{id}/messages``:
+  the anonymous worker's chat, forwarded to Rasa's widget channel; no cookie is involved
+  (the conversation id is the key), so there is nothing a forged request could ride on.
 
 The token is the one the session row holds (``helpdesk.accounts``), handed to every page by
 the template context (``templating.current_user``) and sent back as the form field

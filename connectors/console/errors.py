@@ -11,6 +11,7 @@ Every error is logged with the method, the path, the status and the exception.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,9 +137,13 @@ async def error_response(
         return web.Response(text=message, status=status, content_type="text/plain")
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _http_message(exc: web.HTTPException) -> str:
-    default = f"{exc.status}: {exc.reason}"
-    if exc.text and exc.text != default:
+    """The error's own text when it is Chinese (ours), else the status's Chinese message
+    (aiohttp's own errors, such as a body over the limit, carry English text)."""
+    if exc.text and _CJK.search(exc.text):
         return exc.text
     return STATUS_MESSAGES.get(exc.status, "请求无法完成")
 
@@ -180,6 +185,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             if name.lower() not in {"content-type", "content-length"}:
                 response.headers[name] = value
         return response
+    except UnicodeDecodeError as exc:  # a form or body that is not UTF-8: the client's fault
+        _log(request, 400, exc)
+        return await error_response(request, 400, STATUS_MESSAGES[400])
     except Exception as exc:
         mapping = mapping_for(exc)
         if mapping is None:

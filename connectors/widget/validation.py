@@ -24,6 +24,11 @@ class RequestRejected(Exception):
         return {"error": self.code, "message": self.message}
 
 
+def has_surrogate(text: str) -> bool:
+    """A lone UTF-16 surrogate (``"\\ud800"`` in JSON): not text, and UTF-8 cannot store it."""
+    return any("\ud800" <= char <= "\udfff" for char in text)
+
+
 @dataclass(frozen=True)
 class IncomingMessage:
     text: str
@@ -36,7 +41,7 @@ def parse_message(raw: bytes, max_chars: int) -> IncomingMessage:
         raise RequestRejected(413, "too_large", f"消息太长了，请控制在 {max_chars} 字以内。")
     try:
         body: Any = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
         raise RequestRejected(400, "bad_json", "请求格式不对（不是合法的 JSON）。") from None
     if not isinstance(body, dict):
         raise RequestRejected(400, "bad_json", "请求内容必须是一个 JSON 对象。")
@@ -48,11 +53,15 @@ def parse_message(raw: bytes, max_chars: int) -> IncomingMessage:
         raise RequestRejected(400, "bad_text", "text 必须是文字（字符串）。")
     if len(text) > max_chars:
         raise RequestRejected(413, "too_long", f"消息太长了，请控制在 {max_chars} 字以内。")
+    if has_surrogate(text):
+        raise RequestRejected(400, "bad_text", "消息里有无法识别的字符，请删掉后再发。")
     client_id = body.get("client_id")
     if client_id is not None and (not isinstance(client_id, str) or not CLIENT_ID.match(client_id)):
         raise RequestRejected(400, "bad_client_id", "client_id 只能是 1–64 位字母、数字、- 或 _。")
     display = body.get("display")
-    if display is not None and (not isinstance(display, str) or len(display) > MAX_DISPLAY_CHARS):
+    if display is not None and (
+        not isinstance(display, str) or len(display) > MAX_DISPLAY_CHARS or has_surrogate(display)
+    ):
         raise RequestRejected(400, "bad_display", "display 必须是 200 字以内的文字。")
     return IncomingMessage(text=text, client_id=client_id, display=display)
 

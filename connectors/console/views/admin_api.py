@@ -46,7 +46,7 @@ async def entries_api(request: web.Request) -> web.Response:
     return web.json_response({"entries": await asyncio.to_thread(work)})
 
 
-@routes.get("/admin/api/entries/{entry_id:\\d+}")
+@routes.get("/admin/api/entries/{entry_id:[0-9]{1,18}}")
 @auth.require("admin")
 async def entry_api(request: web.Request) -> web.Response:
     c = ctx(request)
@@ -71,7 +71,7 @@ def _save_entry(
 
 
 @routes.post("/admin/api/entries")
-@routes.post("/admin/api/entries/{entry_id:\\d+}")
+@routes.post("/admin/api/entries/{entry_id:[0-9]{1,18}}")
 @auth.require("admin")
 async def save_entry_api(request: web.Request) -> web.Response:
     body = await json_object(request)
@@ -82,7 +82,7 @@ async def save_entry_api(request: web.Request) -> web.Response:
     return web.json_response(data)
 
 
-@routes.get("/admin/api/{kind:entries|documents}/{item_id:\\d+}/versions")
+@routes.get("/admin/api/{kind:entries|documents}/{item_id:[0-9]{1,18}}/versions")
 @auth.require("admin")
 async def versions_api(request: web.Request) -> web.Response:
     c = ctx(request)
@@ -104,7 +104,7 @@ async def versions_api(request: web.Request) -> web.Response:
     return web.json_response({"versions": await asyncio.to_thread(work)})
 
 
-@routes.post("/admin/api/{kind:entries|documents}/{item_id:\\d+}/restore")
+@routes.post("/admin/api/{kind:entries|documents}/{item_id:[0-9]{1,18}}/restore")
 @auth.require("admin")
 async def restore_api(request: web.Request) -> web.Response:
     version = (await json_object(request)).get("version")
@@ -121,7 +121,7 @@ async def restore_api(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-@routes.post("/admin/api/documents/{document_id:\\d+}")
+@routes.post("/admin/api/documents/{document_id:[0-9]{1,18}}")
 @auth.require("admin")
 async def save_document_api(request: web.Request) -> web.Response:
     c = ctx(request)

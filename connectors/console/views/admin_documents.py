@@ -57,7 +57,7 @@ async def documents_page(request: web.Request) -> web.Response:
 
 
 @routes.get("/admin/documents/new")
-@routes.get("/admin/documents/{document_id:\\d+}")
+@routes.get("/admin/documents/{document_id:[0-9]{1,18}}")
 @auth.require("admin")
 async def document_page(request: web.Request) -> web.Response:
     c = ctx(request)
@@ -83,7 +83,7 @@ async def document_page(request: web.Request) -> web.Response:
 
 
 @routes.post("/admin/documents/new")
-@routes.post("/admin/documents/{document_id:\\d+}")
+@routes.post("/admin/documents/{document_id:[0-9]{1,18}}")
 @auth.require("admin")
 async def save_document_form(request: web.Request) -> web.StreamResponse:
     document_id = parse_int(request.match_info.get("document_id"))

@@ -90,7 +90,7 @@ async def new_entry_page(request: web.Request) -> web.Response:
     return html(await asyncio.to_thread(_render_entry, ctx(request), request, None, form))
 
 
-@routes.get("/admin/entries/{entry_id:\\d+}")
+@routes.get("/admin/entries/{entry_id:[0-9]{1,18}}")
 @auth.require("admin")
 async def entry_page(request: web.Request) -> web.Response:
     c = ctx(request)
@@ -106,7 +106,7 @@ async def entry_page(request: web.Request) -> web.Response:
 
 
 @routes.post("/admin/entries/new")
-@routes.post("/admin/entries/{entry_id:\\d+}")
+@routes.post("/admin/entries/{entry_id:[0-9]{1,18}}")
 @auth.require("admin")
 async def save_entry_form(request: web.Request) -> web.StreamResponse:
     entry_id = parse_int(request.match_info.get("entry_id"))
@@ -120,7 +120,7 @@ async def save_entry_form(request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound(f"/admin/entries/{saved_id}?saved=1")
 
 
-@routes.post("/admin/entries/{entry_id:\\d+}/status")
+@routes.post("/admin/entries/{entry_id:[0-9]{1,18}}/status")
 @auth.require("admin")
 async def entry_status_form(request: web.Request) -> web.StreamResponse:
     c = ctx(request)

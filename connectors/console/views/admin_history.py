@@ -25,7 +25,7 @@ from knowledge import content_versions as versions
 routes = web.RouteTableDef()
 
 
-@routes.get("/admin/{kind:entries|documents}/{item_id:\\d+}/history")
+@routes.get("/admin/{kind:entries|documents}/{item_id:[0-9]{1,18}}/history")
 @auth.require("admin")
 async def history_page(request: web.Request) -> web.Response:
     c = ctx(request)
@@ -61,7 +61,7 @@ async def history_page(request: web.Request) -> web.Response:
     return html(await asyncio.to_thread(work))
 
 
-@routes.post("/admin/{kind:entries|documents}/{item_id:\\d+}/restore")
+@routes.post("/admin/{kind:entries|documents}/{item_id:[0-9]{1,18}}/restore")
 @auth.require("admin")
 async def restore_form(request: web.Request) -> web.StreamResponse:
     kind, item_id = kind_of(request), int(request.match_info["item_id"])

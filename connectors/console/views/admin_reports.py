@@ -14,6 +14,7 @@ from connectors.console.admin_context import ctx, html, parse_int, region_filter
 from knowledge import listing, unanswered_groups
 
 routes = web.RouteTableDef()
+MAX_DAYS = 3660  # ten years; more would overflow the date arithmetic
 
 
 @routes.get("/admin/review")
@@ -45,6 +46,8 @@ async def audit_page(request: web.Request) -> web.Response:
 async def unanswered_page(request: web.Request) -> web.Response:
     c = ctx(request)
     days = parse_int(request.query.get("days")) or 30
+    if days > MAX_DAYS:
+        raise web.HTTPBadRequest(text=f"天数最多 {MAX_DAYS} 天")
     topic = request.query.get("topic", "")
     region_raw = request.query.get("region", "").strip()
     region = region_filter(c, region_raw)

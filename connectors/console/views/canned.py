@@ -53,7 +53,7 @@ async def canned_add(request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound("/admin/canned")
 
 
-@routes.post("/admin/canned/{reply_id:\\d+}/delete")
+@routes.post("/admin/canned/{reply_id:[0-9]{1,18}}/delete")
 @auth.require("admin")
 async def canned_delete(request: web.Request) -> web.StreamResponse:
     reply_id = int(request.match_info["reply_id"])

@@ -15,7 +15,8 @@ from connectors.console import auth
 from connectors.console.appkeys import SESSIONS
 from connectors.widget import store
 from helpdesk import contacts, tickets
-from knowledge.text_normalise import mask_mobiles
+from helpdesk.accounts import CurrentUser
+from knowledge.text_normalise import mask_personal_numbers
 
 routes = web.RouteTableDef()
 
@@ -48,7 +49,9 @@ async def queue_api(request: web.Request) -> web.Response:
 
 
 def _masked_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**m, "text": mask_mobiles(m["text"])} if m.get("text") else m for m in messages]
+    return [
+        {**m, "text": mask_personal_numbers(m["text"])} if m.get("text") else m for m in messages
+    ]
 
 
 def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
@@ -68,7 +71,7 @@ def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
         card = dict(ticket.case_card or {})
         card["transcript"] = _masked_messages(list(card.get("transcript") or []))
         if card.get("question"):
-            card["question"] = mask_mobiles(str(card["question"]))
+            card["question"] = mask_personal_numbers(str(card["question"]))
         log = [
             {
                 "kind": e.kind,
@@ -89,7 +92,7 @@ def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
             "topic": ticket.topic,
             "topic_label": TOPIC_LABELS.get(ticket.topic or ""),
             "region": ticket.region,
-            "question": mask_mobiles(ticket.question),
+            "question": mask_personal_numbers(ticket.question),
             "created_at": ticket.created_at.isoformat() + "Z",
             "contact": contacts.masked_contact(ticket),
             "contact_consent_at": (
@@ -100,14 +103,14 @@ def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
         }
 
 
-@routes.get("/desk/tickets/{ticket_id:\\d+}")
+@routes.get("/desk/tickets/{ticket_id:[0-9]{1,18}}")
 @auth.require("staff", "admin")
 async def ticket_page(request: web.Request) -> web.Response:
     context = {"ticket_id": int(request.match_info["ticket_id"])}
     return aiohttp_jinja2.render_template("desk/ticket.html", request, context)
 
 
-@routes.get("/desk/api/tickets/{ticket_id:\\d+}")
+@routes.get("/desk/api/tickets/{ticket_id:[0-9]{1,18}}")
 @auth.require("staff", "admin")
 async def ticket_api(request: web.Request) -> web.Response:
     ticket_id = int(request.match_info["ticket_id"])
@@ -116,17 +119,22 @@ async def ticket_api(request: web.Request) -> web.Response:
     return web.json_response(data)
 
 
-def _reveal(sessions: sessionmaker, ticket_id: int, author: str) -> str:
+def _reveal(sessions: sessionmaker, ticket_id: int, user: CurrentUser) -> str:
     with sessions.begin() as session:
-        return contacts.reveal_contact(session=session, ticket_id=ticket_id, author=author)
+        return contacts.reveal_contact(
+            session=session,
+            ticket_id=ticket_id,
+            author=user.username,
+            user_id=user.id,
+            is_admin=user.role == "admin",
+        )
 
 
-@routes.post("/desk/api/tickets/{ticket_id:\\d+}/reveal-contact")
+@routes.post("/desk/api/tickets/{ticket_id:[0-9]{1,18}}/reveal-contact")
 @auth.require("staff", "admin")
 async def reveal_contact_api(request: web.Request) -> web.Response:
-    """The full call-back number; the reveal is written to the ticket log (who, when)."""
+    """The full call-back number, for the ticket's holder or an admin; the reveal is
+    written to the ticket log (who, when)."""
     ticket_id = int(request.match_info["ticket_id"])
-    phone = await asyncio.to_thread(
-        _reveal, request.app[SESSIONS], ticket_id, request["user"].username
-    )
+    phone = await asyncio.to_thread(_reveal, request.app[SESSIONS], ticket_id, request["user"])
     return web.json_response({"phone": phone}, headers={"Cache-Control": "no-store"})

@@ -15,6 +15,7 @@ from connectors.console import auth
 from connectors.console.appkeys import RASA, SESSIONS
 from connectors.console.bodies import json_object
 from connectors.console.rasa_client import PAUSE, RESUME, RasaUnavailable, staff_message
+from connectors.widget.validation import has_surrogate
 from helpdesk import tickets
 
 routes = web.RouteTableDef()
@@ -23,7 +24,12 @@ MAX_REPLY_CHARS = 2000
 
 def _text(body: dict[str, Any], field: str, limit: int = MAX_REPLY_CHARS) -> str:
     value = body.get(field)
-    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or len(value) > limit
+        or has_surrogate(value)
+    ):
         raise web.HTTPBadRequest(text=f"{field} 必须是 1–{limit} 字的文字")
     return value.strip()
 
@@ -52,7 +58,7 @@ def _log(sessions: sessionmaker, ticket_id: int, kind: str, author: str, text: s
 def _claim(sessions: sessionmaker, ticket_id: int, user_id: int) -> dict[str, Any]:
     with sessions.begin() as session:
         ticket = tickets.claim(session=session, ticket_id=ticket_id, user_id=user_id)
-        return {"id": ticket.id, "conversation_id": ticket.conversation_id, "status": ticket.status}
+        return {"id": ticket.id, "status": ticket.status}  # never the conversation id
 
 
 async def _join(request: web.Request) -> None:
@@ -75,7 +81,7 @@ async def _join(request: web.Request) -> None:
     )
 
 
-@routes.post("/desk/api/tickets/{ticket_id:\\d+}/claim")
+@routes.post("/desk/api/tickets/{ticket_id:[0-9]{1,18}}/claim")
 @auth.require("staff", "admin")
 async def claim_api(request: web.Request) -> web.Response:
     ticket_id = int(request.match_info["ticket_id"])
@@ -88,7 +94,7 @@ async def claim_api(request: web.Request) -> web.Response:
     return web.json_response(claimed)
 
 
-@routes.post("/desk/api/tickets/{ticket_id:\\d+}/join")
+@routes.post("/desk/api/tickets/{ticket_id:[0-9]{1,18}}/join")
 @auth.require("staff", "admin")
 async def join_api(request: web.Request) -> web.Response:
     """After a claim: pause the bot and tell the worker who joined (idempotent)."""
@@ -96,7 +102,7 @@ async def join_api(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-@routes.post("/desk/api/tickets/{ticket_id:\\d+}/reply")
+@routes.post("/desk/api/tickets/{ticket_id:[0-9]{1,18}}/reply")
 @auth.require("staff", "admin")
 async def reply_api(request: web.Request) -> web.Response:
     text = _text(await json_object(request), "text")
@@ -106,18 +112,30 @@ async def reply_api(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-@routes.post("/desk/api/tickets/{ticket_id:\\d+}/note")
+@routes.post("/desk/api/tickets/{ticket_id:[0-9]{1,18}}/note")
 @auth.require("staff", "admin")
 async def note_api(request: web.Request) -> web.Response:
+    """An internal note, by the ticket's holder (while it is open) or an admin."""
     text = _text(await json_object(request), "text")
     ticket_id = int(request.match_info["ticket_id"])
-    await asyncio.to_thread(
-        _log, request.app[SESSIONS], ticket_id, "note", request["user"].username, text
-    )
+    user = request["user"]
+
+    def work() -> None:
+        with request.app[SESSIONS].begin() as session:
+            tickets.add_note(
+                session=session,
+                ticket_id=ticket_id,
+                user_id=user.id,
+                is_admin=user.role == "admin",
+                author=user.username,
+                text=text,
+            )
+
+    await asyncio.to_thread(work)
     return web.json_response({"ok": True})
 
 
-@routes.post("/desk/api/tickets/{ticket_id:\\d+}/transfer")
+@routes.post("/desk/api/tickets/{ticket_id:[0-9]{1,18}}/transfer")
 @auth.require("staff", "admin")
 async def transfer_api(request: web.Request) -> web.Response:
     to = _text(await json_object(request), "to", 64)
@@ -137,7 +155,7 @@ async def transfer_api(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "to": await asyncio.to_thread(work)})
 
 
-@routes.post("/desk/api/tickets/{ticket_id:\\d+}/close")
+@routes.post("/desk/api/tickets/{ticket_id:[0-9]{1,18}}/close")
 @auth.require("staff", "admin")
 async def close_api(request: web.Request) -> web.Response:
     outcome = (await json_object(request)).get("outcome")
@@ -172,7 +190,7 @@ async def close_api(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-@routes.post("/desk/api/tickets/{ticket_id:\\d+}/faq-draft")
+@routes.post("/desk/api/tickets/{ticket_id:[0-9]{1,18}}/faq-draft")
 @auth.require("staff", "admin")
 async def faq_draft_api(request: web.Request) -> web.Response:
     body = await json_object(request)
@@ -189,6 +207,8 @@ async def faq_draft_api(request: web.Request) -> web.Response:
                 answer=answer,
                 topic=str(topic or ""),
                 author=user.username,
+                user_id=user.id,
+                is_admin=user.role == "admin",
             ).id
 
     return web.json_response({"ok": True, "faq_id": await asyncio.to_thread(work)})

@@ -16,6 +16,7 @@ from connectors.console.csrf import csrf_exempt
 from helpdesk import accounts
 
 routes = web.RouteTableDef()
+MAX_LOGIN_PASSWORD_CHARS = 1024
 
 
 def login_page(
@@ -55,16 +56,23 @@ async def login_form(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     username = str(form.get("username", ""))[:64]
-    password = str(form.get("password", ""))[:256]
+    # Not cut to the 72 characters a new password may have: accounts made before that limit
+    # keep theirs; anything longer than any stored password simply fails.
+    password = str(form.get("password", ""))[:MAX_LOGIN_PASSWORD_CHARS]
     next_path = safe_next(str(form.get("next", "/desk")))
-    address = request.remote or "unknown"
+    address = auth.client_address(request, request.app[SETTINGS].trusted_proxies)
     limiter = request.app[LIMITER]
     token = secrets.token_urlsafe(32)
 
     def again(message: str, status: int) -> web.Response:
         response = login_page(request, token, message, next_path, status)
         response.set_cookie(
-            auth.LOGIN_CSRF_COOKIE, token, httponly=True, samesite="Strict", path="/login"
+            auth.LOGIN_CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="Strict",
+            path="/login",
+            secure=request.app[SETTINGS].is_production,
         )
         return response
 
@@ -72,11 +80,11 @@ async def login(request: web.Request) -> web.StreamResponse:
         request.cookies.get(auth.LOGIN_CSRF_COOKIE), str(form.get("csrf_token", ""))
     ):
         return again("页面已过期，请重新登录。", 403)
-    if limiter.blocked(address, username):
-        return again(auth.TOO_MANY, 429)
+    wait = limiter.acquire(address, username)  # counted before the check: no race
+    if wait:
+        return again(auth.too_many(wait), 429)
     user = await asyncio.to_thread(accounts.authenticate, request.app[SESSIONS], username, password)
     if user is None:
-        limiter.failed(address, username)
         return again(auth.FAILED_LOGIN, 401)
     limiter.succeeded(address, username)
     response = web.HTTPFound(next_path)
