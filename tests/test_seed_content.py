@@ -45,3 +45,9 @@ def test_loader_is_idempotent(session_factory) -> None:
         assert all(e.version == 1 for e in entries)
         assert all(e.status == FaqStatus.published.value for e in entries)
         assert session.execute(select(PolicyDocument)).scalars().first() is not None
+
+
+def test_answers_address_the_worker_politely() -> None:
+    """Answers say 您, never 你 (the workers' own phrasings may say either)."""
+    _documents, entries = read_seed()
+    assert [e["key"] for e in entries if "你" in str(e["answer"])] == []
