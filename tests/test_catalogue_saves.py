@@ -290,7 +290,7 @@ RULES: dict[str, tuple[dict[str, Any], str, str]] = {
         {"aspects": "金额标准、工资待遇"},
         "aspects",
         "没有这个方面：工资待遇（可选：金额标准、申领条件、申请办法、办理时间、所需材料、次数、"
-        "是什么、区别、是否必须或合规、去哪里办）",
+        "是什么、区别、是否必须或合规、去哪里办、原因）",
     ),
     "phrasing repeats another entry's question": (
         {"alternatives": ["保障性租賃住房是什麼"]},
