@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 ENTITY_SET = Path(__file__).resolve().parent / "entity_set.yml"
 REPORT = ROOT / "docs" / "entity_quality.md"
 MICRO_F1_FLOOR = 0.90
-IGNORED_TYPES = {"input_issue"}
+# control entities, not things a worker names: the input gate and the eligibility-check trigger
+IGNORED_TYPES = {"input_issue", "check"}
 
 Values = dict[str, set[str]]
 
