@@ -13,7 +13,7 @@ from typing import Any
 from changai.payloads import FEEDBACK_BUTTONS, custom_payload
 from changai.vocabulary import NATIONAL
 from knowledge.aspects import detect_aspects
-from knowledge.fit import ASPECT_MISMATCH, OFF_SUBJECT, Fit, judge_fit
+from knowledge.fit import ASPECT_MISMATCH, NEIGHBOURS, OFF_SUBJECT, Fit, judge_fit
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.live_index import LiveIndex
 from knowledge.replies import Reply, honest_reply, source_line
@@ -238,6 +238,19 @@ def prefer_local(result: RetrievalResult, threshold: float) -> RetrievalResult:
 RERANK_RATIO = 0.75
 
 
+def answered_share(asked: frozenset[str], hit: Hit) -> int:
+    """How many of the aspects asked ``hit``'s entry answers (its neighbours counted).
+
+    Among entries that fit, within ``RERANK_RATIO`` of the best, the one answering more of
+    what was asked is served: 公租房可以住多久 asks whether (可以) and how long (多久);
+    the lease-term entry answers both, the who-may-apply entry only the first.
+    """
+    answered = set(hit.entry.aspects)
+    for aspect in hit.entry.aspects:
+        answered |= NEIGHBOURS.get(aspect, frozenset())
+    return len(asked & answered)
+
+
 def _fitting(
     snapshot: RetrievalIndex,
     hits: list[Hit],
@@ -256,6 +269,7 @@ def _fitting(
     best = hits[0]
     asked = detect_aspects(asked_text or question)
     verdict: Fit | None = None
+    chosen: Hit | None = None
     for hit in hits:
         if hit.score < best.score * RERANK_RATIO:
             break
@@ -271,9 +285,13 @@ def _fitting(
         )
         verdict = verdict or fit
         if fit.fits:
-            return [hit, *(h for h in hits if h is not hit)], None
-        if verdict.reason not in (ASPECT_MISMATCH, OFF_SUBJECT):
+            if chosen is None or answered_share(asked, hit) > answered_share(asked, chosen):
+                chosen = hit
+            continue
+        if chosen is None and verdict.reason not in (ASPECT_MISMATCH, OFF_SUBJECT):
             break  # only an entry on another aspect or subject gives way to a lower one
+    if chosen is not None:
+        return [chosen, *(h for h in hits if h is not chosen)], None
     assert verdict is not None  # the best hit is always judged
     reply = honest_reply(best, verdict, topic or best.entry.topic, region)
     reply.runners_up = hits[1:]

@@ -63,11 +63,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"按月|按年|每月|每个月|每年",
     ),
     "definition": (
-        r"(?<!条件)(?<!流程)(?<!区别)(?<!要求)(?<!时间)(?<!材料)(?<!标准)是什么|是啥|什么意思|啥意思|指什么|指的是|是指|怎么回事|啥叫|什么叫|何为|含义",
+        r"(?<!条件)(?<!流程)(?<!区别)(?<!要求)(?<!时间)(?<!材料)(?<!标准)是什么|是啥|什么意思|啥意思|什么概念|啥概念|指什么|指的是|是指|怎么回事|啥叫|什么叫|何为|含义",
         r"(?:哪|几)(?:一)?级|什么级别|啥级别|属于哪|算哪|相当于?什么|包括哪|有哪几种|哪几种",
     ),
     "difference": (
-        r"区别|不同|差别|差在哪|差在什么地方|一回事|一样吗|一样不|一样么|哪个(?:好|管用|高|划算|更)|有啥不一样|有什么不一样",
+        r"区别|不同|差别|差在哪|差在什么地方|一回事|一样吗|一样不|一样么|是一个证|是同一个?(?:证|东西)|哪个(?:好|管用|高|划算|更)|有啥不一样|有什么不一样",
         r"还是.{1,10}还是|比.{1,8}高吗|比.{1,8}高不",
     ),
     "requirement": (
@@ -100,9 +100,16 @@ _QUESTION_WORDS = re.compile(
 )
 
 
+# Greetings, thanks and pleas around a question on forums and phones (请问, 急, 求解答).
+_FILLER_WORDS = re.compile(
+    r"请问一下|请问|请教一下|请教|谢谢大家|谢谢|多谢|麻烦问一下|麻烦问下|麻烦|你好|您好|大家好|"
+    r"在线等|急急急|急用|急|跪求|求大神|求解答|求回答|求回复|求告知|求指点|求助|请解答一下|请解答"
+)
+
+
 def without_cues(text: str) -> str:
-    """``text`` without the words that only ask (能不能, 多少钱, 怎么), not what about."""
-    return _QUESTION_WORDS.sub(" ", normalise(text or ""))
+    """``text`` without the words that only ask (能不能, 多少钱, 请问, 求解答), not what about."""
+    return _FILLER_WORDS.sub(" ", _QUESTION_WORDS.sub(" ", normalise(text or "")))
 
 
 def detect_aspects(question: str) -> frozenset[str]:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from actions.policy_answer import ActionAnswerPolicy
 from changai.vocabulary import ASPECTS, NATIONAL
+from knowledge import answering
 from knowledge import fit as fitting
 from knowledge.answering import find_answer
 from knowledge.aspects import detect_aspects, entry_aspects
@@ -45,6 +46,8 @@ FIT_LINE = 0.35
         ("去哪里报名考叉车证", {"where"}),
         ("申請公租房要準備哪些證明", {"materials"}),  # Traditional characters
         ("以工代训", set()),  # a bare subject asks nothing we can tell
+        ("电工操作证和电工证是一个证件吗", {"difference"}),
+        ("8级技工是个什么概念", {"definition"}),
     ],
 )
 def test_aspects_come_from_cue_patterns(question: str, aspects: set[str]) -> None:
@@ -213,6 +216,38 @@ def test_the_same_question_fits_nationally_but_not_for_a_region_without_its_rule
     assert honest.kind == "no_specific_rule"
     assert honest.custom["user_region"] == "昆明" and honest.custom["fit"] == "no_local_rule"
     assert "12333" in honest.text and "12345" in honest.text and "昆明" in honest.text
+
+
+def test_of_two_fitting_entries_the_one_answering_more_of_the_question_is_served(service) -> None:
+    """可以住多久 asks whether (可以) and how long (多久): the lease entry answers both."""
+    question = "公租房能住多久，可以一直住吗"
+    assert detect_aspects(question) == {"eligibility", "timing"}
+    who = entry_hit(service, "dm-public-rental-who", score=0.5)
+    lease = entry_hit(service, "dm-public-rental-lease-term", score=0.45)
+    assert judge(service, who, question).fits and judge(service, lease, question).fits
+    hits, unfit = answering._fitting(
+        service.index.current(), [who, lease], question, "dormitory", NATIONAL, None, FIT_LINE
+    )
+    assert unfit is None and hits[0] is lease
+    # below the re-ranking ratio of the best, the closer entry keeps its place
+    low = 0.5 * answering.RERANK_RATIO - 0.01
+    far = entry_hit(service, "dm-public-rental-lease-term", score=low)
+    hits, _ = answering._fitting(
+        service.index.current(), [who, far], question, "dormitory", NATIONAL, None, FIT_LINE
+    )
+    assert hits[0] is who
+
+
+def test_a_technician_asking_how_to_claim_gets_no_steps_for_the_three_lower_levels(service) -> None:
+    """The national subsidy steps are tagged 初级/中级/高级: a 技师 question is a conflict."""
+    entities = {"skill_level": ["技师"]}
+    question = "技师如何申请技能提升补贴"
+    steps = judge(service, entry_hit(service, "ts-how-to-apply"), question, entities)
+    assert steps.reason == fitting.ENTITY_CONFLICT and steps.conflicts == ("技师",)
+    reply = ask(service, question, "training_subsidy", NATIONAL, entities)
+    assert reply.kind == "no_specific_rule" and "12333" in reply.text
+    served = ask(service, "技能提升补贴如何申请", "training_subsidy", NATIONAL, None)
+    assert served.kind == "answer" and served.custom["faq_key"] == "ts-how-to-apply"
 
 
 def test_an_entry_answering_the_aspect_is_preferred_to_a_closer_one(service) -> None:

@@ -84,3 +84,17 @@ def test_a_typed_slip_or_a_glued_function_character_reads_as_the_known_word() ->
     # a new word weighs the most; a slip counts as the word it stands for
     assert coverage.share("证收补贴", "补贴 证书") == 1.0
     assert coverage.share("转租补贴", "补贴") == 1.0 / (1.0 + 3.0)
+
+
+def test_greetings_and_pleas_around_a_question_are_not_its_subject(service) -> None:
+    """请问 / 急 / 求解答 name nothing the entry must mention."""
+    from knowledge.aspects import without_cues
+
+    plain = "新八级工是哪八级"
+    pleading = "请问新八级工是哪八级，急！求解答，谢谢"
+    for word in ("请问", "急", "求解答", "谢谢"):
+        assert word not in without_cues(pleading)
+    snapshot, eight = service.index.current(), entry(service, "sg-new-eight-level")
+    assert snapshot.word_coverage(pleading, eight) == pytest.approx(
+        snapshot.word_coverage(plain, eight)
+    )
