@@ -127,6 +127,9 @@ class Settings:
     # Empty in the embedded default (in-memory lock store, no broker).
     redis_url: str = ""
     rabbitmq_url: str = ""
+    # Where the consoles' and widget channels' shared state lives in Redis (pub/sub channel,
+    # log-in limiter keys); tests use a throwaway prefix.
+    redis_key_prefix: str = "changai:"
     model_dir: Path = PROJECT_ROOT / "models"
     spacy_model_dir: Path = PROJECT_ROOT / "build" / "spacy_zh"
     retrieval_threshold: float = 0.16
@@ -167,6 +170,7 @@ def load_settings() -> Settings:
         ),
         redis_url=os.environ.get("REDIS_URL", "").strip(),
         rabbitmq_url=os.environ.get("RABBITMQ_URL", "").strip(),
+        redis_key_prefix=os.environ.get("REDIS_KEY_PREFIX", "").strip() or "changai:",
         model_dir=Path(os.environ.get("MODEL_DIR") or PROJECT_ROOT / "models"),
         retrieval_threshold=_float("RETRIEVAL_THRESHOLD", 0.16),
         fit_threshold=_float("FIT_THRESHOLD", 0.35),

@@ -7,9 +7,11 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import create_engine, text
 
 from changai.db import make_engine, make_session_factory
@@ -23,6 +25,7 @@ from knowledge.seed_loader import load_seed
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
+REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 class FakeClock:
@@ -111,6 +114,46 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@dataclass(frozen=True)
+class RedisSpace:
+    """The local Redis with a throwaway key prefix for one test."""
+
+    url: str
+    prefix: str
+
+    def keys(self) -> list[bytes]:
+        client = redis.Redis.from_url(self.url)
+        try:
+            return list(client.scan_iter(match=self.prefix + "*", count=1000))
+        finally:
+            client.close()
+
+
+@pytest.fixture()
+def redis_space() -> Iterator[RedisSpace]:
+    """A key prefix of its own on the local Redis; its keys are deleted afterwards.
+
+    Skipped, saying why, when Redis is unreachable, except in CI (``CI`` set), where the
+    service is part of the job and its absence is a failure."""
+    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        client.close()
+        reason = f"Redis is required for this test ({REDIS_TEST_URL}): {exc}"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    space = RedisSpace(REDIS_TEST_URL, f"changai-test-{uuid.uuid4().hex[:12]}:")
+    try:
+        yield space
+    finally:
+        stale = space.keys()
+        if stale:
+            client.delete(*stale)
+        client.close()
 
 
 @pytest.fixture(scope="module")

@@ -29,3 +29,12 @@ def test_a_malformed_number_names_its_variable(
     with pytest.raises(ConfigurationError) as caught:
         load_settings()
     assert str(caught.value) == message
+
+
+def test_the_redis_key_prefix_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REDIS_KEY_PREFIX", raising=False)
+    assert load_settings().redis_key_prefix == "changai:"
+    monkeypatch.setenv("REDIS_KEY_PREFIX", "  site-a:  ")
+    assert load_settings().redis_key_prefix == "site-a:"
+    monkeypatch.setenv("REDIS_KEY_PREFIX", "")
+    assert load_settings().redis_key_prefix == "changai:"

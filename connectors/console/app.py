@@ -16,6 +16,7 @@ from changai.settings import Settings, load_settings
 from connectors.console import auth, csrf, errors, headers, templating
 from connectors.console.admin_context import ADMIN, AdminContext
 from connectors.console.appkeys import LIMITER, RASA, SESSIONS, SETTINGS
+from connectors.console.login_limiter import make_login_limiter
 from connectors.console.rasa_client import RasaClient
 from connectors.console.views import ROUTE_TABLES, admin_files, widget_proxy
 
@@ -29,7 +30,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app = web.Application(client_max_size=widget_proxy.MAX_BODY_BYTES * 2)
     app[SETTINGS] = settings
     app[SESSIONS] = sessions
-    app[LIMITER] = auth.LoginLimiter()
+    # Shared by every console instance through Redis when REDIS_URL is set.
+    app[LIMITER] = make_login_limiter(settings)
     app[ADMIN] = AdminContext(settings, sessions)
     # Outermost first. The error middleware answers whatever the others raise; the CSRF
     # check needs the session's user and, for an upload, the larger body limit.
@@ -53,6 +55,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
             yield
 
     async def dispose(app: web.Application) -> None:
+        await app[LIMITER].close()
         engine.dispose()
 
     app.cleanup_ctx.extend([widget_proxy.http_client, rasa_client])

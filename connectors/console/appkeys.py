@@ -6,10 +6,10 @@ from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
 from changai.settings import Settings
-from connectors.console.auth import LoginLimiter
+from connectors.console.login_limiter import LoginLimits
 from connectors.console.rasa_client import RasaClient
 
 SETTINGS = web.AppKey("settings", Settings)
 SESSIONS = web.AppKey("sessions", sessionmaker)
-LIMITER = web.AppKey("login_limiter", LoginLimiter)
+LIMITER = web.AppKey("login_limiter", LoginLimits)
 RASA = web.AppKey("rasa_client", RasaClient)

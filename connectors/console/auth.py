@@ -4,7 +4,8 @@ The session cookie holds only a random id (``httponly``, ``samesite=Strict``,
 ``secure`` in production); the session row holds the user and its CSRF token.
 Every state-changing request must carry that token (form field ``csrf_token`` or
 header ``X-CSRF-Token``); ``csrf.csrf_middleware`` checks it. A failed log-in gets
-one message whatever the cause, and repeated failures are refused for a while.
+one message whatever the cause, and repeated failures are refused for a while
+(``login_limiter``).
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import math
-import time
-from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from typing import Any, NoReturn
 
@@ -31,70 +30,6 @@ NO_PERMISSION = "没有权限访问这个页面"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-class LoginLimiter:
-    """Failed log-ins, limited per (address, account) and per account, with backoff.
-
-    ``acquire`` decides and records in one step with no ``await`` in between, so parallel
-    guesses cannot all pass the check before the first failure is counted: each attempt is
-    counted as a failure when it starts and forgiven by ``succeeded``. Once a key has ``limit``
-    failures within the window, further tries wait ``base`` seconds after the latest failure,
-    doubling with each further failure up to ``max_delay``. There is no per-address key, so
-    one address (or the reverse proxy every member of staff comes through) cannot lock out
-    every account.
-    """
-
-    def __init__(
-        self,
-        per_pair: int = 5,
-        per_account: int = 20,
-        window_seconds: float = 900.0,
-        base_delay: float = 60.0,
-        max_delay: float = 900.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.limits = {"pair": per_pair, "account": per_account}
-        self.window = window_seconds
-        self.base_delay = base_delay
-        self.max_delay = max_delay
-        self._clock = clock
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-
-    @staticmethod
-    def _keys(address: str, username: str) -> dict[str, str]:
-        return {"pair": f"{address}|{username}", "account": f"|{username}"}
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures[key]
-        while times and now - times[0] > self.window:
-            times.popleft()
-        return times
-
-    def _wait(self, times: deque[float], limit: int, now: float) -> float:
-        if len(times) < limit:
-            return 0.0
-        delay = min(self.base_delay * 2 ** (len(times) - limit), self.max_delay)
-        return max(0.0, times[-1] + delay - now)
-
-    def acquire(self, address: str, username: str) -> float:
-        """0 and the attempt counted as a failure, or the seconds to wait (nothing counted)."""
-        now = self._clock()
-        keys = self._keys(address, username)
-        wait = max(self._wait(self._recent(k, now), self.limits[n], now) for n, k in keys.items())
-        if wait > 0:
-            return wait
-        for key in keys.values():
-            self._failures[key].append(now)
-        return 0.0
-
-    def succeeded(self, address: str, username: str) -> None:
-        """Forgive the attempt that succeeded, and the pair's earlier failures."""
-        keys = self._keys(address, username)
-        self._failures.pop(keys["pair"], None)
-        account = self._failures.get(keys["account"])
-        if account:
-            account.pop()
 
 
 def too_many(wait_seconds: float) -> str:

@@ -33,7 +33,7 @@ from changai.db import make_engine, make_session_factory
 from changai.settings import load_settings
 from connectors.rest_channel import MESSAGE_KEYS
 from connectors.widget import store
-from connectors.widget.hub import Hub
+from connectors.widget.hub import Hub, make_hub
 from connectors.widget.validation import RequestRejected, parse_after, parse_message
 
 logger = logging.getLogger(__name__)
@@ -72,10 +72,12 @@ class WidgetInput(InputChannel):
         self,
         session_factory: sessionmaker | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
+        hub: Hub | None = None,
     ) -> None:
         self._session_factory = session_factory
         self.max_chars = max_chars
-        self.hub = Hub()
+        # Shared by every instance through Redis when REDIS_URL is set (hub.make_hub).
+        self.hub = hub if hub is not None else make_hub(load_settings())
         self._tasks: set[asyncio.Task] = set()
 
     @classmethod
@@ -113,7 +115,7 @@ class WidgetInput(InputChannel):
             )
 
         await self._db(work)
-        self.hub.notify(conversation_id)
+        await self.hub.notify(conversation_id)
 
     async def _require(self, conversation_id: str) -> None:
         if not CONVERSATION_ID.match(conversation_id):
@@ -153,6 +155,10 @@ class WidgetInput(InputChannel):
         async def rejected(request: Request, error: RequestRejected) -> HTTPResponse:
             return response.json(error.body(), status=error.status)
 
+        @widget.listener("after_server_stop")
+        async def close_hub(app: Any, loop: Any) -> None:
+            await self.hub.close()
+
         @widget.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
@@ -186,7 +192,7 @@ class WidgetInput(InputChannel):
             except IntegrityError:  # the same client_id raced in: it is stored once
                 stored, created = await self._db(save)
             if created:
-                self.hub.notify(conversation_id)
+                await self.hub.notify(conversation_id)
                 task = asyncio.create_task(
                     self._process(
                         on_new_message, conversation_id, incoming.text, incoming.client_id

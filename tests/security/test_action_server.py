@@ -20,6 +20,7 @@ from changai.settings import ConfigurationError, Settings
 from rasa_project import action_server
 from rasa_project import endpoints as endpoints_module
 from tests.servers import free_port
+from tests.support.sanic_servers import start_sanic
 
 SECRET = "s3cret-for-tests"
 FORGED = {
@@ -41,11 +42,7 @@ def serve(token: str, requests: list[tuple[str, str, dict[str, str]]]) -> list[i
 
     async def go() -> list[int]:
         port = free_port()
-        server = await app.create_server(
-            host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False
-        )
-        assert server is not None
-        await server.startup()
+        server = await start_sanic(app, port)
         statuses = []
         try:
             async with aiohttp.ClientSession() as http:

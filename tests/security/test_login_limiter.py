@@ -1,10 +1,14 @@
 """Finding 7: the log-in limiter is atomic, per account and per (address, account), with
 backoff; one address cannot lock out every account; the client address comes from
-X-Forwarded-For only when the peer is a configured trusted proxy."""
+X-Forwarded-For only when the peer is a configured trusted proxy.
+
+Every test runs on both limiters: in process (the embedded default) and in Redis (#14,
+what several console instances share), on a throwaway key prefix."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 from typing import Any
 
@@ -12,17 +16,30 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from changai.settings import Settings
-from connectors.console.auth import LoginLimiter
+from changai.shared_redis import async_redis
+from connectors.console.login_limiter import LoginLimiter, LoginLimits, RedisLoginLimiter
 from helpdesk import accounts
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, RedisSpace
 from tests.support.console import PASSWORD, create_accounts, run
 
 
+@pytest.fixture(params=["memory", "redis"])
+def shared(request: pytest.FixtureRequest) -> RedisSpace | None:
+    """None for the in-process limiter, or the Redis space the Redis limiter uses."""
+    return None if request.param == "memory" else request.getfixturevalue("redis_space")
+
+
 @pytest.fixture()
-def console(session_factory, database_url):
+def console(session_factory, database_url, shared):
     with session_factory.begin() as session:
         create_accounts(session, ("li", "staff"), ("wang", "staff"))
-    return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+    return Settings(
+        env="test",
+        database_url=database_url,
+        rasa_url="http://127.0.0.1:9",
+        redis_url=shared.url if shared else "",
+        redis_key_prefix=shared.prefix if shared else "changai:",
+    )
 
 
 async def form_token(client: TestClient) -> str:
@@ -90,12 +107,7 @@ def test_forwarded_for_is_believed_only_from_a_trusted_proxy(console) -> None:
         assert await attempt(client, token, "li", "wrong", **{"X-Forwarded-For": "10.9.9.9"}) == 429
 
     run(console, scenario)
-    behind_proxy = Settings(
-        env="test",
-        database_url=console.database_url,
-        rasa_url="http://127.0.0.1:9",
-        trusted_proxies=frozenset({"127.0.0.1"}),
-    )
+    behind_proxy = dataclasses.replace(console, trusted_proxies=frozenset({"127.0.0.1"}))
 
     async def proxied(client: TestClient) -> None:
         token = "fresh"
@@ -112,17 +124,50 @@ def test_forwarded_for_is_believed_only_from_a_trusted_proxy(console) -> None:
     run(behind_proxy, proxied)
 
 
-def test_backoff_doubles_and_the_account_limit_holds_across_addresses() -> None:
+def limiter_on(shared: RedisSpace | None, clock: FakeClock) -> LoginLimits:
+    rules = {"per_pair": 5, "per_account": 8, "base_delay": 60, "max_delay": 900}
+    if shared is None:
+        return LoginLimiter(**rules, clock=clock)
+    return RedisLoginLimiter(async_redis(shared.url), shared.prefix, **rules, clock=clock)
+
+
+def test_backoff_doubles_and_the_account_limit_holds_across_addresses(shared) -> None:
     clock = FakeClock()
-    limiter = LoginLimiter(per_pair=5, per_account=8, base_delay=60, max_delay=900, clock=clock)
-    for _ in range(5):
-        assert limiter.acquire("a", "li") == 0
-    assert limiter.acquire("a", "li") == 60
-    clock.advance(61)
-    assert limiter.acquire("a", "li") == 0  # the sixth failure
-    assert limiter.acquire("a", "li") == 120  # then twice as long
-    for address in ("b", "c"):  # other addresses, until the account's own limit
-        assert limiter.acquire(address, "li") == 0
-    assert limiter.acquire("d", "li") > 0
-    limiter.succeeded("c", "li")  # a success forgives its own attempt only
-    assert limiter.acquire("e", "li") == 0
+
+    async def go() -> None:
+        limiter = limiter_on(shared, clock)
+        try:
+            for _ in range(5):
+                assert await limiter.acquire("a", "li") == 0
+            assert await limiter.acquire("a", "li") == 60
+            clock.advance(61)
+            assert await limiter.acquire("a", "li") == 0  # the sixth failure
+            assert await limiter.acquire("a", "li") == 120  # then twice as long
+            for address in ("b", "c"):  # other addresses, until the account's own limit
+                assert await limiter.acquire(address, "li") == 0
+            assert await limiter.acquire("d", "li") > 0
+            await limiter.succeeded("c", "li")  # a success forgives its own attempt only
+            assert await limiter.acquire("e", "li") == 0
+        finally:
+            await limiter.close()
+
+    asyncio.run(go())
+
+
+def test_failures_leave_the_window(shared) -> None:
+    clock = FakeClock()
+
+    async def go() -> None:
+        limiter = limiter_on(shared, clock)
+        try:
+            for _ in range(5):
+                assert await limiter.acquire("a", "li") == 0
+                clock.advance(200)
+            assert await limiter.acquire("a", "li") == 0  # the first left the 900 s window
+            assert await limiter.acquire("a", "li") == 60
+            clock.advance(901)
+            assert await limiter.acquire("a", "li") == 0  # all of them left it
+        finally:
+            await limiter.close()
+
+    asyncio.run(go())

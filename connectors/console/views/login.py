@@ -80,13 +80,13 @@ async def login(request: web.Request) -> web.StreamResponse:
         request.cookies.get(auth.LOGIN_CSRF_COOKIE), str(form.get("csrf_token", ""))
     ):
         return again("页面已过期，请重新登录。", 403)
-    wait = limiter.acquire(address, username)  # counted before the check: no race
+    wait = await limiter.acquire(address, username)  # counted before the check: no race
     if wait:
         return again(auth.too_many(wait), 429)
     user = await asyncio.to_thread(accounts.authenticate, request.app[SESSIONS], username, password)
     if user is None:
         return again(auth.FAILED_LOGIN, 401)
-    limiter.succeeded(address, username)
+    await limiter.succeeded(address, username)
     response = web.HTTPFound(next_path)
     auth.set_session_cookie(response, user.session_id, request.app[SETTINGS].is_production)
     response.del_cookie(auth.LOGIN_CSRF_COOKIE, path="/login")
