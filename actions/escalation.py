@@ -185,6 +185,7 @@ async def escalate(
         "escalated": True,
         "reason": reason,
         "first_step": first.payload() if first else None,
+        "new_ticket": opened.created,  # False: the ticket was already open (analytics/)
     }
     if schedule.is_open(now) or not opened.waiting:
         dispatcher.utter_message(
