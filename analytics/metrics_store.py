@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import case, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,15 +39,17 @@ class _Group:
     change: MetricDelta
     first: dt.datetime
     last: dt.datetime
-    last_rating_at: float = 0.0
+    rated_at: dt.datetime | None = None
 
 
 def _merge(group: _Group, event: BrokerEvent, change: MetricDelta) -> None:
     for name, value in change.increments().items():
         setattr(group.change, name, getattr(group.change, name) + value)
-    if change.last_rating is not None and event.timestamp >= group.last_rating_at:
+    if change.last_rating is not None and (
+        group.rated_at is None or event.moment() >= group.rated_at
+    ):
         group.change.last_rating = change.last_rating
-        group.last_rating_at = event.timestamp
+        group.rated_at = event.moment()
     group.first = min(group.first, event.moment())
     group.last = max(group.last, event.moment())
 
@@ -56,8 +58,10 @@ def _add(session: Session, conversation_id: str, day: dt.date, group: _Group) ->
     table = ConversationMetric.__table__
     increments = group.change.increments()
     values: dict[str, Any] = {name: table.c[name] + n for name, n in increments.items()}
-    if group.change.last_rating is not None:
-        values["last_rating"] = group.change.last_rating
+    if group.rated_at is not None:  # the latest rating wins, whatever order events come in
+        newer = or_(table.c.last_rated_at.is_(None), table.c.last_rated_at <= group.rated_at)
+        values["last_rating"] = case((newer, group.change.last_rating), else_=table.c.last_rating)
+        values["last_rated_at"] = case((newer, group.rated_at), else_=table.c.last_rated_at)
     values["first_event_at"] = case(
         (table.c.first_event_at > group.first, group.first), else_=table.c.first_event_at
     )
@@ -78,6 +82,7 @@ def _add(session: Session, conversation_id: str, day: dt.date, group: _Group) ->
             day=day,
             **{name: increments.get(name, 0) for name in COUNTERS},
             last_rating=group.change.last_rating,
+            last_rated_at=group.rated_at,
             first_event_at=group.first,
             last_event_at=group.last,
             updated_at=utcnow(),

@@ -25,6 +25,7 @@ class ConversationMetric(Base):
     rated = Column(Integer, nullable=False, default=0)
     rating_sum = Column(Integer, nullable=False, default=0)
     last_rating = Column(Integer, nullable=True)
+    last_rated_at = Column(DateTime, nullable=True)
     first_event_at = Column(DateTime, nullable=False)
     last_event_at = Column(DateTime, nullable=False)
     updated_at = Column(DateTime, nullable=False, default=utcnow)

@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("day", sa.Date, nullable=False),
         *[sa.Column(name, sa.Integer, nullable=False, server_default="0") for name in COUNTERS],
         sa.Column("last_rating", sa.Integer, nullable=True),
+        sa.Column("last_rated_at", sa.DateTime, nullable=True),
         sa.Column("first_event_at", sa.DateTime, nullable=False),
         sa.Column("last_event_at", sa.DateTime, nullable=False),
         sa.Column("updated_at", sa.DateTime, nullable=False),

@@ -1,0 +1,306 @@
+"""The broker's consumer against the real RabbitMQ and a throwaway PostgreSQL database (#14).
+
+Events are published by the project's own Rasa broker (``URLPikaEventBroker``, Rasa's
+``PikaEventBroker`` publish path) to an exchange and a queue named for this run, which are
+deleted afterwards. Every wait is bounded; every consumer is stopped before the test ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aio_pika
+import pytest
+from sqlalchemy import func, select
+
+from analytics.consumer import EventConsumer
+from analytics.metrics_store import totals
+from analytics.models import ProcessedEvent
+from changai.db import make_engine, make_session_factory
+from changai.db.migrate import upgrade
+from rasa_project.shared_stores import URLPikaEventBroker
+from tests.support import broker_events as made
+
+pytestmark = pytest.mark.postgres
+
+RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
+ZONE = ZoneInfo("Asia/Shanghai")
+WAIT_SECONDS = 30.0
+
+
+@dataclass
+class Broker:
+    """Names for this run: Rasa's exchange and queue, and the consumer's dead-letter queue."""
+
+    url: str
+    exchange: str
+    queue: str
+
+    @property
+    def dead_letters(self) -> str:
+        return self.queue + ".dead"
+
+
+def _reachable() -> str | None:
+    async def probe() -> None:
+        connection = await aio_pika.connect(RABBITMQ_URL, timeout=5)
+        await connection.close()
+
+    try:
+        asyncio.run(probe())
+    except Exception as exc:  # any failure to connect means the same thing here
+        return f"RabbitMQ is required for this test ({RABBITMQ_URL}): {exc}"
+    return None
+
+
+@pytest.fixture()
+def broker() -> Iterator[Broker]:
+    unreachable = _reachable()
+    if unreachable:
+        pytest.skip(unreachable)
+    run = uuid.uuid4().hex[:10]
+    names = Broker(RABBITMQ_URL, f"changai_test_x_{run}", f"changai_test_q_{run}")
+    yield names
+
+    async def delete() -> None:
+        connection = await aio_pika.connect(RABBITMQ_URL, timeout=5)
+        async with connection:
+            channel = await connection.channel()
+            for queue in (names.queue, names.dead_letters):
+                await channel.queue_delete(queue)
+            await channel.exchange_delete(names.exchange)
+
+    asyncio.run(delete())
+
+
+@pytest.fixture()
+def factory(postgres_url: str):
+    upgrade(postgres_url)
+    engine = make_engine(postgres_url)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+def consumer_for(broker: Broker, factory: Any, cls: type[EventConsumer] = EventConsumer, **kw):
+    return cls(
+        amqp_url=broker.url,
+        session_factory=factory,
+        zone=ZONE,
+        queue=broker.queue,
+        exchange=broker.exchange,
+        **kw,
+    )
+
+
+@contextlib.asynccontextmanager
+async def running(consumer: EventConsumer) -> AsyncIterator[asyncio.Task]:
+    """The consumer subscribed to its queue; stopped (and awaited) on the way out."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(consumer.run(stop))
+    ready = asyncio.create_task(consumer.ready.wait())
+    await asyncio.wait({task, ready}, timeout=WAIT_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+    ready.cancel()
+    if task.done():
+        task.result()  # raises what stopped it
+    assert consumer.ready.is_set(), "the consumer did not subscribe in time"
+    try:
+        yield task
+    finally:
+        stop.set()
+        await asyncio.wait_for(asyncio.shield(task), WAIT_SECONDS)
+
+
+@contextlib.asynccontextmanager
+async def rasa_broker(broker: Broker) -> AsyncIterator[URLPikaEventBroker]:
+    """Rasa's broker as production configures it (one URL), on this run's exchange."""
+    publisher = URLPikaEventBroker(
+        broker.url,
+        queues=[broker.queue],
+        exchange_name=broker.exchange,
+        event_loop=asyncio.get_running_loop(),
+        connection_attempts=1,
+    )
+    await publisher.connect()
+    try:
+        yield publisher
+    finally:
+        # publish() runs in background tasks: let them finish before closing
+        pending = list(publisher._background_tasks)
+        if pending:
+            await asyncio.wait_for(asyncio.gather(*pending), WAIT_SECONDS)
+        await publisher.close()
+
+
+async def publish(broker: Broker, bodies: list[dict[str, Any]]) -> None:
+    async with rasa_broker(broker) as publisher:
+        for body in bodies:
+            publisher.publish(body)
+
+
+async def wait_for(check: Callable[[], Any], what: str) -> Any:
+    """Poll ``check`` (in a thread: it reads the database) until it is truthy, bounded."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        value = await asyncio.to_thread(check)
+        if value:
+            return value
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def queued(broker: Broker, queue: str | None = None) -> int:
+    connection = await aio_pika.connect(broker.url, timeout=5)
+    async with connection:
+        channel = await connection.channel()
+        declared = await channel.declare_queue(queue or broker.queue, passive=True)
+        return int(declared.declaration_result.message_count or 0)
+
+
+def conversations(count: int, start: float) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """``count`` conversations' events, interleaved, and their summed expected counts."""
+    streams, expected = [], {}
+    for n in range(count):
+        events, counts = made.conversation(f"worker-{uuid.uuid4().hex[:8]}-{n}", start + n)
+        streams.append(events)
+        expected = {k: expected.get(k, 0) + v for k, v in counts.items()}
+    interleaved = [body for turn in zip(*streams, strict=True) for body in turn]
+    return interleaved, expected
+
+
+def counts(factory: Any) -> dict[str, int]:
+    with factory() as session:
+        summary = totals(session=session)
+    return {
+        name: getattr(summary, name)
+        for name in (
+            "worker_messages",
+            "answered",
+            "unanswered",
+            "escalated",
+            "helpful",
+            "unhelpful",
+            "rated",
+            "rating_sum",
+        )
+    } | {"conversations": summary.conversations}
+
+
+def processed(factory: Any) -> int:
+    with factory() as session:
+        return int(session.execute(select(func.count()).select_from(ProcessedEvent)).scalar())
+
+
+START = time.time() - 3600
+
+
+def test_counts_equal_what_rasa_published(broker: Broker, factory: Any) -> None:
+    sent, expected = conversations(3, START)
+    expected["conversations"] = 3
+
+    async def scenario() -> None:
+        consumer = consumer_for(broker, factory, batch_size=4, prefetch=8)
+        async with running(consumer):
+            await publish(broker, sent)
+            await wait_for(lambda: counts(factory) == expected, f"counts {expected}")
+            await wait_for(lambda: consumer.progress.ignored == 3 * 4, "the ignored events")
+        assert consumer.progress.counted == 3 * made.COUNTED_EVENTS
+        assert consumer.progress.duplicates == consumer.progress.dead_lettered == 0
+        assert await queued(broker) == 0  # everything acknowledged
+
+    asyncio.run(scenario())
+
+
+class DiesBeforeAck(EventConsumer):
+    """Stores its first batch, then dies before acknowledging it (as if killed)."""
+
+    async def acknowledge(self, batch: Any) -> None:
+        raise RuntimeError(f"killed after storing {len(batch)} messages, before the ack")
+
+
+def test_a_consumer_that_was_down_catches_up_without_double_counting(
+    broker: Broker, factory: Any
+) -> None:
+    first, first_expected = conversations(2, START)
+    second, second_expected = conversations(3, START + 100)
+
+    async def scenario() -> None:
+        # Rasa publishes while no consumer runs: the durable queue keeps the events.
+        await publish(broker, first)
+        assert await queued(broker) == len(first)
+        consumer = consumer_for(broker, factory, batch_size=10, prefetch=20)
+        async with running(consumer):
+            await wait_for(
+                lambda: counts(factory) == first_expected | {"conversations": 2}, "catch-up"
+            )
+        assert consumer.progress.duplicates == 0
+
+        # Down again; more events; a consumer stores a batch and dies before its ack.
+        await publish(broker, second)
+        dying = consumer_for(broker, factory, DiesBeforeAck, batch_size=10, prefetch=20)
+        stop = asyncio.Event()
+        with pytest.raises(RuntimeError, match="before the ack"):
+            await asyncio.wait_for(dying.run(stop), WAIT_SECONDS)
+        stored = dying.progress.counted
+        assert stored > 0 and processed(factory) == 2 * made.COUNTED_EVENTS + stored
+        assert await queued(broker) == len(second)  # nothing was acknowledged
+
+        restarted = consumer_for(broker, factory, batch_size=10, prefetch=20)
+        async with running(restarted):
+            total = {k: first_expected[k] + second_expected[k] for k in first_expected}
+            await wait_for(lambda: counts(factory) == total | {"conversations": 5}, "restart")
+            await wait_for(lambda: restarted.progress.batches >= 1, "the restart's batches")
+        # the dead consumer's batch came again and was skipped, not counted twice
+        assert restarted.progress.redelivered >= 10
+        assert restarted.progress.duplicates == stored
+        assert restarted.progress.counted == 3 * made.COUNTED_EVENTS - stored
+        assert processed(factory) == 5 * made.COUNTED_EVENTS
+        assert await queued(broker) == 0
+
+    asyncio.run(scenario())
+
+
+def test_a_malformed_message_is_dead_lettered_and_the_consumer_carries_on(
+    broker: Broker, factory: Any
+) -> None:
+    sent, expected = conversations(1, START)
+    bad = [b"{not json", json.dumps({"event": "user", "timestamp": START}).encode()]
+
+    async def scenario() -> None:
+        consumer = consumer_for(broker, factory, batch_size=5, prefetch=10)
+        async with running(consumer):
+            await publish(broker, sent[:5])
+            connection = await aio_pika.connect(broker.url, timeout=5)
+            async with connection:
+                channel = await connection.channel()
+                exchange = await channel.get_exchange(broker.exchange)
+                for body in bad:
+                    await exchange.publish(aio_pika.Message(body, app_id="someone-else"), "")
+            await publish(broker, sent[5:])
+            await wait_for(
+                lambda: counts(factory) == expected | {"conversations": 1}, "the good events"
+            )
+            await wait_for(lambda: consumer.progress.dead_lettered == 2, "the dead letters")
+        assert await queued(broker) == 0
+        assert await queued(broker, broker.dead_letters) == 2
+        connection = await aio_pika.connect(broker.url, timeout=5)
+        async with connection:
+            channel = await connection.channel()
+            dead = await channel.declare_queue(broker.dead_letters, passive=True)
+            letters = [await dead.get(timeout=5) for _ in bad]
+            for letter in letters:
+                await letter.ack()
+        assert [letter.body for letter in letters] == bad
+        reasons = [letter.headers["x-changai-reason"] for letter in letters]
+        assert "not UTF-8 JSON" in reasons[0] and reasons[1] == "no sender_id"
+        assert {letter.app_id for letter in letters} == {"someone-else"}
+
+    asyncio.run(scenario())
