@@ -11,6 +11,9 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -27,6 +30,7 @@ from analytics.metrics_store import totals
 from analytics.models import ProcessedEvent
 from changai.db import make_engine, make_session_factory
 from changai.db.migrate import upgrade
+from changai.settings import PROJECT_ROOT
 from rasa_project.shared_stores import URLPikaEventBroker
 from tests.support import broker_events as made
 
@@ -304,3 +308,70 @@ def test_a_malformed_message_is_dead_lettered_and_the_consumer_carries_on(
         assert {letter.app_id for letter in letters} == {"someone-else"}
 
     asyncio.run(scenario())
+
+
+def consumer_process(broker: Broker, database_url: str) -> subprocess.Popen:
+    """``python -m analytics.consumer`` as the Procfile starts it, on this run's names."""
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "DATABASE_URL": database_url,
+        "RABBITMQ_URL": broker.url,
+        "CHANGAI_ENV": "development",
+    }
+    command = [sys.executable, "-m", "analytics.consumer", "--queue", broker.queue]
+    command += ["--exchange", broker.exchange, "--batch-size", "5", "--prefetch", "10"]
+    return subprocess.Popen(
+        command,
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_the_consumer_process_killed_midway_and_restarted_counts_each_event_once(
+    broker: Broker, factory: Any, postgres_url: str
+) -> None:
+    sent, expected = conversations(20, START)
+    expected["conversations"] = 20
+    everything = 20 * made.COUNTED_EVENTS
+
+    async def scenario() -> None:
+        await publish(broker, sent)
+        process = consumer_process(broker, postgres_url)
+        try:
+            await wait_for(lambda: processed(factory) >= 15, "the first batches")
+        finally:
+            process.kill()  # SIGKILL: no clean-up, no ack for what is in hand
+            process.wait(timeout=WAIT_SECONDS)
+        assert 0 < processed(factory) < everything
+        assert 0 < await queued(broker) < len(sent)
+
+        process = consumer_process(broker, postgres_url)
+        try:
+            await wait_for(lambda: counts(factory) == expected, f"counts {expected}")
+            await wait_for(lambda: processed(factory) == everything, "every event once")
+            assert await queued(broker) == 0
+        finally:
+            process.send_signal(signal.SIGTERM)  # a clean stop, as honcho stops it
+            _, errors = process.communicate(timeout=WAIT_SECONDS)
+        assert process.returncode == 0, errors
+        assert "consumer stopped" in errors and "guest:guest" not in errors
+
+    asyncio.run(scenario())
+
+
+def test_the_consumer_needs_rabbitmq(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from analytics.consumer import main
+
+    monkeypatch.delenv("RABBITMQ_URL", raising=False)
+    monkeypatch.setenv("CHANGAI_ENV", "development")
+    assert main([]) == 2
+    assert capsys.readouterr().err == (
+        "configuration error: the analytics consumer needs RABBITMQ_URL\n"
+    )
+    monkeypatch.setenv("RABBITMQ_URL", RABBITMQ_URL)
+    assert main(["--batch-size", "50", "--prefetch", "10"]) == 2
+    assert "--batch-size must be 1 to --prefetch" in capsys.readouterr().err
