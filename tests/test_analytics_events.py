@@ -164,3 +164,64 @@ def test_the_consumer_reads_what_rasa_publishes_to() -> None:
 
     assert EVENT_QUEUE == endpoints.EVENT_QUEUE
     assert RASA_EXCHANGE == RABBITMQ_EXCHANGE
+
+
+def _as_rasa_publishes(sender: str, message: dict, at: float) -> dict:
+    """An action's message as Rasa turns it into a ``BotUttered`` and publishes it."""
+    from rasa.core.actions.action import create_bot_utterance
+
+    event = create_bot_utterance(dict(message))
+    event.timestamp = at
+    return made.body(sender, event)
+
+
+def test_the_actions_real_messages_count_as_documented(service) -> None:
+    """Run the actions themselves; their messages, as Rasa publishes them, give the counts."""
+    from actions.escalation import ActionEscalate
+    from actions.feedback import ActionFeedback
+    from actions.policy_answer import ActionAnswerPolicy
+    from actions.rating import ActionRecordRating
+    from tests.support.actions import run
+    from tests.trackers import make_tracker
+
+    # a Wednesday at 10:00 in Shanghai: staff are in, so a hand-off tells the queue place
+    service.now = lambda: dt.datetime(2026, 12, 2, 2, 0, tzinfo=dt.timezone.utc)
+    sender = "worker-actions"
+    steps = [
+        (ActionAnswerPolicy(), make_tracker("中级工技能提升补贴多少钱", "ask_training_subsidy")),
+        (ActionFeedback(), make_tracker("/feedback_unhelpful", "feedback_unhelpful")),
+        (
+            ActionAnswerPolicy(),
+            make_tracker(
+                "中级工证书补贴能拿多少钱", "ask_training_subsidy", slots={"region": "云南"}
+            ),
+        ),
+        (ActionEscalate(), make_tracker("老板拖欠三个月工资怎么办", "out_of_scope")),
+        (ActionEscalate(), make_tracker("人呢", "request_human")),  # the ticket is open already
+        (
+            ActionRecordRating(),
+            make_tracker(
+                "/rate_conversation",
+                "rate_conversation",
+                entities=[{"entity": "rating", "value": 3}],
+            ),
+        ),
+    ]
+    kinds, total = [], {}
+    for n, (action, tracker) in enumerate(steps):
+        tracker.sender_id = sender
+        _events, messages = run(action, tracker)
+        for message in messages:
+            kinds.append(message["custom"]["type"])
+            change = delta(parse(raw(_as_rasa_publishes(sender, message, LATE + n))))
+            for name, value in change.increments().items():
+                total[name] = total.get(name, 0) + value
+    assert kinds == ["answer", "feedback", "no_specific_rule", "queue", "queue", "rating"]
+    assert total == {
+        "answered": 1,
+        "unhelpful": 1,
+        "unanswered": 2,  # the honest reply and the one new ticket
+        "escalated": 1,
+        "rated": 1,
+        "rating_sum": 3,
+    }
