@@ -88,6 +88,7 @@ class EventConsumer:
         batch_size: int = BATCH_SIZE,
         prefetch: int = PREFETCH,
         linger: float = LINGER_SECONDS,
+        unanswered: bool = False,
     ) -> None:
         if not 1 <= batch_size <= prefetch:
             raise ValueError("batch size must be between 1 and the prefetch count")
@@ -100,6 +101,7 @@ class EventConsumer:
         self.batch_size = batch_size
         self.prefetch = prefetch
         self.linger = linger
+        self.unanswered = unanswered  # also store unanswered questions (production)
         self.progress = Progress()
         self.ready = asyncio.Event()  # set once the consumer is subscribed to the queue
 
@@ -206,7 +208,9 @@ class EventConsumer:
         delay = 1.0
         while True:
             try:
-                return await asyncio.to_thread(store, self.session_factory, events, self.zone)
+                return await asyncio.to_thread(
+                    store, self.session_factory, events, self.zone, self.unanswered
+                )
             except DBAPIError as exc:
                 logger.error(
                     "could not store %d events (%s); retrying in %.0f s",
@@ -303,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         exchange=args.exchange,
         batch_size=args.batch_size,
         prefetch=args.prefetch,
+        unanswered=settings.unanswered_from_broker,
     )
     try:
         asyncio.run(_serve(consumer))

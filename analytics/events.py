@@ -17,6 +17,9 @@ What counts (the ``custom`` payload every bot message carries, ``changai.payload
 - type ``no_specific_rule`` is an honest "no specific rule" reply, an unanswered question;
 - type ``feedback`` with ``helpful`` true or false is 有帮助 / 没帮助;
 - type ``rating`` with a ``rating`` of 1–5 is the worker's rating after staff closed.
+
+An unanswered question's message also carries its ``unanswered_questions`` row as
+``custom.unanswered`` (``changai.payloads.unanswered_note``); :func:`unanswered_row` reads it.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ COUNTERS = (
     "rated",
     "rating_sum",
 )
+MAX_QUESTION_CHARS = 2000
 MAX_BODY_BYTES = 1_000_000  # an event is a few KB; anything this large is not Rasa's
 
 
@@ -150,3 +154,29 @@ def delta(event: BrokerEvent) -> MetricDelta:
     if kind == RATING and type(rating) is int and 1 <= rating <= 5:
         return MetricDelta(rated=1, rating_sum=rating, last_rating=rating)
     return MetricDelta()
+
+
+def _text(value: Any, limit: int) -> str | None:
+    return value[:limit] if isinstance(value, str) and value else None
+
+
+def unanswered_row(event: BrokerEvent) -> dict[str, Any] | None:
+    """The ``unanswered_questions`` fields an unanswered question's message carries."""
+    if not delta(event).unanswered:
+        return None
+    note = _custom(event.body).get("unanswered")
+    if not isinstance(note, dict):
+        return None
+    question, reason = note.get("question"), _text(note.get("reason"), 40)
+    if not isinstance(question, str) or not question.strip() or reason is None:
+        return None
+    score = note.get("best_score")
+    if isinstance(score, bool) or not isinstance(score, int | float):
+        score = None
+    return {
+        "question": question[:MAX_QUESTION_CHARS],
+        "topic": _text(note.get("topic"), 40),
+        "region": _text(note.get("region"), 50),
+        "best_score": None if score is None else float(score),
+        "reason": reason,
+    }

@@ -20,9 +20,10 @@ from sqlalchemy import case, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from analytics.events import COUNTERS, BrokerEvent, MetricDelta, delta
+from analytics.events import COUNTERS, BrokerEvent, MetricDelta, delta, unanswered_row
 from analytics.models import ConversationMetric, ProcessedEvent
 from changai.db import utcnow
+from knowledge import repository
 
 ATTEMPTS = 3
 
@@ -90,8 +91,17 @@ def _add(session: Session, conversation_id: str, day: dt.date, group: _Group) ->
     )
 
 
-def record(*, session: Session, events: Sequence[BrokerEvent], zone: ZoneInfo) -> Recorded:
-    """Add ``events`` to the metrics, skipping those already counted; does not commit."""
+def record(
+    *,
+    session: Session,
+    events: Sequence[BrokerEvent],
+    zone: ZoneInfo,
+    unanswered: bool = False,
+) -> Recorded:
+    """Add ``events`` to the metrics, skipping those already counted; does not commit.
+
+    ``unanswered``: also store the unanswered questions the events carry (production, where
+    the actions leave that to this consumer: ``Settings.unanswered_from_broker``)."""
     changes = [(event, delta(event)) for event in events]
     counting = [(event, change) for event, change in changes if not change.is_empty()]
     ids = {event.event_id for event, _ in counting}
@@ -116,6 +126,14 @@ def record(*, session: Session, events: Sequence[BrokerEvent], zone: ZoneInfo) -
                 "processed_at": utcnow(),
             }
         )
+        row = unanswered_row(event) if unanswered else None
+        if row is not None:
+            repository.record_unanswered(
+                session=session,
+                conversation_id=event.conversation_id,
+                created_at=event.moment(),
+                **row,
+            )
         key = (event.conversation_id, event.day(zone))
         if key not in groups:
             groups[key] = _Group(MetricDelta(), event.moment(), event.moment())
@@ -127,12 +145,17 @@ def record(*, session: Session, events: Sequence[BrokerEvent], zone: ZoneInfo) -
     return Recorded(len(claimed), len(counting) - len(claimed), len(changes) - len(counting))
 
 
-def store(factory: sessionmaker, events: Sequence[BrokerEvent], zone: ZoneInfo) -> Recorded:
+def store(
+    factory: sessionmaker,
+    events: Sequence[BrokerEvent],
+    zone: ZoneInfo,
+    unanswered: bool = False,
+) -> Recorded:
     """:func:`record` in a transaction of its own, again when another consumer raced it."""
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with factory.begin() as session:
-                return record(session=session, events=events, zone=zone)
+                return record(session=session, events=events, zone=zone, unanswered=unanswered)
         except IntegrityError:
             if attempt == ATTEMPTS:
                 raise

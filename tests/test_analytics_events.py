@@ -225,3 +225,103 @@ def test_the_actions_real_messages_count_as_documented(service) -> None:
         "rated": 1,
         "rating_sum": 3,
     }
+
+
+def _unanswered_steps(sender: str) -> list:
+    from actions.escalation import ActionEscalate
+    from actions.policy_answer import ActionAnswerPolicy
+    from tests.trackers import make_tracker
+
+    steps = [
+        (ActionAnswerPolicy(), make_tracker("中级工技能提升补贴多少钱", "ask_training_subsidy")),
+        (  # several questions, one without an entry: the missed part is noted
+            ActionAnswerPolicy(),
+            make_tracker("公租房哪些人可以申请？申请要带哪些材料？", "ask_dormitory"),
+        ),
+        (  # an honest reply: 云南 has no rule of its own
+            ActionAnswerPolicy(),
+            make_tracker(
+                "中级工证书补贴能拿多少钱", "ask_training_subsidy", slots={"region": "云南"}
+            ),
+        ),
+        (  # a hand-off, with a mobile number to be masked, then again while it is open
+            ActionEscalate(),
+            make_tracker("老板拖欠工资，电话13812345678", "out_of_scope", slots={"region": "广东"}),
+        ),
+        (ActionEscalate(), make_tracker("人呢", "request_human")),
+    ]
+    for _action, tracker in steps:
+        tracker.sender_id = sender
+    return steps
+
+
+def _published(service, sender: str) -> list[dict]:
+    from tests.support.actions import run
+
+    bodies = []
+    for n, (action, tracker) in enumerate(_unanswered_steps(sender)):
+        for message in run(action, tracker)[1]:
+            bodies.append(_as_rasa_publishes(sender, message, LATE + n))
+    return bodies
+
+
+def _noted(service, sender: str) -> list[tuple]:
+    from knowledge.models import UnansweredQuestion
+
+    with service.session_factory() as session:
+        rows = session.execute(
+            select(UnansweredQuestion)
+            .where(UnansweredQuestion.conversation_id == sender)
+            .order_by(UnansweredQuestion.id)
+        ).scalars()
+        return [(r.question, r.topic, r.region, r.best_score, r.reason) for r in rows]
+
+
+def test_production_stores_unanswered_questions_from_the_events_as_the_actions_do(
+    service,
+) -> None:
+    """The same conversation gives the same 未答问题 rows either way, each stored once."""
+    import dataclasses
+
+    service.now = lambda: dt.datetime(2026, 12, 2, 2, 0, tzinfo=dt.timezone.utc)
+    _published(service, "by-action")  # development: the actions write the rows
+    by_action = _noted(service, "by-action")
+    assert [row[4] for row in by_action] == ["no_specific_rule", "no_specific_rule", "out_of_scope"]
+    assert by_action[0][0] == "申请要带哪些材料"
+    assert by_action[2][0].endswith("电话138****5678")  # masked before it is stored
+
+    service.settings = dataclasses.replace(service.settings, env="production")
+    assert service.settings.unanswered_from_broker
+    bodies = _published(service, "by-broker")
+    assert _noted(service, "by-broker") == []  # left to the consumer
+    events = [parse(raw(body)) for body in bodies]
+    for _ in range(2):  # the second time is a redelivery
+        with service.session_factory.begin() as session:
+            record(session=session, events=events, zone=SHANGHAI, unanswered=True)
+    assert _noted(service, "by-broker") == by_action
+    with service.session_factory.begin() as session:
+        [stamp] = session.execute(
+            select(func.min(ConversationMetric.first_event_at)).where(
+                ConversationMetric.conversation_id == "by-broker"
+            )
+        ).one()
+    assert stamp == events[0].moment()
+
+
+def test_an_unanswered_note_is_read_only_from_an_unanswered_message() -> None:
+    from analytics.events import unanswered_row
+    from changai.payloads import unanswered_note
+
+    note = unanswered_note(
+        question="宿舍能住多久", topic="dormitory", region=None, best_score=0.3, reason="x" * 50
+    )
+    honest = made.honest_reply("c", LATE)
+    honest["data"]["custom"]["unanswered"] = note
+    assert unanswered_row(parse(raw(honest))) == {**note, "reason": "x" * 40}
+    answer = made.answer("c", LATE)
+    answer["data"]["custom"]["unanswered"] = note  # not an unanswered message: not a row
+    assert unanswered_row(parse(raw(answer))) is None
+    honest["data"]["custom"]["unanswered"] = {**note, "question": "  ", "best_score": True}
+    assert unanswered_row(parse(raw(honest))) is None
+    honest["data"]["custom"]["unanswered"] = {**note, "best_score": "high"}
+    assert unanswered_row(parse(raw(honest)))["best_score"] is None
