@@ -3,12 +3,13 @@
 Events are published by the project's own Rasa broker (``URLPikaEventBroker``, Rasa's
 ``PikaEventBroker`` publish path) to an exchange and a queue named for this run, which are
 deleted afterwards. Every wait is bounded; every consumer is stopped before the test ends.
+RabbitMQ is the ``broker`` fixture (tests/conftest.py), skipped, saying why, only when it is
+unreachable.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import signal
@@ -16,74 +17,29 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import aio_pika
 import pytest
-from sqlalchemy import func, select
 
 from analytics.consumer import EventConsumer
-from analytics.metrics_store import totals
-from analytics.models import ProcessedEvent
 from changai.db import make_engine, make_session_factory
 from changai.db.migrate import upgrade
 from changai.settings import PROJECT_ROOT
-from rasa_project.shared_stores import URLPikaEventBroker
 from tests.support import broker_events as made
+from tests.support.consumers import (
+    WAIT_SECONDS,
+    consumer_for,
+    counts,
+    processed,
+    publish,
+    queued,
+    running,
+    wait_for,
+)
+from tests.support.rabbitmq import RABBITMQ_URL, Broker
 
 pytestmark = pytest.mark.postgres
-
-RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
-ZONE = ZoneInfo("Asia/Shanghai")
-WAIT_SECONDS = 30.0
-
-
-@dataclass
-class Broker:
-    """Names for this run: Rasa's exchange and queue, and the consumer's dead-letter queue."""
-
-    url: str
-    exchange: str
-    queue: str
-
-    @property
-    def dead_letters(self) -> str:
-        return self.queue + ".dead"
-
-
-def _reachable() -> str | None:
-    async def probe() -> None:
-        connection = await aio_pika.connect(RABBITMQ_URL, timeout=5)
-        await connection.close()
-
-    try:
-        asyncio.run(probe())
-    except Exception as exc:  # any failure to connect means the same thing here
-        return f"RabbitMQ is required for this test ({RABBITMQ_URL}): {exc}"
-    return None
-
-
-@pytest.fixture()
-def broker() -> Iterator[Broker]:
-    unreachable = _reachable()
-    if unreachable:
-        pytest.skip(unreachable)
-    run = uuid.uuid4().hex[:10]
-    names = Broker(RABBITMQ_URL, f"changai_test_x_{run}", f"changai_test_q_{run}")
-    yield names
-
-    async def delete() -> None:
-        connection = await aio_pika.connect(RABBITMQ_URL, timeout=5)
-        async with connection:
-            channel = await connection.channel()
-            for queue in (names.queue, names.dead_letters):
-                await channel.queue_delete(queue)
-            await channel.exchange_delete(names.exchange)
-
-    asyncio.run(delete())
 
 
 @pytest.fixture()
@@ -92,81 +48,6 @@ def factory(postgres_url: str):
     engine = make_engine(postgres_url)
     yield make_session_factory(engine)
     engine.dispose()
-
-
-def consumer_for(broker: Broker, factory: Any, cls: type[EventConsumer] = EventConsumer, **kw):
-    return cls(
-        amqp_url=broker.url,
-        session_factory=factory,
-        zone=ZONE,
-        queue=broker.queue,
-        exchange=broker.exchange,
-        **kw,
-    )
-
-
-@contextlib.asynccontextmanager
-async def running(consumer: EventConsumer) -> AsyncIterator[asyncio.Task]:
-    """The consumer subscribed to its queue; stopped (and awaited) on the way out."""
-    stop = asyncio.Event()
-    task = asyncio.create_task(consumer.run(stop))
-    ready = asyncio.create_task(consumer.ready.wait())
-    await asyncio.wait({task, ready}, timeout=WAIT_SECONDS, return_when=asyncio.FIRST_COMPLETED)
-    ready.cancel()
-    if task.done():
-        task.result()  # raises what stopped it
-    assert consumer.ready.is_set(), "the consumer did not subscribe in time"
-    try:
-        yield task
-    finally:
-        stop.set()
-        await asyncio.wait_for(asyncio.shield(task), WAIT_SECONDS)
-
-
-@contextlib.asynccontextmanager
-async def rasa_broker(broker: Broker) -> AsyncIterator[URLPikaEventBroker]:
-    """Rasa's broker as production configures it (one URL), on this run's exchange."""
-    publisher = URLPikaEventBroker(
-        broker.url,
-        queues=[broker.queue],
-        exchange_name=broker.exchange,
-        event_loop=asyncio.get_running_loop(),
-        connection_attempts=1,
-    )
-    await publisher.connect()
-    try:
-        yield publisher
-    finally:
-        # publish() runs in background tasks: let them finish before closing
-        pending = list(publisher._background_tasks)
-        if pending:
-            await asyncio.wait_for(asyncio.gather(*pending), WAIT_SECONDS)
-        await publisher.close()
-
-
-async def publish(broker: Broker, bodies: list[dict[str, Any]]) -> None:
-    async with rasa_broker(broker) as publisher:
-        for body in bodies:
-            publisher.publish(body)
-
-
-async def wait_for(check: Callable[[], Any], what: str) -> Any:
-    """Poll ``check`` (in a thread: it reads the database) until it is truthy, bounded."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        value = await asyncio.to_thread(check)
-        if value:
-            return value
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-async def queued(broker: Broker, queue: str | None = None) -> int:
-    connection = await aio_pika.connect(broker.url, timeout=5)
-    async with connection:
-        channel = await connection.channel()
-        declared = await channel.declare_queue(queue or broker.queue, passive=True)
-        return int(declared.declaration_result.message_count or 0)
 
 
 def conversations(count: int, start: float) -> tuple[list[dict[str, Any]], dict[str, int]]:
@@ -178,29 +59,6 @@ def conversations(count: int, start: float) -> tuple[list[dict[str, Any]], dict[
         expected = {k: expected.get(k, 0) + v for k, v in counts.items()}
     interleaved = [body for turn in zip(*streams, strict=True) for body in turn]
     return interleaved, expected
-
-
-def counts(factory: Any) -> dict[str, int]:
-    with factory() as session:
-        summary = totals(session=session)
-    return {
-        name: getattr(summary, name)
-        for name in (
-            "worker_messages",
-            "answered",
-            "unanswered",
-            "escalated",
-            "helpful",
-            "unhelpful",
-            "rated",
-            "rating_sum",
-        )
-    } | {"conversations": summary.conversations}
-
-
-def processed(factory: Any) -> int:
-    with factory() as session:
-        return int(session.execute(select(func.count()).select_from(ProcessedEvent)).scalar())
 
 
 START = time.time() - 3600
