@@ -52,7 +52,8 @@ def factory(postgres_url: str):
 
 def conversations(count: int, start: float) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """``count`` conversations' events, interleaved, and their summed expected counts."""
-    streams, expected = [], {}
+    streams: list[list[dict[str, Any]]] = []
+    expected: dict[str, int] = {}
     for n in range(count):
         events, counts = made.conversation(f"worker-{uuid.uuid4().hex[:8]}-{n}", start + n)
         streams.append(events)
@@ -161,7 +162,7 @@ def test_a_malformed_message_is_dead_lettered_and_the_consumer_carries_on(
             for letter in letters:
                 await letter.ack()
         assert [letter.body for letter in letters] == bad
-        reasons = [letter.headers["x-changai-reason"] for letter in letters]
+        reasons = [str(letter.headers["x-changai-reason"]) for letter in letters]
         assert "not UTF-8 JSON" in reasons[0] and reasons[1] == "no sender_id"
         assert {letter.app_id for letter in letters} == {"someone-else"}
 

@@ -207,7 +207,8 @@ def test_the_actions_real_messages_count_as_documented(service) -> None:
             ),
         ),
     ]
-    kinds, total = [], {}
+    kinds: list[str] = []
+    total: dict[str, int] = {}
     for n, (action, tracker) in enumerate(steps):
         tracker.sender_id = sender
         _events, messages = run(action, tracker)
@@ -324,4 +325,5 @@ def test_an_unanswered_note_is_read_only_from_an_unanswered_message() -> None:
     honest["data"]["custom"]["unanswered"] = {**note, "question": "  ", "best_score": True}
     assert unanswered_row(parse(raw(honest))) is None
     honest["data"]["custom"]["unanswered"] = {**note, "best_score": "high"}
-    assert unanswered_row(parse(raw(honest)))["best_score"] is None
+    row = unanswered_row(parse(raw(honest)))
+    assert row is not None and row["best_score"] is None
