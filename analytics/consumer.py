@@ -7,7 +7,8 @@ counted in one database transaction (``analytics.metrics_store``), and only then
 acknowledged, with one ``multiple`` ack. A consumer that stops or dies before the ack leaves
 its messages on the queue; RabbitMQ delivers them again and the event ids already stored are
 skipped, so nothing is counted twice and nothing is lost while the consumer is down. A message
-that is not a Rasa event is copied to the durable queue ``changai_events.dead`` with the reason
+that is not a Rasa event, or one the database refuses for good (the batch is then stored event
+by event to find it), is copied to the durable queue ``changai_events.dead`` with the reason
 in its headers, logged, and acknowledged; the consumer carries on. While the database is
 unreachable the batch stays unacknowledged and is tried again with backoff.
 """
@@ -31,7 +32,7 @@ from aio_pika.abc import (
     AbstractQueue,
     AbstractRobustConnection,
 )
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from analytics.events import BrokerEvent, MalformedEvent, parse
@@ -187,16 +188,20 @@ class EventConsumer:
         stop: asyncio.Event,
     ) -> None:
         """Count one batch, dead-letter what is not an event, then acknowledge it all."""
-        events: list[BrokerEvent] = []
+        parsed: list[tuple[AbstractIncomingMessage, BrokerEvent]] = []
         malformed: list[tuple[AbstractIncomingMessage, str]] = []
         for message in batch:
             self.progress.redelivered += bool(message.redelivered)
             try:
-                events.append(parse(message.body))
+                parsed.append((message, parse(message.body)))
             except MalformedEvent as exc:
                 malformed.append((message, str(exc)))
-        if events:
-            recorded = await self._store(events, stop)
+        if parsed:
+            try:
+                recorded = await self._store([event for _, event in parsed], stop)
+            except DBAPIError:  # refused for good: find the event(s) the database refuses
+                recorded, refused = await self._store_one_by_one(parsed, stop)
+                malformed += refused
             if recorded is None:  # stopping while the database is down: leave it queued
                 return
             self.progress.add(recorded)
@@ -205,13 +210,16 @@ class EventConsumer:
         await self.acknowledge(batch)
 
     async def _store(self, events: list[BrokerEvent], stop: asyncio.Event) -> Recorded | None:
+        """Store ``events``, waiting out a database that cannot be reached (None: stopping).
+
+        Any other database error is the data's and is raised."""
         delay = 1.0
         while True:
             try:
                 return await asyncio.to_thread(
                     store, self.session_factory, events, self.zone, self.unanswered
                 )
-            except DBAPIError as exc:
+            except (OperationalError, InterfaceError) as exc:
                 logger.error(
                     "could not store %d events (%s); retrying in %.0f s",
                     len(events),
@@ -222,11 +230,32 @@ class EventConsumer:
                 return None
             delay = min(delay * 2, MAX_BACKOFF_SECONDS)
 
+    async def _store_one_by_one(
+        self,
+        parsed: list[tuple[AbstractIncomingMessage, BrokerEvent]],
+        stop: asyncio.Event,
+    ) -> tuple[Recorded | None, list[tuple[AbstractIncomingMessage, str]]]:
+        """Each event in a transaction of its own; those the database refuses are returned."""
+        counted = duplicates = ignored = 0
+        refused: list[tuple[AbstractIncomingMessage, str]] = []
+        for message, event in parsed:
+            try:
+                recorded = await self._store([event], stop)
+            except DBAPIError as exc:
+                refused.append((message, f"refused by the database: {type(exc.orig).__name__}"))
+                continue
+            if recorded is None:
+                return None, refused
+            counted += recorded.counted
+            duplicates += recorded.duplicates
+            ignored += recorded.ignored
+        return Recorded(counted, duplicates, ignored), refused
+
     async def _dead_letter(
         self, channel: AbstractChannel, message: AbstractIncomingMessage, reason: str
     ) -> None:
         logger.warning(
-            "message %s from %s is not a Rasa event (%s): moved to %s",
+            "message %s from %s cannot be counted (%s): moved to %s",
             message.delivery_tag,
             message.app_id or "an unknown publisher",
             reason,

@@ -113,10 +113,12 @@ def parse(raw: bytes) -> BrokerEvent:
     sender = body.get("sender_id")
     if not isinstance(sender, str) or not sender.strip():
         raise MalformedEvent("no sender_id")
+    if "\x00" in sender:
+        raise MalformedEvent("sender_id contains a NUL character")
     if len(sender) > CONVERSATION_ID_LENGTH:
         raise MalformedEvent(f"sender_id longer than {CONVERSATION_ID_LENGTH} characters")
     kind = body.get("event")
-    if not isinstance(kind, str) or not kind or len(kind) > 40:
+    if not isinstance(kind, str) or not kind or len(kind) > 40 or "\x00" in kind:
         raise MalformedEvent("no event type")
     stamp = body.get("timestamp")
     if isinstance(stamp, bool) or not isinstance(stamp, int | float):
@@ -157,7 +159,9 @@ def delta(event: BrokerEvent) -> MetricDelta:
 
 
 def _text(value: Any, limit: int) -> str | None:
-    return value[:limit] if isinstance(value, str) and value else None
+    """A text field for the database: no NUL (PostgreSQL refuses it), at most ``limit``."""
+    text = value.replace("\x00", "") if isinstance(value, str) else ""
+    return text[:limit] or None
 
 
 def unanswered_row(event: BrokerEvent) -> dict[str, Any] | None:
@@ -167,14 +171,17 @@ def unanswered_row(event: BrokerEvent) -> dict[str, Any] | None:
     note = _custom(event.body).get("unanswered")
     if not isinstance(note, dict):
         return None
-    question, reason = note.get("question"), _text(note.get("reason"), 40)
-    if not isinstance(question, str) or not question.strip() or reason is None:
+    question, reason = (
+        _text(note.get("question"), MAX_QUESTION_CHARS),
+        _text(note.get("reason"), 40),
+    )
+    if question is None or not question.strip() or reason is None:
         return None
     score = note.get("best_score")
     if isinstance(score, bool) or not isinstance(score, int | float):
         score = None
     return {
-        "question": question[:MAX_QUESTION_CHARS],
+        "question": question,
         "topic": _text(note.get("topic"), 40),
         "region": _text(note.get("region"), 50),
         "best_score": None if score is None else float(score),

@@ -234,3 +234,73 @@ def test_the_consumer_needs_rabbitmq(monkeypatch: pytest.MonkeyPatch, capsys) ->
     monkeypatch.setenv("RABBITMQ_URL", RABBITMQ_URL)
     assert main(["--batch-size", "50", "--prefetch", "10"]) == 2
     assert "--batch-size must be 1 to --prefetch" in capsys.readouterr().err
+
+
+def test_an_event_the_database_refuses_is_dead_lettered_and_the_rest_counted(
+    broker: Broker, factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database error that is the data's (not an outage) stops neither the batch nor the
+    consumer: the batch is stored event by event and the refused one dead-lettered."""
+    from sqlalchemy.exc import DataError
+
+    from analytics import consumer as consumer_module
+
+    real_store = consumer_module.store
+
+    def refusing_store(factory: Any, events: list, *args: Any) -> Any:
+        if any(event.conversation_id == "refused" for event in events):
+            raise DataError("INSERT …", {}, ValueError("value out of range"))
+        return real_store(factory, events, *args)
+
+    monkeypatch.setattr(consumer_module, "store", refusing_store)
+    sent, expected = conversations(1, START)
+    poison = made.worker("refused", "宿舍", START)
+    bodies = [*sent[:6], poison, *sent[6:]]
+
+    async def scenario() -> None:
+        consumer = consumer_for(broker, factory, batch_size=20, prefetch=40, linger=1.0)
+        async with running(consumer):
+            await publish(broker, bodies)
+            await wait_for(lambda: counts(factory) == expected | {"conversations": 1}, "counts")
+            await wait_for(lambda: consumer.progress.dead_lettered == 1, "the dead letter")
+        assert await queued(broker) == 0
+        assert await queued(broker, broker.dead_letters) == 1
+
+    asyncio.run(scenario())
+
+
+def test_the_consumer_waits_out_a_database_outage(broker: Broker) -> None:
+    """The database is not there when the consumer starts: the batch stays unacknowledged and
+    is stored once the database is back, counted once."""
+    from sqlalchemy import create_engine, text
+
+    from tests.conftest import POSTGRES_ADMIN_URL
+
+    name = f"changai_test_{uuid.uuid4().hex[:12]}"
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    sent, expected = conversations(2, START)
+
+    async def scenario() -> None:
+        consumer = consumer_for(broker, factory, batch_size=50, prefetch=100)
+        async with running(consumer):
+            await publish(broker, sent)
+            await asyncio.sleep(1.5)  # the consumer has tried and failed at least once
+            assert consumer.progress.batches == 0
+            assert await queued(broker) == 0  # delivered, but not acknowledged
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            upgrade(url)
+            await wait_for(lambda: counts(factory) == expected | {"conversations": 2}, "counts")
+        assert consumer.progress.duplicates == 0
+        assert await queued(broker) == 0
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -81,6 +81,7 @@ def test_the_event_id_is_stable_and_tells_events_apart() -> None:
         (b"[1, 2]", "JSON list"),
         (raw({"event": "user", "timestamp": LATE}), "no sender_id"),
         (raw({"sender_id": "c" * 101, "event": "user", "timestamp": LATE}), "longer than 100"),
+        (raw({"sender_id": "c\u0000", "event": "user", "timestamp": LATE}), "NUL"),
         (raw({"sender_id": "c", "timestamp": LATE}), "no event type"),
         (raw({"sender_id": "c", "event": "user"}), "no numeric timestamp"),
         (raw({"sender_id": "c", "event": "user", "timestamp": True}), "no numeric timestamp"),
@@ -324,6 +325,9 @@ def test_an_unanswered_note_is_read_only_from_an_unanswered_message() -> None:
     assert unanswered_row(parse(raw(answer))) is None
     honest["data"]["custom"]["unanswered"] = {**note, "question": "  ", "best_score": True}
     assert unanswered_row(parse(raw(honest))) is None
+    honest["data"]["custom"]["unanswered"] = {**note, "question": "宿舍\u0000能住多久"}
+    row = unanswered_row(parse(raw(honest)))
+    assert row is not None and row["question"] == "宿舍能住多久"  # PostgreSQL refuses NUL
     honest["data"]["custom"]["unanswered"] = {**note, "best_score": "high"}
     row = unanswered_row(parse(raw(honest)))
     assert row is not None and row["best_score"] is None
