@@ -331,3 +331,34 @@ def test_an_unanswered_note_is_read_only_from_an_unanswered_message() -> None:
     honest["data"]["custom"]["unanswered"] = {**note, "best_score": "high"}
     row = unanswered_row(parse(raw(honest)))
     assert row is not None and row["best_score"] is None
+
+
+def test_the_consumer_waits_for_rabbitmq_and_stops_when_told(factory, caplog) -> None:
+    """RabbitMQ not there: the consumer retries (logging where, never the password) until it
+    is stopped, then returns without error."""
+    import asyncio
+    import socket
+
+    from analytics.consumer import EventConsumer
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    consumer = EventConsumer(
+        amqp_url=f"amqp://user:s3cret@127.0.0.1:{port}/",
+        session_factory=factory,
+        zone=SHANGHAI,
+    )
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(consumer.run(stop))
+        await asyncio.sleep(1.5)
+        assert not task.done() and not consumer.ready.is_set()
+        stop.set()
+        await asyncio.wait_for(task, 10)
+
+    with caplog.at_level("WARNING", logger="analytics.consumer"):
+        asyncio.run(scenario())
+    assert f"RabbitMQ at 127.0.0.1:{port}/ unreachable" in caplog.text
+    assert "s3cret" not in caplog.text
