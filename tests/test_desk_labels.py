@@ -11,8 +11,8 @@ from aiohttp.test_utils import TestClient
 
 from changai import vocabulary
 from changai.settings import Settings
-from helpdesk import tickets
-from tests.support.console import create_accounts, login, run
+from tests.support.console import console_settings, create_accounts, login, run
+from tests.support.tickets import open_ticket
 
 STATIC = Path(__file__).resolve().parent.parent / "connectors" / "console" / "static"
 
@@ -73,16 +73,15 @@ def console(session_factory, database_url) -> Settings:
     with session_factory.begin() as session:
         create_accounts(session, ("li", "staff"))
         for topic, reason in (("training_subsidy", "out_of_scope"), (None, "no_specific_rule")):
-            tickets.create_ticket(
-                session=session,
+            open_ticket(
+                session,
                 conversation_id=f"labels-{reason}",
                 reason=reason,
                 topic=topic,
                 region="广东",
                 question="问题",
-                case_card={},
             )
-    return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+    return console_settings(database_url)
 
 
 def test_the_queue_api_carries_the_vocabulary_labels(console: Settings) -> None:

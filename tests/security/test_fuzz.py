@@ -25,10 +25,11 @@ from changai.db import make_engine
 from changai.settings import Settings
 from connectors.console.app import create_app
 from connectors.widget.validation import RequestRejected, parse_message
-from helpdesk import accounts, tickets
+from helpdesk import accounts
 from tests.security.upstream import fake_rasa
 from tests.support.console import admin_csrf, create_accounts, login
 from tests.support.fuzzing import JSON, row_counts
+from tests.support.tickets import open_ticket
 
 SAMPLE = {
     "ticket_id": ["1", "2", "99", "0"],
@@ -126,15 +127,7 @@ def console(tmp_path_factory) -> Iterator[Console]:
         boss = accounts.get_user(session=session, username="boss")
         assert boss is not None
         for n, status in ((1, "claimed"), (2, "closed")):
-            ticket = tickets.create_ticket(
-                session=session,
-                conversation_id=chr(96 + n) * 22,
-                reason="out_of_scope",
-                topic=None,
-                region=None,
-                question="欠薪怎么办",
-                case_card={},
-            )
+            ticket = open_ticket(session, conversation_id=chr(96 + n) * 22)
             ticket.status, ticket.claimed_by = status, boss.id
     engine.dispose()
     loop = asyncio.new_event_loop()

@@ -15,14 +15,14 @@ from changai.settings import Settings
 from connectors.console.auth import LoginLimiter
 from helpdesk import accounts
 from tests.conftest import FakeClock
-from tests.support.console import PASSWORD, create_accounts, run
+from tests.support.console import PASSWORD, console_settings, create_accounts, run
 
 
 @pytest.fixture()
 def console(session_factory, database_url):
     with session_factory.begin() as session:
         create_accounts(session, ("li", "staff"), ("wang", "staff"))
-    return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+    return console_settings(database_url)
 
 
 async def form_token(client: TestClient) -> str:
