@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
-from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions.escalation import escalate
@@ -201,7 +201,9 @@ class ValidateEligibilityForm(FormValidationAction):
         check = await current_check(tracker)
         if check is None or tracker.get_slot(EXIT_SLOT):
             return SlotSet(REQUESTED_SLOT, None)
-        missing = (c.slot for c in needed_conditions(check, tracker) if tracker.get_slot(c.slot) is None)
+        missing = (
+            c.slot for c in needed_conditions(check, tracker) if tracker.get_slot(c.slot) is None
+        )
         return SlotSet(REQUESTED_SLOT, next(missing, None))
 
     def _close_open(self, tracker: Tracker, domain: DomainDict) -> list[EventType]:

@@ -16,10 +16,10 @@ from typing import Any
 
 from knowledge.eligibility import (
     ELIGIBLE,
-    UNKNOWN,
     MARKS,
     NEEDS_CONFIRMING,
     NOT_ELIGIBLE,
+    UNKNOWN,
     Check,
     ClauseRef,
     Condition,
@@ -184,7 +184,9 @@ def _path_result(
             wait = -1
             continue
         met = run_test(requirement.test, value)
-        results.append(RequirementResult(target, requirement, condition, show(condition, value), met))
+        results.append(
+            RequirementResult(target, requirement, condition, show(condition, value), met)
+        )
         if met is True:
             continue
         grows = condition.answer_kind == "months" and requirement.op in _GROWS
@@ -204,9 +206,7 @@ def evaluate_ladder(check: Check, values: Mapping[str, Any], today: Any) -> Leve
     conditions = {c.key: c for c in check.conditions}
     held_condition = conditions[ladder.held_by]
     held_value = values.get(held_condition.slot)
-    held_index = next(
-        (i for i, t in enumerate(ladder.targets) if t.level == held_value), -1
-    )
+    held_index = next((i for i, t in enumerate(ladder.targets) if t.level == held_value), -1)
     levels: list[TargetResult] = []
     for index, target in enumerate(ladder.targets):
         paths = [_path_result(target, p, conditions, values, ladder) for p in target.paths]
@@ -235,8 +235,12 @@ def evaluate_ladder(check: Check, values: Mapping[str, Any], today: Any) -> Leve
         path = nxt.best_path()
         unknown = [r for r in path.missing if r.met is None and r.answer] if path else []
         unknown += [
-            r for r in (path.missing if path else []) if r.met is None and not r.answer
-            and r.condition.key in asked and r.condition.key != ladder.since_held
+            r
+            for r in (path.missing if path else [])
+            if r.met is None
+            and not r.answer
+            and r.condition.key in asked
+            and r.condition.key != ladder.since_held
         ]
         if unknown:
             reasons.append("还不清楚：" + "；".join(r.condition.question for r in unknown))

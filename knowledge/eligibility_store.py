@@ -110,7 +110,8 @@ def _ladder(session: Session, spec: dict[str, Any] | None) -> Ladder | None:
         return None
     keys = [str(t["clause"]) for t in spec.get("targets") or []]
     clauses = {
-        c.key: c for c in session.execute(select(PolicyClause).where(PolicyClause.key.in_(keys))).scalars()
+        c.key: c
+        for c in session.execute(select(PolicyClause).where(PolicyClause.key.in_(keys))).scalars()
     }
     return Ladder(
         held_by=str(spec["held_by"]),
@@ -267,7 +268,9 @@ def _ladder_spec(session: Session, item: dict[str, Any]) -> dict[str, Any] | Non
                 raise InvalidEntry(f"{where}.{target['key']}: op {requirement.get('op')!r}")
         if not paths:
             raise InvalidEntry(f"{where}.{target['key']}: no paths")
-        targets.append({**{k: target[k] for k in ("key", "level", "label", "clause")}, "paths": paths})
+        targets.append(
+            {**{k: target[k] for k in ("key", "level", "label", "clause")}, "paths": paths}
+        )
     since = str(spec.get("since_held") or "")
     if since and since not in keys:
         raise InvalidEntry(f"{where}: since_held {since!r} is no condition")

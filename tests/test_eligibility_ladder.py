@@ -74,33 +74,95 @@ def test_each_level_rests_on_its_clause_of_the_standard(check: Check) -> None:
     ("given", "level", "next_level", "wait"),
     [
         # no certificate: a year in the trade opens 五级, six years or a 技校 opens 四级
-        (values(current_level="none", work_months=6, education="none", apprentice=False),
-         None, "初级工", 6),
-        (values(current_level="none", work_months=5, education="none", apprentice=True),
-         "初级工", "中级工", 67),  # six years in all, the nearest path by time alone
+        (
+            values(current_level="none", work_months=6, education="none", apprentice=False),
+            None,
+            "初级工",
+            6,
+        ),
+        (
+            values(current_level="none", work_months=5, education="none", apprentice=True),
+            "初级工",
+            "中级工",
+            67,
+        ),  # six years in all, the nearest path by time alone
         (values(current_level="none", work_months=30, education="none"), "初级工", "中级工", 42),
         (values(current_level="none", work_months=84, education="none"), "中级工", "高级工", None),
-        (values(current_level="none", work_months=12, education="technical_school"),
-         "中级工", "高级工", None),
+        (
+            values(current_level="none", work_months=12, education="technical_school"),
+            "中级工",
+            "高级工",
+            None,
+        ),
         # with a certificate: time since it counts
-        (values(current_level="初级工", work_months=60, level_months=48, education="none"),
-         "中级工", "高级工", None),
-        (values(current_level="初级工", work_months=60, level_months=30, education="none"),
-         None, "中级工", 12),
-        (values(current_level="初级工", work_months=30, level_months=30, education="none"),
-         None, "中级工", 18),
-        (values(current_level="初级工", work_months=30, level_months=3, education="technical_school"),
-         "中级工", "高级工", None),
-        (values(current_level="中级工", work_months=120, level_months=36, education="none"),
-         None, "高级工", 24),
-        (values(current_level="中级工", work_months=40, level_months=12, education="college"),
-         None, "高级工", 12),
-        (values(current_level="中级工", work_months=40, level_months=1, education="senior_technical"),
-         "高级工", "技师", None),
-        (values(current_level="高级工", work_months=40, level_months=10, education="senior_technical"),
-         "技师", "高级技师", None),
-        (values(current_level="高级工", work_months=30, level_months=10, education="senior_technical"),
-         None, "技师", 6),
+        (
+            values(current_level="初级工", work_months=60, level_months=48, education="none"),
+            "中级工",
+            "高级工",
+            None,
+        ),
+        (
+            values(current_level="初级工", work_months=60, level_months=30, education="none"),
+            None,
+            "中级工",
+            12,
+        ),
+        (
+            values(current_level="初级工", work_months=30, level_months=30, education="none"),
+            None,
+            "中级工",
+            18,
+        ),
+        (
+            values(
+                current_level="初级工", work_months=30, level_months=3, education="technical_school"
+            ),
+            "中级工",
+            "高级工",
+            None,
+        ),
+        (
+            values(current_level="中级工", work_months=120, level_months=36, education="none"),
+            None,
+            "高级工",
+            24,
+        ),
+        (
+            values(current_level="中级工", work_months=40, level_months=12, education="college"),
+            None,
+            "高级工",
+            12,
+        ),
+        (
+            values(
+                current_level="中级工", work_months=40, level_months=1, education="senior_technical"
+            ),
+            "高级工",
+            "技师",
+            None,
+        ),
+        (
+            values(
+                current_level="高级工",
+                work_months=40,
+                level_months=10,
+                education="senior_technical",
+            ),
+            "技师",
+            "高级技师",
+            None,
+        ),
+        (
+            values(
+                current_level="高级工",
+                work_months=30,
+                level_months=10,
+                education="senior_technical",
+            ),
+            None,
+            "技师",
+            6,
+        ),
         (values(current_level="技师", work_months=200, level_months=50), "高级技师", None, None),
         (values(current_level="高级技师", work_months=300, level_months=50), None, None, None),
     ],
@@ -123,7 +185,9 @@ def test_the_headline_names_the_level_and_the_wait(check: Check) -> None:
     assert "再干满2年，就可以申报三级/高级工。" in text
     lines = level_card_lines(verdict)
     assert lines[0].startswith("✓ 三级/高级工：持有四级/中级工证书 您的回答：四级/中级工")
-    assert lines[1].startswith("✗ 三级/高级工：取得四级/中级工证书后") and "您的回答：3年" in lines[1]
+    assert (
+        lines[1].startswith("✗ 三级/高级工：取得四级/中级工证书后") and "您的回答：3年" in lines[1]
+    )
     assert all("依据：《国家职业技能标准通用申报条件" in line for line in lines)
 
 
@@ -153,13 +217,22 @@ def test_an_unknown_answer_leaves_the_level_to_confirm(check: Check) -> None:
     ("given", "asked"),
     [
         ({}, ["current_level", "work_months", "level_months", "education", "apprentice"]),
-        (values(current_level="none", work_months=6),
-         ["current_level", "work_months", "education", "apprentice"]),
-        (values(current_level="none", work_months=24), ["current_level", "work_months", "education"]),
-        (values(current_level="初级工"),
-         ["current_level", "work_months", "level_months", "education"]),
-        (values(current_level="中级工"),
-         ["current_level", "work_months", "level_months", "education"]),
+        (
+            values(current_level="none", work_months=6),
+            ["current_level", "work_months", "education", "apprentice"],
+        ),
+        (
+            values(current_level="none", work_months=24),
+            ["current_level", "work_months", "education"],
+        ),
+        (
+            values(current_level="初级工"),
+            ["current_level", "work_months", "level_months", "education"],
+        ),
+        (
+            values(current_level="中级工"),
+            ["current_level", "work_months", "level_months", "education"],
+        ),
         (values(current_level="技师"), ["current_level", "work_months", "level_months"]),
     ],
 )
@@ -171,17 +244,44 @@ def test_only_what_the_rules_need_is_asked(
 
 def test_a_lapsed_standard_is_never_stated_as_current() -> None:
     lapsed = ClauseRef(
-        key="x.level5", number="五级", text="……", document_title="某职业国家职业技能标准",
-        doc_number="", legal_status="replaced", replaced_by="新版标准",
+        key="x.level5",
+        number="五级",
+        text="……",
+        document_title="某职业国家职业技能标准",
+        doc_number="",
+        legal_status="replaced",
+        replaced_by="新版标准",
     )
-    work = Condition(key="work", question="干了多久？", slot="elig_work_months",
-                     answer_kind="months", test={}, clause=lapsed)
-    held = Condition(key="held", question="几级？", slot="elig_current_level",
-                     answer_kind="level", test={}, clause=lapsed)
-    target = Target(key="l5", level="初级工", label="五级/初级工", clause=lapsed,
-                    paths=[[Requirement("work", ">=", 12, "满1年")]])
-    check = Check(key="k", title="t", topic="skill_grading", conditions=[held, work],
-                  ladder=Ladder(held_by="held", targets=[target]))
+    work = Condition(
+        key="work",
+        question="干了多久？",
+        slot="elig_work_months",
+        answer_kind="months",
+        test={},
+        clause=lapsed,
+    )
+    held = Condition(
+        key="held",
+        question="几级？",
+        slot="elig_current_level",
+        answer_kind="level",
+        test={},
+        clause=lapsed,
+    )
+    target = Target(
+        key="l5",
+        level="初级工",
+        label="五级/初级工",
+        clause=lapsed,
+        paths=[[Requirement("work", ">=", 12, "满1年")]],
+    )
+    check = Check(
+        key="k",
+        title="t",
+        topic="skill_grading",
+        conditions=[held, work],
+        ladder=Ladder(held_by="held", targets=[target]),
+    )
     verdict = evaluate_ladder(check, values(current_level="none", work_months=24), TODAY)
     assert verdict.rule_verdict == ELIGIBLE and verdict.verdict == NEEDS_CONFIRMING
     text = level_summary(verdict)
@@ -255,8 +355,10 @@ def test_nonsense_is_no_answer(check: Check, lexicon, key: str, text: str) -> No
     [
         ("我干了6年电工，能报几级", {"elig_work_months": "6年"}),
         ("我有四级证，能报技师吗", {"elig_current_level": "四级"}),
-        ("我考了中级工，拿证以后又干了三年，能考高级工吗",
-         {"elig_current_level": "中级", "elig_level_months": "三年"}),
+        (
+            "我考了中级工，拿证以后又干了三年，能考高级工吗",
+            {"elig_current_level": "中级", "elig_level_months": "三年"},
+        ),
         ("我技校毕业，能报几级", {"elig_education": "我技校毕业，能报几级"}),
         ("我能考高级工吗", {}),
         ("有没有资格报技师", {}),
@@ -274,8 +376,16 @@ def test_the_first_message_answers_only_what_it_says(
 
 @pytest.mark.parametrize(
     "text",
-    ["我能报几级", "我能考高级工吗", "够不够格报技师", "我干了6年电工，能报几级",
-     "有没有资格考高级技师", "我可以报考技师吗", "我有四级证，能不能申报三级"],
+    [
+        "我能报几级",
+        "我能考高级工吗",
+        "够不够格报技师",
+        "我干了6年电工，能报几级",
+        "有没有资格考高级技师",
+        "我可以报考技师吗",
+        "我有四级证，能不能申报三级",
+        "俺初中毕业 干了七年钳工 能直接考中级不",
+    ],
 )
 def test_grading_questions_start_the_level_check(text: str) -> None:
     assert eligibility_check_for(text) == SKILL_LEVEL_CHECK
@@ -283,8 +393,14 @@ def test_grading_questions_start_the_level_check(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["高级工报考条件是什么", "高级工能拿多少钱", "技师考试什么时候报名",
-     "考了四级证能领技能提升补贴吗", "技能等级证书在哪查"],
+    [
+        "高级工报考条件是什么",
+        "高级工能拿多少钱",
+        "技师考试什么时候报名",
+        "中级工要干几年才能考高级工",
+        "考了四级证能领技能提升补贴吗",
+        "技能等级证书在哪查",
+    ],
 )
 def test_other_grading_questions_keep_their_path(text: str) -> None:
     assert eligibility_check_for(text) != SKILL_LEVEL_CHECK
@@ -303,8 +419,10 @@ def seeded_ladder() -> dict[str, Any]:
     [
         (lambda item: item["ladder"].update(held_by="nobody"), "held_by"),
         (lambda item: item["ladder"]["targets"][0]["paths"][0][0].update(op="~"), "op"),
-        (lambda item: item["ladder"]["targets"][0]["paths"][0][0].update(condition="x"),
-         "no condition"),
+        (
+            lambda item: item["ladder"]["targets"][0]["paths"][0][0].update(condition="x"),
+            "no condition",
+        ),
         (lambda item: item["ladder"]["targets"][0].update(clause="no.such"), "no clause"),
         (lambda item: item["conditions"][2]["ask_if"][0].update(op="within_months"), "ask_if"),
     ],
