@@ -155,3 +155,27 @@ def test_analytics_migration_down_to_0009_and_up_again(tmp_path) -> None:
     assert tables(url) == TABLES - ANALYTICS_TABLES
     upgrade(url)
     assert tables(url) == TABLES
+
+
+def test_ladder_migration_down_to_0009_and_up_again(tmp_path) -> None:
+    """0011 adds the ladder, ask_if and prefill columns and removes exactly those (#13)."""
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+
+    def columns() -> dict[str, set[str]]:
+        engine = create_engine(url)
+        found = {
+            table: {c["name"] for c in inspect(engine).get_columns(table)}
+            for table in ELIGIBILITY_TABLES
+        }
+        engine.dispose()
+        return found
+
+    upgrade(url)
+    added = {"eligibility_checks": {"ladder"}, "eligibility_conditions": {"ask_if", "prefill"}}
+    with_ladders = columns()
+    assert all(added[t] <= with_ladders[t] for t in added)
+    downgrade(url, "0009")
+    without = columns()
+    assert all(with_ladders[t] - without[t] == added[t] for t in added)
+    upgrade(url)
+    assert columns() == with_ladders
