@@ -18,8 +18,15 @@ from pathlib import Path
 from changai.vocabulary import TOPICS
 from tests.servers import Processes, rest_post, seeded_database
 
-# Replies that name the topic they answer on; an honest "no specific rule" reply names it too.
-ANSWER_TYPES = {"answer", "ask_region", "topic_overview", "no_specific_rule"}
+# Replies that name the topic they answer on; an honest "no specific rule" reply names it too,
+# and so does the first question of an eligibility check (#13), which is about its topic.
+ANSWER_TYPES = {
+    "answer",
+    "ask_region",
+    "topic_overview",
+    "no_specific_rule",
+    "eligibility_question",
+}
 PARALLEL_CLIENTS = 4
 
 
