@@ -129,3 +129,15 @@ def test_the_action_sends_every_part_and_notes_the_missed_one(service) -> None:
 @pytest.mark.parametrize("question", ["公租房跟保租房差在哪", "这两种证书差在哪里"])
 def test_asking_what_differs_is_not_asking_where(question: str) -> None:
     assert detect_aspects(question) == {"difference"}
+
+
+def test_try_it_shows_one_reply_per_part_as_the_worker_gets(service) -> None:
+    """``changai ask`` and the console's 试一试 (knowledge.decision) split questions too."""
+    from knowledge.decision import decide
+
+    text = "公租房哪些人可以申请？申请要带哪些材料？"
+    parse = {"text": text, "intent": {"name": "ask_dormitory", "confidence": 1.0}, "entities": []}
+    result = decide(service, parse, text, None)
+    assert result.kind == "answer"
+    assert result.text.startswith("关于①「公租房哪些人可以申请」：")
+    assert "②「申请要带哪些材料」" in result.text
