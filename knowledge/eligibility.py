@@ -7,10 +7,11 @@ worker's answers (canonical values from ``knowledge.eligibility_answers``) give 
 issue date is known. A condition may hold for one region only: for a worker there it replaces
 the national condition that fills the same slot (a local income line); a national condition
 tested ``decided_locally`` is never asked and stays unknown, saying who decides. An answer may
-open kinds of help (a choice's ``helps``), each with its clause. A test is a small declarative spec (``{"op": ">=", "value": 12}``),
-never evaluated as code. A rule that is time-limited and past its date, lapsed or replaced
-is never stated as current: the verdict then says what the stored rule says, that it is no
-longer in force, and asks the worker to confirm this year's rule (verdict ``unknown``).
+open kinds of help (a choice's ``helps``), each with its clause. A test is a small declarative
+spec (``{"op": ">=", "value": 12}``), never evaluated as code. A rule that is time-limited
+and past its date, lapsed or replaced is never stated as current: the verdict then says what
+the stored rule says, that it is no longer in force, and asks the worker to confirm this
+year's rule (verdict ``unknown``).
 """
 
 from __future__ import annotations
@@ -194,9 +195,7 @@ class Check:
             c
             for c in self.applicable(regions)
             if c.asked
-            and all(
-                run_test(r, by_key.get(str(r.get("condition")))) is not False for r in c.ask_if
-            )
+            and all(run_test(r, by_key.get(str(r.get("condition")))) is not False for r in c.ask_if)
         ]
 
 

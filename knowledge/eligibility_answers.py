@@ -1,9 +1,10 @@
 """Reading a worker's typed answer to an eligibility question, in the worker's own words.
 
 Each answer kind of a condition (``months``, ``yes_no``, ``level``, ``date``, ``choice``,
-``choices`` (one or more options), ``region``) has a parser that returns the canonical value or ``None`` when the text does not answer
-(a 3-digit month count, a future date, 呵呵, an emoji). Pure functions: the skill levels
-and region names come from the lexicon (``knowledge/lexicon``), today is passed in.
+``choices`` (one or more options), ``region``) has a parser that returns the canonical value
+or ``None`` when the text does not answer (a 3-digit month count, a future date, 呵呵, an
+emoji). Pure functions: the skill levels and region names come from the lexicon
+(``knowledge/lexicon``), today is passed in.
 """
 
 from __future__ import annotations

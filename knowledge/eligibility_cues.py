@@ -5,8 +5,8 @@ Deterministic cue patterns, not a trained intent: the NLU component
 both asks about the worker's own eligibility (能不能领, 我符合条件吗, 够不够格 …) and names
 the 技能提升补贴 (or a certificate and a subsidy), or asks which skill level the worker may
 apply for (我能报几级, 我能考高级工吗, 够不够格报技师), or whether the worker counts as a
-困难职工 / may apply for hardship help (我能不能算困难职工, 我这情况能申请帮扶吗). Every other question keeps the intent
-DIET gave it, so the ordinary answer path is unchanged.
+困难职工 / may apply for hardship help (我能不能算困难职工, 我这情况能申请帮扶吗). Every other
+question keeps the intent DIET gave it, so the ordinary answer path is unchanged.
 """
 
 from __future__ import annotations

@@ -247,8 +247,9 @@ def test_a_qingdao_worker_over_the_line_is_told_why_and_gets_no_help_list() -> N
     custom = message["custom"]
     assert custom["verdict"] == "not_eligible" and "helps" not in custom
     assert rows(message)["household_income_qingdao"]["met"] is False
-    assert "原因：青岛市总工会的条件是扣除刚性支出后的家庭月人均收入低于低保标准的2倍" in (
-        message["text"]
+    assert (
+        "原因：青岛市总工会的条件是扣除刚性支出后的家庭月人均收入低于低保标准的2倍"
+        in (message["text"])
     )
 
 
