@@ -134,3 +134,31 @@ def test_hardship_questions_start_the_check(text: str) -> None:
 )
 def test_questions_about_the_aid_itself_keep_the_ordinary_answer(text: str) -> None:
     assert eligibility_check_for(text) is None
+
+
+def test_a_region_may_ask_for_union_membership_as_data(session_factory) -> None:
+    """A condition only one region's rule has (membership) is asked of that region's workers
+    only. The clause here is a stand-in: no stored rule asks membership of a 困难职工 yet."""
+    item = copy.deepcopy(hardship_item())
+    member = {
+        "key": "union_member_test_region",
+        "slot": "elig_union_member",
+        "region": "云南",
+        "question": "您加入工会了吗？",
+        "answer_kind": "yes_no",
+        "test": {"op": "==", "value": True},
+        "clause": "qingdao-accident-hardship-selftest.migrant",
+    }
+    item["conditions"].append(member)
+    with session_factory.begin() as session:
+        put_check(session=session, item=item, actor="test")
+    with session_factory() as session:
+        check = load_check(session=session, key=HARDSHIP_CHECK)
+    assert check is not None
+    kunming = [c.key for c in check.needed({}, ["昆明", "云南", "全国"])]
+    assert kunming[-1] == "union_member_test_region"
+    assert "union_member_test_region" not in [c.key for c in check.needed({}, ["青岛", "全国"])]
+    given = {"elig_region": "昆明", "elig_hardship_cause": ["illness"], "elig_union_member": False}
+    verdict = evaluate(check, given, TODAY, ["昆明", "云南", "全国"])
+    assert verdict.verdict == "not_eligible"
+    assert verdict.results[-1].met is False and verdict.results[-1].answer == "否"
