@@ -54,7 +54,7 @@ _ASKS_HARDSHIP = re.compile(
     r"(算|算是|申请|申领|评上?|认定为?|成为|享受|拿到?|领|当|是|办)?"
     r"[^，。？?！!,]{0,6}?(困难职工|困难帮扶|帮扶|救助|困难补助)"
 )
-_NOT_HARDSHIP = re.compile(r"哪些|哪几|什么|多少|怎么|怎样|如何|在哪|哪里|标准是|几种|流程|材料")
+_NOT_HARDSHIP = re.compile(r"哪些|哪几|什么|啥|多少|怎么|怎样|如何|在哪|哪里|标准是|几种|流程|材料")
 
 
 def asks_hardship(text: str) -> bool:

@@ -130,6 +130,7 @@ def test_hardship_questions_start_the_check(text: str) -> None:
         "困难职工能领多少钱",
         "困难职工帮扶标准是多少",
         "金秋助学什么时候申请",
+        "我爸查出肺癌了，能申请啥救助",
     ],
 )
 def test_questions_about_the_aid_itself_keep_the_ordinary_answer(text: str) -> None:
