@@ -176,6 +176,8 @@ async def answer_question(
         reply = next((p.reply for p in parts if p.reply.kind == "no_specific_rule"), parts[0].reply)
     else:
         reply = await asyncio.to_thread(find, question, entities)
+    if reply.kind == "out_of_scope":
+        return await escalate(dispatcher, tracker, reason="out_of_scope", question=question)
     if reply.kind == "no_answer":
         return await escalate(
             dispatcher,

@@ -13,7 +13,14 @@ from typing import Any
 from changai.payloads import FEEDBACK_BUTTONS, custom_payload
 from changai.vocabulary import NATIONAL
 from knowledge.aspects import detect_aspects
-from knowledge.fit import ASPECT_MISMATCH, NEIGHBOURS, OFF_SUBJECT, Fit, judge_fit
+from knowledge.fit import (
+    ASPECT_MISMATCH,
+    NEIGHBOURS,
+    OFF_SUBJECT,
+    Fit,
+    judge_fit,
+    named_benefits,
+)
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.live_index import LiveIndex
 from knowledge.replies import Reply, honest_reply, source_line
@@ -159,6 +166,12 @@ def find_answer(
     needs ``fit_threshold``) gives an honest reply instead of the answer.
     """
     snapshot = index.current() if isinstance(index, LiveIndex) else index
+    unknown = [name for name, prefix in named_benefits(question) if snapshot.unknown_name(prefix)]
+    if unknown:
+        # 就业补贴, 人才补贴, 取暖补贴: a programme no entry of any topic mentions is not one of
+        # the four this assistant knows; staff take it rather than an honest "no rule" reply.
+        custom = custom_payload("out_of_scope", topic=topic, benefits=unknown)
+        return Reply("out_of_scope", "", [], custom)
     scores = snapshot.text_scores(question)
     search = functools.partial(snapshot.search, question, topic=topic, entities=entities)
     result = prefer_local(search(region=region, text_scores=scores), threshold)

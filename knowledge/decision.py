@@ -137,6 +137,14 @@ def decide(
         national = render_answer(reply.hit, None, [])
         note = "（各地标准不同，可用 --region 指定地区；以下为全国通用规定）\n"
         return AskResult(parse_data, "answer", note + national.text, national.custom, fit)
+    if reply.kind == "out_of_scope":
+        return AskResult(
+            parse_data,
+            "escalate",
+            "（问的是本助手不掌握的其他补贴，会转给工会工作人员处理）",
+            {**reply.custom, "escalated": True},
+            fit,
+        )
     if reply.kind == "no_answer":
         return AskResult(
             parse_data,

@@ -152,18 +152,23 @@ def entity_conflicts(
     return conflicts
 
 
-def absent_benefits(question: str, hit: Hit) -> list[str]:
-    """Benefits the question names (住房补贴) that the entry never mentions."""
-    entry = hit.entry
-    text = _normalised(" ".join([*entry.phrasings, entry.answer, *entry.tags]))
+def named_benefits(question: str) -> list[tuple[str, str]]:
+    """The benefits ``question`` names, as (name, the two characters naming it): 住房补贴."""
     found = []
     for match in _NAMED_BENEFIT.finditer(normalise(question)):
         prefix = match.group(1)
         if _FUNCTION_CHARS & set(prefix):
             continue  # not a name: 考了证能补贴, 政府有补助
-        if prefix not in _GENERIC_PREFIXES and prefix not in text:
-            found.append(match.group(0))
+        if prefix not in _GENERIC_PREFIXES:
+            found.append((match.group(0), prefix))
     return found
+
+
+def absent_benefits(question: str, hit: Hit) -> list[str]:
+    """Benefits the question names (住房补贴) that the entry never mentions."""
+    entry = hit.entry
+    text = _normalised(" ".join([*entry.phrasings, entry.answer, *entry.tags]))
+    return [name for name, prefix in named_benefits(question) if prefix not in text]
 
 
 @lru_cache(maxsize=8192)

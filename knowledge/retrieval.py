@@ -21,6 +21,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from changai.vocabulary import NATIONAL
 from knowledge.analysis import Analyzer
 from knowledge.lexicon import Lexicon
+from knowledge.text_normalise import normalise
 from knowledge.word_coverage import WordCoverage
 
 PHRASING_WEIGHT = 0.7
@@ -30,6 +31,8 @@ TAG_CONFLICT_PENALTY = 0.08
 REGION_BONUS = {"exact": 0.06, "parent": 0.03, "national": 0.0, "other": 0.0}
 MATCH_KINDS = ("exact", "parent", "national", "other")
 ANY_REGION = "*"  # search every region's entries (to learn whether local rules exist)
+# Last characters of an occupation's name (育婴师, 焊工, 学员): its 补贴 is a certificate's.
+OCCUPATION_ENDINGS = frozenset("师工员")
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,7 @@ class RetrievalIndex:
         self._max_tags = np.array([min(2, len(e.tags)) for e in entries], dtype=np.int64)
         self._entry_texts: dict[str, str] = {}  # canonical text per entry, for word_coverage
         self._coverage: WordCoverage | None = None  # built on first use
+        self._all_text: str | None = None  # every entry's text, for ``mentions``
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -224,6 +228,30 @@ class RetrievalIndex:
             return 0.0
         vocabulary = self._phrasings._vocabulary
         return sum(feature in vocabulary for feature in features) / len(features)
+
+    def mentions(self, word: str) -> bool:
+        """Whether any entry's phrasings, answer or tags contain ``word`` (normalised text)."""
+        if self._all_text is None:
+            self._all_text = "\n".join(
+                normalise(" ".join([*e.phrasings, e.answer, *e.tags])) for e in self.entries
+            )
+        return word in self._all_text
+
+    def unknown_name(self, name: str) -> bool:
+        """Whether ``name`` (the two characters before 补贴: 取暖, 人才) names something no entry
+        knows: not mentioned anywhere, not an occupation (育婴师补贴, 焊工补贴: a certificate's
+        subsidy), and not a slip of a known word with the same first character (困南 -> 困难)."""
+        if self.mentions(name) or name[-1] in OCCUPATION_ENDINGS:
+            return False
+        if self._answers is None:
+            return True
+        vocabulary = self._answers._vocabulary
+        slips = [
+            w
+            for w in vocabulary
+            if w.startswith("w:") and len(w) == 4 and w[2] == name[0] and w[3] != name[1]
+        ]
+        return len(slips) != 1
 
     def word_coverage(self, question: str, entry: IndexedEntry) -> float:
         """The idf-weighted share of ``question``'s words that ``entry`` mentions in its

@@ -311,3 +311,34 @@ def test_try_it_shows_the_aspects_asked_and_the_fit(service) -> None:
     served = try_question(console, {**parse, "text": "宿舍型保租房是啥"}, "宿舍型保租房是啥", "")
     assert served["kind"] == "answer" and served["fit"]["fits"]
     assert served["aspects"] == ["是什么"]
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [("职工取暖补贴发放标准是多少", "training_subsidy"), ("厦门人才补贴申请条件是什么", None)],
+)
+def test_a_benefit_no_entry_knows_goes_to_staff_as_out_of_scope(service, question, topic) -> None:
+    reply = ask(service, question, topic)
+    assert reply.kind == "out_of_scope" and reply.custom["type"] == "out_of_scope"
+    assert reply.custom["benefits"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "育婴师补贴怎么领",  # an occupation's certificate subsidy: ours, though not covered
+        "考了焊工证有焊工补贴吗",
+        "困南补助怎么申请",  # a slip of 困难补助
+        "考了中级证有住房补贴吗",  # 住房 is a subject the knowledge base knows
+    ],
+)
+def test_benefits_that_are_ours_or_slips_are_not_sent_away(service, question) -> None:
+    assert ask(service, question, None).kind != "out_of_scope"
+
+
+def test_the_action_hands_an_unknown_benefit_to_staff(service) -> None:
+    tracker = make_tracker("职工取暖补贴发放标准是多少", "ask_training_subsidy", sender_id="w-heat")
+    _events, messages = run(ActionAnswerPolicy(), tracker)
+    assert messages[-1]["custom"]["escalated"] is True
+    assert not any(m["custom"].get("faq_key") for m in messages)
+    assert tickets(service)[0].reason == "out_of_scope"
