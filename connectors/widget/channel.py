@@ -34,6 +34,7 @@ from changai.settings import load_settings
 from connectors.rest_channel import MESSAGE_KEYS
 from connectors.widget import store
 from connectors.widget.hub import Hub, make_hub
+from connectors.widget.redelivery import InProcess, make_redelivery
 from connectors.widget.validation import RequestRejected, parse_after, parse_message
 
 logger = logging.getLogger(__name__)
@@ -73,11 +74,14 @@ class WidgetInput(InputChannel):
         session_factory: sessionmaker | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
         hub: Hub | None = None,
+        redelivery: InProcess | None = None,
     ) -> None:
         self._session_factory = session_factory
         self.max_chars = max_chars
         # Shared by every instance through Redis when REDIS_URL is set (hub.make_hub).
         self.hub = hub if hub is not None else make_hub(load_settings())
+        # Messages of an instance that died are taken over (connectors/widget/redelivery.py).
+        self.redelivery = redelivery if redelivery is not None else make_redelivery(load_settings())
         self._tasks: set[asyncio.Task] = set()
 
     @classmethod
@@ -132,6 +136,7 @@ class WidgetInput(InputChannel):
         conversation_id: str,
         text: str,
         client_id: str | None,
+        message_id: int | None = None,
     ) -> None:
         message = UserMessage(
             text,
@@ -147,6 +152,22 @@ class WidgetInput(InputChannel):
             await self.store_outgoing(
                 conversation_id, "system", {"text": FAILURE_TEXT, "custom": {"type": "error"}}
             )
+        finally:
+            if message_id is not None:
+                await self.redelivery.done(message_id)
+
+    async def _redeliver(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], message_id: int
+    ) -> None:
+        """Hand a stopped instance's message to Rasa again, unless it was answered."""
+        pending = await self._db(
+            lambda s: store.unanswered_worker_message(session=s, message_id=message_id)
+        )
+        if pending is None:
+            await self.redelivery.done(message_id)
+            return
+        conversation_id, text, client_id = pending
+        await self._process(on_new_message, conversation_id, text, client_id, message_id)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         widget = Blueprint("widget_webhook", __name__)
@@ -155,8 +176,13 @@ class WidgetInput(InputChannel):
         async def rejected(request: Request, error: RequestRejected) -> HTTPResponse:
             return response.json(error.body(), status=error.status)
 
+        @widget.listener("after_server_start")
+        async def start_redelivery(app: Any, loop: Any) -> None:
+            self.redelivery.start(functools.partial(self._redeliver, on_new_message))
+
         @widget.listener("after_server_stop")
         async def close_hub(app: Any, loop: Any) -> None:
+            await self.redelivery.close()
             await self.hub.close()
 
         @widget.route("/", methods=["GET"])
@@ -192,10 +218,15 @@ class WidgetInput(InputChannel):
             except IntegrityError:  # the same client_id raced in: it is stored once
                 stored, created = await self._db(save)
             if created:
+                await self.redelivery.accepted(stored["id"])
                 await self.hub.notify(conversation_id)
                 task = asyncio.create_task(
                     self._process(
-                        on_new_message, conversation_id, incoming.text, incoming.client_id
+                        on_new_message,
+                        conversation_id,
+                        incoming.text,
+                        incoming.client_id,
+                        stored["id"],
                     )
                 )
                 self._tasks.add(task)

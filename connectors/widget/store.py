@@ -84,3 +84,27 @@ def new_conversation_with_id(*, session: Session, conversation_id: str) -> Widge
     session.add(conversation)
     session.flush()
     return conversation
+
+
+def unanswered_worker_message(
+    *, session: Session, message_id: int
+) -> tuple[str, str, str | None] | None:
+    """(conversation id, text for Rasa, client_id) of a worker's message that nothing was
+    stored after in its conversation; None when it was answered (or is not a worker's)."""
+    message = session.get(ChannelMessage, message_id)
+    if message is None or message.sender != "worker":
+        return None
+    later = session.execute(
+        select(ChannelMessage.id)
+        .where(
+            ChannelMessage.conversation_id == message.conversation_id,
+            ChannelMessage.id > message.id,
+            ChannelMessage.sender != "worker",
+        )
+        .limit(1)
+    ).first()
+    if later is not None:
+        return None
+    payload = message.payload or {}
+    text = payload.get("payload") or payload.get("text") or ""
+    return message.conversation_id, str(text), message.client_id

@@ -1,0 +1,158 @@
+"""Worker messages left unanswered by a widget-channel instance that died are handled again.
+
+A worker's message is stored and acknowledged (202) before Rasa handles it in the
+background, so an instance killed in between would leave it unanswered for good, and the
+page's retry with the same ``client_id`` is (rightly) only a duplicate. With ``REDIS_URL``
+set each instance therefore records the messages it is handling in one Redis hash
+(``<REDIS_KEY_PREFIX>widget:inflight``: message id -> instance) and keeps a heartbeat key
+(``<REDIS_KEY_PREFIX>widget:alive:<instance>``, expiring after ``ALIVE_SECONDS``). Every
+``SWEEP_SECONDS`` each instance looks for messages whose instance has no heartbeat, takes
+each one over with one atomic compare-and-set (so exactly one instance does), and hands it
+to Rasa again unless the conversation already got a reply after it. Rasa's Redis lock
+store keeps the conversation's turns in order; the dead instance's lock expires after
+``TICKET_LOCK_LIFETIME`` (docs/deployment.md).
+
+Without Redis there is one instance and nothing to take over (``InProcess``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import redis.asyncio
+from redis.exceptions import RedisError
+
+from changai.settings import Settings
+from changai.shared_redis import async_redis
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 2.0
+ALIVE_SECONDS = 6
+SWEEP_SECONDS = 3.0
+# KEYS[1] the hash; ARGV: message id, the owner seen, the new owner.
+TAKE_OVER = """
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+  return 1
+end
+return 0
+"""
+
+Redeliver = Callable[[int], Coroutine[Any, Any, None]]
+
+
+class InProcess:
+    """No other instance: nothing is recorded, nothing taken over."""
+
+    taken_over = 0
+
+    async def accepted(self, message_id: int) -> None:
+        return None
+
+    async def done(self, message_id: int) -> None:
+        return None
+
+    def start(self, redeliver: Redeliver) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+
+class RedisRedelivery(InProcess):
+    def __init__(self, url: str, key_prefix: str) -> None:
+        self.instance = secrets.token_hex(8)
+        self.inflight = f"{key_prefix}widget:inflight"
+        self.alive_prefix = f"{key_prefix}widget:alive:"
+        self._redis: redis.asyncio.Redis = async_redis(url)
+        self._task: asyncio.Task | None = None
+        self.taken_over = 0
+
+    async def accepted(self, message_id: int) -> None:
+        try:
+            await self._redis.hset(self.inflight, str(message_id), self.instance)
+        except (RedisError, OSError) as exc:
+            logger.warning("in-flight message not recorded (%s)", type(exc).__name__)
+
+    async def done(self, message_id: int) -> None:
+        try:
+            await self._redis.hdel(self.inflight, str(message_id))
+        except (RedisError, OSError) as exc:
+            logger.warning("in-flight message not cleared (%s)", type(exc).__name__)
+
+    def start(self, redeliver: Redeliver) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run(redeliver))
+
+    async def _run(self, redeliver: Redeliver) -> None:
+        loop = asyncio.get_running_loop()
+        next_sweep = loop.time() + SWEEP_SECONDS
+        while True:
+            try:
+                await self._redis.set(self.alive_prefix + self.instance, "1", ex=ALIVE_SECONDS)
+                if loop.time() >= next_sweep:
+                    next_sweep = loop.time() + SWEEP_SECONDS
+                    await self.sweep(redeliver)
+            except asyncio.CancelledError:
+                raise
+            except (RedisError, OSError) as exc:
+                logger.warning("in-flight sweep skipped (%s)", type(exc).__name__)
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+
+    async def sweep(self, redeliver: Redeliver) -> int:
+        """Take over and redeliver the messages of instances without a heartbeat."""
+        entries = await self._redis.hgetall(self.inflight)
+        owners = {owner for owner in entries.values() if owner.decode() != self.instance}
+        dead = set()
+        for owner in owners:
+            if not await self._redis.exists(self.alive_prefix + owner.decode()):
+                dead.add(owner)
+        taken = 0
+        for message_id, owner in entries.items():
+            if owner not in dead:
+                continue
+            won = await self._redis.eval(
+                TAKE_OVER, 1, self.inflight, message_id, owner, self.instance
+            )
+            if not won:
+                continue  # another instance took it
+            taken += 1
+            self.taken_over += 1
+            logger.warning("taking over message %s of a stopped instance", message_id.decode())
+            task: asyncio.Task[None] = asyncio.get_running_loop().create_task(
+                redeliver(int(message_id))
+            )
+            task.add_done_callback(_log_failure)
+        return taken
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+        try:
+            await self._redis.delete(self.alive_prefix + self.instance)
+        except (RedisError, OSError):
+            pass
+        await self._redis.close()
+        await self._redis.connection_pool.disconnect()
+
+
+def _log_failure(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("redelivery failed", exc_info=task.exception())
+
+
+def make_redelivery(settings: Settings) -> InProcess:
+    """The Redis-backed take-over when ``REDIS_URL`` is set, else none."""
+    if not settings.redis_url:
+        return InProcess()
+    return RedisRedelivery(settings.redis_url, settings.redis_key_prefix)
