@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from changai.db import make_engine, make_session_factory
 from changai.settings import Settings
 from connectors.widget import redelivery, store
-from connectors.widget.redelivery import InProcess, RedisRedelivery, make_redelivery
+from connectors.widget.redelivery import (
+    InProcess,
+    RedisRedelivery,
+    entry_for,
+    make_redelivery,
+    parse_entry,
+)
 from tests.conftest import RedisSpace
 
 
@@ -21,32 +29,33 @@ def test_without_redis_nothing_is_recorded() -> None:
 def test_a_dead_instances_message_is_taken_over_once(redis_space: RedisSpace) -> None:
     async def go() -> None:
         dead, first, second = (RedisRedelivery(redis_space.url, redis_space.prefix) for _ in "abc")
-        taken: list[tuple[str, int]] = []
+        taken: list[tuple[str, str]] = []
 
         def by(who: str):
-            async def redeliver(message_id: int) -> None:
-                taken.append((who, message_id))
+            async def redeliver(entry: str) -> None:
+                taken.append((who, entry))
 
             return redeliver
 
         try:
             for instance in (dead, first, second):
                 await instance._redis.set(instance.alive_prefix + instance.instance, "1", ex=60)
-            await dead.accepted(11)
-            await dead.accepted(12)
-            await first.accepted(13)
-            await dead.done(12)  # finished before it died
+            assert await dead.begin("c/c/11") is True
+            assert await first.begin("c/c/11") is False  # a repeat: recorded once
+            await dead.own("c/m/12")
+            await first.own("c/c/13")
+            await dead.done("c/m/12")  # finished before it died
             # while its heartbeat lives, nothing is taken
             assert await first.sweep(by("first")) == 0
             await dead._redis.delete(dead.alive_prefix + dead.instance)  # SIGKILL: no more beats
             counts = await asyncio.gather(first.sweep(by("first")), second.sweep(by("second")))
             await asyncio.sleep(0.05)
             assert sorted(counts) == [0, 1]
-            assert [message for _, message in taken] == [11]
+            assert [entry for _, entry in taken] == ["c/c/11"]
             winner = taken[0][0]
-            owner = await first._redis.hget(first.inflight, "11")
+            owner = await first._redis.hget(first.inflight, "c/c/11")
             assert owner.decode() == {"first": first, "second": second}[winner].instance
-            assert (await first._redis.hget(first.inflight, "13")).decode() == first.instance
+            assert (await first._redis.hget(first.inflight, "c/c/13")).decode() == first.instance
             assert await first.sweep(by("first")) == 0  # a live owner's message stays its own
         finally:
             for instance in (dead, first, second):
@@ -55,12 +64,20 @@ def test_a_dead_instances_message_is_taken_over_once(redis_space: RedisSpace) ->
     asyncio.run(go())
 
 
+def test_entries_name_a_message_by_client_id_or_else_by_id() -> None:
+    assert parse_entry(entry_for("cid", "w1-1")) == ("cid", "w1-1", None)
+    assert parse_entry(entry_for("cid", message_id=42)) == ("cid", None, 42)
+    for malformed in ("cid", "cid/x/1", "cid/m/abc", "cid/c/"):
+        with pytest.raises(ValueError):
+            parse_entry(malformed)
+
+
 def test_only_an_unanswered_worker_message_is_handed_over_again(database_url: str) -> None:
     engine = make_engine(database_url)
     sessions = make_session_factory(engine)
     with sessions.begin() as session:
         cid = store.new_conversation(session=session).id
-        asked, _ = store.add_message(
+        store.add_message(
             session=session,
             conversation_id=cid,
             sender="worker",
@@ -72,26 +89,22 @@ def test_only_an_unanswered_worker_message_is_handed_over_again(database_url: st
             conversation_id=cid,
             sender="worker",
             payload={"text": "转人工", "payload": "/request_human"},
-            client_id="b",
         )
-        asked_id, button_id = asked.id, button.id
+        button_id = button.id
+
+    def pending(**by: object) -> str | None:
+        with sessions.begin() as session:
+            return store.unanswered_worker_message(session=session, conversation_id=cid, **by)  # type: ignore[arg-type]
+
+    assert pending(client_id="a") == "宿舍"
+    assert pending(message_id=button_id) == "/request_human"
+    assert pending(client_id="never-stored") is None
+    assert pending(message_id=10**6) is None
     with sessions.begin() as session:
-        assert store.unanswered_worker_message(session=session, message_id=asked_id) == (
-            cid,
-            "宿舍",
-            "a",
-        )
-        assert store.unanswered_worker_message(session=session, message_id=button_id) == (
-            cid,
-            "/request_human",
-            "b",
-        )
-        reply, _ = store.add_message(
+        store.add_message(
             session=session, conversation_id=cid, sender="bot", payload={"text": "您好"}
         )
-        assert store.unanswered_worker_message(session=session, message_id=button_id) is None
-        assert store.unanswered_worker_message(session=session, message_id=reply.id) is None
-        assert store.unanswered_worker_message(session=session, message_id=10**6) is None
+    assert pending(client_id="a") is None and pending(message_id=button_id) is None
     engine.dispose()
 
 

@@ -34,7 +34,7 @@ from changai.settings import load_settings
 from connectors.rest_channel import MESSAGE_KEYS
 from connectors.widget import store
 from connectors.widget.hub import Hub, make_hub
-from connectors.widget.redelivery import InProcess, make_redelivery
+from connectors.widget.redelivery import InProcess, entry_for, make_redelivery, parse_entry
 from connectors.widget.validation import RequestRejected, parse_after, parse_message
 
 logger = logging.getLogger(__name__)
@@ -136,7 +136,7 @@ class WidgetInput(InputChannel):
         conversation_id: str,
         text: str,
         client_id: str | None,
-        message_id: int | None = None,
+        in_flight: str | None = None,
     ) -> None:
         message = UserMessage(
             text,
@@ -153,21 +153,32 @@ class WidgetInput(InputChannel):
                 conversation_id, "system", {"text": FAILURE_TEXT, "custom": {"type": "error"}}
             )
         finally:
-            if message_id is not None:
-                await self.redelivery.done(message_id)
+            if in_flight is not None:
+                await self.redelivery.done(in_flight)
 
     async def _redeliver(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], message_id: int
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], entry: str
     ) -> None:
-        """Hand a stopped instance's message to Rasa again, unless it was answered."""
+        """Hand a stopped instance's message to Rasa again, unless it was answered (or was
+        never stored: then the page got no 202 and sends it again)."""
+        try:
+            conversation_id, client_id, message_id = parse_entry(entry)
+        except ValueError:
+            logger.warning("dropped a malformed in-flight entry")
+            await self.redelivery.done(entry)
+            return
         pending = await self._db(
-            lambda s: store.unanswered_worker_message(session=s, message_id=message_id)
+            lambda s: store.unanswered_worker_message(
+                session=s,
+                conversation_id=conversation_id,
+                client_id=client_id,
+                message_id=message_id,
+            )
         )
         if pending is None:
-            await self.redelivery.done(message_id)
+            await self.redelivery.done(entry)
             return
-        conversation_id, text, client_id = pending
-        await self._process(on_new_message, conversation_id, text, client_id, message_id)
+        await self._process(on_new_message, conversation_id, pending, client_id, entry)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         widget = Blueprint("widget_webhook", __name__)
@@ -213,20 +224,29 @@ class WidgetInput(InputChannel):
                     )
                 )
 
+            # recorded as in flight before it is stored (connectors/widget/redelivery.py)
+            entry = entry_for(conversation_id, incoming.client_id) if incoming.client_id else None
+            recorded = await self.redelivery.begin(entry) if entry else False
             try:
-                stored, created = await self._db(save)
-            except IntegrityError:  # the same client_id raced in: it is stored once
-                stored, created = await self._db(save)
+                try:
+                    stored, created = await self._db(save)
+                except IntegrityError:  # the same client_id raced in: it is stored once
+                    stored, created = await self._db(save)
+            except BaseException:
+                if recorded and entry:
+                    await self.redelivery.done(entry)
+                raise
+            if not created and recorded and entry:
+                await self.redelivery.done(entry)  # a repeat: the first one is handled
             if created:
-                await self.redelivery.accepted(stored["id"])
+                if entry is None:
+                    entry = entry_for(conversation_id, message_id=stored["id"])
+                if not recorded:  # no client_id, or left behind by a stopped instance
+                    await self.redelivery.own(entry)
                 await self.hub.notify(conversation_id)
                 task = asyncio.create_task(
                     self._process(
-                        on_new_message,
-                        conversation_id,
-                        incoming.text,
-                        incoming.client_id,
-                        stored["id"],
+                        on_new_message, conversation_id, incoming.text, incoming.client_id, entry
                     )
                 )
                 self._tasks.add(task)

@@ -4,7 +4,11 @@ A worker's message is stored and acknowledged (202) before Rasa handles it in th
 background, so an instance killed in between would leave it unanswered for good, and the
 page's retry with the same ``client_id`` is (rightly) only a duplicate. With ``REDIS_URL``
 set each instance therefore records the messages it is handling in one Redis hash
-(``<REDIS_KEY_PREFIX>widget:inflight``: message id -> instance) and keeps a heartbeat key
+(``<REDIS_KEY_PREFIX>widget:inflight``: entry -> instance). The entry names the message by
+conversation and ``client_id`` and is written *before* the message is stored, so no
+moment exists where a message is stored but recorded nowhere (a busy event loop can take
+a while to come back from the database); a message without ``client_id`` is recorded by
+its id right after it is stored. Each instance keeps a heartbeat key
 (``<REDIS_KEY_PREFIX>widget:alive:<instance>``, expiring after ``ALIVE_SECONDS``). Every
 ``SWEEP_SECONDS`` each instance looks for messages whose instance has no heartbeat, takes
 each one over with one atomic compare-and-set (so exactly one instance does), and hands it
@@ -43,7 +47,24 @@ end
 return 0
 """
 
-Redeliver = Callable[[int], Coroutine[Any, Any, None]]
+Redeliver = Callable[[str], Coroutine[Any, Any, None]]
+
+
+def entry_for(conversation_id: str, client_id: str | None = None, message_id: int = 0) -> str:
+    """The in-flight entry of a message: by ``client_id`` when it has one, else by id."""
+    if client_id is not None:
+        return f"{conversation_id}/c/{client_id}"
+    return f"{conversation_id}/m/{message_id}"
+
+
+def parse_entry(entry: str) -> tuple[str, str | None, int | None]:
+    """(conversation id, client_id, message id) of an entry; ValueError when malformed."""
+    conversation_id, kind, value = entry.split("/", 2)
+    if kind == "c" and value:
+        return conversation_id, value, None
+    if kind == "m" and value.isdigit():
+        return conversation_id, None, int(value)
+    raise ValueError(f"not an in-flight entry: {entry!r}")
 
 
 class InProcess:
@@ -51,10 +72,15 @@ class InProcess:
 
     taken_over = 0
 
-    async def accepted(self, message_id: int) -> None:
+    async def begin(self, entry: str) -> bool:
+        """Record ``entry`` as this instance's unless recorded already; True if it was."""
+        return False
+
+    async def own(self, entry: str) -> None:
+        """Record ``entry`` as this instance's."""
         return None
 
-    async def done(self, message_id: int) -> None:
+    async def done(self, entry: str) -> None:
         return None
 
     def start(self, redeliver: Redeliver) -> None:
@@ -73,15 +99,22 @@ class RedisRedelivery(InProcess):
         self._task: asyncio.Task | None = None
         self.taken_over = 0
 
-    async def accepted(self, message_id: int) -> None:
+    async def begin(self, entry: str) -> bool:
         try:
-            await self._redis.hset(self.inflight, str(message_id), self.instance)
+            return bool(await self._redis.hsetnx(self.inflight, entry, self.instance))
+        except (RedisError, OSError) as exc:
+            logger.warning("in-flight message not recorded (%s)", type(exc).__name__)
+            return False
+
+    async def own(self, entry: str) -> None:
+        try:
+            await self._redis.hset(self.inflight, entry, self.instance)
         except (RedisError, OSError) as exc:
             logger.warning("in-flight message not recorded (%s)", type(exc).__name__)
 
-    async def done(self, message_id: int) -> None:
+    async def done(self, entry: str) -> None:
         try:
-            await self._redis.hdel(self.inflight, str(message_id))
+            await self._redis.hdel(self.inflight, entry)
         except (RedisError, OSError) as exc:
             logger.warning("in-flight message not cleared (%s)", type(exc).__name__)
 
@@ -113,19 +146,17 @@ class RedisRedelivery(InProcess):
             if not await self._redis.exists(self.alive_prefix + owner.decode()):
                 dead.add(owner)
         taken = 0
-        for message_id, owner in entries.items():
+        for entry, owner in entries.items():
             if owner not in dead:
                 continue
-            won = await self._redis.eval(
-                TAKE_OVER, 1, self.inflight, message_id, owner, self.instance
-            )
+            won = await self._redis.eval(TAKE_OVER, 1, self.inflight, entry, owner, self.instance)
             if not won:
                 continue  # another instance took it
             taken += 1
             self.taken_over += 1
-            logger.warning("taking over message %s of a stopped instance", message_id.decode())
+            logger.warning("taking over a message of a stopped instance")
             task: asyncio.Task[None] = asyncio.get_running_loop().create_task(
-                redeliver(int(message_id))
+                redeliver(entry.decode())
             )
             task.add_done_callback(_log_failure)
         return taken

@@ -87,17 +87,28 @@ def new_conversation_with_id(*, session: Session, conversation_id: str) -> Widge
 
 
 def unanswered_worker_message(
-    *, session: Session, message_id: int
-) -> tuple[str, str, str | None] | None:
-    """(conversation id, text for Rasa, client_id) of a worker's message that nothing was
-    stored after in its conversation; None when it was answered (or is not a worker's)."""
-    message = session.get(ChannelMessage, message_id)
-    if message is None or message.sender != "worker":
+    *,
+    session: Session,
+    conversation_id: str,
+    client_id: str | None = None,
+    message_id: int | None = None,
+) -> str | None:
+    """The text for Rasa of a worker's message (by ``client_id`` or id) that nothing was
+    stored after in its conversation; None when it was answered, or is not stored."""
+    query = select(ChannelMessage).where(
+        ChannelMessage.conversation_id == conversation_id, ChannelMessage.sender == "worker"
+    )
+    if client_id is not None:
+        query = query.where(ChannelMessage.client_id == client_id)
+    else:
+        query = query.where(ChannelMessage.id == message_id)
+    message = session.execute(query).scalar_one_or_none()
+    if message is None:
         return None
     later = session.execute(
         select(ChannelMessage.id)
         .where(
-            ChannelMessage.conversation_id == message.conversation_id,
+            ChannelMessage.conversation_id == conversation_id,
             ChannelMessage.id > message.id,
             ChannelMessage.sender != "worker",
         )
@@ -106,5 +117,4 @@ def unanswered_worker_message(
     if later is not None:
         return None
     payload = message.payload or {}
-    text = payload.get("payload") or payload.get("text") or ""
-    return message.conversation_id, str(text), message.client_id
+    return str(payload.get("payload") or payload.get("text") or "")
