@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
@@ -37,7 +38,9 @@ class RasaClient:
                     raise RasaUnavailable(
                         f"rasa answered {response.status}: {await response.text()}"
                     )
-        except (aiohttp.ClientError, TimeoutError) as exc:
+        # asyncio.TimeoutError is not the builtin TimeoutError before Python 3.11: a Rasa that
+        # answers too late (waiting for a dead instance's conversation lock) is unavailable
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise RasaUnavailable(str(exc)) from exc
 
 
