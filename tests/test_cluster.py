@@ -285,5 +285,5 @@ def test_fifty_workers_lose_nothing_when_a_rasa_server_and_a_console_die(
     assert broken > 0, "the kill broke no stream: it came too late to test anything"
     assert len({w.conversation_id for w in workers}) == WORKERS
     assert set(tickets) == {w.conversation_id for w in workers}
-    taken_over = re.findall(r"taking over message", cluster.processes["rasa2"].tail(10**7))
+    taken_over = re.findall("taking over a message", cluster.processes["rasa2"].tail(10**7))
     print(f"\nstreams resumed: {broken}; messages taken over from rasa1: {len(taken_over)}")
