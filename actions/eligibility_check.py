@@ -8,7 +8,9 @@ is no answer is asked again with a hint, and after two tries with 跳过 / 转�
 leaves the condition unknown; 算了 stops (answers kept, so the check can be taken up again);
 转人工 stops and hands over, the answers so far in the case card. The verdict
 (``knowledge.eligibility``) is one message with ``custom.type = "eligibility_verdict"`` and
-the conditions, each with its clause.
+the conditions, each with its clause. A check whose outcome is a level (skill grading,
+``knowledge.eligibility_ladder``) asks only the questions its rules need (``ask_if``) and
+its verdict names the level open now and when the next one opens.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from zoneinfo import ZoneInfo
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions.escalation import escalate
@@ -30,6 +33,7 @@ from changai.payloads import HANDOFF_BUTTON, custom_payload
 from knowledge import eligibility_answers as answers
 from knowledge.eligibility import Check, Condition, card_lines, evaluate, show_answer, summary
 from knowledge.eligibility_cues import CHECK_INTENTS, SKILL_SUBSIDY_CHECK
+from knowledge.eligibility_ladder import evaluate_ladder, level_card_lines, level_summary
 from knowledge.eligibility_store import load_check
 from knowledge.lexicon import load_lexicon
 from knowledge.service import KnowledgeService, get_service
@@ -45,6 +49,11 @@ FORM_SLOTS = (
     "elig_certificate_level",
     "elig_certificate_date",
     "elig_claimed_before",
+    "elig_current_level",
+    "elig_work_months",
+    "elig_level_months",
+    "elig_education",
+    "elig_apprentice",
 )
 MAX_TRIES = 2
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -78,10 +87,10 @@ async def start_check(tracker: Tracker) -> list[EventType] | None:
         return None  # no such check stored: answer as usual
     text = str(tracker.latest_message.get("text") or "")
     open_conditions = [c for c in check.conditions if tracker.get_slot(c.slot) is None]
-    found = answers.prefill(text, open_conditions, today=today(), levels=skill_levels())
+    found = answers.prefill_values(text, open_conditions, today=today(), levels=skill_levels())
     return [
         SlotSet(CHECK_SLOT, check.key),
-        *(SlotSet(slot, text) for slot in found),
+        *(SlotSet(slot, said) for slot, said in found.items()),
         FollowupAction(FORM),
     ]
 
@@ -115,8 +124,15 @@ def _payload(check: Check | None, kind: str, **extra: Any) -> dict[str, Any]:
     )
 
 
+def needed_conditions(check: Check, tracker: Tracker) -> list[Condition]:
+    """The check's questions that its rules need, given the answers so far."""
+    return check.needed({c.slot: tracker.get_slot(c.slot) for c in check.conditions})
+
+
 def question_buttons(condition: Condition) -> list[dict[str, str]]:
     if condition.answer_kind == "yes_no":
+        if condition.choices:
+            return [{"title": c["label"], "payload": str(c["label"])} for c in condition.choices]
         return list(YES_NO_BUTTONS)
     if condition.answer_kind in ("choice", "level"):
         return [{"title": c["label"], "payload": str(c["label"])} for c in condition.choices]
@@ -139,13 +155,13 @@ class ValidateEligibilityForm(FormValidationAction):
             return [SlotSet(EXIT_SLOT, "missing")] + self._close_open(tracker, domain)
         events: list[EventType] = [SlotSet(CHECK_SLOT, check.key)]
         if requested is None:  # activation: what the first message already says
-            found = answers.prefill(
+            found = answers.prefill_values(
                 text,
                 [c for c in check.conditions if tracker.get_slot(c.slot) is None],
                 today=today(),
                 levels=skill_levels(),
             )
-            return events + [SlotSet(slot, text) for slot in found]
+            return events + [SlotSet(slot, said) for slot, said in found.items()]
         if answers.is_stop(text) or answers.wants_human(text):
             exit_kind = "human" if answers.wants_human(text) else "stop"
             return events + [SlotSet(EXIT_SLOT, exit_kind)] + self._close_open(tracker, domain)
@@ -162,6 +178,33 @@ class ValidateEligibilityForm(FormValidationAction):
         }
         events = await super().get_validation_events(dispatcher, tracker, domain)
         return [SlotSet(name, value) for name, value in extras.items()] + events
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """The slots the running check's conditions fill (validated when set)."""
+        check = await current_check(tracker)
+        if check is None:
+            return []
+        slots = {c.slot for c in check.conditions}
+        return [slot for slot in domain_slots if slot in slots]
+
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> EventType | None:
+        """The first question the rules still need (``ask_if`` on the answers so far), or
+        None: the form ends."""
+        check = await current_check(tracker)
+        if check is None or tracker.get_slot(EXIT_SLOT):
+            return SlotSet(REQUESTED_SLOT, None)
+        missing = (
+            c.slot for c in needed_conditions(check, tracker) if tracker.get_slot(c.slot) is None
+        )
+        return SlotSet(REQUESTED_SLOT, next(missing, None))
 
     def _close_open(self, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         return [
@@ -223,6 +266,31 @@ class ValidateEligibilityForm(FormValidationAction):
     ) -> dict[str, Any]:
         return await self._validate("elig_claimed_before", value, dispatcher, tracker)
 
+    async def validate_elig_current_level(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("elig_current_level", value, dispatcher, tracker)
+
+    async def validate_elig_work_months(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("elig_work_months", value, dispatcher, tracker)
+
+    async def validate_elig_level_months(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("elig_level_months", value, dispatcher, tracker)
+
+    async def validate_elig_education(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("elig_education", value, dispatcher, tracker)
+
+    async def validate_elig_apprentice(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("elig_apprentice", value, dispatcher, tracker)
+
 
 async def ask_condition(
     slot: str, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -233,13 +301,20 @@ async def ask_condition(
     if check is None or condition is None:
         return [SlotSet(slot, answers.UNKNOWN)]
     tries = int((tracker.get_slot(TRIES_SLOT) or {}).get(slot, 0))
-    asked = sum(1 for c in check.conditions if tracker.get_slot(c.slot) is not None) + 1
+    needed = needed_conditions(check, tracker)
+    asked = sum(1 for c in needed if tracker.get_slot(c.slot) is not None) + 1
     lines = []
     if _check_entity(tracker) and not tries:  # the message that started the check
-        lines.append(f"好的，我来帮您逐条核对能不能申请{check.title}。不想查了随时说“算了”。")
+        if check.ladder is not None:
+            lines.append(
+                "好的，我按国家职业技能标准的申报条件，帮您逐条核对现在能报哪一级。"
+                "不想查了随时说“算了”。"
+            )
+        else:
+            lines.append(f"好的，我来帮您逐条核对能不能申请{check.title}。不想查了随时说“算了”。")
     if tries:
         lines.append(f"抱歉，没看懂您的回答。{condition.hint}")
-    lines.append(f"（{asked}/{len(check.conditions)}）{condition.question}")
+    lines.append(f"（{asked}/{max(len(needed), asked)}）{condition.question}")
     buttons = question_buttons(condition)
     if tries >= MAX_TRIES:
         buttons = [*buttons, SKIP_BUTTON, HANDOFF_BUTTON]
@@ -320,6 +395,56 @@ class ActionAskClaimedBefore(Action):
         return await ask_condition("elig_claimed_before", dispatcher, tracker)
 
 
+class ActionAskCurrentLevel(Action):
+    def name(self) -> str:
+        return "action_ask_elig_current_level"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await ask_condition("elig_current_level", dispatcher, tracker)
+
+
+class ActionAskWorkMonths(Action):
+    def name(self) -> str:
+        return "action_ask_elig_work_months"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await ask_condition("elig_work_months", dispatcher, tracker)
+
+
+class ActionAskLevelMonths(Action):
+    def name(self) -> str:
+        return "action_ask_elig_level_months"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await ask_condition("elig_level_months", dispatcher, tracker)
+
+
+class ActionAskEducation(Action):
+    def name(self) -> str:
+        return "action_ask_elig_education"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await ask_condition("elig_education", dispatcher, tracker)
+
+
+class ActionAskApprentice(Action):
+    def name(self) -> str:
+        return "action_ask_elig_apprentice"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await ask_condition("elig_apprentice", dispatcher, tracker)
+
+
 ASK_ACTIONS: list[type[Action]] = [
     ActionAskWorkerStatus,
     ActionAskInsuranceMonths,
@@ -327,6 +452,11 @@ ASK_ACTIONS: list[type[Action]] = [
     ActionAskCertificateLevel,
     ActionAskCertificateDate,
     ActionAskClaimedBefore,
+    ActionAskCurrentLevel,
+    ActionAskWorkMonths,
+    ActionAskLevelMonths,
+    ActionAskEducation,
+    ActionAskApprentice,
 ]
 
 
@@ -379,6 +509,14 @@ class ActionEligibilityVerdict(Action):
             )
             return reset
         values = {c.slot: tracker.get_slot(c.slot) for c in check.conditions}
+        clear = [SlotSet(s, None) for s in slots] + [
+            SlotSet(EXIT_SLOT, None),
+            SlotSet(TRIES_SLOT, None),
+            SlotSet(CHECK_SLOT, None),
+        ]
+        if check.ladder is not None:
+            level_verdict(check, values, dispatcher)
+            return clear
         verdict = evaluate(check, values, today())
         lines = [f"【{check.title} · 逐条核对】", summary(verdict), *card_lines(verdict)]
         if check.how_to_apply:
@@ -399,8 +537,38 @@ class ActionEligibilityVerdict(Action):
                 conditions=[r.as_payload() for r in verdict.results],
             ),
         )
-        return [SlotSet(s, None) for s in slots] + [
-            SlotSet(EXIT_SLOT, None),
-            SlotSet(TRIES_SLOT, None),
-            SlotSet(CHECK_SLOT, None),
-        ]
+        return clear
+
+
+def level_verdict(check: Check, values: dict[str, Any], dispatcher: CollectingDispatcher) -> None:
+    """The card of a check whose outcome is a level: the level open now, the next one and
+    when it opens, each requirement shown with its answer and clause."""
+    verdict = evaluate_ladder(check, values, today())
+    lines = [f"【{check.title} · 逐条核对】", level_summary(verdict), *level_card_lines(verdict)]
+    if check.how_to_apply:
+        lines.append(check.how_to_apply)
+    granted = verdict.granted.target if verdict.granted else None
+    following = verdict.next.target if verdict.next else None
+    dispatcher.utter_message(
+        text="\n".join(lines),
+        buttons=[HANDOFF_BUTTON, restart_button(check.key)],
+        json_message=_payload(
+            check,
+            "eligibility_verdict",
+            verdict=verdict.verdict,
+            rule_verdict=verdict.rule_verdict,
+            current=verdict.current,
+            lapse_notes=verdict.lapse_notes,
+            deadline="",
+            how_to_apply=check.how_to_apply,
+            conditions=[r.as_payload() for r in verdict.rows()],
+            outcome="level",
+            held_level=verdict.held.level if verdict.held else None,
+            level=granted.level if granted else None,
+            level_label=granted.label if granted else None,
+            next_level=following.level if following else None,
+            next_level_label=following.label if following else None,
+            next_wait_months=verdict.wait_months,
+            levels=[r.as_payload() for r in verdict.levels],
+        ),
+    )

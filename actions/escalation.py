@@ -18,7 +18,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
-from changai.payloads import custom_payload
+from changai.payloads import custom_payload, unanswered_note
 from changai.vocabulary import Topic
 from helpdesk import tickets
 from helpdesk.working_hours import Schedule, describe_opening
@@ -65,8 +65,12 @@ def open_ticket(
     region: str | None,
     question: str,
     case_card: dict[str, Any],
+    note: dict[str, Any] | None = None,
 ) -> OpenedTicket:
-    """Create a ticket unless one is already open; also says how many wait ahead of it."""
+    """Create a ticket unless one is already open; also says how many wait ahead of it.
+
+    A new ticket's question is also an unanswered one: ``note`` is stored with the ticket
+    (None when the broker's consumer stores it from the published message instead)."""
     with service.transaction() as session:
         ticket = tickets.open_ticket_for(session=session, conversation_id=conversation_id)
         created = ticket is None
@@ -80,15 +84,10 @@ def open_ticket(
                 question=question,
                 case_card=case_card,
             )
-            repository.record_unanswered(
-                session=session,
-                conversation_id=conversation_id,
-                question=question,
-                topic=topic,
-                region=region,
-                best_score=(case_card.get("best_guesses") or [{}])[0].get("score"),
-                reason=reason,
-            )
+            if note is not None:
+                repository.record_unanswered(
+                    session=session, conversation_id=conversation_id, **note
+                )
         return OpenedTicket(
             id=ticket.id,
             created=created,
@@ -155,6 +154,13 @@ async def escalate(
         "best_guesses": best_guesses or [],
         "transcript": conversation.transcript(tracker),
     }
+    note = unanswered_note(
+        question=question,
+        topic=topic,
+        region=region,
+        best_score=(best_guesses or [{}])[0].get("score"),
+        reason=reason,
+    )
     opened = await asyncio.to_thread(
         lambda: open_ticket(
             service,
@@ -164,6 +170,7 @@ async def escalate(
             region=region,
             question=question,
             case_card=card,
+            note=None if service.settings.unanswered_from_broker else note,
         )
     )
     schedule = Schedule.from_settings(service.settings)
@@ -185,6 +192,8 @@ async def escalate(
         "escalated": True,
         "reason": reason,
         "first_step": first.payload() if first else None,
+        "new_ticket": opened.created,  # False: the ticket was already open (analytics/)
+        "unanswered": note if opened.created else None,
     }
     if schedule.is_open(now) or not opened.waiting:
         dispatcher.utter_message(

@@ -10,12 +10,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import conversation
+from actions import conversation, unanswered
 from actions.eligibility_check import start_check
 from actions.escalation import escalate
-from changai.payloads import custom_payload, topic_buttons
+from changai.payloads import custom_payload, topic_buttons, unanswered_note
 from changai.vocabulary import INTENT_TOPICS, NATIONAL, topic_label
-from knowledge import repository
 from knowledge.answering import find_answer
 from knowledge.multi_part import answer_parts, compose, part_entities, region_needed
 from knowledge.region_reply import RegionReply, region_reader
@@ -225,17 +224,29 @@ async def send_part_replies(
     prefix: str,
 ) -> list[dict[str, Any]]:
     """One message per answered part, then the parts no entry answers (noted for the team)."""
+    answered = [m for m in messages if m.kind == "answer"]
+    missed = [m for m in messages if m.kind != "answer"]
+    note = None
+    if missed:
+        asked = "；".join(missed[0].custom.get("parts", {}).get("asked", []))
+        note = unanswered_note(
+            question=mask_mobiles(asked),
+            topic=missed[0].custom.get("topic"),
+            region=missed[0].custom.get("user_region"),
+            best_score=None,
+            reason="no_specific_rule",
+        )
     for number, message in enumerate(messages):
+        custom = message.custom
+        if note is not None and message is missed[0]:
+            custom = {**custom, "unanswered": note}
         dispatcher.utter_message(
             text=(prefix if number == 0 else "") + message.text,
             buttons=message.buttons,
-            json_message=message.custom,
+            json_message=custom,
         )
-    answered = [m for m in messages if m.kind == "answer"]
-    missed = [m for m in messages if m.kind != "answer"]
-    if missed:
-        asked = "；".join(missed[0].custom.get("parts", {}).get("asked", []))
-        await asyncio.to_thread(_record_missed_parts, service, tracker, missed[0], asked)
+    if note is not None:
+        await asyncio.to_thread(unanswered.keep, service, tracker.sender_id, note)
     return [
         SlotSet("pending_question", None),
         SlotSet("pending_topic", None),
@@ -243,21 +254,6 @@ async def send_part_replies(
         SlotSet("last_faq_id", answered[-1].custom["faq_id"]),
         SlotSet("offer", None),
     ]
-
-
-def _record_missed_parts(
-    service: KnowledgeService, tracker: Tracker, reply: Reply, asked: str
-) -> None:
-    with service.transaction() as session:
-        repository.record_unanswered(
-            session=session,
-            conversation_id=tracker.sender_id,
-            question=mask_mobiles(asked),
-            topic=reply.custom.get("topic"),
-            region=reply.custom.get("user_region"),
-            best_score=None,
-            reason="no_specific_rule",
-        )
 
 
 def _remember_region(
@@ -283,22 +279,17 @@ async def send_honest_reply(
     The worker gets the office, the closest entry as a button and 转人工; no ticket is
     opened unless they ask for a person.
     """
-    dispatcher.utter_message(text=reply.text, buttons=reply.buttons, json_message=reply.custom)
-    topic = reply.custom.get("topic")
-
-    def record() -> None:
-        with service.transaction() as session:
-            repository.record_unanswered(
-                session=session,
-                conversation_id=tracker.sender_id,
-                question=mask_mobiles(question),
-                topic=topic,
-                region=region,
-                best_score=reply.custom.get("score"),
-                reason="no_specific_rule",
-            )
-
-    await asyncio.to_thread(record)
+    note = unanswered_note(
+        question=mask_mobiles(question),
+        topic=reply.custom.get("topic"),
+        region=region,
+        best_score=reply.custom.get("score"),
+        reason="no_specific_rule",
+    )
+    dispatcher.utter_message(
+        text=reply.text, buttons=reply.buttons, json_message={**reply.custom, "unanswered": note}
+    )
+    await asyncio.to_thread(unanswered.keep, service, tracker.sender_id, note)
     events: list[dict[str, Any]] = [
         SlotSet("pending_question", None),
         SlotSet("pending_topic", None),

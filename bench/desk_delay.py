@@ -23,13 +23,9 @@ import aiohttp
 
 from bench.report import write_section
 from changai.db import make_engine, make_session_factory
-from changai.db.migrate import upgrade
-from changai.passwords import hash_password
-from helpdesk.accounts import create_user
 from helpdesk.models import Ticket
-from knowledge.seed_loader import load_seed
 from rasa_project.training import model_path
-from tests.servers import ROOT, running_stack
+from tests.servers import ROOT, add_staff, running_stack, seeded_database
 
 MESSAGES = 30
 LIMIT_MS = 1000.0
@@ -47,21 +43,6 @@ OBSERVE = """() => {
   new MutationObserver(scan).observe(box, {childList: true, subtree: true, characterData: true});
   scan();
 }"""
-
-
-def prepare(url: str) -> None:
-    upgrade(url)
-    engine = make_engine(url)
-    with make_session_factory(engine).begin() as session:
-        load_seed(session=session)
-        create_user(
-            session=session,
-            username=USERNAME,
-            display_name="测速员",
-            role="staff",
-            password_hash=hash_password(PASSWORD),
-        )
-    engine.dispose()
 
 
 def ticket_of(url: str, conversation_id: str) -> int | None:
@@ -131,8 +112,8 @@ async def measure(stack, database_url: str) -> list[float]:
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        prepare(url)
+        url = seeded_database(Path(tmp), "bench.db")
+        add_staff(url, USERNAME, "测速员", PASSWORD)
         with running_stack(model_path(ROOT / "models"), url, Path(tmp)) as stack:
             delays = asyncio.run(measure(stack, url))
     ordered = sorted(delays)

@@ -41,8 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.report import write_section
-from tests.eval.rest_client import seeded_database
-from tests.servers import Processes, rest_post
+from tests.servers import Processes, rest_post, seeded_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PLOT = ROOT / "docs" / "latency_vs_turn.png"

@@ -37,6 +37,26 @@ def custom_payload(
     }
 
 
+def unanswered_note(
+    *,
+    question: str,
+    topic: str | None,
+    region: str | None,
+    best_score: float | None,
+    reason: str,
+) -> dict[str, Any]:
+    """An unanswered question as a message's ``custom.unanswered``: the fields of its
+    ``unanswered_questions`` row, written by the action or, in production, by the broker's
+    consumer from the published message (``analytics/``). ``question`` is already masked."""
+    return {
+        "question": question,
+        "topic": topic,
+        "region": region,
+        "best_score": best_score,
+        "reason": reason,
+    }
+
+
 def topic_buttons() -> list[dict[str, str]]:
     """One button per topic, each sending that topic's intent."""
     return [

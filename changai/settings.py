@@ -145,6 +145,12 @@ class Settings:
     def is_production(self) -> bool:
         return self.env == "production"
 
+    @property
+    def unanswered_from_broker(self) -> bool:
+        """Production records unanswered questions from Rasa's events (``analytics/``, which
+        its Procfile starts); elsewhere the actions write them. Never both, never neither."""
+        return self.is_production
+
 
 def load_settings() -> Settings:
     """Read settings from the environment, failing clearly in production."""

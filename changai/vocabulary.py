@@ -113,6 +113,38 @@ class TicketStatus(str, enum.Enum):
     closed = "closed"
 
 
+# Why a conversation was handed to staff (a ticket's ``reason``); the labels are shown on the desk.
+ESCALATION_REASON_LABELS: dict[str, str] = {
+    "out_of_scope": "超出范围",
+    "request_human": "要求人工",
+    "low_confidence": "两次没听懂",
+    "no_answer": "知识库没有答案",
+    "no_specific_rule": "没有具体规定",
+    "unhelpful": "回答没帮助",
+}
+
+
+def escalation_reason_label(reason: str) -> str:
+    return ESCALATION_REASON_LABELS.get(reason, reason)
+
+
+TICKET_STATUS_LABELS: dict[str, str] = {
+    TicketStatus.waiting.value: "等待中",
+    TicketStatus.claimed.value: "处理中",
+    TicketStatus.closed.value: "已结束",
+}
+# What each line of a ticket's log records (helpdesk/tickets.py, helpdesk/contacts.py).
+TICKET_ENTRY_LABELS: dict[str, str] = {
+    "claim": "接手",
+    "note": "备注",
+    "transfer": "转交",
+    "close": "结束",
+    "draft": "草稿",
+    "contact": "留下号码",
+    "reveal": "查看号码",
+}
+
+
 class Role(str, enum.Enum):
     staff = "staff"
     admin = "admin"

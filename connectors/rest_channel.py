@@ -5,16 +5,28 @@ Stock ``RestInput`` collects a bot turn's text (split at blank lines) and its
 (``/webhooks/rest/webhook``) and request format, and returns one item per bot
 turn holding ``text``, ``buttons`` and ``custom`` together, so any Rasa REST
 client still works and every message carries its machine-readable payload.
+
+A body Rasa's handler cannot read (not a JSON object, a sender or message that is not text,
+a lone surrogate) is refused with a 4xx before any tracker is read or written
+(``connectors/rest_request.py``); stock Rasa answers some of them with a 500.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
-from sanic import Blueprint
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from connectors.rest_request import parse_rest_body
+from connectors.widget.validation import RequestRejected
+
+logger = logging.getLogger(__name__)
 
 MESSAGE_KEYS = ("text", "buttons", "image", "attachment", "elements", "quick_replies", "custom")
 
@@ -47,4 +59,19 @@ class RestInput(RasaRestInput):
             finally:
                 original.messages.extend(collector.messages)
 
-        return super().blueprint(handle)
+        blueprint = super().blueprint(handle)
+
+        @blueprint.middleware("request")
+        async def checked_body(request: Request) -> HTTPResponse | None:
+            if request.method != "POST":
+                return None
+            try:
+                body = parse_rest_body(request.body or b"")
+                # Rasa's handler reads request.json: the body checked here, not a new parse.
+                request.parsed_json = body  # type: ignore[assignment]
+            except RequestRejected as refused:
+                logger.warning("rest channel request refused: %s", refused.code)
+                return response.json(refused.body(), status=refused.status)
+            return None
+
+        return blueprint

@@ -82,6 +82,42 @@ class Condition:
     choices: Sequence[Mapping[str, Any]] = ()
     hint: str = ""
     unmet_reason: str = ""
+    ask_if: Sequence[Mapping[str, Any]] = ()  # asked only when these requirements hold
+    prefill: str = ""  # a pattern for the first message; group "answer" is the answer
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One test of one path to a level: an answer (by condition key) against a spec."""
+
+    condition: str
+    op: str
+    value: Any
+    text: str = ""  # the requirement in words, as the clause puts it
+
+    @property
+    def test(self) -> Mapping[str, Any]:
+        return {"op": self.op, "value": self.value}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A level the worker may apply for: any one path (all its requirements) opens it."""
+
+    key: str
+    level: str  # the canonical level (中级工), as the held-level answer names it
+    label: str  # 四级/中级工
+    clause: ClauseRef
+    paths: Sequence[Sequence[Requirement]]
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """A check whose outcome is the highest level open now, and when the next one opens."""
+
+    held_by: str  # the condition whose answer is the level already held
+    targets: Sequence[Target]  # lowest first
+    since_held: str = ""  # the condition counting time since the held certificate
 
 
 @dataclass(frozen=True)
@@ -93,9 +129,20 @@ class Check:
     region: str = "全国"
     how_to_apply: str = ""
     valid_until: dt.date | None = None
+    ladder: Ladder | None = None
 
     def condition_for(self, slot: str) -> Condition | None:
         return next((c for c in self.conditions if c.slot == slot), None)
+
+    def needed(self, answers: Mapping[str, Any]) -> list[Condition]:
+        """The conditions to ask, given the answers so far (by slot): those whose ``ask_if``
+        holds; a requirement on an answer not known yet counts as holding."""
+        by_key = {c.key: answers.get(c.slot) for c in self.conditions}
+        return [
+            c
+            for c in self.conditions
+            if all(run_test(r, by_key.get(str(r.get("condition")))) is not False for r in c.ask_if)
+        ]
 
 
 @dataclass(frozen=True)
@@ -146,6 +193,9 @@ def show_answer(condition: Condition, value: Any) -> str:
         return "不清楚"
     kind = condition.answer_kind
     if kind == "months":
+        named = next((c.get("label") for c in condition.choices if c.get("value") == value), None)
+        if named:
+            return str(named)
         return "没交过" if value == 0 else f"{value}个月"
     if kind == "yes_no":
         return "是" if value else "否"
@@ -185,6 +235,20 @@ def remaining_words(deadline: dt.date, today: dt.date) -> str:
     if days >= 45:
         return f"约{round(days / 30.4)}个月"
     return f"约{max(days, 0)}天"
+
+
+def run_test(test: Mapping[str, Any], value: Any) -> bool | None:
+    """A comparison test (not a date test) on an answer: met, not met, or unknown (None)."""
+    if value is None or value == UNKNOWN:
+        return None
+    op = str(test.get("op"))
+    compare = _COMPARE.get(op)
+    if compare is None:
+        raise ValueError(f"unknown test op {op!r}")
+    try:
+        return bool(compare(value, test.get("value")))
+    except TypeError:
+        return None
 
 
 def test_condition(condition: Condition, value: Any, today: dt.date) -> tuple[bool | None, str]:
@@ -280,8 +344,12 @@ def card_lines(verdict: Verdict) -> list[str]:
     return lines
 
 
-def check_problem(condition: Condition) -> str | None:
-    """What is wrong with a condition's test, for the seed loader (None when fine)."""
+def check_problem(condition: Condition, *, ladder: bool = False) -> str | None:
+    """What is wrong with a condition's test, for the seed loader (None when fine).
+
+    In a ladder check the tests live in the targets' paths: a question may have none."""
+    if ladder and not condition.test:
+        return None
     op = condition.test.get("op")
     if op not in OPS:
         return f"{condition.key}: unknown test op {op!r}"

@@ -208,6 +208,40 @@ PREFILL_CUES = {
 }
 
 
+def prefill_values(
+    text: str,
+    conditions: Sequence[Any],
+    *,
+    today: dt.date,
+    levels: Mapping[str, str],
+) -> dict[str, str]:
+    """Slot -> the words of the worker's first message that answer it.
+
+    A condition's own ``prefill`` pattern (data) decides when it has one: its ``answer``
+    group (or the whole match) is the answer, so 我有四级证，能报技师吗 answers the level held
+    with 四级, not 技师. Otherwise the answer kind's cue decides and the whole message is read.
+    """
+    found: dict[str, str] = {}
+    for condition in conditions:
+        pattern = str(getattr(condition, "prefill", "") or "")
+        if pattern:
+            match = re.search(pattern, text)
+            if match is None:
+                continue
+            said = match.groupdict().get("answer") or match.group(0)
+        else:
+            cue = PREFILL_CUES.get(condition.answer_kind)
+            if cue is None or not cue.search(text):
+                continue
+            said = text
+        value = parse_answer(
+            condition.answer_kind, said, today=today, levels=levels, choices=condition.choices
+        )
+        if value is not None:
+            found[condition.slot] = said
+    return found
+
+
 def prefill(
     text: str,
     conditions: Sequence[Any],
@@ -216,17 +250,7 @@ def prefill(
     levels: Mapping[str, str],
 ) -> list[str]:
     """The slots of ``conditions`` that the worker's first message already answers."""
-    found = []
-    for condition in conditions:
-        cue = PREFILL_CUES.get(condition.answer_kind)
-        if cue is None or not cue.search(text):
-            continue
-        value = parse_answer(
-            condition.answer_kind, text, today=today, levels=levels, choices=condition.choices
-        )
-        if value is not None:
-            found.append(condition.slot)
-    return found
+    return list(prefill_values(text, conditions, today=today, levels=levels))
 
 
 def parse_answer(
@@ -245,8 +269,8 @@ def parse_answer(
         return parse_months(text)
     if kind == "yes_no":
         return parse_yes_no(text)
-    if kind == "level":
-        return parse_level(text, levels)
+    if kind == "level":  # a level word, else a choice's words (没有 -> none)
+        return parse_level(text, levels) or parse_choice(text, choices)
     if kind == "date":
         found = parse_date(text, today)
         return None if found is None else found.date.isoformat() + ("" if found.exact else "~")

@@ -3,8 +3,9 @@
 Deterministic cue patterns, not a trained intent: the NLU component
 ``rasa_project.components.eligibility_cue`` adds a ``check`` entity only when a message
 both asks about the worker's own eligibility (能不能领, 我符合条件吗, 够不够格 …) and names
-the 技能提升补贴 (or a certificate and a subsidy). Every other question keeps the intent DIET
-gave it, so the ordinary answer path is unchanged.
+the 技能提升补贴 (or a certificate and a subsidy), or asks which skill level the worker may
+apply for (我能报几级, 我能考高级工吗, 够不够格报技师). Every other question keeps the intent
+DIET gave it, so the ordinary answer path is unchanged.
 """
 
 from __future__ import annotations
@@ -14,9 +15,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 SKILL_SUBSIDY_CHECK = "skill_upgrade_subsidy"
+SKILL_LEVEL_CHECK = "skill_level_next"
 # The topic intent a check's question keeps: the answer action starts the form when the
 # message carries a ``check`` entity (a new intent would change DIET's label vocabulary).
-CHECK_INTENTS = {SKILL_SUBSIDY_CHECK: "ask_training_subsidy"}
+CHECK_INTENTS = {
+    SKILL_SUBSIDY_CHECK: "ask_training_subsidy",
+    SKILL_LEVEL_CHECK: "ask_skill_grading",
+}
 
 _ASKS_ELIGIBILITY = re.compile(
     r"(能不能|可不可以|能否|是否能|是否可以)(领|申请|申领|拿|享受|办)"
@@ -30,12 +35,28 @@ _SUBSIDY = re.compile(r"补贴|补助")
 _OTHER_SUBSIDIES = ("职业培训补贴", "培训补贴", "以工代训")
 
 
+# "Which level may I apply for?": 我能报几级, 我能考高级工吗, 够不够格报技师, 能不能申报二级.
+_LEVEL_WORDS = r"(几级|哪一?级|什么级|什么等级|哪个等级|[一二三四五1-5]级|初级|中级|高级|技师)"
+_ASKS_LEVEL = re.compile(
+    r"(?<![才就])(能|可以|可不可以|能不能|能否|够不够格|够格|有没有资格|有资格|符合条件|够条件)"
+    r"(去|直接)?(报|考|申报|报考|评|参评|申请|认定)(到)?" + _LEVEL_WORDS
+)
+_NOT_LEVEL = re.compile(r"补贴|补助|奖励|津贴|待遇|工资|多少钱|费用|报名费|考试费|什么时候|在哪")
+
+
+def asks_level_open(text: str) -> bool:
+    """The worker asks which skill level they may apply for (not about money, dates, places)."""
+    return _ASKS_LEVEL.search(text) is not None and _NOT_LEVEL.search(text) is None
+
+
 def asks_own_eligibility(text: str) -> bool:
     return _ASKS_ELIGIBILITY.search(text) is not None
 
 
 def eligibility_check_for(text: str, entities: Iterable[Mapping[str, Any]] = ()) -> str | None:
     """The key of the check the message asks to run, or None."""
+    if asks_level_open(text):
+        return SKILL_LEVEL_CHECK
     if not asks_own_eligibility(text):
         return None
     subsidies = {str(e.get("value")) for e in entities if e.get("entity") == "subsidy_type"}

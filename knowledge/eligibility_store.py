@@ -18,7 +18,16 @@ from sqlalchemy.orm import Session
 
 from changai.db import utcnow
 from changai.vocabulary import NATIONAL, DocumentStatus
-from knowledge.eligibility import Check, ClauseRef, Condition, check_problem
+from knowledge.eligibility import (
+    OPS,
+    Check,
+    ClauseRef,
+    Condition,
+    Ladder,
+    Requirement,
+    Target,
+    check_problem,
+)
 from knowledge.errors import InvalidEntry
 from knowledge.models import (
     EligibilityCheck,
@@ -70,6 +79,8 @@ def load_check(*, session: Session, key: str) -> Check | None:
             choices=list(c.choices or []),
             hint=c.hint,
             unmet_reason=c.unmet_reason,
+            ask_if=list(c.ask_if or []),
+            prefill=c.prefill or "",
         )
         for c in row.conditions
     ]
@@ -81,6 +92,40 @@ def load_check(*, session: Session, key: str) -> Check | None:
         region=row.region,
         how_to_apply=row.how_to_apply,
         valid_until=row.valid_until,
+        ladder=_ladder(session, row.ladder),
+    )
+
+
+def _requirement(spec: dict[str, Any]) -> Requirement:
+    return Requirement(
+        condition=str(spec["condition"]),
+        op=str(spec["op"]),
+        value=spec.get("value"),
+        text=str(spec.get("text") or ""),
+    )
+
+
+def _ladder(session: Session, spec: dict[str, Any] | None) -> Ladder | None:
+    if not spec:
+        return None
+    keys = [str(t["clause"]) for t in spec.get("targets") or []]
+    clauses = {
+        c.key: c
+        for c in session.execute(select(PolicyClause).where(PolicyClause.key.in_(keys))).scalars()
+    }
+    return Ladder(
+        held_by=str(spec["held_by"]),
+        since_held=str(spec.get("since_held") or ""),
+        targets=[
+            Target(
+                key=str(t["key"]),
+                level=str(t["level"]),
+                label=str(t["label"]),
+                clause=_clause_ref(clauses[str(t["clause"])]),
+                paths=[[_requirement(r) for r in path] for path in t.get("paths") or []],
+            )
+            for t in spec.get("targets") or []
+        ],
     )
 
 
@@ -120,8 +165,10 @@ def put_check(*, session: Session, item: dict[str, Any], actor: str) -> bool:
         "valid_from": _date(item.get("valid_from")),
         "valid_until": _date(item.get("valid_until")),
         "how_to_apply": str(item.get("how_to_apply") or "").strip(),
+        "ladder": _ladder_spec(session, item),
     }
     changed = False
+    ladder = values["ladder"] is not None
     if row is None:
         row = EligibilityCheck(key=key, updated_by=actor, **values)
         session.add(row)
@@ -131,7 +178,7 @@ def put_check(*, session: Session, item: dict[str, Any], actor: str) -> bool:
         changed = True
     existing = {c.key: c for c in row.conditions}
     for position, spec in enumerate(item.get("conditions") or []):
-        changed |= _put_condition(session, row, existing, position, spec)
+        changed |= _put_condition(session, row, existing, position, spec, ladder=ladder)
     if changed:
         row.updated_by = actor
         row.updated_at = utcnow()
@@ -144,6 +191,8 @@ def _put_condition(
     existing: dict[str, EligibilityCondition],
     position: int,
     spec: dict[str, Any],
+    *,
+    ladder: bool = False,
 ) -> bool:
     key = str(spec["key"])
     where = f"seed eligibility {check.key}.{key}"
@@ -160,14 +209,19 @@ def _put_condition(
         "slot": str(spec["slot"]),
         "answer_kind": str(spec["answer_kind"]),
         "choices": list(spec.get("choices") or []),
-        "test": dict(spec["test"]),
+        "test": dict(spec.get("test") or {}) if ladder else dict(spec["test"]),
         "hint": str(spec.get("hint") or "").strip(),
         "unmet_reason": str(spec.get("unmet_reason") or "").strip(),
         "clause_id": clause_id,
         "region": str(spec.get("region") or NATIONAL),
         "valid_from": _date(spec.get("valid_from")),
         "valid_until": _date(spec.get("valid_until")),
+        "ask_if": [dict(r) for r in spec.get("ask_if") or []] or None,
+        "prefill": str(spec.get("prefill") or ""),
     }
+    for requirement in values["ask_if"] or []:
+        if requirement.get("op") not in OPS - {"within_months"}:
+            raise InvalidEntry(f"{where}: ask_if op {requirement.get('op')!r}")
     problem = check_problem(
         Condition(
             key=key,
@@ -176,7 +230,8 @@ def _put_condition(
             answer_kind=values["answer_kind"],
             test=values["test"],
             clause=ClauseRef(key="", number="", text="", document_title="", doc_number=""),
-        )
+        ),
+        ladder=ladder,
     )
     if problem:
         raise InvalidEntry(f"seed eligibility {check.key}: {problem}")
@@ -187,6 +242,39 @@ def _put_condition(
         session.expire(check, ["conditions"])
         return True
     return _update(row, values)
+
+
+def _ladder_spec(session: Session, item: dict[str, Any]) -> dict[str, Any] | None:
+    """The check's ladder as stored, after checking its clauses, conditions and ops."""
+    spec = item.get("ladder")
+    if not spec:
+        return None
+    where = f"seed eligibility {item['key']}"
+    keys = {str(c["key"]) for c in item.get("conditions") or []}
+    if spec.get("held_by") not in keys:
+        raise InvalidEntry(f"{where}: held_by {spec.get('held_by')!r} is no condition")
+    targets = []
+    for target in spec.get("targets") or []:
+        clause = session.execute(
+            select(PolicyClause.id).where(PolicyClause.key == target["clause"])
+        ).scalar_one_or_none()
+        if clause is None:
+            raise InvalidEntry(f"{where}.{target['key']}: no clause {target['clause']}")
+        paths = [[dict(r) for r in path] for path in target.get("paths") or []]
+        for requirement in (r for path in paths for r in path):
+            if requirement.get("condition") not in keys:
+                raise InvalidEntry(f"{where}.{target['key']}: no condition {requirement}")
+            if requirement.get("op") not in OPS - {"within_months"}:
+                raise InvalidEntry(f"{where}.{target['key']}: op {requirement.get('op')!r}")
+        if not paths:
+            raise InvalidEntry(f"{where}.{target['key']}: no paths")
+        targets.append(
+            {**{k: target[k] for k in ("key", "level", "label", "clause")}, "paths": paths}
+        )
+    since = str(spec.get("since_held") or "")
+    if since and since not in keys:
+        raise InvalidEntry(f"{where}: since_held {since!r} is no condition")
+    return {"held_by": str(spec["held_by"]), "since_held": since, "targets": targets}
 
 
 def load_eligibility_seed(*, session: Session, seed_dir: Path, actor: str) -> tuple[int, int]:

@@ -202,6 +202,8 @@ class EligibilityCheck(Base):
     status = Column(String(20), nullable=False, default=DocumentStatus.active.value)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     updated_by = Column(String(100), nullable=False, default="system")
+    # a check whose outcome is a level (0011): {"held_by": condition key, "targets": [...]}
+    ladder = Column(JSON, nullable=True)
 
     conditions = relationship(
         "EligibilityCondition",
@@ -236,6 +238,9 @@ class EligibilityCondition(Base):
     region = Column(String(50), nullable=False, default=NATIONAL)
     valid_from = Column(Date, nullable=True)
     valid_until = Column(Date, nullable=True)
+    # asked only when these requirements hold (0011): [{"condition", "op", "value"}]
+    ask_if = Column(JSON, nullable=True)
+    prefill = Column(Text, nullable=False, default="")  # pattern: the first message answers it
 
     check = relationship("EligibilityCheck", back_populates="conditions")
     clause = relationship("PolicyClause")

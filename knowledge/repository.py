@@ -6,6 +6,8 @@ versioned, audited). The caller owns the transaction.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -125,7 +127,9 @@ def record_unanswered(
     region: str | None,
     best_score: float | None,
     reason: str,
+    created_at: dt.datetime | None = None,
 ) -> UnansweredQuestion:
+    """``created_at``: when it was asked, if not now (naive UTC)."""
     item = UnansweredQuestion(
         conversation_id=conversation_id,
         question=question,
@@ -134,6 +138,8 @@ def record_unanswered(
         best_score=best_score,
         reason=reason,
     )
+    if created_at is not None:
+        item.created_at = created_at
     session.add(item)
     session.flush()
     return item

@@ -156,6 +156,17 @@ def redis_space() -> Iterator[RedisSpace]:
         client.close()
 
 
+@pytest.fixture()
+def broker() -> Iterator[object]:
+    """A throwaway exchange and queue names on the local RabbitMQ (skipped if unreachable)."""
+    from tests.support.rabbitmq import throwaway_broker, unreachable
+
+    reason = unreachable()
+    if reason:
+        pytest.skip(reason)
+    yield from throwaway_broker()
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     from tests.support.browser import CHROMIUM, CHROMIUM_ARGS

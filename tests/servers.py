@@ -36,6 +36,23 @@ def seeded_database(directory: Path, name: str = "changai.db") -> str:
     return url
 
 
+def add_staff(database_url: str, username: str, display_name: str, password: str) -> None:
+    """A staff account on the desk of the database at ``database_url``."""
+    from changai.passwords import hash_password
+    from helpdesk.accounts import create_user
+
+    engine = make_engine(database_url)
+    with make_session_factory(engine).begin() as session:
+        create_user(
+            session=session,
+            username=username,
+            display_name=display_name,
+            role="staff",
+            password_hash=hash_password(password),
+        )
+    engine.dispose()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -14,6 +14,7 @@ from helpdesk.models import Ticket
 from knowledge.decision import INPUT_ISSUE_REPLIES as REPLIES
 from knowledge.models import AnswerFeedback
 from tests.support.actions import run, slots, tickets
+from tests.support.tickets import open_ticket
 from tests.trackers import make_tracker, region_entity, user_event
 
 
@@ -280,17 +281,10 @@ def test_unreadable_input_gets_its_own_kind_reply(service, issue) -> None:
 def test_rating_is_stored_on_the_closed_ticket(service) -> None:
     from actions.rating import ActionRecordRating
     from changai.db import utcnow
-    from helpdesk import tickets
 
     with service.transaction() as session:
-        ticket = tickets.create_ticket(
-            session=session,
-            conversation_id="worker-1",
-            reason="request_human",
-            topic=None,
-            region=None,
-            question="q",
-            case_card={},
+        ticket = open_ticket(
+            session, conversation_id="worker-1", reason="request_human", question="q"
         )
         ticket.status, ticket.closed_at = "closed", utcnow()
     tracker = make_tracker(

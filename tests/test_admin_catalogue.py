@@ -11,6 +11,7 @@ from knowledge import catalogue, listing, repository, validity
 from knowledge import content_versions as versions
 from knowledge.live_index import knowledge_stamp
 from knowledge.models import FaqEntry, PolicyDocument
+from tests.support.tickets import open_ticket
 
 TODAY = dt.date(2026, 11, 21)
 QUESTION = "我考了中级工证书能领多少技能提升补贴"
@@ -131,14 +132,12 @@ def test_desk_drafts_land_in_the_review_queue_and_publishing_serves_them(
     session_factory, lexicon, service, clock
 ) -> None:
     with session_factory.begin() as session:
-        ticket = tickets.create_ticket(
-            session=session,
+        ticket = open_ticket(
+            session,
             conversation_id="c1",
-            reason="out_of_scope",
             topic="dormitory",
             region="广东",
             question="厂里的夫妻房怎么申请",
-            case_card={},
         )
         ticket.status = "closed"
         session.flush()

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from changai.settings import Settings
 from connectors.console.app import create_app
 from knowledge.models import AuditEntry, ContentVersion, FaqEntry
-from tests.support.console import admin_csrf, create_accounts, login, run
+from tests.support.console import admin_csrf, console_settings, create_accounts, login, run
 
 PAYLOAD = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 SAMPLE_PARAMS = {
@@ -31,7 +31,7 @@ SAMPLE_PARAMS = {
 def console(session_factory, database_url):
     with session_factory.begin() as session:
         create_accounts(session, ("li", "staff"), ("boss", "admin"))
-    return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+    return console_settings(database_url)
 
 
 def admin_routes(settings: Settings) -> list[tuple[str, str]]:

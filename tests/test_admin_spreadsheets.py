@@ -17,6 +17,7 @@ from changai.db import make_engine, make_session_factory
 from changai.db.migrate import upgrade
 from knowledge import catalogue, sheet_files, spreadsheets
 from knowledge.models import AuditEntry, ContentVersion, FaqEntry, PolicyDocument
+from tests.support.console import console_settings
 
 TODAY = dt.date(2026, 11, 21)
 AWKWARD = [
@@ -178,7 +179,6 @@ def test_import_over_http_is_a_dry_run_and_refuses_files_with_errors(
     session_factory, database_url
 ) -> None:
     from changai.passwords import hash_password
-    from changai.settings import Settings
     from helpdesk.accounts import create_user
     from tests.support.console import admin_csrf, login, run
 
@@ -190,7 +190,7 @@ def test_import_over_http_is_a_dry_run_and_refuses_files_with_errors(
             role="admin",
             password_hash=hash_password("a-long-password-1"),
         )
-    settings = Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+    settings = console_settings(database_url)
     good = (
         "\ufeffkey,status,topic,region,region_sensitive,question,alternatives,answer,tags,"
         "document,clause\r\nnew-1,draft,dormitory,深圳市,否,深圳宿舍补贴有吗,,请咨询当地工会,,,\r\n"

@@ -9,11 +9,10 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import text
 
 from changai.passwords import hash_password
-from changai.settings import Settings
 from helpdesk.accounts import create_user
 from knowledge import repository, unanswered_groups
 from knowledge.models import UnansweredQuestion
-from tests.support.console import PASSWORD, login, run
+from tests.support.console import PASSWORD, console_settings, login, run
 
 PARAPHRASES = [
     ["老板拖欠工资怎么办", "公司欠薪不发怎么处理", "工资被拖欠了找谁", "老闆拖欠工資怎麼辦"],
@@ -136,7 +135,7 @@ def test_page_shows_groups_charts_and_write_as_faq(session_factory, database_url
         for question in PARAPHRASES[2]:
             add(session, question, topic=None, when=dt.datetime.combine(today, dt.time()))
         add(session, "<script>alert(1)</script>", when=dt.datetime.combine(today, dt.time()))
-    settings = Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+    settings = console_settings(database_url)
 
     async def scenario(client: TestClient) -> None:
         await login(client, "boss")

@@ -40,6 +40,8 @@ ESCALATION = {"text": "转人工", "custom": {"type": "escalation", "escalated":
 HONEST = {"text": "没有找到具体规定", "custom": {"type": "no_specific_rule", "topic": "dormitory"}}
 ASK_REGION = {"text": "您在哪", "custom": {"type": "ask_region", "topic": "training_subsidy"}}
 CLARIFY = {"text": "您是想问", "custom": {"type": "clarify"}}
+CHECK_QUESTION = {"text": "（1/6）您在企业上班吗？", "custom": {"type": "eligibility_question"}}
+VERDICT = {"text": "需要确认", "custom": {"type": "eligibility_verdict", "verdict": "unknown"}}
 
 
 def reply_of(*turns: list[dict]) -> Reply:
@@ -61,6 +63,10 @@ def reply_of(*turns: list[dict]) -> Reply:
         (NOT_COVERED, [HONEST], CORRECT),
         (NOT_COVERED, [ESCALATION], CORRECT),
         (NOT_COVERED, [CLARIFY], NO_ANSWER),
+        (NOT_COVERED, [VERDICT], CORRECT),  # the rule's conditions one by one, each cited
+        (NOT_COVERED, [CHECK_QUESTION], NO_ANSWER),  # a check that never ends answers nothing
+        (ANSWERABLE, [VERDICT], NO_ANSWER),  # not the entry that answers it
+        (OUT_OF_SCOPE, [VERDICT], NO_ANSWER),
         (OUT_OF_SCOPE, [ESCALATION], CORRECT),
         (OUT_OF_SCOPE, [HONEST], NO_ANSWER),
         (OUT_OF_SCOPE, [answer("ts-how-to-apply", "…")], WRONG),
@@ -90,6 +96,30 @@ def test_a_region_question_asked_again_and_again_ends() -> None:
 
     reply = converse(post, ANSWERABLE)
     assert reply.turns == answers.MAX_TURNS and judge(ANSWERABLE, reply) == NO_ANSWER
+
+
+def test_an_eligibility_check_is_followed_to_its_verdict_with_no_more_than_the_post_says() -> None:
+    sent: list[str] = []
+    replies = iter([[CHECK_QUESTION], [CHECK_QUESTION], [VERDICT]])
+
+    def post(sender: str, text: str) -> list[dict]:
+        sent.append(text)
+        return next(replies)
+
+    reply = converse(post, NOT_COVERED)
+    assert sent == ["…", "不知道", "不知道"]
+    assert reply.check_started and reply.verdict == "unknown"
+    assert judge(NOT_COVERED, reply) == CORRECT
+
+
+def test_a_check_that_asks_for_ever_is_cut_off_and_answers_nothing() -> None:
+    def post(sender: str, text: str) -> list[dict]:
+        return [CHECK_QUESTION]
+
+    reply = converse(post, NOT_COVERED)
+    assert reply.verdict is None and judge(NOT_COVERED, reply) == NO_ANSWER
+    numbers = metrics([Judged(NOT_COVERED, reply, NO_ANSWER)])
+    assert numbers["check_start_rate"] == 1.0 and numbers["check_verdict_rate"] == 0.0
 
 
 def test_metrics() -> None:

@@ -23,7 +23,15 @@ from knowledge import content_versions as versions
 from knowledge.errors import InvalidEntry
 from knowledge.models import AuditEntry, ContentVersion, FaqEntry, PolicyDocument
 from knowledge.seed_loader import SEED_DIR, load_seed, read_seed
-from tests.support.console import admin_csrf, create_accounts, csrf_of, login, run
+from tests.support.console import (
+    admin_csrf,
+    console_settings,
+    create_accounts,
+    csrf_of,
+    login,
+    run,
+)
+from tests.support.tickets import open_ticket
 
 TAKEN_KEY = "dm-affordable-rental-what"  # its question: 保障性租赁住房是什么？
 
@@ -69,14 +77,8 @@ def edit_seed_file(path: Path, change) -> None:
 
 
 def closed_ticket(session, question: str = "厂里的夫妻房怎么申请") -> int:
-    ticket = tickets.create_ticket(
-        session=session,
-        conversation_id="c1",
-        reason="out_of_scope",
-        topic="dormitory",
-        region="广东",
-        question=question,
-        case_card={},
+    ticket = open_ticket(
+        session, conversation_id="c1", topic="dormitory", region="广东", question=question
     )
     ticket.status = tickets.CLOSED
     holder = accounts.get_user(session=session, username="li")  # closed by li, if li exists
@@ -322,10 +324,10 @@ def new_entry(rule: str) -> dict[str, Any]:
     return {**base, **RULES[rule][0]}
 
 
-def console_settings(session_factory, database_url) -> Settings:
+def settings_with_accounts(session_factory, database_url) -> Settings:
     with session_factory.begin() as session:
         create_accounts(session, ("li", "staff"), ("boss", "admin"))
-    return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+    return console_settings(database_url)
 
 
 def through_editor(settings: Settings, item: dict[str, Any]) -> dict[str, str]:
@@ -419,7 +421,7 @@ def through_desk(settings: Settings, session_factory, item: dict[str, Any]) -> d
 def test_the_same_rule_holds_on_every_path(
     session_factory, database_url, tmp_path, path, rule
 ) -> None:
-    settings = console_settings(session_factory, database_url)
+    settings = settings_with_accounts(session_factory, database_url)
     before = counts(session_factory)
     item = new_entry(rule)
     if path == "editor":

@@ -10,10 +10,9 @@ from aiohttp import ClientSession, CookieJar
 from aiohttp.test_utils import TestClient
 
 from changai.passwords import hash_password
-from changai.settings import Settings
-from helpdesk import tickets
 from helpdesk.accounts import create_user
-from tests.support.console import PASSWORD, csrf_of, login, run
+from tests.support.console import PASSWORD, console_settings, csrf_of, login, run
+from tests.support.tickets import open_ticket
 
 DESK_GETS = [
     "/desk",
@@ -44,16 +43,14 @@ def console(session_factory, database_url):
             role="admin",
             password_hash=hash_password(PASSWORD),
         )
-        tickets.create_ticket(
-            session=session,
+        open_ticket(
+            session,
             conversation_id="c1",
-            reason="out_of_scope",
             topic="training_subsidy",
             region="广东",
             question="<img src=x onerror=alert(1)>",
-            case_card={},
         )
-    return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+    return console_settings(database_url)
 
 
 def test_every_desk_and_admin_route_refuses_anonymous(console) -> None:

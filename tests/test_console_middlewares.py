@@ -16,18 +16,24 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
-from changai.settings import Settings
 from connectors.console import auth, csrf, errors, templating
 from connectors.console.app import create_app
 from connectors.console.rasa_client import RasaUnavailable
 from helpdesk import errors as desk_errors
-from helpdesk import tickets
 from helpdesk.models import Ticket, TicketEntry
 from knowledge.catalogue import ValidationFailed
 from knowledge.content_versions import VersionNotFound
 from knowledge.errors import DocumentNotFound, FaqNotFound
 from knowledge.models import AuditEntry, ContentVersion, FaqEntry
-from tests.support.console import admin_csrf, create_accounts, csrf_of, login, run_app
+from tests.support.console import (
+    admin_csrf,
+    console_settings,
+    create_accounts,
+    csrf_of,
+    login,
+    run_app,
+)
+from tests.support.tickets import open_ticket
 
 SAMPLE_PARAMS = {
     "entry_id": "1",
@@ -51,16 +57,14 @@ EXPECTED_EXEMPTIONS = {
 def console(session_factory, database_url):
     with session_factory.begin() as session:
         create_accounts(session, ("li", "staff"), ("boss", "admin"))
-        tickets.create_ticket(
-            session=session,
+        open_ticket(
+            session,
             conversation_id="c1",
-            reason="out_of_scope",
             topic="training_subsidy",
             region="广东",
             question="加班费怎么算",
-            case_card={},
         )
-    return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+    return console_settings(database_url)
 
 
 # ---- CSRF ----

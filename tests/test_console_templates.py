@@ -18,12 +18,11 @@ from aiohttp.test_utils import TestClient, make_mocked_request
 from aiohttp_jinja2 import get_env, render_string
 
 from changai.passwords import hash_password
-from changai.settings import Settings
 from connectors.console import templating
 from connectors.console.admin_pages import Flag
 from helpdesk.accounts import create_user
 from knowledge.content_versions import FIELD_LABELS
-from tests.support.console import PASSWORD, login, run
+from tests.support.console import PASSWORD, console_settings, login, run
 
 CONSOLE = Path(__file__).resolve().parent.parent / "connectors" / "console"
 P = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&"
@@ -202,7 +201,7 @@ def test_user_bar_and_csrf_come_from_the_session(session_factory, database_url) 
             role="admin",
             password_hash=hash_password(PASSWORD),
         )
-    settings = Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+    settings = console_settings(database_url)
 
     async def scenario(client: TestClient) -> None:
         anonymous = await (await client.get("/login")).text()

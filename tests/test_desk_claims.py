@@ -12,6 +12,7 @@ from changai.passwords import hash_password
 from helpdesk import tickets
 from helpdesk.accounts import create_user
 from helpdesk.errors import AlreadyClaimed
+from tests.support.tickets import open_ticket
 
 CLAIMERS = 50
 
@@ -32,14 +33,8 @@ def prepare(url: str):
             ).id
             for i in range(CLAIMERS)
         ]
-        ticket = tickets.create_ticket(
-            session=session,
-            conversation_id="c-claim",
-            reason="request_human",
-            topic=None,
-            region=None,
-            question="找人",
-            case_card={},
+        ticket = open_ticket(
+            session, conversation_id="c-claim", reason="request_human", question="找人"
         ).id
     return engine, factory, users, ticket
 

@@ -9,7 +9,8 @@ from changai.passwords import hash_password
 from changai.settings import Settings
 from helpdesk import contacts, tickets
 from helpdesk.accounts import create_user
-from tests.support.console import PASSWORD, csrf_of, login, run
+from tests.support.console import PASSWORD, console_settings, csrf_of, login, run
+from tests.support.tickets import open_ticket
 
 PHONE = "13812345678"
 
@@ -35,18 +36,12 @@ def console(session_factory, database_url):
         )
         contacts.store_contact(session=session, conversation_id="c1", phone=PHONE)
         tickets.claim(session=session, ticket_id=ticket.id, user_id=li.id)  # li holds it
-        second = tickets.create_ticket(
-            session=session,
-            conversation_id="c2",
-            reason="request_human",
-            topic=None,
-            region=None,
-            question="宿舍怎么申请",
-            case_card={},
+        second = open_ticket(
+            session, conversation_id="c2", reason="request_human", question="宿舍怎么申请"
         )
         tickets.claim(session=session, ticket_id=second.id, user_id=li.id)
     assert ticket.id == 1
-    return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+    return console_settings(database_url)
 
 
 def test_ticket_and_queue_apis_only_show_the_masked_number(console) -> None:

@@ -7,14 +7,9 @@ import asyncio
 import aiohttp
 import pytest
 
-from changai.db import make_engine, make_session_factory
-from changai.db.migrate import upgrade
-from changai.passwords import hash_password
-from helpdesk.accounts import create_user
-from knowledge.seed_loader import load_seed
 from rasa_project.training import model_path
 from tests.desk_client import log_in, ticket_of
-from tests.servers import ROOT, running_stack
+from tests.servers import ROOT, add_staff, running_stack, seeded_database
 from tests.widget_client import TIMEOUT, WidgetClient
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
@@ -27,19 +22,8 @@ def fault_stack(tmp_path_factory):
     if not model.exists():
         pytest.fail(f"no trained model at {model}; `make test` trains it first")
     workdir = tmp_path_factory.mktemp("fault")
-    url = f"sqlite:///{workdir / 'changai.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    with make_session_factory(engine).begin() as session:
-        load_seed(session=session)
-        create_user(
-            session=session,
-            username="zhang",
-            display_name="张姐",
-            role="staff",
-            password_hash=hash_password(PASSWORD),
-        )
-    engine.dispose()
+    url = seeded_database(workdir)
+    add_staff(url, "zhang", "张姐", PASSWORD)
     with running_stack(model, url, workdir) as stack:
         yield stack
 

@@ -25,8 +25,11 @@ TABLES = {
     "faq_entry_clauses",
     "eligibility_checks",
     "eligibility_conditions",
+    "conversation_metrics",
+    "processed_events",
 }
 ELIGIBILITY_TABLES = {"eligibility_checks", "eligibility_conditions"}  # 0009
+ANALYTICS_TABLES = {"conversation_metrics", "processed_events"}  # 0010
 
 
 def tables(url: str) -> set[str]:
@@ -108,7 +111,10 @@ def test_clauses_migration_down_to_0006_and_up_again(tmp_path) -> None:
     upgrade(url)
     assert added <= document_columns(url)
     downgrade(url, "0006")
-    assert tables(url) == TABLES - {"policy_clauses", "faq_entry_clauses"} - ELIGIBILITY_TABLES
+    assert (
+        tables(url)
+        == TABLES - {"policy_clauses", "faq_entry_clauses"} - ELIGIBILITY_TABLES - ANALYTICS_TABLES
+    )
     assert not added & document_columns(url)
     upgrade(url)
     assert added <= document_columns(url)
@@ -136,6 +142,40 @@ def test_eligibility_migration_down_to_0008_and_up_again(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'e.db'}"
     upgrade(url)
     downgrade(url, "0008")
-    assert tables(url) == TABLES - ELIGIBILITY_TABLES
+    assert tables(url) == TABLES - ELIGIBILITY_TABLES - ANALYTICS_TABLES
     upgrade(url)
     assert tables(url) == TABLES
+
+
+def test_analytics_migration_down_to_0009_and_up_again(tmp_path) -> None:
+    """0010 adds the conversation analytics' tables and removes exactly those again (#14)."""
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    upgrade(url)
+    downgrade(url, "0009")
+    assert tables(url) == TABLES - ANALYTICS_TABLES
+    upgrade(url)
+    assert tables(url) == TABLES
+
+
+def test_ladder_migration_down_to_0009_and_up_again(tmp_path) -> None:
+    """0011 adds the ladder, ask_if and prefill columns and removes exactly those (#13)."""
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+
+    def columns() -> dict[str, set[str]]:
+        engine = create_engine(url)
+        found = {
+            table: {c["name"] for c in inspect(engine).get_columns(table)}
+            for table in ELIGIBILITY_TABLES
+        }
+        engine.dispose()
+        return found
+
+    upgrade(url)
+    added = {"eligibility_checks": {"ladder"}, "eligibility_conditions": {"ask_if", "prefill"}}
+    with_ladders = columns()
+    assert all(added[t] <= with_ladders[t] for t in added)
+    downgrade(url, "0009")
+    without = columns()
+    assert all(with_ladders[t] - without[t] == added[t] for t in added)
+    upgrade(url)
+    assert columns() == with_ladders

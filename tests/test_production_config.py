@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -206,3 +208,29 @@ def test_production_endpoints_use_the_three_servers(
 def test_passwords_are_redacted_for_logs() -> None:
     assert redacted("amqp://user:pw@mq:5672/vh") == "amqp://user:***@mq:5672/vh"
     assert redacted("amqp://mq:5672/") == "amqp://mq:5672/"
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ("development", ["rasa", "actions", "console", "ready"]),
+        ("", ["rasa", "actions", "console", "ready"]),
+        ("production", ["rasa", "actions", "console", "ready", "analytics"]),
+    ],
+)
+def test_only_production_starts_the_analytics_consumer(environment: str, expected: list) -> None:
+    """The embedded default starts no broker (above) and no consumer of one."""
+    procfile = (PROJECT_ROOT / "Procfile").read_text(encoding="utf-8")
+    assert "analytics: .venv/bin/python -m analytics.consumer\n" in procfile
+    env = {k: v for k, v in os.environ.items() if k != "CHANGAI_ENV"}
+    if environment:
+        env["CHANGAI_ENV"] = environment
+    started = subprocess.run(
+        ["bash", str(PROJECT_ROOT / "scripts" / "run.sh"), "--print-processes"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    assert started.stdout.split() == expected

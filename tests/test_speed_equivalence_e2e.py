@@ -25,8 +25,7 @@ from sqlalchemy import select, text, update
 from changai.db import make_engine, make_session_factory
 from changai.vocabulary import TRANSCRIPT_LIMIT
 from helpdesk.models import Ticket
-from tests.eval.rest_client import seeded_database
-from tests.servers import Processes, rest_post
+from tests.servers import Processes, rest_post, seeded_database
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
 

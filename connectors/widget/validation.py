@@ -36,15 +36,21 @@ class IncomingMessage:
     display: str | None
 
 
-def parse_message(raw: bytes, max_chars: int) -> IncomingMessage:
-    if len(raw) > MAX_BODY_BYTES:
-        raise RequestRejected(413, "too_large", f"消息太长了，请控制在 {max_chars} 字以内。")
+def json_object(raw: bytes, max_bytes: int, too_large: str) -> dict[str, Any]:
+    """A request body that must be one JSON object of at most ``max_bytes``."""
+    if len(raw) > max_bytes:
+        raise RequestRejected(413, "too_large", too_large)
     try:
         body: Any = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
         raise RequestRejected(400, "bad_json", "请求格式不对（不是合法的 JSON）。") from None
     if not isinstance(body, dict):
         raise RequestRejected(400, "bad_json", "请求内容必须是一个 JSON 对象。")
+    return body
+
+
+def parse_message(raw: bytes, max_chars: int) -> IncomingMessage:
+    body = json_object(raw, MAX_BODY_BYTES, f"消息太长了，请控制在 {max_chars} 字以内。")
     unknown = sorted(set(body) - ALLOWED_FIELDS)
     if unknown:
         raise RequestRejected(400, "unknown_field", "不认识的字段：" + "、".join(unknown))

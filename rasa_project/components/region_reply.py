@@ -4,6 +4,12 @@ DIET reads characters: 宿迁 shares 宿 with 宿舍 and a district it never saw
 guess. The lexicon knows every division (``knowledge/lexicon.py``), so a message
 that is a place name plus filler (我在江苏苏州工业园区, 换成广东的, 全国的就行) is set to
 ``inform_region`` with confidence 1.0 before the fallback classifier looks at it.
+
+The other way round too: a message that DIET reads as ``inform_region`` because it names a
+city, but that also names a subject (长沙技能提升补贴怎么申请, 福州如何申请特殊病种医保), is a
+question asked for that place. ``inform_region`` is taken out of its ranking, so the next
+intent, or the fallback classifier and its topic cues, decide what it asks; the region stays
+an entity, and the answer is for that place.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from rasa.shared.nlu.training_data.message import Message
 from changai.vocabulary import NATIONAL
 from knowledge.lexicon import load_lexicon
 from knowledge.region_reply import RegionReplyReader
+from knowledge.topic_cues import cue_finder
 
 REGION_INTENT = "inform_region"
 EXTRACTOR = "RegionReplyClassifier"
@@ -48,7 +55,10 @@ class RegionReplyClassifier(GraphComponent):
             if text.startswith("/"):
                 continue
             reply = self._reader.read(text)
-            if reply is None or reply.kind == "unknown":
+            if reply is None:
+                self._demote_region_guess(message, text)
+                continue
+            if reply.kind == "unknown":
                 continue  # 不知道 is a region reply only while the question is pending
             intent = {"name": REGION_INTENT, "confidence": 1.0}
             ranking = [intent] + [
@@ -72,3 +82,19 @@ class RegionReplyClassifier(GraphComponent):
                 )
                 message.set(ENTITIES, entities, add_to_output=True)
         return messages
+
+    @staticmethod
+    def _demote_region_guess(message: Message, text: str) -> None:
+        """DIET's ``inform_region`` for a question that names a subject: the next intent wins."""
+        intent = message.get(INTENT) or {}
+        if intent.get("name") != REGION_INTENT or not cue_finder().find(text).subjects():
+            return
+        rest = [
+            item
+            for item in message.get(INTENT_RANKING_KEY) or []
+            if item.get("name") != REGION_INTENT
+        ]
+        if not rest:
+            return
+        message.set(INTENT, dict(rest[0]), add_to_output=True)
+        message.set(INTENT_RANKING_KEY, rest, add_to_output=True)

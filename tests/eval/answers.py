@@ -5,12 +5,15 @@ pages, forums), each with its source, region and the outcome that would serve th
 
 - ``answer``: one of ``keys`` is served, and its text contains every ``must_contain`` string;
 - ``not_covered``: in scope, but no entry answers it; the right outcome is an honest reply that
-  no specific rule was found (``custom.type`` ``no_specific_rule``) or a hand-off to staff;
+  no specific rule was found (``custom.type`` ``no_specific_rule``), a hand-off to staff, or an
+  eligibility check's verdict (#13: the rule's conditions one by one, each cited);
 - ``out_of_scope``: it goes to staff.
 
 Each question is a new conversation through the REST channel. When the assistant asks for the
-region, the worker types the ``region_answer`` (as a worker would, not a button payload), and
-when it asks which topic was meant, the conversation ends there (no answer). The reply is read
+region, the worker types the ``region_answer`` (as a worker would, not a button payload); when
+it starts an eligibility check, the worker answers 不知道 to each of its questions (the post
+says no more than it says), so the check ends with its verdict; when it asks which topic was
+meant, the conversation ends there (no answer). The reply is read
 from the ``custom`` payloads as a client reads them.
 """
 
@@ -31,7 +34,10 @@ from tests.servers import rest_post
 REAL_SET = Path(__file__).resolve().parent / "real_set.yml"
 PARALLEL_CLIENTS = 4
 MAX_TURNS = 3
+MAX_CHECK_TURNS = 12  # a check asks each of its conditions at most once when told 不知道
 HONEST_TYPES = {"no_specific_rule"}
+CHECK_QUESTION = "eligibility_question"
+CHECK_VERDICT = "eligibility_verdict"
 WORST_MISSES = 20
 
 # What a judged conversation came to.
@@ -53,6 +59,8 @@ class Reply:
     topic: str | None = None  # the first topic any reply named
     turns: int = 1
     last_type: str | None = None
+    check_started: bool = False  # an eligibility check asked its first question
+    verdict: str | None = None  # the check's verdict, when it reached one
 
 
 @dataclass
@@ -78,6 +86,10 @@ def read_turn(messages: list[dict], reply: Reply) -> None:
             reply.escalated = True
         if kind in HONEST_TYPES:
             reply.honest = True
+        if kind == CHECK_QUESTION:
+            reply.check_started = True
+        if kind == CHECK_VERDICT:
+            reply.verdict = str(custom.get("verdict") or "")
         if kind == "answer" and custom.get("faq_key"):
             reply.served.append(str(custom["faq_key"]))
             reply.texts.append(str(message.get("text") or ""))
@@ -91,6 +103,10 @@ def converse(post: Callable[[str, str], list[dict]], item: dict) -> Reply:
     while reply.last_type == "ask_region" and reply.turns < MAX_TURNS:
         reply.turns += 1
         read_turn(post(sender, str(item.get("region_answer") or "全国")), reply)
+    checked = 0
+    while reply.last_type == CHECK_QUESTION and checked < MAX_CHECK_TURNS:
+        checked += 1
+        read_turn(post(sender, "不知道"), reply)
     return reply
 
 
@@ -109,7 +125,7 @@ def judge(item: dict, reply: Reply) -> str:
         return WRONG
     if label == "out_of_scope":
         return CORRECT if reply.escalated else NO_ANSWER
-    return CORRECT if reply.honest or reply.escalated else NO_ANSWER
+    return CORRECT if reply.honest or reply.escalated or reply.verdict else NO_ANSWER
 
 
 def run(rasa_url: str, items: list[dict]) -> list[Judged]:
@@ -148,6 +164,12 @@ def metrics(judged: list[Judged]) -> dict[str, float]:
         "out_of_scope_recall": share((j for j in out_scope if j.reply.escalated), out_scope),
         "out_of_scope_precision": share(
             (j for j in escalated if j.item["label"] == "out_of_scope"), escalated
+        ),
+        # eligibility checks (#13): how often a question starts one, and how often it ends
+        # with a verdict (told 不知道 throughout, a check must still reach one)
+        "check_start_rate": share((j for j in judged if j.reply.check_started), judged),
+        "check_verdict_rate": share(
+            (j for j in judged if j.reply.verdict), [j for j in judged if j.reply.check_started]
         ),
     }
 
@@ -226,6 +248,8 @@ def render(judged: list[Judged], numbers: dict[str, float]) -> list[str]:
         "coverage": "coverage (in-scope questions an entry answers)",
         "out_of_scope_recall": "out-of-scope recall",
         "out_of_scope_precision": "out-of-scope precision",
+        "check_start_rate": "eligibility checks started (of all questions)",
+        "check_verdict_rate": "eligibility checks reaching a verdict (of those started)",
     }
     for key, title in titles.items():
         lines.append(f"| {title} | {numbers[key]:.3f} |")

@@ -15,26 +15,19 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from changai.db import make_engine, make_session_factory
-from changai.db.migrate import upgrade
 from changai.vocabulary import TOPICS
-from knowledge.seed_loader import load_seed
-from tests.servers import Processes, rest_post
+from tests.servers import Processes, rest_post, seeded_database
 
-# Replies that name the topic they answer on; an honest "no specific rule" reply names it too.
-ANSWER_TYPES = {"answer", "ask_region", "topic_overview", "no_specific_rule"}
+# Replies that name the topic they answer on; an honest "no specific rule" reply names it too,
+# and so does the first question of an eligibility check (#13), which is about its topic.
+ANSWER_TYPES = {
+    "answer",
+    "ask_region",
+    "topic_overview",
+    "no_specific_rule",
+    "eligibility_question",
+}
 PARALLEL_CLIENTS = 4
-
-
-def seeded_database(directory: Path) -> str:
-    """A migrated SQLite database holding the seed knowledge."""
-    url = f"sqlite:///{directory / 'changai.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    with make_session_factory(engine).begin() as session:
-        load_seed(session=session)
-    engine.dispose()
-    return url
 
 
 @contextmanager

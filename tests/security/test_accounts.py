@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from changai.cli import main
 from changai.passwords import MAX_PASSWORD_CHARS, password_problem
 from changai.settings import Settings
-from tests.support.console import login, run
+from tests.support.console import console_settings, login, run
 
 STRONG = "violet-harbour-93-kettle"
 NEWER = "amber-quarry-71-lantern"
@@ -43,7 +43,7 @@ def accounts_db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
     assert main(["user", "add", "li", "--role", "staff", "--password-stdin"]) == 2
     stdin(monkeypatch, STRONG)
     assert main(["user", "add", "li", "--role", "staff", "--password-stdin"]) == 0
-    return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+    return console_settings(database_url)
 
 
 def test_passwd_changes_the_password_and_ends_sessions(

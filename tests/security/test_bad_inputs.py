@@ -10,11 +10,18 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
-from changai.settings import Settings
 from connectors.widget.validation import RequestRejected, parse_message
 from helpdesk import accounts, tickets
 from helpdesk.models import TicketEntry
-from tests.support.console import admin_csrf, create_accounts, csrf_of, login, run
+from tests.support.console import (
+    admin_csrf,
+    console_settings,
+    create_accounts,
+    csrf_of,
+    login,
+    run,
+)
+from tests.support.tickets import open_ticket
 
 NESTED = b"[" * 5_000 + b"]" * 5_000  # under the body limits, over json's recursion limit
 NESTED_OBJECT = b'{"text": ' + b"[" * 5_000 + b"]" * 5_000 + b"}"
@@ -28,17 +35,9 @@ def console(session_factory, database_url):
         create_accounts(session, ("li", "staff"), ("boss", "admin"))
         li = accounts.get_user(session=session, username="li")
         assert li is not None
-        ticket = tickets.create_ticket(
-            session=session,
-            conversation_id="c" * 22,
-            reason="out_of_scope",
-            topic=None,
-            region=None,
-            question="欠薪",
-            case_card={},
-        )
+        ticket = open_ticket(session, question="欠薪")
         tickets.claim(session=session, ticket_id=ticket.id, user_id=li.id)
-    return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+    return console_settings(database_url)
 
 
 def notes(session_factory) -> int:

@@ -13,9 +13,9 @@ from aiohttp import web
 
 from changai.settings import Settings
 from connectors.console.app import create_app
-from helpdesk import tickets
 from tests.servers import free_port
-from tests.support.console import PASSWORD, create_accounts
+from tests.support.console import PASSWORD, console_settings, create_accounts
+from tests.support.tickets import open_ticket
 
 
 @contextmanager
@@ -49,16 +49,8 @@ def serving(settings: Settings) -> Iterator[str]:
 def console(session_factory, database_url):
     with session_factory.begin() as session:
         create_accounts(session, ("boss", "admin"))
-        tickets.create_ticket(
-            session=session,
-            conversation_id="c" * 22,
-            reason="out_of_scope",
-            topic=None,
-            region=None,
-            question="欠薪怎么办",
-            case_card={},
-        )
-    return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+        open_ticket(session)
+    return console_settings(database_url)
 
 
 def test_no_page_violates_the_policy(console, browser) -> None:

@@ -9,12 +9,18 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
-from changai.settings import Settings
 from helpdesk import accounts, contacts, tickets
 from helpdesk.models import TicketEntry
 from knowledge import content_versions as versions
 from knowledge.models import AuditEntry, ContentVersion, FaqEntry
-from tests.support.console import create_accounts, csrf_of, login, run
+from tests.support.console import (
+    console_settings,
+    create_accounts,
+    csrf_of,
+    login,
+    run,
+)
+from tests.support.tickets import open_ticket
 
 PHONE = "13987654321"
 
@@ -27,25 +33,15 @@ def desk(session_factory, database_url):
         create_accounts(session, ("li", "staff"), ("zhao", "staff"), ("boss", "admin"))
         li = accounts.get_user(session=session, username="li")
         assert li is not None
-        held = tickets.create_ticket(
-            session=session,
-            conversation_id="c" * 22,
-            reason="out_of_scope",
-            topic=None,
-            region=None,
-            question="欠薪怎么办",
-            case_card={},
-        )
+        held = open_ticket(session)
         contacts.store_contact(session=session, conversation_id="c" * 22, phone=PHONE)
         tickets.claim(session=session, ticket_id=held.id, user_id=li.id)
-        closed = tickets.create_ticket(
-            session=session,
+        closed = open_ticket(
+            session,
             conversation_id="d" * 22,
-            reason="out_of_scope",
             topic="dormitory",
             region="广东",
             question="夫妻房怎么申请",
-            case_card={},
         )
         closed.status, closed.claimed_by, closed.contact_phone = "closed", li.id, PHONE
         published = (
@@ -56,7 +52,7 @@ def desk(session_factory, database_url):
         assert published is not None
         published.key = f"draft-ticket-{closed.id}"
         session.flush()
-    return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+    return console_settings(database_url)
 
 
 def state(session_factory) -> dict[str, Any]:
@@ -176,15 +172,7 @@ def test_the_desk_never_hands_out_a_conversation_id(desk, session_factory) -> No
     """The conversation id is the worker's bearer secret for the public widget history."""
     with session_factory.begin() as session:
         create_accounts(session, ("qian", "staff"))
-        tickets.create_ticket(
-            session=session,
-            conversation_id="w" * 22,
-            reason="request_human",
-            topic=None,
-            region=None,
-            question="转人工",
-            case_card={},
-        )
+        open_ticket(session, conversation_id="w" * 22, reason="request_human", question="转人工")
 
     async def scenario(client: TestClient) -> None:
         await login(client, "qian")

@@ -1,5 +1,6 @@
 """Property-based fuzzing (Hypothesis) of every console route read from the router, and of
 the widget channel's message parser: no 5xx, and no state change when a request is refused.
+(Rasa's REST channel: tests/security/test_fuzz_rest_channel.py.)
 
 The console runs in-process with a stand-in for Rasa (so upstream calls succeed) and an
 admin session whose CSRF token every request carries, so generated input reaches the
@@ -18,16 +19,17 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import inspect, text
 from yarl import URL
 
 from changai.db import make_engine
 from changai.settings import Settings
 from connectors.console.app import create_app
 from connectors.widget.validation import RequestRejected, parse_message
-from helpdesk import accounts, tickets
+from helpdesk import accounts
 from tests.security.upstream import fake_rasa
 from tests.support.console import admin_csrf, create_accounts, login
+from tests.support.fuzzing import JSON, row_counts
+from tests.support.tickets import open_ticket
 
 SAMPLE = {
     "ticket_id": ["1", "2", "99", "0"],
@@ -43,11 +45,6 @@ CONTENT_TYPES = ("application/json", "application/x-www-form-urlencoded", "text/
 # Logging out would end the fuzzer's own session; an event stream never ends by itself
 # (tests/security/test_streams.py covers it).
 SKIP = {"/logout", "/static/{filename}", "/api/widget/conversations/{conversation_id}/events"}
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner),
-    max_leaves=12,
-)
 FIELDS = st.sampled_from(
     [
         "text",
@@ -102,12 +99,7 @@ class Console:
         self.token = loop.run_until_complete(admin_csrf(self.client))
 
     def state(self) -> dict[str, int]:
-        names = [n for n in inspect(self.engine).get_table_names() if n != "alembic_version"]
-        with self.engine.connect() as connection:
-            return {
-                n: int(connection.execute(text(f'SELECT count(*) FROM "{n}"')).scalar_one())
-                for n in names
-            }
+        return row_counts(self.engine)
 
     def call(self, method: str, path: str, **kwargs: Any) -> int:
         async def go() -> int:
@@ -135,15 +127,7 @@ def console(tmp_path_factory) -> Iterator[Console]:
         boss = accounts.get_user(session=session, username="boss")
         assert boss is not None
         for n, status in ((1, "claimed"), (2, "closed")):
-            ticket = tickets.create_ticket(
-                session=session,
-                conversation_id=chr(96 + n) * 22,
-                reason="out_of_scope",
-                topic=None,
-                region=None,
-                question="欠薪怎么办",
-                case_card={},
-            )
+            ticket = open_ticket(session, conversation_id=chr(96 + n) * 22)
             ticket.status, ticket.claimed_by = status, boss.id
     engine.dispose()
     loop = asyncio.new_event_loop()

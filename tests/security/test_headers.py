@@ -9,7 +9,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from changai.settings import Settings
-from tests.support.console import create_accounts, login, run
+from tests.support.console import console_settings, create_accounts, login, run
 
 PUBLIC = ["/", "/static/widget.js", "/static/console.css", "/healthz", "/no-such-page"]
 STAFF = ["/login", "/desk", "/desk/api/queue", "/desk/api/tickets/1", "/admin", "/desk/api/x"]
@@ -19,7 +19,7 @@ STAFF = ["/login", "/desk", "/desk/api/queue", "/desk/api/tickets/1", "/admin", 
 def console(session_factory, database_url):
     with session_factory.begin() as session:
         create_accounts(session, ("boss", "admin"))
-    return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+    return console_settings(database_url)
 
 
 def check_common(path: str, headers) -> None:

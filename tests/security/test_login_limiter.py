@@ -15,12 +15,11 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from changai.settings import Settings
 from changai.shared_redis import async_redis
 from connectors.console.login_limiter import LoginLimiter, LoginLimits, RedisLoginLimiter
 from helpdesk import accounts
 from tests.conftest import FakeClock, RedisSpace
-from tests.support.console import PASSWORD, create_accounts, run
+from tests.support.console import PASSWORD, console_settings, create_accounts, run
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -33,10 +32,8 @@ def shared(request: pytest.FixtureRequest) -> RedisSpace | None:
 def console(session_factory, database_url, shared):
     with session_factory.begin() as session:
         create_accounts(session, ("li", "staff"), ("wang", "staff"))
-    return Settings(
-        env="test",
-        database_url=database_url,
-        rasa_url="http://127.0.0.1:9",
+    return dataclasses.replace(
+        console_settings(database_url),
         redis_url=shared.url if shared else "",
         redis_key_prefix=shared.prefix if shared else "changai:",
     )

@@ -9,11 +9,10 @@ import datetime as dt
 import pytest
 from aiohttp.test_utils import TestClient
 
-from changai.settings import Settings
 from helpdesk import accounts, tickets
 from knowledge.models import UnansweredQuestion
 from knowledge.text_normalise import find_mobile, mask_personal_numbers
-from tests.support.console import admin_csrf, create_accounts, csrf_of, login, run
+from tests.support.console import admin_csrf, console_settings, create_accounts, csrf_of, login, run
 
 SPELLINGS = {
     "139.8765.4321": "139****4321",
@@ -80,7 +79,7 @@ def console(session_factory, database_url):
                 created_at=dt.datetime.utcnow(),
             )
         )
-    return Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+    return console_settings(database_url)
 
 
 def test_staff_and_admins_never_see_the_numbers(console) -> None:

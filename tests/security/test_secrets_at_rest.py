@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from changai.db import make_engine
 from changai.log_redaction import RedactingAccessLogger, redact, redact_sanic_access_log
-from changai.settings import PROJECT_ROOT, Settings
+from changai.settings import PROJECT_ROOT
 from helpdesk.models import StaffSession
-from tests.support.console import create_accounts, login, run
+from tests.support.console import console_settings, create_accounts, login, run
 
 CID = "AbCdEfGhIjKlMnOpQrStUvWx"
 
@@ -41,7 +41,7 @@ def test_the_sqlite_file_is_private(tmp_path: Path) -> None:
 def test_session_ids_are_stored_hashed(session_factory, database_url) -> None:
     with session_factory.begin() as session:
         create_accounts(session, ("li", "staff"))
-    settings = Settings(env="test", database_url=database_url, rasa_url="http://127.0.0.1:9")
+    settings = console_settings(database_url)
 
     async def scenario(client: TestClient) -> str:
         assert (await login(client, "li")).status == 302

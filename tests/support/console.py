@@ -17,6 +17,12 @@ from connectors.console.app import create_app
 from helpdesk.accounts import create_user
 
 PASSWORD = "a-long-password-1"
+UNREACHABLE_RASA = "http://127.0.0.1:9"  # the discard port: calls to Rasa fail at once
+
+
+def console_settings(database_url: str) -> Settings:
+    """Test settings for an in-process console whose calls to Rasa fail."""
+    return Settings(env="test", database_url=database_url, rasa_url=UNREACHABLE_RASA)
 
 
 def run(settings: Settings, scenario: Callable[[TestClient], Awaitable[Any]]) -> Any:

@@ -10,6 +10,7 @@ from alembic import context
 from sqlalchemy import pool
 from sqlalchemy.engine import create_engine
 
+import analytics.models  # noqa: F401  (registers the conversation analytics' tables)
 import connectors.widget.models  # noqa: F401  (registers the widget channel's tables)
 import helpdesk.models  # noqa: F401  (registers the help desk's tables)
 import knowledge.models  # noqa: F401  (registers the knowledge base's tables)

@@ -1,4 +1,5 @@
 // Staff desk queue: refreshes every second, filters by topic and region, claims atomically.
+// Topic and reason labels come with each ticket from the API (changai/vocabulary.py).
 (function () {
   "use strict";
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -7,8 +8,6 @@
   var updated = document.getElementById("updated");
   var topic = document.getElementById("filter-topic");
   var region = document.getElementById("filter-region");
-  var LABELS = { training_subsidy: "培训补贴", skill_grading: "技能等级", dormitory: "职工宿舍", hardship_aid: "困难帮扶" };
-  var REASONS = { out_of_scope: "超出范围", request_human: "要求人工", low_confidence: "两次没听懂", no_answer: "知识库没有答案", unhelpful: "回答没帮助" };
 
   function cell(text) { var td = document.createElement("td"); td.textContent = text == null ? "" : String(text); return td; }
   function waited(iso) {
@@ -33,9 +32,9 @@
       tr.setAttribute("data-ticket", t.id);
       tr.appendChild(cell(waited(t.created_at)));
       tr.appendChild(cell(t.question));
-      tr.appendChild(cell((LABELS[t.topic] || "未分类") + " / " + (t.region || "未知地区")));
-      tr.appendChild(cell(REASONS[t.reason] || t.reason));
-      tr.appendChild(cell(t.status === "waiting" ? "等待中" : "已由" + (t.claimed_by || "同事") + "接手"));
+      tr.appendChild(cell((t.topic_label || "未分类") + " / " + (t.region || "未知地区")));
+      tr.appendChild(cell(t.reason_label || t.reason));
+      tr.appendChild(cell(t.status === "waiting" ? t.status_label : "已由" + (t.claimed_by || "同事") + "接手"));
       var action = document.createElement("td");
       var button = document.createElement("button");
       button.type = "button";

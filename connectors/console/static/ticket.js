@@ -1,4 +1,5 @@
 // One ticket: case card, live transcript, and the holder's controls. Everything renders as text.
+// Status, topic and log labels come from the API (changai/vocabulary.py).
 (function () {
   "use strict";
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -11,8 +12,6 @@
   var logBox = document.getElementById("log");
   var status = document.getElementById("status");
   var NAMES = { worker: "职工", bot: "小助手", staff: "工作人员", system: "系统" };
-  var STATES = { waiting: "等待中", claimed: "处理中", closed: "已结束" };
-  var KINDS = { claim: "接手", note: "备注", transfer: "转交", close: "结束", draft: "草稿", contact: "留下号码", reveal: "查看号码" };
   var claimBox = document.getElementById("claim-box");
   var contactBox = document.getElementById("contact");
   var contactNumber = document.getElementById("contact-number");
@@ -51,7 +50,7 @@
     card.appendChild(line("小助手的猜测", (t.case_card.best_guesses || []).map(function (g) {
       return (g.question || g.topic) + "（" + g.score + "）";
     }).join("；")));
-    card.appendChild(line("状态", (STATES[t.status] || t.status) + (t.rating ? "，评分 " + t.rating : "")));
+    card.appendChild(line("状态", (t.status_label || t.status) + (t.rating ? "，评分 " + t.rating : "")));
     var messages = t.messages && t.messages.length ? t.messages : (t.case_card.transcript || []).map(function (m) {
       return { sender: m.role === "worker" ? "worker" : "bot", text: m.text };
     });
@@ -74,7 +73,7 @@
       logBox.textContent = "";
       t.log.forEach(function (e) {
         var when = new Date(e.time).toLocaleString("zh-CN", { hour12: false });
-        logBox.appendChild(line(when + " " + e.author + " · " + (KINDS[e.kind] || e.kind), e.text));
+        logBox.appendChild(line(when + " " + e.author + " · " + (e.kind_label || e.kind), e.text));
       });
     }
     claimBox.hidden = t.status !== "waiting";

@@ -10,7 +10,12 @@ import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
-from changai.vocabulary import TOPIC_LABELS
+from changai.vocabulary import (
+    TICKET_ENTRY_LABELS,
+    TICKET_STATUS_LABELS,
+    TOPIC_LABELS,
+    escalation_reason_label,
+)
 from connectors.console import auth
 from connectors.console.appkeys import SESSIONS
 from connectors.widget import store
@@ -36,6 +41,16 @@ async def desk_page(request: web.Request) -> web.Response:
     return aiohttp_jinja2.render_template("desk/queue.html", request, {"regions": regions})
 
 
+def _labelled(item: dict[str, Any]) -> dict[str, Any]:
+    """The desk shows the vocabulary's labels; the page's script holds no copy of them."""
+    return {
+        **item,
+        "topic_label": TOPIC_LABELS.get(item["topic"] or ""),
+        "reason_label": escalation_reason_label(item["reason"]),
+        "status_label": TICKET_STATUS_LABELS.get(item["status"], item["status"]),
+    }
+
+
 @routes.get("/desk/api/queue")
 @auth.require("staff", "admin")
 async def queue_api(request: web.Request) -> web.Response:
@@ -45,7 +60,7 @@ async def queue_api(request: web.Request) -> web.Response:
         request.query.get("topic") or None,
         request.query.get("region") or None,
     )
-    return web.json_response({"tickets": [i.as_dict() for i in items]})
+    return web.json_response({"tickets": [_labelled(i.as_dict()) for i in items]})
 
 
 def _masked_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -75,6 +90,7 @@ def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
         log = [
             {
                 "kind": e.kind,
+                "kind_label": TICKET_ENTRY_LABELS.get(e.kind, e.kind),
                 "author": e.author,
                 "text": e.text,
                 "time": e.created_at.isoformat() + "Z",
@@ -88,6 +104,7 @@ def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
             "rating": ticket.rating,
             "id": ticket.id,
             "status": ticket.status,
+            "status_label": TICKET_STATUS_LABELS.get(ticket.status, ticket.status),
             "reason": ticket.reason,
             "topic": ticket.topic,
             "topic_label": TOPIC_LABELS.get(ticket.topic or ""),

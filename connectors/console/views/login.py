@@ -36,10 +36,8 @@ def safe_next(value: str | None) -> str:
     return target
 
 
-@routes.get("/login")
-async def login_form(request: web.Request) -> web.Response:
-    token = secrets.token_urlsafe(32)
-    response = login_page(request, token, next_path=safe_next(request.query.get("next")))
+def with_login_token(request: web.Request, response: web.Response, token: str) -> web.Response:
+    """The log-in form's double-submit token, in a cookie only ``/login`` sees."""
     response.set_cookie(
         auth.LOGIN_CSRF_COOKIE,
         token,
@@ -49,6 +47,13 @@ async def login_form(request: web.Request) -> web.Response:
         secure=request.app[SETTINGS].is_production,
     )
     return response
+
+
+@routes.get("/login")
+async def login_form(request: web.Request) -> web.Response:
+    token = secrets.token_urlsafe(32)
+    response = login_page(request, token, next_path=safe_next(request.query.get("next")))
+    return with_login_token(request, response, token)
 
 
 @routes.post("/login")
@@ -65,16 +70,9 @@ async def login(request: web.Request) -> web.StreamResponse:
     token = secrets.token_urlsafe(32)
 
     def again(message: str, status: int) -> web.Response:
-        response = login_page(request, token, message, next_path, status)
-        response.set_cookie(
-            auth.LOGIN_CSRF_COOKIE,
-            token,
-            httponly=True,
-            samesite="Strict",
-            path="/login",
-            secure=request.app[SETTINGS].is_production,
+        return with_login_token(
+            request, login_page(request, token, message, next_path, status), token
         )
-        return response
 
     if not auth.csrf_ok(
         request.cookies.get(auth.LOGIN_CSRF_COOKIE), str(form.get("csrf_token", ""))

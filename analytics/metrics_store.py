@@ -1,0 +1,192 @@
+"""Counting broker events into ``conversation_metrics``, each event once.
+
+An event that changes a count is claimed in ``processed_events`` (its id is the primary key)
+in the same transaction as the counts it adds, so a redelivered event, or one published twice,
+is skipped. Counts are added with ``UPDATE … SET n = n + :k`` (an insert for a new row), so
+two consumers never lose each other's increments; when they race on the same new row or event
+id, one transaction fails on the unique key and :func:`store` runs the batch again, which then
+skips what the other stored. The caller owns the transaction of :func:`record`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from analytics.events import COUNTERS, BrokerEvent, MetricDelta, delta, unanswered_row
+from analytics.models import ConversationMetric, ProcessedEvent
+from changai.db import utcnow
+from knowledge import repository
+
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Recorded:
+    counted: int  # events that changed a count
+    duplicates: int  # events counted before (redelivered or published twice)
+    ignored: int  # events that count nothing (slots, actions …)
+
+
+@dataclass
+class _Group:
+    change: MetricDelta
+    first: dt.datetime
+    last: dt.datetime
+    rated_at: dt.datetime | None = None
+
+
+def _merge(group: _Group, event: BrokerEvent, change: MetricDelta) -> None:
+    for name, value in change.increments().items():
+        setattr(group.change, name, getattr(group.change, name) + value)
+    if change.last_rating is not None and (
+        group.rated_at is None or event.moment() >= group.rated_at
+    ):
+        group.change.last_rating = change.last_rating
+        group.rated_at = event.moment()
+    group.first = min(group.first, event.moment())
+    group.last = max(group.last, event.moment())
+
+
+def _add(session: Session, conversation_id: str, day: dt.date, group: _Group) -> None:
+    table = ConversationMetric.__table__
+    increments = group.change.increments()
+    values: dict[str, Any] = {name: table.c[name] + n for name, n in increments.items()}
+    if group.rated_at is not None:  # the latest rating wins, whatever order events come in
+        newer = or_(table.c.last_rated_at.is_(None), table.c.last_rated_at <= group.rated_at)
+        values["last_rating"] = case((newer, group.change.last_rating), else_=table.c.last_rating)
+        values["last_rated_at"] = case((newer, group.rated_at), else_=table.c.last_rated_at)
+    values["first_event_at"] = case(
+        (table.c.first_event_at > group.first, group.first), else_=table.c.first_event_at
+    )
+    values["last_event_at"] = case(
+        (table.c.last_event_at < group.last, group.last), else_=table.c.last_event_at
+    )
+    values["updated_at"] = utcnow()
+    result = session.execute(
+        update(table)
+        .where(table.c.conversation_id == conversation_id, table.c.day == day)
+        .values(**values)
+    )
+    if result.rowcount:
+        return
+    session.execute(
+        insert(table).values(
+            conversation_id=conversation_id,
+            day=day,
+            **{name: increments.get(name, 0) for name in COUNTERS},
+            last_rating=group.change.last_rating,
+            last_rated_at=group.rated_at,
+            first_event_at=group.first,
+            last_event_at=group.last,
+            updated_at=utcnow(),
+        )
+    )
+
+
+def record(
+    *,
+    session: Session,
+    events: Sequence[BrokerEvent],
+    zone: ZoneInfo,
+    unanswered: bool = False,
+) -> Recorded:
+    """Add ``events`` to the metrics, skipping those already counted; does not commit.
+
+    ``unanswered``: also store the unanswered questions the events carry (production, where
+    the actions leave that to this consumer: ``Settings.unanswered_from_broker``)."""
+    changes = [(event, delta(event)) for event in events]
+    counting = [(event, change) for event, change in changes if not change.is_empty()]
+    ids = {event.event_id for event, _ in counting}
+    seen: set[str] = set()
+    if ids:
+        seen = set(
+            session.execute(
+                select(ProcessedEvent.event_id).where(ProcessedEvent.event_id.in_(ids))
+            ).scalars()
+        )
+    groups: dict[tuple[str, dt.date], _Group] = {}
+    claimed: list[dict[str, Any]] = []
+    for event, change in counting:
+        if event.event_id in seen:
+            continue
+        seen.add(event.event_id)  # the same event twice in one batch counts once
+        claimed.append(
+            {
+                "event_id": event.event_id,
+                "conversation_id": event.conversation_id,
+                "event_type": event.event_type,
+                "processed_at": utcnow(),
+            }
+        )
+        row = unanswered_row(event) if unanswered else None
+        if row is not None:
+            repository.record_unanswered(
+                session=session,
+                conversation_id=event.conversation_id,
+                created_at=event.moment(),
+                **row,
+            )
+        key = (event.conversation_id, event.day(zone))
+        if key not in groups:
+            groups[key] = _Group(MetricDelta(), event.moment(), event.moment())
+        _merge(groups[key], event, change)
+    if claimed:
+        session.execute(insert(ProcessedEvent.__table__), claimed)
+    for (conversation_id, day), group in sorted(groups.items()):
+        _add(session, conversation_id, day, group)
+    return Recorded(len(claimed), len(counting) - len(claimed), len(changes) - len(counting))
+
+
+def store(
+    factory: sessionmaker,
+    events: Sequence[BrokerEvent],
+    zone: ZoneInfo,
+    unanswered: bool = False,
+) -> Recorded:
+    """:func:`record` in a transaction of its own, again when another consumer raced it."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with factory.begin() as session:
+                return record(session=session, events=events, zone=zone, unanswered=unanswered)
+        except IntegrityError:
+            if attempt == ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class Totals:
+    conversations: int
+    worker_messages: int
+    answered: int
+    unanswered: int
+    escalated: int
+    helpful: int
+    unhelpful: int
+    rated: int
+    rating_sum: int
+
+    @property
+    def average_rating(self) -> float | None:
+        return self.rating_sum / self.rated if self.rated else None
+
+
+def totals(*, session: Session, days: Iterable[dt.date] | None = None) -> Totals:
+    """Counts over every conversation (on ``days`` only, when given)."""
+    table = ConversationMetric.__table__
+    query = select(
+        func.count(func.distinct(table.c.conversation_id)),
+        *[func.coalesce(func.sum(table.c[name]), 0) for name in COUNTERS],
+    )
+    if days is not None:
+        query = query.where(table.c.day.in_(list(days)))
+    row = session.execute(query).one()
+    return Totals(*(int(value) for value in row))
