@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
+import json
 import math
 import os
 import platform
@@ -45,6 +47,7 @@ from tests.support.resilient_worker import ResumingStream, send, start_conversat
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "scaling.md"
+RAW = ROOT / "var" / "bench" / "cluster.json"
 BEGIN, END = "<!-- bench/cluster.py: begin -->", "<!-- bench/cluster.py: end -->"
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -63,7 +66,13 @@ TODAY_PER_DAY = 3000
 PEAK_HOUR_SHARE = 0.15
 TARGET_UTILISATION = 0.6  # plan cores for 60% busy at the peak
 RETENTION_DAYS = 365
-PG_MAX_CONNECTIONS = 100  # PostgreSQL's default max_connections
+# Open pages: a conversation of ~5 messages keeps its page (one SSE stream through a console
+# to a Rasa server) open ~10 minutes; each stream reads the database once a second
+# (connectors/widget/channel.py POLL_SECONDS) besides its Redis wake-ups; a console takes at
+# most 2,000 streams (connectors/console/views/widget_proxy.py STREAMS_TOTAL).
+MESSAGES_PER_CONVERSATION = 5
+PAGE_OPEN_SECONDS = 600
+STREAMS_PER_CONSOLE = 2000
 
 
 @dataclass
@@ -335,8 +344,9 @@ def machine() -> str:
     load = os.getloadavg()
     return (
         f"{platform.machine()}, `nproc` {CORES}, `free -g` total {free.split()[1]} GiB, "
-        f"load average before the run {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} "
-        "(the machine is shared with other engineers' work)"
+        f"`uptime` load average at the start {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} "
+        "(the machine is shared with other engineers' work), "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
     )
 
 
@@ -348,10 +358,10 @@ def capacity(results: list[Result]) -> list[str]:
     app_cpu = sum(cost[f"cpu_{k}"] for k in ("rasa", "actions", "console", "haproxy"))
     peak_today = TODAY_PER_DAY * PEAK_HOUR_SHARE / 3600
     lines = [
-        "| load | peak msg/s | Rasa | action servers | consoles | app cores | app memory "
-        "| PostgreSQL cores | PG connections | database after a year | Redis commands/s "
-        "| RabbitMQ events/s |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| load | peak msg/s | open streams | Rasa | action servers | consoles | app cores "
+        "| app memory | PostgreSQL cores (messages) | stream reads/s | PG connections "
+        "| database after a year | Redis commands/s | RabbitMQ events/s |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for factor in (1, 10, 100, 1000):
         peak = peak_today * factor
@@ -361,6 +371,8 @@ def capacity(results: list[Result]) -> list[str]:
             kind: max(2, math.ceil(peak * cost[f"cpu_{kind}"] / TARGET_UTILISATION))
             for kind in ("rasa", "actions", "console")
         }
+        streams = math.ceil(peak / MESSAGES_PER_CONVERSATION * PAGE_OPEN_SECONDS)
+        counts["console"] = max(counts["console"], math.ceil(streams / STREAMS_PER_CONSOLE))
         cores = peak * app_cpu / TARGET_UTILISATION
         mem = sum(
             counts[kind] * _mean([v for k, v in memory.items() if _kind(k) == kind])
@@ -373,9 +385,9 @@ def capacity(results: list[Result]) -> list[str]:
         pg_cores = peak * cost["cpu_postgres"] / TARGET_UTILISATION
         size_gib = TODAY_PER_DAY * factor * RETENTION_DAYS * cost["database_bytes"] / 2**30
         lines.append(
-            f"| {factor:,}x | {peak:,.2f} | {counts['rasa']} | {counts['actions']} "
+            f"| {factor:,}x | {peak:,.2f} | {streams:,} | {counts['rasa']} | {counts['actions']} "
             f"| {counts['console']} | {max(cores, 0.01):,.2f} | {mem / 1024:,.1f} GiB "
-            f"| {max(pg_cores, 0.01):,.2f} | {pg_connections} | {size_gib:,.1f} GiB "
+            f"| {max(pg_cores, 0.01):,.2f} | {streams:,} | {pg_connections} | {size_gib:,.1f} GiB "
             f"| {peak * cost['redis_commands']:,.0f} | {peak * cost['broker_messages']:,.0f} |"
         )
     return lines
@@ -385,12 +397,11 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def render(results: list[Result], model: Path) -> str:
+def render(results: list[Result], model: Path, header: str) -> str:
     lines = [
-        f"`python -m bench.cluster` on {machine()}; model `{model.name}`. "
+        f"`python -m bench.cluster` on {header}; model `{model.name}`. "
         f"{CONCURRENCY} workers at once through HAProxy and the console's /api/widget "
-        f"(SSE), each sending {MESSAGES} messages in a closed loop after one warm-up message; "
-        f"measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        f"(SSE), each sending {MESSAGES} messages in a closed loop after one warm-up message.",
         "",
         "| instances of each | messages | errors | p50 | p95 | throughput "
         "| bound by the cores (2 / CPU per message) |",
@@ -436,7 +447,9 @@ def render(results: list[Result], model: Path) -> str:
         f"Capacity, from the per-message costs above (today: {TODAY_PER_DAY:,} messages a "
         f"day, {PEAK_HOUR_SHARE:.0%} in the busiest hour; cores planned at "
         f"{TARGET_UTILISATION:.0%} busy; at least two of each for failover; a year of "
-        "data kept):",
+        f"data kept; a conversation of {MESSAGES_PER_CONVERSATION} messages keeps its page open "
+        f"{PAGE_OPEN_SECONDS // 60} minutes, each open stream reads the database once a second, "
+        f"a console holds at most {STREAMS_PER_CONSOLE:,} streams):",
         "",
         *capacity(results),
     ]
@@ -452,16 +465,43 @@ def write(body: str) -> None:
     REPORT.write_text(f"{head}{BEGIN}\n{body}\n{END}{tail}", encoding="utf-8")
 
 
+def save(results: list[Result], model: Path, header: str) -> None:
+    RAW.parent.mkdir(parents=True, exist_ok=True)
+    raw = {
+        "model": model.name,
+        "header": header,
+        "results": [dataclasses.asdict(r) for r in results],
+    }
+    RAW.write_text(json.dumps(raw, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def load() -> tuple[list[Result], Path, str]:
+    raw = json.loads(RAW.read_text(encoding="utf-8"))
+    results = []
+    for item in raw["results"]:
+        before, after = (Sample(**item.pop(k)) for k in ("before", "after"))
+        results.append(Result(**item, before=before, after=after))
+    return results, Path(raw["model"]), raw["header"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dry-run", action="store_true", help="print, do not write the doc")
+    parser.add_argument(
+        "--from-raw", action="store_true", help=f"re-render from {RAW} without measuring"
+    )
     args = parser.parse_args(argv)
-    model = model_path(ROOT / "models")
-    if not model.exists():
-        raise SystemExit(f"no trained model at {model} (make train)")
-    workdir = ROOT / "var" / "bench" / "cluster"
-    results = [measure(n, model, workdir / str(n)) for n in (1, 2)]
-    body = render(results, model)
+    if args.from_raw:
+        results, model, header = load()
+    else:
+        model = model_path(ROOT / "models")
+        if not model.exists():
+            raise SystemExit(f"no trained model at {model} (make train)")
+        header = machine()
+        workdir = ROOT / "var" / "bench" / "cluster"
+        results = [measure(n, model, workdir / str(n)) for n in (1, 2)]
+        save(results, model, header)
+    body = render(results, model, header)
     print(body)
     if not args.dry_run:
         write(body)

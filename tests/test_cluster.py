@@ -7,7 +7,9 @@ balancer (so their calls land on both consoles). When 15 have had their first an
 Rasa server and one console get SIGKILL. Afterwards: no message lost or repeated (each
 stream holds exactly the conversation's stored messages, in order), every question
 answered, every broken stream resumed with Last-Event-ID through the surviving console,
-every ticket intact. ``make cluster-test`` runs it (it is not part of ``make unit``).
+every ticket intact, and the analytics consumer (run as in production, on the run's own
+RabbitMQ exchange and queue) counted exactly the messages and hand-offs sent.
+``make cluster-test`` runs it (it is not part of ``make unit``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
+from analytics.models import ConversationMetric
 from changai.db import make_engine, make_session_factory
 from changai.db.migrate import upgrade
 from connectors.widget.models import ChannelMessage
@@ -44,6 +47,7 @@ WORKERS = 50
 KILL_AFTER_ANSWERS = 15
 DRIVE_SECONDS = 240.0  # the whole drive, kills included
 REPLY_SECONDS = 150.0  # one answer, a lock expiry and a take-over included
+ANALYTICS_SECONDS = 60.0  # for the consumer to catch up with the queue
 STAFF = ("li", "wang")
 QUESTION = "我考了中级工证书能领多少技能提升补贴"
 FOLLOW_UP = "我的情况是工资少发了"
@@ -215,6 +219,23 @@ def _stored(cluster: Cluster) -> tuple[dict[str, list[ChannelMessage]], dict[str
         engine.dispose()
 
 
+def _metrics(cluster: Cluster) -> dict[str, tuple[int, int]]:
+    """(worker messages, hand-offs) per conversation, as the analytics consumer counted."""
+    engine = make_engine(cluster.database_url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            counted: dict[str, tuple[int, int]] = {}
+            for row in session.execute(select(ConversationMetric)).scalars():
+                messages, handoffs = counted.get(row.conversation_id, (0, 0))
+                counted[row.conversation_id] = (
+                    messages + row.worker_messages,
+                    handoffs + row.escalated,
+                )
+            return counted
+    finally:
+        engine.dispose()
+
+
 def test_fifty_workers_lose_nothing_when_a_rasa_server_and_a_console_die(
     cluster: Cluster,
 ) -> None:
@@ -285,5 +306,14 @@ def test_fifty_workers_lose_nothing_when_a_rasa_server_and_a_console_die(
     assert broken > 0, "the kill broke no stream: it came too late to test anything"
     assert len({w.conversation_id for w in workers}) == WORKERS
     assert set(tickets) == {w.conversation_id for w in workers}
+    # analytics (the broker consumer) counted exactly what was sent: 3 messages, 1 hand-off
+    sent = {w.conversation_id: (3, 1) for w in workers}
+    deadline = time.monotonic() + ANALYTICS_SECONDS
+    counted = _metrics(cluster)
+    while counted != sent and time.monotonic() < deadline:
+        time.sleep(1.0)
+        counted = _metrics(cluster)
+    assert cluster.processes["analytics"].alive
+    assert counted == sent, {c: (counted.get(c), n) for c, n in sent.items() if counted.get(c) != n}
     taken_over = re.findall("taking over a message", cluster.processes["rasa2"].tail(10**7))
     print(f"\nstreams resumed: {broken}; messages taken over from rasa1: {len(taken_over)}")

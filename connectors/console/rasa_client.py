@@ -9,7 +9,11 @@ import aiohttp
 
 from changai.payloads import custom_payload
 
-TIMEOUT = aiohttp.ClientTimeout(total=15)
+# Longer than Rasa's lock of a conversation can be held by an instance that died
+# (TICKET_LOCK_LIFETIME, 20 s in the recipe): an append waiting for that lock then succeeds
+# within the timeout. A shorter timeout reported "not joined" for an append Rasa applied
+# later, and the join offered again told the worker twice (docs/decisions.md, #14).
+TIMEOUT = aiohttp.ClientTimeout(total=30)
 
 
 class RasaUnavailable(RuntimeError):

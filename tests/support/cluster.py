@@ -72,6 +72,11 @@ class Process:
 
     def wait_healthy(self) -> None:
         assert self.popen is not None
+        if not self.health:
+            time.sleep(0.5)
+            if self.popen.poll() is not None:
+                raise RuntimeError(f"{self.name} exited early:\n{self.tail()}")
+            return
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
             if self.popen.poll() is not None:
@@ -134,6 +139,7 @@ class Cluster:
         self.actions_api_port = free_port()
         self.stats_port = free_port()
         self.queue = f"changai_events_{self.run_id}"
+        self.exchange = f"changai-exchange-{self.run_id}"  # Rasa's is a fanout: one per run
         self.lock_prefix = f"changaicluster{self.run_id}"  # Rasa wants letters and digits
         self.rasa_token = "cluster-rasa-" + os.urandom(8).hex()
         self.action_token = "cluster-action-" + os.urandom(8).hex()
@@ -188,6 +194,7 @@ class Cluster:
         )
         config = endpoints.build(settings, env)
         config["event_broker"]["queues"] = [self.queue]
+        config["event_broker"]["exchange_name"] = self.exchange
         config["lock_store"]["key_prefix"] = self.lock_prefix
         path = self.workdir / "endpoints.yml"
         path.write_text(endpoints.render(config), encoding="utf-8")
@@ -244,6 +251,21 @@ class Cluster:
                 START_SECONDS,
                 {**env, "CONSOLE_PORT": str(port)},
             )
+        self._add(
+            "analytics",
+            [
+                python,
+                "-m",
+                "analytics.consumer",
+                "--queue",
+                self.queue,
+                "--exchange",
+                self.exchange,
+            ],  # fmt: skip
+            "",  # no HTTP: up once its process runs (it waits for RabbitMQ by itself)
+            START_SECONDS,
+            env,
+        )
         config = self.workdir / "haproxy.cfg"
         config.write_text(
             render(
@@ -347,7 +369,7 @@ class Cluster:
             pass
         finally:
             client.close()
-        delete_queue(self.rabbitmq_url, self.queue)
+        delete_broker_objects(self.rabbitmq_url, self.exchange, self.queue)
 
     def __enter__(self) -> Cluster:
         return self.start()
@@ -361,12 +383,16 @@ class Cluster:
         self.stop()
 
 
-def delete_queue(url: str, queue: str) -> None:
+def delete_broker_objects(url: str, exchange: str, queue: str) -> None:
+    """Remove the run's queue, its dead-letter queue and its exchange."""
+
     async def go() -> None:
         connection = await aio_pika.connect(url, timeout=5)
         try:
             channel = await connection.channel()
-            await channel.queue_delete(queue)
+            for name in (queue, queue + ".dead"):
+                await channel.queue_delete(name)
+            await channel.exchange_delete(exchange)
         finally:
             await connection.close()
 
