@@ -110,3 +110,43 @@ def test_only_an_unanswered_worker_message_is_handed_over_again(database_url: st
 
 def test_the_sweep_timing_lets_a_live_instance_beat_twice_before_it_counts_as_dead() -> None:
     assert redelivery.ALIVE_SECONDS >= 2 * redelivery.HEARTBEAT_SECONDS + 1
+
+
+class FakeBroker:
+    """Rasa 3.6's ``PikaEventBroker`` as far as the take-over uses it."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict] = []
+        self._background_tasks: set[asyncio.Task] = set()
+
+    def publish(self, event: dict) -> None:
+        async def send() -> None:
+            await asyncio.sleep(0.05)
+            self.sent.append(event)
+
+        task = asyncio.get_running_loop().create_task(send())
+        self._background_tasks.add(task)
+        task.add_done_callback(self._background_tasks.discard)
+
+
+def test_a_taken_over_answered_turn_is_published_again_and_flushed() -> None:
+    from rasa.shared.core.events import BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    events = [UserUttered("宿舍怎么申请", timestamp=1.0), BotUttered("您好", timestamp=2.0)]
+
+    class Store:
+        event_broker = FakeBroker()
+
+        async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
+            return DialogueStateTracker.from_events(sender_id, events) if sender_id == "c" else None
+
+    async def go() -> None:
+        store_ = Store()
+        assert await redelivery.republish(store_, "c") == 2
+        # flushed before it returns: both sent, as Rasa's tracker store publishes them
+        assert store_.event_broker.sent == [{"sender_id": "c", **e.as_dict()} for e in events]
+        assert await redelivery.republish(store_, "unknown") == 0
+        await redelivery.flush(None)  # no broker: nothing to wait for
+
+    asyncio.run(go())

@@ -32,6 +32,7 @@ from sqlalchemy.orm import sessionmaker
 from changai.db import make_engine, make_session_factory
 from changai.settings import load_settings
 from connectors.rest_channel import MESSAGE_KEYS
+from connectors.widget import redelivery as take_over
 from connectors.widget import store
 from connectors.widget.hub import Hub, make_hub
 from connectors.widget.redelivery import InProcess, entry_for, make_redelivery, parse_entry
@@ -83,6 +84,7 @@ class WidgetInput(InputChannel):
         # Messages of an instance that died are taken over (connectors/widget/redelivery.py).
         self.redelivery = redelivery if redelivery is not None else make_redelivery(load_settings())
         self._tasks: set[asyncio.Task] = set()
+        self._app: Any = None  # Rasa's Sanic app, once started (its agent's tracker store)
 
     @classmethod
     def name(cls) -> str:
@@ -154,7 +156,14 @@ class WidgetInput(InputChannel):
             )
         finally:
             if in_flight is not None:
+                store_ = self._tracker_store()
+                if store_ is not None:  # the turn's events sent before it counts as done
+                    await take_over.flush(getattr(store_, "event_broker", None))
                 await self.redelivery.done(in_flight)
+
+    def _tracker_store(self) -> Any:
+        agent = getattr(getattr(self._app, "ctx", None), "agent", None)
+        return getattr(agent, "tracker_store", None)
 
     async def _redeliver(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]], entry: str
@@ -176,6 +185,10 @@ class WidgetInput(InputChannel):
             )
         )
         if pending is None:
+            # answered: the stopped instance may have stored the turn but not published it
+            store_ = self._tracker_store()
+            if store_ is not None:
+                await take_over.republish(store_, conversation_id)
             await self.redelivery.done(entry)
             return
         await self._process(on_new_message, conversation_id, pending, client_id, entry)
@@ -189,6 +202,7 @@ class WidgetInput(InputChannel):
 
         @widget.listener("after_server_start")
         async def start_redelivery(app: Any, loop: Any) -> None:
+            self._app = app
             self.redelivery.start(functools.partial(self._redeliver, on_new_message))
 
         @widget.listener("after_server_stop")

@@ -16,6 +16,13 @@ to Rasa again unless the conversation already got a reply after it. Rasa's Redis
 store keeps the conversation's turns in order; the dead instance's lock expires after
 ``TICKET_LOCK_LIFETIME`` (docs/deployment.md).
 
+Rasa publishes a turn's events to its broker (RabbitMQ, for the analytics) in background
+tasks after saving the tracker, so a SIGKILL can store a turn and lose its events. An
+instance therefore clears an entry only once its broker has sent them (``flush``), and an
+instance that takes over an entry whose message was answered publishes the conversation's
+stored events again (``republish``): the analytics consumer counts an event once by its
+id (a hash of the event), so what had been published already is not counted twice.
+
 Without Redis there is one instance and nothing to take over (``InProcess``).
 """
 
@@ -36,6 +43,7 @@ from changai.shared_redis import async_redis
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 2.0
+FLUSH_SECONDS = 5.0
 ALIVE_SECONDS = 6
 SWEEP_SECONDS = 3.0
 # KEYS[1] the hash; ARGV: message id, the owner seen, the new owner.
@@ -180,6 +188,32 @@ class RedisRedelivery(InProcess):
 def _log_failure(task: asyncio.Task) -> None:
     if not task.cancelled() and task.exception() is not None:
         logger.error("redelivery failed", exc_info=task.exception())
+
+
+async def flush(broker: Any) -> None:
+    """Wait (bounded) until Rasa's pika broker has sent what it was handed.
+
+    ``PikaEventBroker.publish`` sends in background tasks it keeps in ``_background_tasks``
+    (Rasa 3.6); another broker, or none, has nothing to wait for."""
+    pending = [t for t in getattr(broker, "_background_tasks", ()) if not t.done()]
+    if pending:
+        await asyncio.wait(pending, timeout=FLUSH_SECONDS)
+
+
+async def republish(tracker_store: Any, conversation_id: str) -> int:
+    """Publish every stored event of the conversation again, as Rasa's tracker store
+    publishes them; returns how many."""
+    broker = getattr(tracker_store, "event_broker", None)
+    if broker is None:
+        return 0
+    tracker = await tracker_store.retrieve_full_tracker(conversation_id)
+    if tracker is None:
+        return 0
+    events = list(tracker.events)
+    for event in events:
+        broker.publish({"sender_id": conversation_id, **event.as_dict()})
+    await flush(broker)
+    return len(events)
 
 
 def make_redelivery(settings: Settings) -> InProcess:
