@@ -72,7 +72,9 @@ def test_entries_name_a_message_by_client_id_or_else_by_id() -> None:
             parse_entry(malformed)
 
 
-def test_only_an_unanswered_worker_message_is_handed_over_again(database_url: str) -> None:
+def test_a_stored_worker_message_is_found_with_whether_it_was_answered(
+    database_url: str,
+) -> None:
     engine = make_engine(database_url)
     sessions = make_session_factory(engine)
     with sessions.begin() as session:
@@ -92,19 +94,20 @@ def test_only_an_unanswered_worker_message_is_handed_over_again(database_url: st
         )
         button_id = button.id
 
-    def pending(**by: object) -> str | None:
+    def found(**by: object) -> tuple[str, bool] | None:
         with sessions.begin() as session:
-            return store.unanswered_worker_message(session=session, conversation_id=cid, **by)  # type: ignore[arg-type]
+            return store.worker_message(session=session, conversation_id=cid, **by)  # type: ignore[arg-type]
 
-    assert pending(client_id="a") == "宿舍"
-    assert pending(message_id=button_id) == "/request_human"
-    assert pending(client_id="never-stored") is None
-    assert pending(message_id=10**6) is None
+    assert found(client_id="a") == ("宿舍", False)
+    assert found(message_id=button_id) == ("/request_human", False)
+    assert found(client_id="never-stored") is None
+    assert found(message_id=10**6) is None
     with sessions.begin() as session:
         store.add_message(
             session=session, conversation_id=cid, sender="bot", payload={"text": "您好"}
         )
-    assert pending(client_id="a") is None and pending(message_id=button_id) is None
+    assert found(client_id="a") == ("宿舍", True)
+    assert found(message_id=button_id) == ("/request_human", True)
     engine.dispose()
 
 

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.shared.core.events import UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -64,6 +65,20 @@ class WidgetOutput(OutputChannel):
         custom = payload.get("custom") or {}
         sender = "staff" if isinstance(custom, dict) and custom.get("type") == "staff" else "bot"
         await self._channel.store_outgoing(recipient_id, sender, payload)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+
+class ReplayOutput(OutputChannel):
+    """Drops what Rasa says while it replays a turn the worker was already answered in."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "widget"
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        logger.info("replayed turn of %s: its reply was delivered before", recipient_id[:6])
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text})
@@ -139,10 +154,11 @@ class WidgetInput(InputChannel):
         text: str,
         client_id: str | None,
         in_flight: str | None = None,
+        silent: bool = False,
     ) -> None:
         message = UserMessage(
             text,
-            WidgetOutput(self),
+            ReplayOutput() if silent else WidgetOutput(self),
             conversation_id,
             input_channel=self.name(),
             metadata={"client_id": client_id},
@@ -151,6 +167,8 @@ class WidgetInput(InputChannel):
             await on_new_message(message)
         except Exception:
             logger.exception("widget message failed for conversation %s", conversation_id)
+            if silent:
+                return
             await self.store_outgoing(
                 conversation_id, "system", {"text": FAILURE_TEXT, "custom": {"type": "error"}}
             )
@@ -168,30 +186,52 @@ class WidgetInput(InputChannel):
     async def _redeliver(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]], entry: str
     ) -> None:
-        """Hand a stopped instance's message to Rasa again, unless it was answered (or was
-        never stored: then the page got no 202 and sends it again)."""
+        """Finish a stopped instance's message: hand it to Rasa again unless its turn is in
+        the tracker. If the worker already got the answer but the tracker never got the
+        turn (killed between the two), Rasa replays it silently, so the conversation's
+        history is whole and the worker is not answered twice. A message never stored
+        (the page got no 202 and sends it again) is dropped."""
         try:
             conversation_id, client_id, message_id = parse_entry(entry)
         except ValueError:
             logger.warning("dropped a malformed in-flight entry")
             await self.redelivery.done(entry)
             return
-        pending = await self._db(
-            lambda s: store.unanswered_worker_message(
+        found = await self._db(
+            lambda s: store.worker_message(
                 session=s,
                 conversation_id=conversation_id,
                 client_id=client_id,
                 message_id=message_id,
             )
         )
-        if pending is None:
-            # answered: the stopped instance may have stored the turn but not published it
-            store_ = self._tracker_store()
-            if store_ is not None:
-                await take_over.republish(store_, conversation_id)
+        if found is None:
             await self.redelivery.done(entry)
             return
-        await self._process(on_new_message, conversation_id, pending, client_id, entry)
+        text, answered = found
+        if answered and await self._turn_in_tracker(conversation_id, client_id) is not False:
+            # the stopped instance may have stored the turn but not published its events
+            tracker_store = self._tracker_store()
+            if tracker_store is not None:
+                await take_over.republish(tracker_store, conversation_id)
+            await self.redelivery.done(entry)
+            return
+        await self._process(
+            on_new_message, conversation_id, text, client_id, entry, silent=answered
+        )
+
+    async def _turn_in_tracker(self, conversation_id: str, client_id: str | None) -> bool | None:
+        """Whether Rasa's tracker holds the worker's message; None when it cannot tell."""
+        tracker_store = self._tracker_store()
+        if tracker_store is None or client_id is None:
+            return None
+        tracker = await tracker_store.retrieve_full_tracker(conversation_id)
+        if tracker is None:
+            return False
+        return any(
+            isinstance(event, UserUttered) and (event.metadata or {}).get("client_id") == client_id
+            for event in tracker.events
+        )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         widget = Blueprint("widget_webhook", __name__)

@@ -86,15 +86,15 @@ def new_conversation_with_id(*, session: Session, conversation_id: str) -> Widge
     return conversation
 
 
-def unanswered_worker_message(
+def worker_message(
     *,
     session: Session,
     conversation_id: str,
     client_id: str | None = None,
     message_id: int | None = None,
-) -> str | None:
-    """The text for Rasa of a worker's message (by ``client_id`` or id) that nothing was
-    stored after in its conversation; None when it was answered, or is not stored."""
+) -> tuple[str, bool] | None:
+    """A worker's message (by ``client_id`` or id): its text for Rasa, and whether anything
+    was stored after it in its conversation (an answer); None when it is not stored."""
     query = select(ChannelMessage).where(
         ChannelMessage.conversation_id == conversation_id, ChannelMessage.sender == "worker"
     )
@@ -114,7 +114,5 @@ def unanswered_worker_message(
         )
         .limit(1)
     ).first()
-    if later is not None:
-        return None
     payload = message.payload or {}
-    return str(payload.get("payload") or payload.get("text") or "")
+    return str(payload.get("payload") or payload.get("text") or ""), later is not None
