@@ -237,6 +237,22 @@ def _metrics(cluster: Cluster) -> dict[str, tuple[int, int]]:
         engine.dispose()
 
 
+def _tracker_user_texts(cluster: Cluster) -> dict[str, list[str]]:
+    """The worker messages in Rasa's tracker store (its ``events`` table), per conversation."""
+    engine = make_engine(cluster.database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT sender_id, data FROM events WHERE type_name = 'user' ORDER BY id")
+            ).all()
+    finally:
+        engine.dispose()
+    texts: dict[str, list[str]] = {}
+    for sender, data in rows:
+        texts.setdefault(sender, []).append(json.loads(data).get("text"))
+    return texts
+
+
 def _why_counts_differ(cluster: Cluster, cid: str) -> dict[str, Any]:
     """For a failure message: the conversation's user events in Rasa's tracker and what
     the consumer recorded, by event type."""
@@ -333,6 +349,11 @@ def test_fifty_workers_lose_nothing_when_a_rasa_server_and_a_console_die(
                 assert resumed.last_event_id is not None and resumed.opened_at >= killed_at - 1
                 assert resumed.served_by == "console2", [c.served_by for c in connections]
     assert broken > 0, "the kill broke no stream: it came too late to test anything"
+    # Rasa's own record holds every worker message once, in order (a turn answered just
+    # before the kill but never saved is replayed by the survivor: connectors/widget)
+    in_tracker = _tracker_user_texts(cluster)
+    for worker in workers:
+        assert in_tracker.get(worker.conversation_id) == [QUESTION, "转人工", FOLLOW_UP]
     assert len({w.conversation_id for w in workers}) == WORKERS
     assert set(tickets) == {w.conversation_id for w in workers}
     # analytics (the broker consumer) counted exactly what was sent: 3 messages, 1 hand-off
