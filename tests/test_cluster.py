@@ -349,11 +349,13 @@ def test_fifty_workers_lose_nothing_when_a_rasa_server_and_a_console_die(
                 assert resumed.last_event_id is not None and resumed.opened_at >= killed_at - 1
                 assert resumed.served_by == "console2", [c.served_by for c in connections]
     assert broken > 0, "the kill broke no stream: it came too late to test anything"
-    # Rasa's own record holds every worker message once, in order (a turn answered just
-    # before the kill but never saved is replayed by the survivor: connectors/widget)
+    # Rasa's own record holds every worker message once. A turn answered just before the
+    # kill but never saved is replayed by the survivor (connectors/widget/redelivery.py),
+    # after the turns it handled meanwhile: so once each, not always in order.
     in_tracker = _tracker_user_texts(cluster)
     for worker in workers:
-        assert in_tracker.get(worker.conversation_id) == [QUESTION, "转人工", FOLLOW_UP]
+        texts = in_tracker.get(worker.conversation_id, [])
+        assert sorted(texts) == sorted([QUESTION, "转人工", FOLLOW_UP]), texts
     assert len({w.conversation_id for w in workers}) == WORKERS
     assert set(tickets) == {w.conversation_id for w in workers}
     # analytics (the broker consumer) counted exactly what was sent: 3 messages, 1 hand-off
