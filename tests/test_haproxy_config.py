@@ -29,7 +29,7 @@ def three() -> Balancer:
     )
 
 
-def backend(text: str, name: str) -> list[str]:
+def backend(text: str, name: str) -> list[list[str]]:
     block = text.split(f"\nbackend {name}\n", 1)[1].split("\n\n", 1)[0]
     return [line.split()[1:3] for line in block.splitlines() if line.strip().startswith("server ")]
 
