@@ -26,9 +26,9 @@ from tests.support.trackers import (
     Clock,
     postgres_kwargs,
     session_start_events,
+    stored_events,
     turn_events,
 )
-from tests.test_tracker_instances import stored_events
 
 pytestmark = pytest.mark.postgres
 TURNS = 60
