@@ -7,7 +7,7 @@ export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install spacy db kb train build run test lint browser unit rasa-validate rasa-stories eval crossval bench bench-install lock clean
+.PHONY: help install spacy db kb train build run test lint browser unit rasa-validate rasa-stories eval crossval bench bench-install lock clean haproxy cluster-test
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -41,7 +41,13 @@ browser: ## Debian's Chromium and a CJK font for the browser tests (apt, if miss
 	@scripts/ensure_browser.sh
 
 unit: train kb browser ## unit, integration and browser tests (pytest)
-	@$(BIN)/pytest -q
+	@$(BIN)/pytest -q -m "not cluster"
+
+haproxy: ## Debian's HAProxy for the cluster test (apt, if missing)
+	@scripts/ensure_haproxy.sh
+
+cluster-test: train haproxy ## 2 Rasa + 2 action servers + 2 consoles behind HAProxy, kill -9 mid-run
+	@$(BIN)/pytest -q -s -m cluster tests/test_cluster.py
 
 rasa-validate: spacy ## rasa data validate
 	@$(BIN)/rasa data validate --config rasa_project/config.yml --domain rasa_project/domain --data rasa_project/data
@@ -49,7 +55,7 @@ rasa-validate: spacy ## rasa data validate
 rasa-stories: train ## Rasa test stories, failing on any prediction error
 	@$(BIN)/rasa test core --model "$$($(PY) -m rasa_project.training --print-path)" --stories rasa_project/tests --fail-on-prediction-errors --out var/rasa-results
 
-test: lint rasa-validate unit rasa-stories eval ## everything CI runs
+test: lint rasa-validate unit cluster-test rasa-stories eval ## everything CI runs
 
 eval: train kb ## topic accuracy and escalation on the development set
 	@$(PY) -m tests.eval.evaluate

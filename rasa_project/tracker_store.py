@@ -290,8 +290,13 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             # Rasa's create_tracker after retrieve found nothing: store all its events
             handout = _Handout(conversation.version, 0)
         if handout is None or conversation is None or conversation.version != handout.version:
-            await self.stream_events(tracker)
-            stored_before, last_id = await self._write(self._save_as_stock, tracker)
+            # Publish what was appended, not Rasa's stock diff (``stream_events``), which
+            # compares with what ``retrieve`` returns here, a window of the conversation:
+            # behind a load balancer it published turns twice or not at all, and the
+            # analytics counted them so (docs/decisions.md, #14).
+            stored_before, last_id, added = await self._write(self._save_as_stock, tracker)
+            if self.event_broker is not None and added:
+                await self._stream_new_events(self.event_broker, added, tracker.sender_id)
             self._forget(tracker.sender_id)
             if stored_before == 0:  # the database now holds exactly this tracker's events
                 conversation = self._remember(tracker.sender_id, list(tracker.events), last_id)
@@ -310,11 +315,12 @@ class CachingSQLTrackerStore(SQLTrackerStore):
     def _mark(tracker: DialogueStateTracker, conversation: Conversation) -> None:
         setattr(tracker, HANDOUT_ATTRIBUTE, _Handout(conversation.version, len(tracker.events)))
 
-    def _save_as_stock(self, tracker: DialogueStateTracker) -> tuple[int, int]:
+    def _save_as_stock(self, tracker: DialogueStateTracker) -> tuple[int, int, list[Event]]:
         """Stock behaviour: append what the database does not hold yet.
 
-        Returns how many events of the latest session were stored before, and the
-        id of the last row added (0 when none was, or the database is not shared).
+        Returns how many events of the latest session were stored before, the id of the
+        last row added (0 when none was, or the database is not shared) and the events
+        added.
         """
         with self.session_scope() as session:
             stored = self._event_query(
@@ -325,7 +331,7 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             session.commit()
         if stored or events:
             self._now_stored(tracker.sender_id)
-        return stored, last_id
+        return stored, last_id, events
 
     def _insert(self, sender_id: str, events: list[Event]) -> int:
         with self.session_scope() as session:

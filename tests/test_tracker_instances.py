@@ -11,8 +11,6 @@ conversation, once each, in order.
 from __future__ import annotations
 
 import asyncio
-import json
-from typing import Any
 
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
@@ -31,21 +29,12 @@ from tests.support.trackers import (
     postgres_kwargs,
     sdk_tracker,
     session_start_events,
+    stored_events,
     turn_events,
 )
 
 pytestmark = pytest.mark.postgres
 TURNS = 200
-
-
-def stored_events(url: str, sender: str = SENDER) -> list[dict[str, Any]]:
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
-        ).all()
-    engine.dispose()
-    return [json.loads(row[0]) for row in rows]
 
 
 def instance_for(turn: int) -> int:

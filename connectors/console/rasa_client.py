@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
 
 from changai.payloads import custom_payload
 
-TIMEOUT = aiohttp.ClientTimeout(total=15)
+# Longer than Rasa's lock of a conversation can be held by an instance that died
+# (TICKET_LOCK_LIFETIME, 20 s in the recipe): an append waiting for that lock then succeeds
+# within the timeout. A shorter timeout reported "not joined" for an append Rasa applied
+# later, and the join offered again told the worker twice (docs/decisions.md, #14).
+TIMEOUT = aiohttp.ClientTimeout(total=30)
 
 
 class RasaUnavailable(RuntimeError):
@@ -37,7 +42,9 @@ class RasaClient:
                     raise RasaUnavailable(
                         f"rasa answered {response.status}: {await response.text()}"
                     )
-        except (aiohttp.ClientError, TimeoutError) as exc:
+        # asyncio.TimeoutError is not the builtin TimeoutError before Python 3.11: a Rasa that
+        # answers too late (waiting for a dead instance's conversation lock) is unavailable
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise RasaUnavailable(str(exc)) from exc
 
 

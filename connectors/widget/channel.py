@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.shared.core.events import UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -32,8 +33,10 @@ from sqlalchemy.orm import sessionmaker
 from changai.db import make_engine, make_session_factory
 from changai.settings import load_settings
 from connectors.rest_channel import MESSAGE_KEYS
+from connectors.widget import redelivery as take_over
 from connectors.widget import store
 from connectors.widget.hub import Hub, make_hub
+from connectors.widget.redelivery import InProcess, entry_for, make_redelivery, parse_entry
 from connectors.widget.validation import RequestRejected, parse_after, parse_message
 
 logger = logging.getLogger(__name__)
@@ -67,18 +70,36 @@ class WidgetOutput(OutputChannel):
         await self.send_response(recipient_id, {"text": text})
 
 
+class ReplayOutput(OutputChannel):
+    """Drops what Rasa says while it replays a turn the worker was already answered in."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "widget"
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        logger.info("replayed turn of %s: its reply was delivered before", recipient_id[:6])
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+
 class WidgetInput(InputChannel):
     def __init__(
         self,
         session_factory: sessionmaker | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
         hub: Hub | None = None,
+        redelivery: InProcess | None = None,
     ) -> None:
         self._session_factory = session_factory
         self.max_chars = max_chars
         # Shared by every instance through Redis when REDIS_URL is set (hub.make_hub).
         self.hub = hub if hub is not None else make_hub(load_settings())
+        # Messages of an instance that died are taken over (connectors/widget/redelivery.py).
+        self.redelivery = redelivery if redelivery is not None else make_redelivery(load_settings())
         self._tasks: set[asyncio.Task] = set()
+        self._app: Any = None  # Rasa's Sanic app, once started (its agent's tracker store)
 
     @classmethod
     def name(cls) -> str:
@@ -132,10 +153,12 @@ class WidgetInput(InputChannel):
         conversation_id: str,
         text: str,
         client_id: str | None,
+        in_flight: str | None = None,
+        silent: bool = False,
     ) -> None:
         message = UserMessage(
             text,
-            WidgetOutput(self),
+            ReplayOutput() if silent else WidgetOutput(self),
             conversation_id,
             input_channel=self.name(),
             metadata={"client_id": client_id},
@@ -144,9 +167,71 @@ class WidgetInput(InputChannel):
             await on_new_message(message)
         except Exception:
             logger.exception("widget message failed for conversation %s", conversation_id)
+            if silent:
+                return
             await self.store_outgoing(
                 conversation_id, "system", {"text": FAILURE_TEXT, "custom": {"type": "error"}}
             )
+        finally:
+            if in_flight is not None:
+                store_ = self._tracker_store()
+                if store_ is not None:  # the turn's events sent before it counts as done
+                    await take_over.flush(getattr(store_, "event_broker", None))
+                await self.redelivery.done(in_flight)
+
+    def _tracker_store(self) -> Any:
+        agent = getattr(getattr(self._app, "ctx", None), "agent", None)
+        return getattr(agent, "tracker_store", None)
+
+    async def _redeliver(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], entry: str
+    ) -> None:
+        """Finish a stopped instance's message: hand it to Rasa again unless its turn is in
+        the tracker. If the worker already got the answer but the tracker never got the
+        turn (killed between the two), Rasa replays it silently, so the conversation's
+        history is whole and the worker is not answered twice. A message never stored
+        (the page got no 202 and sends it again) is dropped."""
+        try:
+            conversation_id, client_id, message_id = parse_entry(entry)
+        except ValueError:
+            logger.warning("dropped a malformed in-flight entry")
+            await self.redelivery.done(entry)
+            return
+        found = await self._db(
+            lambda s: store.worker_message(
+                session=s,
+                conversation_id=conversation_id,
+                client_id=client_id,
+                message_id=message_id,
+            )
+        )
+        if found is None:
+            await self.redelivery.done(entry)
+            return
+        text, answered = found
+        if answered and await self._turn_in_tracker(conversation_id, client_id) is not False:
+            # the stopped instance may have stored the turn but not published its events
+            tracker_store = self._tracker_store()
+            if tracker_store is not None:
+                await take_over.republish(tracker_store, conversation_id)
+            await self.redelivery.done(entry)
+            return
+        await self._process(
+            on_new_message, conversation_id, text, client_id, entry, silent=answered
+        )
+
+    async def _turn_in_tracker(self, conversation_id: str, client_id: str | None) -> bool | None:
+        """Whether Rasa's tracker holds the worker's message; None when it cannot tell."""
+        tracker_store = self._tracker_store()
+        if tracker_store is None or client_id is None:
+            return None
+        tracker = await tracker_store.retrieve_full_tracker(conversation_id)
+        if tracker is None:
+            return False
+        return any(
+            isinstance(event, UserUttered) and (event.metadata or {}).get("client_id") == client_id
+            for event in tracker.events
+        )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         widget = Blueprint("widget_webhook", __name__)
@@ -155,8 +240,14 @@ class WidgetInput(InputChannel):
         async def rejected(request: Request, error: RequestRejected) -> HTTPResponse:
             return response.json(error.body(), status=error.status)
 
+        @widget.listener("after_server_start")
+        async def start_redelivery(app: Any, loop: Any) -> None:
+            self._app = app
+            self.redelivery.start(functools.partial(self._redeliver, on_new_message))
+
         @widget.listener("after_server_stop")
         async def close_hub(app: Any, loop: Any) -> None:
+            await self.redelivery.close()
             await self.hub.close()
 
         @widget.route("/", methods=["GET"])
@@ -187,15 +278,29 @@ class WidgetInput(InputChannel):
                     )
                 )
 
+            # recorded as in flight before it is stored (connectors/widget/redelivery.py)
+            entry = entry_for(conversation_id, incoming.client_id) if incoming.client_id else None
+            recorded = await self.redelivery.begin(entry) if entry else False
             try:
-                stored, created = await self._db(save)
-            except IntegrityError:  # the same client_id raced in: it is stored once
-                stored, created = await self._db(save)
+                try:
+                    stored, created = await self._db(save)
+                except IntegrityError:  # the same client_id raced in: it is stored once
+                    stored, created = await self._db(save)
+            except BaseException:
+                if recorded and entry:
+                    await self.redelivery.done(entry)
+                raise
+            if not created and recorded and entry:
+                await self.redelivery.done(entry)  # a repeat: the first one is handled
             if created:
+                if entry is None:
+                    entry = entry_for(conversation_id, message_id=stored["id"])
+                if not recorded:  # no client_id, or left behind by a stopped instance
+                    await self.redelivery.own(entry)
                 await self.hub.notify(conversation_id)
                 task = asyncio.create_task(
                     self._process(
-                        on_new_message, conversation_id, incoming.text, incoming.client_id
+                        on_new_message, conversation_id, incoming.text, incoming.client_id, entry
                     )
                 )
                 self._tasks.add(task)

@@ -84,3 +84,35 @@ def new_conversation_with_id(*, session: Session, conversation_id: str) -> Widge
     session.add(conversation)
     session.flush()
     return conversation
+
+
+def worker_message(
+    *,
+    session: Session,
+    conversation_id: str,
+    client_id: str | None = None,
+    message_id: int | None = None,
+) -> tuple[str, bool] | None:
+    """A worker's message (by ``client_id`` or id): its text for Rasa, and whether anything
+    was stored after it in its conversation (an answer); None when it is not stored."""
+    query = select(ChannelMessage).where(
+        ChannelMessage.conversation_id == conversation_id, ChannelMessage.sender == "worker"
+    )
+    if client_id is not None:
+        query = query.where(ChannelMessage.client_id == client_id)
+    else:
+        query = query.where(ChannelMessage.id == message_id)
+    message = session.execute(query).scalar_one_or_none()
+    if message is None:
+        return None
+    later = session.execute(
+        select(ChannelMessage.id)
+        .where(
+            ChannelMessage.conversation_id == conversation_id,
+            ChannelMessage.id > message.id,
+            ChannelMessage.sender != "worker",
+        )
+        .limit(1)
+    ).first()
+    payload = message.payload or {}
+    return str(payload.get("payload") or payload.get("text") or ""), later is not None

@@ -3,6 +3,7 @@ the comparison of a cached tracker with stock's whole tracker."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -143,3 +144,13 @@ def count_event_reads(store: CachingSQLTrackerStore) -> list[str]:
             reads.append(statement)
 
     return reads
+
+
+def stored_events(url: str, sender: str = SENDER) -> list[dict[str, Any]]:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
+        ).all()
+    engine.dispose()
+    return [json.loads(row[0]) for row in rows]
