@@ -122,6 +122,17 @@ PAGES: dict[str, dict] = {
         "entries": {1: [(1, P)]},
         "imported": True,
     },
+    "admin/review_flags.html": {
+        "flags": [
+            SimpleNamespace(
+                entry_id=1,
+                entry=SimpleNamespace(key=P, question=P),
+                reason=P,
+                flagged_by=P,
+                created_at=WHEN,
+            )
+        ]
+    },
     "admin/history.html": {
         "base": P,
         "item_title": P,

@@ -1,5 +1,6 @@
 """导入文件: the admin uploads (or pastes) a policy document, sees its clauses as split with
-the document's fields, fixes a split, and confirms; and 查看原文, a document's clauses.
+the document's fields, fixes a split, and confirms; 查看原文, a document's clauses, where an
+entry is linked to a clause; and 待复核, the entries whose clauses or documents changed.
 
 Nothing is stored until 确认导入, which goes through ``knowledge.document_import.confirm``
 (the validating, versioned, audited save). Every problem comes back on the form in Chinese.
@@ -16,11 +17,12 @@ from sqlalchemy import select
 
 from connectors.console import auth
 from connectors.console.admin_context import AdminContext, ctx, get_document, html, parse_int
-from knowledge import catalogue
+from knowledge import catalogue, review_flags
 from knowledge import document_import as importing
 from knowledge.clause_split import DraftClause, NumberingUnreadable, apply_fixes
 from knowledge.document_text import MAX_FILE_BYTES, DocumentUnreadable
 from knowledge.models import FaqEntry, FaqEntryClause
+from knowledge.repository import ENTRY_CLAUSE_KEYS
 
 routes = web.RouteTableDef()
 PAGE = "/admin/documents/import"
@@ -195,5 +197,57 @@ async def clauses_page(request: web.Request) -> web.Response:
                     "imported": request.query.get("imported") == "1",
                 },
             )
+
+    return html(await asyncio.to_thread(work))
+
+
+def _link(c: AdminContext, document_id: int, clause_key: str, entry_key: str, actor: str) -> None:
+    with c.sessions.begin() as session:
+        document = get_document(session, document_id)
+        if clause_key not in {clause.key for clause in document.clauses}:
+            raise catalogue.ValidationFailed({"clause_keys": "没有这个条款"}, item="link")
+        entry = session.execute(select(FaqEntry).where(FaqEntry.key == entry_key)).scalar()
+        if entry is None:
+            raise catalogue.ValidationFailed(
+                {"clause_keys": f"没有编号为 {entry_key} 的条目"}, item="link"
+            )
+        keys = [clause.key for clause in entry.clauses]
+        if clause_key not in keys:
+            catalogue.put_entry(
+                session=session,
+                lexicon=c.lexicon,
+                key=entry.key,
+                changes={ENTRY_CLAUSE_KEYS: [*keys, clause_key]},
+                actor=actor,
+                today=c.today(),
+            )
+
+
+@routes.post("/admin/documents/{document_id:[0-9]{1,18}}/clauses/link")
+@auth.require("admin")
+async def link_entry(request: web.Request) -> web.StreamResponse:
+    """关联条目: the entry (by key) rests on this clause too, saved through the catalogue."""
+    document_id = parse_int(request.match_info["document_id"])
+    assert document_id is not None
+    form = await request.post()
+    clause_key = str(form.get("clause_key", "")).strip()
+    entry_key = str(form.get("entry_key", "")).strip()[:100]
+    await asyncio.to_thread(
+        _link, ctx(request), document_id, clause_key, entry_key, request["user"].username
+    )
+    raise web.HTTPFound(f"/admin/documents/{document_id}/clauses#clause-{clause_key}")
+
+
+@routes.get("/admin/review-flags")
+@auth.require("admin")
+async def review_flags_page(request: web.Request) -> web.Response:
+    """待复核: entries whose clauses or documents changed; a past end date is checked here."""
+    c = ctx(request)
+
+    def work() -> str:
+        with c.sessions.begin() as session:
+            review_flags.flag_past_end_dates(session, c.today())
+            flags = review_flags.open_flags(session)
+            return render_string("admin/review_flags.html", request, {"flags": flags})
 
     return html(await asyncio.to_thread(work))
