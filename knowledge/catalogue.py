@@ -104,7 +104,8 @@ def save_entry(
         action_of=lambda before: _action_for(before["status"], entry.status, action),
         label=f"条目 {entry.key}",
     )
-    review_flags.clear_entry_flags(session, entry, actor=actor)  # saved again: reviewed
+    if changed:  # edited after its clause or document changed: reviewed (待复核 cleared)
+        review_flags.clear_entry_flags(session, entry, actor=actor)
     return entry, changed
 
 

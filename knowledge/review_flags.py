@@ -3,9 +3,9 @@
 A clause's text or number edited flags the entries linked to it; a document that becomes
 lapsed or replaced, or whose end date (失效日期, or 执行期限 of a time-limited rule) has
 passed, flags the entries that belong to it or rest on its clauses. Each new flag is an
-audit line; an entry has at most one open flag per cause and source. Saving the entry again
-clears its flags (an audit line too). :mod:`knowledge.catalogue` calls these inside its save;
-the caller owns the transaction.
+audit line; an entry has at most one open flag per cause and source. A save that changes
+the entry, or the admin's 已核对, clears its flags (an audit line too).
+:mod:`knowledge.catalogue` calls these inside its save; the caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def flag_past_end_dates(session: Session, today: dt.date, *, actor: str = "syste
 
 
 def clear_entry_flags(session: Session, entry: FaqEntry, *, actor: str) -> int:
-    """The entry was saved again: its open flags are cleared."""
+    """The entry was reviewed (edited, or checked as it is): its open flags are cleared."""
     flags = list(
         session.execute(
             select(ReviewFlag).where(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from knowledge import catalogue, review_flags
 from knowledge.models import AuditEntry, FaqEntry, ReviewFlag
 from knowledge.repository import get_faq_by_key
-from tests.support.console import console_settings, create_accounts, login, run
+from tests.support.console import admin_csrf, console_settings, create_accounts, login, run
 
 TODAY = dt.date(2026, 11, 21)
 DOC = "flag-doc"
@@ -99,6 +99,11 @@ def test_editing_a_clause_flags_its_entries_until_they_are_saved(session_factory
             ],
         )
         assert len(_open(session)["flag-linked"]) == 1
+        # saving the entry unchanged (as `changai kb load` does) is no review
+        catalogue.put_entry(
+            session=session, lexicon=lexicon, key="flag-linked", changes={}, actor="seed"
+        )
+        assert len(_open(session)["flag-linked"]) == 1
         catalogue.put_entry(
             session=session,
             lexicon=lexicon,
@@ -169,9 +174,25 @@ def test_review_page_lists_the_flags(session_factory, database_url, lexicon) -> 
 
     async def scenario(client: TestClient) -> str:
         await login(client, "boss")
-        return await (await client.get("/admin/review-flags")).text()
+        page = await (await client.get("/admin/review-flags")).text()
+        with session_factory() as session:
+            entry_id = get_faq_by_key(session=session, key="flag-other").id
+        cleared = await client.post(
+            f"/admin/review-flags/{entry_id}/clear",
+            data={"csrf_token": await admin_csrf(client)},
+            allow_redirects=False,
+        )
+        assert cleared.status == 302
+        after = await (await client.get("/admin/review-flags")).text()
+        assert "flag-other" not in after and "flag-linked" in after
+        return page
 
     page = run(console_settings(database_url), scenario)
     assert page.count("已失效") == 2  # flag-linked and flag-other (seed entries may follow)
     assert "所依据的文件《某市补贴办法》已失效" in page and "flag-linked" in page
     assert "flag-unrelated" not in page  # it rests on nothing of the document
+    with session_factory() as session:
+        reviewed = session.execute(
+            select(AuditEntry).where(AuditEntry.action == "reviewed")
+        ).scalar_one()
+        assert reviewed.actor == "boss" and "flag-other" in reviewed.detail

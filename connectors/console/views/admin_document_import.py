@@ -21,6 +21,7 @@ from knowledge import catalogue, review_flags
 from knowledge import document_import as importing
 from knowledge.clause_split import DraftClause, NumberingUnreadable, apply_fixes
 from knowledge.document_text import MAX_FILE_BYTES, DocumentUnreadable
+from knowledge.errors import FaqNotFound
 from knowledge.models import FaqEntry, FaqEntryClause
 from knowledge.repository import ENTRY_CLAUSE_KEYS
 
@@ -251,3 +252,21 @@ async def review_flags_page(request: web.Request) -> web.Response:
             return render_string("admin/review_flags.html", request, {"flags": flags})
 
     return html(await asyncio.to_thread(work))
+
+
+@routes.post("/admin/review-flags/{entry_id:[0-9]{1,18}}/clear")
+@auth.require("admin")
+async def clear_review_flags(request: web.Request) -> web.StreamResponse:
+    """已核对: the answer still holds as it is; the entry's flags are cleared (audited)."""
+    c = ctx(request)
+    entry_id = parse_int(request.match_info["entry_id"])
+
+    def work() -> None:
+        with c.sessions.begin() as session:
+            entry = session.get(FaqEntry, entry_id)
+            if entry is None:
+                raise FaqNotFound(str(entry_id))
+            review_flags.clear_entry_flags(session, entry, actor=request["user"].username)
+
+    await asyncio.to_thread(work)
+    raise web.HTTPFound("/admin/review-flags")
