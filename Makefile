@@ -74,6 +74,7 @@ bench: train kb browser ## benchmarks -> docs/benchmarks.md (fails when an issue
 	@$(PY) -m bench.rest_latency
 	@$(PY) -m bench.sse_flood
 	@$(PY) -m bench.hub_channels
+	@$(PY) -m bench.document_preview
 	@$(PY) -m bench.consumer_throughput
 
 bench-install: ## time `make install`'s pip steps into a fresh venv -> docs/benchmarks.md

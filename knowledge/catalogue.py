@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from changai.vocabulary import FAQ_STATUS_LABELS, DocumentStatus, FaqStatus
 from knowledge import content_versions as versions
-from knowledge import content_writes
+from knowledge import content_writes, review_flags
 from knowledge.document_validation import clean_document
 from knowledge.entry_validation import clean_entry
 from knowledge.errors import DocumentNotFound, FaqNotFound, KnowledgeError
@@ -104,6 +104,8 @@ def save_entry(
         action_of=lambda before: _action_for(before["status"], entry.status, action),
         label=f"条目 {entry.key}",
     )
+    if changed:  # edited after its clause or document changed: reviewed (待复核 cleared)
+        review_flags.clear_entry_flags(session, entry, actor=actor)
     return entry, changed
 
 
@@ -146,6 +148,7 @@ def save_document(
             extra={DOCUMENT_CLAUSES: clauses},
         )
         return document, True
+    clauses_before, legal_before = review_flags.clause_state(document), document.legal_status
     changed = content_writes.update(
         session,
         document,
@@ -159,6 +162,11 @@ def save_document(
         ),
         label=f"政策文件 {document.key}",
     )
+    if changed:  # 待复核: the entries resting on what changed
+        review_flags.flag_changed_clauses(session, clauses_before, document, actor=actor)
+        reason = review_flags.status_change_reason(session, legal_before, document)
+        if reason:
+            review_flags.flag_document_entries(session, document, reason, actor=actor)
     return document, changed
 
 

@@ -129,6 +129,26 @@ class FaqEntryClause(Base):
     clause = relationship("PolicyClause")
 
 
+class ReviewFlag(Base):
+    """An entry to review again (待复核): something it rests on changed (#12 part 2)."""
+
+    __tablename__ = "review_flags"
+
+    id = Column(Integer, primary_key=True)
+    entry_id = Column(
+        Integer, ForeignKey("faq_entries.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    cause = Column(String(20), nullable=False)  # clause | document
+    source_key = Column(String(120), nullable=False, default="")  # the clause or document key
+    reason = Column(String(500), nullable=False)
+    flagged_by = Column(String(64), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    cleared_at = Column(DateTime, nullable=True)  # the entry was saved again
+    cleared_by = Column(String(64), nullable=True)
+
+    entry = relationship("FaqEntry")
+
+
 class AnswerFeedback(Base):
     """A worker's 有帮助 / 没帮助 on an answer."""
 

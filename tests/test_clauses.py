@@ -84,8 +84,21 @@ def test_clause_edit_is_a_version_with_an_audit_line(session_factory, lexicon) -
         # the clause keeps its id: entries stay linked
         entry = get_faq_by_key(session=session, key="dm-public-rental-who")
         assert entry.clauses[1].text.endswith("（核对）")
-        last = session.execute(select(AuditEntry).order_by(AuditEntry.id.desc())).scalars().first()
+        last = (
+            session.execute(
+                select(AuditEntry)
+                .where(AuditEntry.kind == "document")
+                .order_by(AuditEntry.id.desc())
+            )
+            .scalars()
+            .first()
+        )
         assert "条款原文" in last.detail and "核对日期" in last.detail
+        # the entry resting on the edited clause is flagged for review (待复核)
+        flag = session.execute(
+            select(AuditEntry).where(AuditEntry.action == "flag", AuditEntry.item_id == entry.id)
+        ).scalar_one()
+        assert "第七条" in flag.detail
         # saving without the clause list (an admin form that does not show it) keeps them
         _doc, changed = put_doc(session, lexicon, document.key, title=document.title)
         assert not changed and len(document.clauses) == len(clauses)

@@ -100,6 +100,39 @@ PAGES: dict[str, dict] = {
         "saved": True,
         "status_pairs": PAIRS,
     },
+    "admin/document_import.html": {
+        "values": _values(),
+        "clauses": [SimpleNamespace(key=P, number=P, text=P, chapter=P)],
+        "problem": P,
+        "errors": {"key": P, "clauses": P},
+        "source": P,
+        "pasted": P,
+        "fields": ("key", "title"),
+        "max_mb": 10,
+    },
+    "admin/document_clauses.html": {
+        "document": SimpleNamespace(
+            id=1,
+            title=P,
+            doc_number=P,
+            issuer=P,
+            region=P,
+            clauses=[SimpleNamespace(id=1, key=P, number=P, text=P)],
+        ),
+        "entries": {1: [(1, P)]},
+        "imported": True,
+    },
+    "admin/review_flags.html": {
+        "flags": [
+            SimpleNamespace(
+                entry_id=1,
+                entry=SimpleNamespace(key=P, question=P),
+                reason=P,
+                flagged_by=P,
+                created_at=WHEN,
+            )
+        ]
+    },
     "admin/history.html": {
         "base": P,
         "item_title": P,

@@ -27,9 +27,11 @@ TABLES = {
     "eligibility_conditions",
     "conversation_metrics",
     "processed_events",
+    "review_flags",
 }
 ELIGIBILITY_TABLES = {"eligibility_checks", "eligibility_conditions"}  # 0009
 ANALYTICS_TABLES = {"conversation_metrics", "processed_events"}  # 0010
+REVIEW_TABLES = {"review_flags"}  # 0013
 
 
 def tables(url: str) -> set[str]:
@@ -113,7 +115,11 @@ def test_clauses_migration_down_to_0006_and_up_again(tmp_path) -> None:
     downgrade(url, "0006")
     assert (
         tables(url)
-        == TABLES - {"policy_clauses", "faq_entry_clauses"} - ELIGIBILITY_TABLES - ANALYTICS_TABLES
+        == TABLES
+        - {"policy_clauses", "faq_entry_clauses"}
+        - ELIGIBILITY_TABLES
+        - ANALYTICS_TABLES
+        - REVIEW_TABLES
     )
     assert not added & document_columns(url)
     upgrade(url)
@@ -142,7 +148,7 @@ def test_eligibility_migration_down_to_0008_and_up_again(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'e.db'}"
     upgrade(url)
     downgrade(url, "0008")
-    assert tables(url) == TABLES - ELIGIBILITY_TABLES - ANALYTICS_TABLES
+    assert tables(url) == TABLES - ELIGIBILITY_TABLES - ANALYTICS_TABLES - REVIEW_TABLES
     upgrade(url)
     assert tables(url) == TABLES
 
@@ -152,7 +158,7 @@ def test_analytics_migration_down_to_0009_and_up_again(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'a.db'}"
     upgrade(url)
     downgrade(url, "0009")
-    assert tables(url) == TABLES - ANALYTICS_TABLES
+    assert tables(url) == TABLES - ANALYTICS_TABLES - REVIEW_TABLES
     upgrade(url)
     assert tables(url) == TABLES
 
@@ -179,3 +185,13 @@ def test_ladder_migration_down_to_0009_and_up_again(tmp_path) -> None:
     assert all(with_ladders[t] - without[t] == added[t] for t in added)
     upgrade(url)
     assert columns() == with_ladders
+
+
+def test_review_flags_migration_down_to_0011_and_up_again(tmp_path) -> None:
+    """0013 adds exactly the review_flags table (待复核, #12 part 2)."""
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    upgrade(url)
+    downgrade(url, "0011")
+    assert tables(url) == TABLES - REVIEW_TABLES
+    upgrade(url)
+    assert tables(url) == TABLES

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from connectors.console.views import (
     admin_api,
+    admin_document_import,
     admin_documents,
     admin_entries,
     admin_files,
@@ -30,6 +31,7 @@ ROUTE_TABLES = (
     handoff.routes,
     canned.routes,
     admin_entries.routes,
+    admin_document_import.routes,
     admin_documents.routes,
     admin_history.routes,
     admin_reports.routes,

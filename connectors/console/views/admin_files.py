@@ -11,6 +11,7 @@ from aiohttp import web
 from connectors.console import admin_pages as pages
 from connectors.console import auth
 from connectors.console.admin_context import AdminContext, ctx, html
+from connectors.console.views import admin_document_import
 from knowledge import sheet_files, spreadsheets
 
 routes = web.RouteTableDef()
@@ -133,7 +134,9 @@ UPLOAD_PATHS = frozenset({"/admin/import", "/admin/api/import"})
 
 @web.middleware
 async def upload_limit(request: web.Request, handler: Any) -> web.StreamResponse:
-    """Spreadsheet uploads may be larger than the console's small default body limit."""
+    """Spreadsheet and document uploads may be larger than the console's small body limit."""
     if request.method == "POST" and request.path in UPLOAD_PATHS:
         request = request.clone(client_max_size=MAX_UPLOAD_BYTES + 64 * 1024)
+    elif request.method == "POST" and request.path in admin_document_import.UPLOAD_PATHS:
+        request = admin_document_import.with_upload_limit(request)
     return await handler(request)
