@@ -28,6 +28,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
+from actions import conversation
 from actions.escalation import escalate
 from changai.payloads import HANDOFF_BUTTON, custom_payload
 from knowledge import eligibility_answers as answers
@@ -82,7 +83,8 @@ async def start_check(tracker: Tracker) -> list[EventType] | None:
     key = _check_entity(tracker)
     if key is None or tracker.active_loop.get("name"):
         return None
-    check = await asyncio.to_thread(_load, get_service(), str(key))
+    region = conversation.current_region(tracker)
+    check = await asyncio.to_thread(_load, get_service(), str(key), region)
     if check is None:
         return None  # no such check stored: answer as usual
     text = str(tracker.latest_message.get("text") or "")
@@ -101,14 +103,18 @@ def skill_levels() -> dict[str, str]:
     return dict(load_lexicon().surfaces.get("skill_level", {}))
 
 
-def _load(service: KnowledgeService, key: str) -> Check | None:
+def _load(service: KnowledgeService, key: str, region: str | None = None) -> Check | None:
+    """The check, each condition in the variant for the worker's region (city → province →
+    全国), read afresh: an admin's edit applies to the next question."""
+    chain = service.lexicon.region_chain(region)
     with service.session_factory() as session:
-        return load_check(session=session, key=key)
+        return load_check(session=session, key=key, region_chain=chain)
 
 
 async def current_check(tracker: Tracker) -> Check | None:
     key = tracker.get_slot(CHECK_SLOT) or _check_entity(tracker) or SKILL_SUBSIDY_CHECK
-    return await asyncio.to_thread(_load, get_service(), str(key))
+    region = conversation.current_region(tracker)
+    return await asyncio.to_thread(_load, get_service(), str(key), region)
 
 
 def _check_entity(tracker: Tracker) -> str | None:

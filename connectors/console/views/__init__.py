@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from connectors.console.views import (
     admin_api,
+    admin_checks,
     admin_documents,
     admin_entries,
     admin_files,
@@ -36,4 +37,5 @@ ROUTE_TABLES = (
     admin_api.routes,
     admin_try.routes,
     admin_files.routes,
+    admin_checks.routes,
 )
