@@ -259,3 +259,27 @@ def restore_condition(
     if clean.get("region", row.region) != row.region:
         _refuse_taken(session, row, clean["region"])
     return _save(session, row, clean, actor, "restore")
+
+
+def remove_variant(*, session: Session, condition_id: int, actor: str) -> None:
+    """Delete a region's variant (its region's workers get the next region up again); the
+    national condition itself cannot be removed (``ValidationFailed``). Its versions stay."""
+    row = get_condition(session=session, condition_id=condition_id)
+    if row.region == NATIONAL:
+        raise ValidationFailed(
+            {"region": "全国版本不能删除，只能修改"},
+            f"eligibility condition {row.check.key}.{row.key}",
+        )
+    _touch(row, actor)
+    audit(
+        session=session,
+        actor=actor,
+        action="delete",
+        kind=versions.CONDITION,
+        item_id=row.id,
+        detail=f"{row.check.title}·{row.key} 删除{row.region}版本（第{row.version}版）",
+    )
+    check = row.check
+    session.delete(row)
+    session.flush()
+    session.expire(check, ["conditions"])

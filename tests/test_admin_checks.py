@@ -112,6 +112,12 @@ def test_the_api_edits_adds_a_variant_and_restores(console, session_factory) -> 
         assert made["id"] != condition_id and made["version"] == 1
         again = await client.post(f"{base}/variants", json={"region": "广东"}, headers=headers)
         assert again.status == 422
+        national = await client.delete(base, headers=headers)
+        assert national.status == 422  # only a variant can be removed
+        removed = await client.delete(f"/admin/api/conditions/{made['id']}", headers=headers)
+        assert removed.status == 200
+        gone = await client.get(f"/admin/api/conditions/{made['id']}")
+        assert gone.status == 404
         back = await client.post(f"{base}/restore", json={"version": 1}, headers=headers)
         assert back.status == 200 and (await back.json())["test"]["value"] == 12
         missing = await client.get("/admin/api/conditions/999999")

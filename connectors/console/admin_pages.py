@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "restore": "恢复旧版本",
     "import": "导入",
     "baseline": "原始内容",
+    "delete": "删除",
 }
 ENTRY_STATUSES = list(FAQ_STATUS_LABELS.items())
 DOCUMENT_STATUSES = list(DOCUMENT_STATUS_LABELS.items())

@@ -190,6 +190,18 @@ async def restore_form(request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound(f"/admin/checks/conditions/{condition_id}?saved=1")
 
 
+@routes.post(f"/admin/checks/conditions/{CONDITION_ID}/delete")
+@auth.require("admin")
+async def delete_variant_form(request: web.Request) -> web.StreamResponse:
+    condition_id = int(request.match_info["condition_id"])
+    try:
+        await asyncio.to_thread(_remove, ctx(request), condition_id, request["user"].username)
+    except catalogue.ValidationFailed as failed:
+        message, status = form_problem(request, failed)
+        return html(pages.restore_failed_page(request, message), status)
+    raise web.HTTPFound("/admin/checks")
+
+
 # ---- the work, in a thread ---------------------------------------------------------
 
 
@@ -228,6 +240,11 @@ def _restore(c: AdminContext, condition_id: int, version: int, actor: str) -> bo
             actor=actor,
             regions=_regions(c),
         )
+
+
+def _remove(c: AdminContext, condition_id: int, actor: str) -> None:
+    with c.sessions.begin() as session:
+        writes.remove_variant(session=session, condition_id=condition_id, actor=actor)
 
 
 def _read(c: AdminContext, condition_id: int) -> dict[str, Any]:
@@ -312,3 +329,11 @@ async def restore_api(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text="请指定版本号")
     await asyncio.to_thread(_restore, c, condition_id, version, request["user"].username)
     return web.json_response(await asyncio.to_thread(_read, c, condition_id))
+
+
+@routes.delete(f"/admin/api/conditions/{CONDITION_ID}")
+@auth.require("admin")
+async def delete_variant_api(request: web.Request) -> web.Response:
+    condition_id = int(request.match_info["condition_id"])
+    await asyncio.to_thread(_remove, ctx(request), condition_id, request["user"].username)
+    return web.json_response({"ok": True})
