@@ -145,6 +145,54 @@ def question_buttons(condition: Condition) -> list[dict[str, str]]:
     return []
 
 
+def correct(
+    check: Check,
+    tracker: Tracker,
+    requested: str,
+    instead: str,
+    dispatcher: CollectingDispatcher,
+) -> list[EventType]:
+    """刚才说错了，是X / 改一下: X replaces the latest earlier answer it answers (validated like
+    any answer; the current question is asked again); without an X that fits, the latest
+    answer is cleared, so the form asks that question again."""
+    # the answers in the order they were given (prefilled ones first)
+    given = {
+        str(e.get("name")): i
+        for i, e in enumerate(tracker.events)
+        if e.get("event") == "slot" and e.get("value") is not None
+    }
+    answered = sorted(
+        (
+            c
+            for c in needed_conditions(check, tracker)
+            if c.slot != requested and tracker.get_slot(c.slot) not in (None, STOPPED)
+        ),
+        key=lambda c: given.get(c.slot, -1),
+    )
+    if not answered:
+        return []  # nothing to change yet: the current question is asked again
+    for condition in reversed(answered) if instead else ():
+        value = answers.parse_answer(
+            condition.answer_kind,
+            instead,
+            today=today(),
+            levels=skill_levels(),
+            choices=condition.choices,
+        )
+        if value is not None:
+            dispatcher.utter_message(
+                text=f"好的，“{condition.question}”改为：{instead}。",
+                json_message=_payload(check, "eligibility_corrected", condition=condition.key),
+            )
+            return [SlotSet(condition.slot, instead)]
+    latest = answered[-1]
+    dispatcher.utter_message(
+        text="好的，我们重新回答上一个问题。",
+        json_message=_payload(check, "eligibility_corrected", condition=latest.key),
+    )
+    return [SlotSet(latest.slot, None)]
+
+
 class ValidateEligibilityForm(FormValidationAction):
     """Extracts each answer from the worker's words and validates it against its kind."""
 
@@ -171,6 +219,9 @@ class ValidateEligibilityForm(FormValidationAction):
         if answers.is_stop(text) or answers.wants_human(text):
             exit_kind = "human" if answers.wants_human(text) else "stop"
             return events + [SlotSet(EXIT_SLOT, exit_kind)] + self._close_open(tracker, domain)
+        instead = answers.correction(text)
+        if instead is not None:
+            return events + correct(check, tracker, str(requested), instead, dispatcher)
         return events + [SlotSet(str(requested), text)]
 
     async def get_validation_events(
@@ -231,6 +282,11 @@ class ValidateEligibilityForm(FormValidationAction):
         condition = check.condition_for(slot) if check else None
         if condition is None:  # a slot this check does not ask: nothing to know
             return {slot: answers.UNKNOWN}
+        kept = answers.is_canonical(
+            condition.answer_kind, value, levels=skill_levels(), choices=condition.choices
+        )
+        if kept or value == answers.UNKNOWN:  # kept from before (taken up again after 算了)
+            return {slot: value}
         parsed = answers.parse_answer(
             condition.answer_kind,
             value,
