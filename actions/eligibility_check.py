@@ -286,7 +286,7 @@ class ValidateEligibilityForm(FormValidationAction):
             condition.answer_kind, value, levels=skill_levels(), choices=condition.choices
         )
         if kept or value == answers.UNKNOWN:  # kept from before (taken up again after 算了)
-            return {slot: value}
+            return {slot: value, TRIES_SLOT: {**tries, slot: 0}}
         parsed = answers.parse_answer(
             condition.answer_kind,
             value,

@@ -4,13 +4,17 @@ in code; the form's validation action as the action server runs it."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from actions import eligibility_check as check_actions
 from actions.eligibility_check import ValidateEligibilityForm
 from knowledge.eligibility_answers import correction
 from tests.support.actions import slots
-from tests.test_eligibility_actions import TODAY, form_tracker, run
+from tests.support.eligibility import form_tracker, run
+
+TODAY = dt.date(2026, 12, 2)
 
 
 @pytest.fixture(autouse=True)
