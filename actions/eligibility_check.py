@@ -10,7 +10,9 @@ leaves the condition unknown; 算了 stops (answers kept, so the check can be ta
 (``knowledge.eligibility``) is one message with ``custom.type = "eligibility_verdict"`` and
 the conditions, each with its clause. A check whose outcome is a level (skill grading,
 ``knowledge.eligibility_ladder``) asks only the questions its rules need (``ask_if``) and
-its verdict names the level open now and when the next one opens.
+its verdict names the level open now and when the next one opens. A check with a region
+question (困难职工) asks the condition that holds where the worker works (a region's variant
+replaces the national one) and its card names the kinds of help the answers may open.
 """
 
 from __future__ import annotations
@@ -32,7 +34,15 @@ from actions import conversation
 from actions.escalation import escalate
 from changai.payloads import HANDOFF_BUTTON, custom_payload
 from knowledge import eligibility_answers as answers
-from knowledge.eligibility import Check, Condition, card_lines, evaluate, show_answer, summary
+from knowledge.eligibility import (
+    Check,
+    Condition,
+    card_lines,
+    evaluate,
+    helps_line,
+    show_answer,
+    summary,
+)
 from knowledge.eligibility_cues import CHECK_INTENTS, SKILL_SUBSIDY_CHECK
 from knowledge.eligibility_ladder import evaluate_ladder, level_card_lines, level_summary
 from knowledge.eligibility_store import load_check
@@ -55,6 +65,10 @@ FORM_SLOTS = (
     "elig_level_months",
     "elig_education",
     "elig_apprentice",
+    "elig_region",
+    "elig_hardship_cause",
+    "elig_household_income",
+    "elig_union_member",
 )
 MAX_TRIES = 2
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -83,13 +97,18 @@ async def start_check(tracker: Tracker) -> list[EventType] | None:
     key = _check_entity(tracker)
     if key is None or tracker.active_loop.get("name"):
         return None
-    region = conversation.current_region(tracker)
-    check = await asyncio.to_thread(_load, get_service(), str(key), region)
+    check = await asyncio.to_thread(_load, get_service(), str(key))
     if check is None:
         return None  # no such check stored: answer as usual
     text = str(tracker.latest_message.get("text") or "")
+    region_condition = check.region_condition()
+    known_region = tracker.get_slot("region")
+    if region_condition and known_region and tracker.get_slot(region_condition.slot) is None:
+        text = f"{known_region} {text}"  # the region said earlier in the conversation
     open_conditions = [c for c in check.conditions if tracker.get_slot(c.slot) is None]
-    found = answers.prefill_values(text, open_conditions, today=today(), levels=skill_levels())
+    found = answers.prefill_values(
+        text, open_conditions, today=today(), levels=skill_levels(), regions=region_names()
+    )
     return [
         SlotSet(CHECK_SLOT, check.key),
         *(SlotSet(slot, said) for slot, said in found.items()),
@@ -103,18 +122,46 @@ def skill_levels() -> dict[str, str]:
     return dict(load_lexicon().surfaces.get("skill_level", {}))
 
 
-def _load(service: KnowledgeService, key: str, region: str | None = None) -> Check | None:
-    """The check, each condition in the variant for the worker's region (city → province →
-    全国), read afresh: an admin's edit applies to the next question."""
-    chain = service.lexicon.region_chain(region)
+@lru_cache(maxsize=1)
+def _lexicon() -> Any:
+    return load_lexicon()
+
+
+def region_names() -> dict[str, str]:
+    """Surface form -> canonical region, from the lexicon (青岛市 -> 青岛)."""
+    return dict(_lexicon().surfaces.get("region", {}))
+
+
+def worker_regions(
+    check: Check, values: dict[str, Any], tracker: Tracker | None = None
+) -> list[str]:
+    """Where the worker works, its parents and 全国 (the order variants are chosen in): the
+    check's region answer, or for a check that asks none the region the conversation named
+    (an admin's 广东 variant applies to a 东莞 worker); [] when not known."""
+    condition = check.region_condition()
+    if condition is None and tracker is not None:
+        named = conversation.current_region(tracker)
+        return list(_lexicon().region_chain(named)) if named else []
+    value = values.get(condition.slot) if condition else None
+    if not isinstance(value, str) or value in (answers.UNKNOWN, STOPPED):
+        return []
+    return list(_lexicon().region_chain(value))
+
+
+def _answers(check: Check, tracker: Tracker) -> dict[str, Any]:
+    return {c.slot: tracker.get_slot(c.slot) for c in check.conditions}
+
+
+def _load(service: KnowledgeService, key: str) -> Check | None:
+    """The check with every stored condition, read afresh (an admin's edit applies to the
+    next question); ``worker_regions`` picks each condition's regional variant."""
     with service.session_factory() as session:
-        return load_check(session=session, key=key, region_chain=chain)
+        return load_check(session=session, key=key)
 
 
 async def current_check(tracker: Tracker) -> Check | None:
     key = tracker.get_slot(CHECK_SLOT) or _check_entity(tracker) or SKILL_SUBSIDY_CHECK
-    region = conversation.current_region(tracker)
-    return await asyncio.to_thread(_load, get_service(), str(key), region)
+    return await asyncio.to_thread(_load, get_service(), str(key))
 
 
 def _check_entity(tracker: Tracker) -> str | None:
@@ -132,7 +179,8 @@ def _payload(check: Check | None, kind: str, **extra: Any) -> dict[str, Any]:
 
 def needed_conditions(check: Check, tracker: Tracker) -> list[Condition]:
     """The check's questions that its rules need, given the answers so far."""
-    return check.needed({c.slot: tracker.get_slot(c.slot) for c in check.conditions})
+    values = _answers(check, tracker)
+    return check.needed(values, worker_regions(check, values, tracker))
 
 
 def question_buttons(condition: Condition) -> list[dict[str, str]]:
@@ -140,7 +188,7 @@ def question_buttons(condition: Condition) -> list[dict[str, str]]:
         if condition.choices:
             return [{"title": c["label"], "payload": str(c["label"])} for c in condition.choices]
         return list(YES_NO_BUTTONS)
-    if condition.answer_kind in ("choice", "level"):
+    if condition.answer_kind in ("choice", "choices", "level"):
         return [{"title": c["label"], "payload": str(c["label"])} for c in condition.choices]
     return []
 
@@ -214,6 +262,7 @@ class ValidateEligibilityForm(FormValidationAction):
                 [c for c in check.conditions if tracker.get_slot(c.slot) is None],
                 today=today(),
                 levels=skill_levels(),
+                regions=region_names(),
             )
             return events + [SlotSet(slot, said) for slot, said in found.items()]
         if answers.is_stop(text) or answers.wants_human(text):
@@ -279,7 +328,11 @@ class ValidateEligibilityForm(FormValidationAction):
         if answers.is_skip(value):
             return {slot: answers.UNKNOWN, TRIES_SLOT: {**tries, slot: 0}}
         check = await current_check(tracker)
-        condition = check.condition_for(slot) if check else None
+        condition = (
+            check.condition_for(slot, worker_regions(check, _answers(check, tracker), tracker))
+            if check
+            else None
+        )
         if condition is None:  # a slot this check does not ask: nothing to know
             return {slot: answers.UNKNOWN}
         kept = answers.is_canonical(
@@ -293,6 +346,7 @@ class ValidateEligibilityForm(FormValidationAction):
             today=today(),
             levels=skill_levels(),
             choices=condition.choices,
+            regions=region_names(),
         )
         if parsed is None:
             return {slot: None, TRIES_SLOT: {**tries, slot: tries.get(slot, 0) + 1}}
@@ -353,13 +407,37 @@ class ValidateEligibilityForm(FormValidationAction):
     ) -> dict[str, Any]:
         return await self._validate("elig_apprentice", value, dispatcher, tracker)
 
+    async def validate_elig_region(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("elig_region", value, dispatcher, tracker)
+
+    async def validate_elig_hardship_cause(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("elig_hardship_cause", value, dispatcher, tracker)
+
+    async def validate_elig_household_income(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("elig_household_income", value, dispatcher, tracker)
+
+    async def validate_elig_union_member(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return await self._validate("elig_union_member", value, dispatcher, tracker)
+
 
 async def ask_condition(
     slot: str, dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> list[EventType]:
     """Asks a condition's question (from the knowledge base); a retry starts with its hint."""
     check = await current_check(tracker)
-    condition = check.condition_for(slot) if check else None
+    condition = (
+        check.condition_for(slot, worker_regions(check, _answers(check, tracker), tracker))
+        if check
+        else None
+    )
     if check is None or condition is None:
         return [SlotSet(slot, answers.UNKNOWN)]
     tries = int((tracker.get_slot(TRIES_SLOT) or {}).get(slot, 0))
@@ -507,6 +585,46 @@ class ActionAskApprentice(Action):
         return await ask_condition("elig_apprentice", dispatcher, tracker)
 
 
+class ActionAskRegion(Action):
+    def name(self) -> str:
+        return "action_ask_elig_region"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await ask_condition("elig_region", dispatcher, tracker)
+
+
+class ActionAskHardshipCause(Action):
+    def name(self) -> str:
+        return "action_ask_elig_hardship_cause"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await ask_condition("elig_hardship_cause", dispatcher, tracker)
+
+
+class ActionAskHouseholdIncome(Action):
+    def name(self) -> str:
+        return "action_ask_elig_household_income"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await ask_condition("elig_household_income", dispatcher, tracker)
+
+
+class ActionAskUnionMember(Action):
+    def name(self) -> str:
+        return "action_ask_elig_union_member"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await ask_condition("elig_union_member", dispatcher, tracker)
+
+
 ASK_ACTIONS: list[type[Action]] = [
     ActionAskWorkerStatus,
     ActionAskInsuranceMonths,
@@ -519,6 +637,10 @@ ASK_ACTIONS: list[type[Action]] = [
     ActionAskLevelMonths,
     ActionAskEducation,
     ActionAskApprentice,
+    ActionAskRegion,
+    ActionAskHardshipCause,
+    ActionAskHouseholdIncome,
+    ActionAskUnionMember,
 ]
 
 
@@ -579,8 +701,10 @@ class ActionEligibilityVerdict(Action):
         if check.ladder is not None:
             level_verdict(check, values, dispatcher)
             return clear
-        verdict = evaluate(check, values, today())
+        verdict = evaluate(check, values, today(), worker_regions(check, values, tracker))
         lines = [f"【{check.title} · 逐条核对】", summary(verdict), *card_lines(verdict)]
+        if verdict.helps:
+            lines.append(helps_line(verdict))
         if check.how_to_apply:
             lines.append(f"怎么申请：{check.how_to_apply}")
         lines.append("以上按您的回答核对，最终以经办机构审核为准。")
@@ -597,6 +721,7 @@ class ActionEligibilityVerdict(Action):
                 deadline=verdict.deadline,
                 how_to_apply=check.how_to_apply,
                 conditions=[r.as_payload() for r in verdict.results],
+                **({"helps": [h.as_payload() for h in verdict.helps]} if verdict.helps else {}),
             ),
         )
         return clear

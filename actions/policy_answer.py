@@ -169,7 +169,13 @@ async def answer_question(
             return _remember_region(events, tracker, region, remember)
         if asked_region is not None:
             return _ask_region(dispatcher, asked_region, events, question, topic)
-    reply = await asyncio.to_thread(find, question, entities)
+    if parts is not None:
+        # Several questions, none answered: the whole message is not searched again, where an
+        # entry could fit the words of both and answer neither (安居房和人才房区别…公租房和人才房
+        # 哪个好 -> 公租房 vs 保租房). The first part's honest reply (or hand-off) stands.
+        reply = next((p.reply for p in parts if p.reply.kind == "no_specific_rule"), parts[0].reply)
+    else:
+        reply = await asyncio.to_thread(find, question, entities)
     if reply.kind == "no_answer":
         return await escalate(
             dispatcher,

@@ -4,10 +4,14 @@ Pure: a :class:`Check` (read from the database by ``knowledge.eligibility_store`
 worker's answers (canonical values from ``knowledge.eligibility_answers``) give a
 :class:`Verdict`: per condition met / not met / unknown with its clause, the overall result
 (可以申请 / 暂不符合 + why + what would change it / 需要确认) and the claim deadline when an
-issue date is known. A test is a small declarative spec (``{"op": ">=", "value": 12}``),
-never evaluated as code. A rule that is time-limited and past its date, lapsed or replaced
-is never stated as current: the verdict then says what the stored rule says, that it is no
-longer in force, and asks the worker to confirm this year's rule (verdict ``unknown``).
+issue date is known. A condition may hold for one region only: for a worker there it replaces
+the national condition that fills the same slot (a local income line); a national condition
+tested ``decided_locally`` is never asked and stays unknown, saying who decides. An answer may
+open kinds of help (a choice's ``helps``), each with its clause. A test is a small declarative
+spec (``{"op": ">=", "value": 12}``), never evaluated as code. A rule that is time-limited
+and past its date, lapsed or replaced is never stated as current: the verdict then says what
+the stored rule says, that it is no longer in force, and asks the worker to confirm this
+year's rule (verdict ``unknown``).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from changai.vocabulary import LegalStatus
+from changai.vocabulary import NATIONAL, LegalStatus
 from knowledge.eligibility_answers import UNKNOWN
 
 ELIGIBLE, NOT_ELIGIBLE, NEEDS_CONFIRMING = "eligible", "not_eligible", "unknown"
@@ -34,9 +38,12 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "!=": operator.ne,
     "in": lambda answer, value: answer in value,
     "not_in": lambda answer, value: answer not in value,
+    # several answers (a ``choices`` condition): met when one of them is in the value
+    "any_in": lambda answer, value: bool(set(answer) & set(value)),
 }
 DATE_OPS = ("within_months",)
-OPS = frozenset(_COMPARE) | frozenset(DATE_OPS)
+LOCAL = "decided_locally"  # no line in the knowledge base: not asked, unknown, value = who decides
+OPS = frozenset(_COMPARE) | frozenset(DATE_OPS) | {LOCAL}
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,34 @@ class Condition:
     unmet_reason: str = ""
     ask_if: Sequence[Mapping[str, Any]] = ()  # asked only when these requirements hold
     prefill: str = ""  # a pattern for the first message; group "answer" is the answer
+    region: str = NATIONAL  # where the condition holds; a region's one replaces the national one
+    helps: Mapping[str, Sequence[Help]] = field(default_factory=dict)  # choice value -> help
+
+    @property
+    def asked(self) -> bool:
+        """False when nothing the worker says could be tested (no line in the base)."""
+        return self.test.get("op") != LOCAL
+
+
+@dataclass(frozen=True)
+class Help:
+    """A kind of help an answer may open (大病救助 …), with the clause that names it."""
+
+    kind: str
+    clause: ClauseRef
+
+    def as_payload(self) -> dict[str, Any]:
+        return {"kind": self.kind, "clause": clause_payload(self.clause)}
+
+
+def clause_payload(clause: ClauseRef) -> dict[str, Any]:
+    return {
+        "key": clause.key,
+        "document": clause.document_title,
+        "doc_number": clause.doc_number,
+        "number": clause.number,
+        "text": clause.text,
+    }
 
 
 @dataclass(frozen=True)
@@ -131,17 +166,36 @@ class Check:
     valid_until: dt.date | None = None
     ladder: Ladder | None = None
 
-    def condition_for(self, slot: str) -> Condition | None:
-        return next((c for c in self.conditions if c.slot == slot), None)
+    def condition_for(self, slot: str, regions: Sequence[str] = ()) -> Condition | None:
+        return next((c for c in self.applicable(regions) if c.slot == slot), None)
 
-    def needed(self, answers: Mapping[str, Any]) -> list[Condition]:
-        """The conditions to ask, given the answers so far (by slot): those whose ``ask_if``
-        holds; a requirement on an answer not known yet counts as holding."""
+    def applicable(self, regions: Sequence[str] = ()) -> list[Condition]:
+        """The conditions that hold for a worker in ``regions`` (the region, its parents,
+        全国): per slot the most specific one; a condition of another region never."""
+        chain = [*regions, NATIONAL] if NATIONAL not in regions else list(regions)
+        best: dict[str, tuple[int, Condition]] = {}
+        for condition in self.conditions:
+            if condition.region not in chain:
+                continue
+            rank = chain.index(condition.region)
+            if condition.slot not in best or rank < best[condition.slot][0]:
+                best[condition.slot] = (rank, condition)
+        return [c for c in self.conditions if best.get(c.slot, (0, None))[1] is c]
+
+    def region_condition(self) -> Condition | None:
+        """The question whose answer is where the worker works, when the check has one."""
+        return next((c for c in self.conditions if c.answer_kind == "region"), None)
+
+    def needed(self, answers: Mapping[str, Any], regions: Sequence[str] = ()) -> list[Condition]:
+        """The conditions to ask, given the answers so far (by slot): those that hold for
+        the worker's region, can be answered, and whose ``ask_if`` holds; a requirement on an
+        answer not known yet counts as holding."""
         by_key = {c.key: answers.get(c.slot) for c in self.conditions}
         return [
             c
-            for c in self.conditions
-            if all(run_test(r, by_key.get(str(r.get("condition")))) is not False for r in c.ask_if)
+            for c in self.applicable(regions)
+            if c.asked
+            and all(run_test(r, by_key.get(str(r.get("condition")))) is not False for r in c.ask_if)
         ]
 
 
@@ -153,20 +207,13 @@ class ConditionResult:
     note: str = ""  # the deadline left, or why not met
 
     def as_payload(self) -> dict[str, Any]:
-        clause = self.condition.clause
         return {
             "key": self.condition.key,
             "question": self.condition.question,
             "answer": self.answer,
             "met": self.met,
             "note": self.note,
-            "clause": {
-                "key": clause.key,
-                "document": clause.document_title,
-                "doc_number": clause.doc_number,
-                "number": clause.number,
-                "text": clause.text,
-            },
+            "clause": clause_payload(self.condition.clause),
         }
 
 
@@ -179,6 +226,7 @@ class Verdict:
     reasons: list[str] = field(default_factory=list)  # why not / what is missing
     lapse_notes: list[str] = field(default_factory=list)
     deadline: str = ""
+    helps: list[Help] = field(default_factory=list)  # kinds of help the answers may open
 
     @property
     def current(self) -> bool:
@@ -208,6 +256,9 @@ def show_answer(condition: Condition, value: Any) -> str:
     if kind == "choice":
         label = next((c.get("label") for c in condition.choices if c.get("value") == value), None)
         return str(label or value)
+    if kind == "choices" and isinstance(value, list):
+        labels = {c.get("value"): c.get("label") for c in condition.choices}
+        return "、".join(str(labels.get(v) or v) for v in value)
     return str(value)
 
 
@@ -252,11 +303,18 @@ def run_test(test: Mapping[str, Any], value: Any) -> bool | None:
 
 
 def test_condition(condition: Condition, value: Any, today: dt.date) -> tuple[bool | None, str]:
-    """Met, not met or unknown (None), with a note (the deadline left, when it applies)."""
-    if value is None or value == UNKNOWN:
-        return None, ""
+    """Met, not met or unknown (None), with a note (the deadline left, when it applies; who
+    decides, for a line the knowledge base lacks)."""
     op = str(condition.test.get("op"))
     expected = condition.test.get("value")
+    if op == LOCAL:
+        return None, condition.unmet_reason
+    if value is None or value == UNKNOWN:
+        return None, ""
+    if op == "any_in" and isinstance(value, list):
+        if set(value) & set(expected or ()):
+            return True, ""
+        return (None, "") if set(value) & set(condition.test.get("unsure") or ()) else (False, "")
     if op == "within_months":
         issued = _date_of(value)
         if issued is None:
@@ -275,10 +333,13 @@ def test_condition(condition: Condition, value: Any, today: dt.date) -> tuple[bo
         return None, ""
 
 
-def evaluate(check: Check, answers: Mapping[str, Any], today: dt.date) -> Verdict:
-    """Each condition against the answer in its slot, then the overall result."""
+def evaluate(
+    check: Check, answers: Mapping[str, Any], today: dt.date, regions: Sequence[str] = ()
+) -> Verdict:
+    """Each condition that holds in the worker's region against the answer in its slot, then
+    the overall result and the kinds of help the answers may open."""
     results: list[ConditionResult] = []
-    for condition in check.conditions:
+    for condition in check.applicable(regions):
         value = answers.get(condition.slot)
         met, note = test_condition(condition, value, today)
         results.append(ConditionResult(condition, show_answer(condition, value), met, note))
@@ -290,7 +351,7 @@ def evaluate(check: Check, answers: Mapping[str, Any], today: dt.date) -> Verdic
         reasons = [r.condition.unmet_reason or r.note or r.condition.question for r in unmet]
     elif unknown:
         rule_verdict = NEEDS_CONFIRMING
-        reasons = [f"还不清楚：{r.condition.question}" for r in unknown]
+        reasons = [r.note or f"还不清楚：{r.condition.question}" for r in unknown]
     else:
         rule_verdict, reasons = ELIGIBLE, []
     lapse_notes: list[str] = []
@@ -309,7 +370,29 @@ def evaluate(check: Check, answers: Mapping[str, Any], today: dt.date) -> Verdic
         reasons=reasons,
         lapse_notes=lapse_notes,
         deadline=deadline,
+        helps=[] if rule_verdict == NOT_ELIGIBLE else helps_of(results, answers),
     )
+
+
+def helps_of(results: Sequence[ConditionResult], answers: Mapping[str, Any]) -> list[Help]:
+    """The kinds of help the met answers name, each once, in the order given."""
+    found: dict[str, Help] = {}
+    for result in results:
+        if result.met is not True or not result.condition.helps:
+            continue
+        value = answers.get(result.condition.slot)
+        for item in value if isinstance(value, list) else [value]:
+            for help_ in result.condition.helps.get(str(item), ()):
+                found.setdefault(help_.kind, help_)
+    return list(found.values())
+
+
+def helps_line(verdict: Verdict) -> str:
+    """可能适用的帮扶：大病救助（依据…）…, or "" when none."""
+    if not verdict.helps:
+        return ""
+    named = "；".join(f"{h.kind}（依据：{h.clause.citation()}）" for h in verdict.helps)
+    return f"可能适用的帮扶：{named}。"
 
 
 def summary(verdict: Verdict) -> str:

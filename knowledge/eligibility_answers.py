@@ -1,9 +1,10 @@
 """Reading a worker's typed answer to an eligibility question, in the worker's own words.
 
-Each answer kind of a condition (``months``, ``yes_no``, ``level``, ``date``, ``choice``)
-has a parser that returns the canonical value or ``None`` when the text does not answer
-(a 3-digit month count, a future date, 呵呵, an emoji). Pure functions: the skill levels
-come from the lexicon (``knowledge/lexicon/entities.yml``), today is passed in.
+Each answer kind of a condition (``months``, ``yes_no``, ``level``, ``date``, ``choice``,
+``choices`` (one or more options), ``region``) has a parser that returns the canonical value
+or ``None`` when the text does not answer (a 3-digit month count, a future date, 呵呵, an
+emoji). Pure functions: the skill levels and region names come from the lexicon
+(``knowledge/lexicon``), today is passed in.
 """
 
 from __future__ import annotations
@@ -215,6 +216,23 @@ def parse_choice(text: str, choices: Sequence[Mapping[str, Any]]) -> str | None:
     return None
 
 
+def parse_choices(text: str, choices: Sequence[Mapping[str, Any]]) -> list[str] | None:
+    """The values of every choice named in the text, in the choices' order; None if none."""
+    found: list[str] = []
+    for choice in choices:
+        words = [str(choice.get("label") or ""), *(str(w) for w in choice.get("words") or [])]
+        if any(word and word in text for word in words) and str(choice["value"]) not in found:
+            found.append(str(choice["value"]))
+    return found or None
+
+
+def parse_region(text: str, regions: Mapping[str, str]) -> str | None:
+    """The canonical region named last in the text, the longer name on a tie (山东青岛市 ->
+    青岛): a place is said from the province down."""
+    found = [(text.rfind(s) + len(s), len(s), s) for s in regions if s and s in text]
+    return regions[max(found)[2]] if found else None
+
+
 # Words that show the first message speaks to a condition, so that it may prefill it: a number
 # of years in a question is insurance only next to 社保 / 失业保险, a date only next to 发 / 拿到.
 PREFILL_CUES = {
@@ -222,6 +240,8 @@ PREFILL_CUES = {
     "date": re.compile(r"发的|发证|拿到|拿的证|考到|考下|取得|下来的|下证"),
     "level": re.compile(r"."),
     "choice": re.compile(r"."),
+    "choices": re.compile(r"."),
+    "region": re.compile(r"."),
 }
 
 
@@ -231,6 +251,7 @@ def prefill_values(
     *,
     today: dt.date,
     levels: Mapping[str, str],
+    regions: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Slot -> the words of the worker's first message that answer it.
 
@@ -252,7 +273,12 @@ def prefill_values(
                 continue
             said = text
         value = parse_answer(
-            condition.answer_kind, said, today=today, levels=levels, choices=condition.choices
+            condition.answer_kind,
+            said,
+            today=today,
+            levels=levels,
+            choices=condition.choices,
+            regions=regions,
         )
         if value is not None:
             found[condition.slot] = said
@@ -295,6 +321,7 @@ def parse_answer(
     today: dt.date,
     levels: Mapping[str, str],
     choices: Sequence[Mapping[str, Any]] = (),
+    regions: Mapping[str, str] | None = None,
 ) -> Any:
     """The canonical value of ``text`` for an answer kind, or ``None`` when it is no answer.
 
@@ -311,4 +338,8 @@ def parse_answer(
         return None if found is None else found.date.isoformat() + ("" if found.exact else "~")
     if kind == "choice":
         return parse_choice(text, choices)
+    if kind == "choices":
+        return parse_choices(text, choices)
+    if kind == "region":
+        return parse_region(text, regions or {})
     raise ValueError(f"unknown answer kind {kind!r}")

@@ -4,8 +4,9 @@ Deterministic cue patterns, not a trained intent: the NLU component
 ``rasa_project.components.eligibility_cue`` adds a ``check`` entity only when a message
 both asks about the worker's own eligibility (能不能领, 我符合条件吗, 够不够格 …) and names
 the 技能提升补贴 (or a certificate and a subsidy), or asks which skill level the worker may
-apply for (我能报几级, 我能考高级工吗, 够不够格报技师). Every other question keeps the intent
-DIET gave it, so the ordinary answer path is unchanged.
+apply for (我能报几级, 我能考高级工吗, 够不够格报技师), or whether the worker counts as a
+困难职工 / may apply for hardship help (我能不能算困难职工, 我这情况能申请帮扶吗). Every other
+question keeps the intent DIET gave it, so the ordinary answer path is unchanged.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from typing import Any
 
 SKILL_SUBSIDY_CHECK = "skill_upgrade_subsidy"
 SKILL_LEVEL_CHECK = "skill_level_next"
+HARDSHIP_CHECK = "hardship_aid"
 # The topic intent a check's question keeps: the answer action starts the form when the
 # message carries a ``check`` entity (a new intent would change DIET's label vocabulary).
 CHECK_INTENTS = {
     SKILL_SUBSIDY_CHECK: "ask_training_subsidy",
     SKILL_LEVEL_CHECK: "ask_skill_grading",
+    HARDSHIP_CHECK: "ask_hardship_aid",
 }
 
 _ASKS_ELIGIBILITY = re.compile(
@@ -44,6 +47,21 @@ _ASKS_LEVEL = re.compile(
 _NOT_LEVEL = re.compile(r"补贴|补助|奖励|津贴|待遇|工资|多少钱|费用|报名费|考试费|什么时候|在哪")
 
 
+# "Do I count as a worker in hardship?": 我能不能算困难职工, 我这情况能申请帮扶吗,
+# 够不够困难职工条件; not "what help is there" (哪些, 多少, 怎么 …).
+_ASKS_HARDSHIP = re.compile(
+    r"(能不能|能否|可不可以|可以|能|够不够|够|算不算|算|符不符合|符合|有没有资格|有资格)"
+    r"(算|算是|申请|申领|评上?|认定为?|成为|享受|拿到?|领|当|是|办)?"
+    r"[^，。？?！!,]{0,6}?(困难职工|困难帮扶|帮扶|救助|困难补助)"
+)
+_NOT_HARDSHIP = re.compile(r"哪些|哪几|什么|啥|多少|怎么|怎样|如何|在哪|哪里|标准是|几种|流程|材料")
+
+
+def asks_hardship(text: str) -> bool:
+    """The worker asks whether they count as a 困难职工 or may get hardship help."""
+    return _ASKS_HARDSHIP.search(text) is not None and _NOT_HARDSHIP.search(text) is None
+
+
 def asks_level_open(text: str) -> bool:
     """The worker asks which skill level they may apply for (not about money, dates, places)."""
     return _ASKS_LEVEL.search(text) is not None and _NOT_LEVEL.search(text) is None
@@ -57,6 +75,8 @@ def eligibility_check_for(text: str, entities: Iterable[Mapping[str, Any]] = ())
     """The key of the check the message asks to run, or None."""
     if asks_level_open(text):
         return SKILL_LEVEL_CHECK
+    if asks_hardship(text):
+        return HARDSHIP_CHECK
     if not asks_own_eligibility(text):
         return None
     subsidies = {str(e.get("value")) for e in entities if e.get("entity") == "subsidy_type"}

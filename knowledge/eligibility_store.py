@@ -23,6 +23,7 @@ from knowledge.eligibility import (
     Check,
     ClauseRef,
     Condition,
+    Help,
     Ladder,
     Requirement,
     Target,
@@ -36,7 +37,7 @@ from knowledge.models import (
     PolicyDocument,
 )
 
-ANSWER_KINDS = ("months", "yes_no", "level", "date", "choice")
+ANSWER_KINDS = ("months", "yes_no", "level", "date", "choice", "choices", "region")
 SEED_FILE = "eligibility.yml"
 
 
@@ -79,8 +80,9 @@ def pick_variants(
 def load_check(
     *, session: Session, key: str, region_chain: list[str] | None = None
 ) -> Check | None:
-    """The active check with this key, its conditions in order, or None. ``region_chain``
-    (city, province, 全国) picks each condition's regional variant; none means 全国."""
+    """The active check with this key, its conditions in order, or None: every stored
+    condition (``Check.applicable`` picks per slot the worker's regional one), or with
+    ``region_chain`` (city, province, 全国) only each key's variant for it."""
     row = session.execute(
         select(EligibilityCheck).where(
             EligibilityCheck.key == key, EligibilityCheck.status == DocumentStatus.active.value
@@ -101,8 +103,14 @@ def load_check(
             unmet_reason=c.unmet_reason,
             ask_if=list(c.ask_if or []),
             prefill=c.prefill or "",
+            region=c.region or NATIONAL,
+            helps=_helps(session, c.choices or []),
         )
-        for c in pick_variants(list(row.conditions), region_chain)
+        for c in (
+            pick_variants(list(row.conditions), region_chain)
+            if region_chain is not None
+            else row.conditions
+        )
     ]
     return Check(
         key=row.key,
@@ -114,6 +122,26 @@ def load_check(
         valid_until=row.valid_until,
         ladder=_ladder(session, row.ladder),
     )
+
+
+def _helps(session: Session, choices: list[dict[str, Any]]) -> dict[str, list[Help]]:
+    """Choice value -> the kinds of help it may open (``helps`` in a choice), with clauses."""
+    keys = {str(h["clause"]) for c in choices for h in c.get("helps") or []}
+    if not keys:
+        return {}
+    clauses = {
+        c.key: c
+        for c in session.execute(select(PolicyClause).where(PolicyClause.key.in_(keys))).scalars()
+    }
+    return {
+        str(c["value"]): [
+            Help(kind=str(h["kind"]), clause=_clause_ref(clauses[str(h["clause"])]))
+            for h in c.get("helps") or []
+            if str(h["clause"]) in clauses
+        ]
+        for c in choices
+        if c.get("helps")
+    }
 
 
 def _requirement(spec: dict[str, Any]) -> Requirement:

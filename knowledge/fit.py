@@ -65,6 +65,7 @@ _GENERIC_PREFIXES = frozenset(
     {
         "技能",
         "提升",
+        "提高",  # 技能提高补贴: the worker's name for 技能提升补贴
         "培训",
         "考证",
         "证书",

@@ -41,6 +41,7 @@ _NOT_SUBJECT = re.compile(
 # A follow-up naming at least this many characters of its own has its own subject.
 _OWN_SUBJECT_CHARS = 3
 _STRIP = "，,。.！!？?；;：: "
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,16 @@ class QuestionPart:
 
 
 def _sentences(text: str) -> list[str]:
-    """The sentences of ``text``, each with its closing punctuation (a ？ marks a question)."""
+    """The sentences of ``text``, each with its closing punctuation (a ？ marks a question).
+
+    On a phone a space often stands for the punctuation (技能补贴如何申请 有时间限制吗): the
+    words between spaces are taken as sentences too. A single question typed with spaces stays
+    one question (``split_questions`` needs two parts that ask something).
+    """
     pieces: list[str] = []
     for sentence in _SENTENCE_END.split(text):
-        pieces += [p for p in _JOINERS.split(sentence) if p.strip(_STRIP)]
+        for piece in _JOINERS.split(sentence):
+            pieces += [p for p in _SPACES.split(piece) if p.strip(_STRIP)]
     return [p.strip() for p in pieces]
 
 

@@ -222,7 +222,7 @@ def test_the_seeded_check_rests_on_its_clauses(session_factory) -> None:
 def test_loading_the_seed_again_changes_no_check(session_factory) -> None:
     with session_factory.begin() as session:
         report = load_seed(session=session)
-    assert report.checks_seen == 2 and report.checks_changed == 0  # subsidy, skill level
+    assert report.checks_seen == 3 and report.checks_changed == 0  # subsidy, level, hardship
 
 
 def test_a_typical_worker_against_the_seeded_rules(session_factory, lexicon) -> None:

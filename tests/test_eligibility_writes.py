@@ -34,10 +34,15 @@ def months_id(session, region: str = "全国") -> int:
 
 
 def months_test(session_factory, chain: list[str] | None = None) -> dict:
+    """The months test a worker in ``chain`` gets: picked by the store, and by the engine."""
     with session_factory() as session:
-        check = load_check(session=session, key=CHECK, region_chain=chain)
-    assert check is not None
-    condition = check.condition_for("elig_insurance_months")
+        picked = load_check(session=session, key=CHECK, region_chain=chain)
+        stored = load_check(session=session, key=CHECK)
+    assert picked is not None and stored is not None
+    by_store = picked.condition_for("elig_insurance_months", chain or ())
+    condition = stored.condition_for("elig_insurance_months", chain or ())
+    assert by_store is not None and condition is not None
+    assert by_store.test == condition.test
     assert condition is not None
     return dict(condition.test)
 
@@ -177,16 +182,14 @@ def test_a_region_variant_applies_to_that_region_and_its_cities_only(
     assert months_test(session_factory, None) == {"op": ">=", "value": 12}
     # the same worker (8 months) against each region's rules
     with session_factory() as session:
-        guangzhou = load_check(
-            session=session, key=CHECK, region_chain=lexicon.region_chain("广州")
-        )
-        beijing = load_check(session=session, key=CHECK, region_chain=lexicon.region_chain("北京"))
-    assert guangzhou is not None and beijing is not None
-    assert len(guangzhou.conditions) == len(beijing.conditions) == 6
+        check = load_check(session=session, key=CHECK)
+    assert check is not None
+    guangzhou, beijing = lexicon.region_chain("广州"), lexicon.region_chain("北京")
+    assert len(check.applicable(guangzhou)) == len(check.applicable(beijing)) == 6
     values = {"elig_insurance_months": 8}
-    months = {r.condition.key: r.met for r in evaluate(guangzhou, values, TODAY).results}
+    months = {r.condition.key: r.met for r in evaluate(check, values, TODAY, guangzhou).results}
     assert months["insurance_months"] is True
-    national = evaluate(beijing, values, TODAY)
+    national = evaluate(check, values, TODAY, beijing)
     assert {r.condition.key: r.met for r in national.results}["insurance_months"] is False
     assert national.rule_verdict == NOT_ELIGIBLE
 

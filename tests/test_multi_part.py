@@ -83,6 +83,28 @@ def test_no_covered_part_leaves_the_whole_message_to_the_ordinary_path(service) 
     assert compose(replies, "dormitory", None) is None
 
 
+def test_when_no_part_is_answered_the_whole_message_is_not_answered_either(service) -> None:
+    """An entry that fits the words of both questions answers neither (#11)."""
+    text = "安居房和人才房区别是什么?公租房和人才房哪个好?"
+    replies = parts_of(service, text, "dormitory")
+    assert replies is not None and compose(replies, "dormitory", None) is None
+    whole = find_answer(
+        service.index,
+        service.lexicon,
+        text,
+        topic="dormitory",
+        region=None,
+        entities={},
+        threshold=service.settings.retrieval_threshold,
+        fit_threshold=service.settings.fit_threshold,
+    )
+    assert whole.kind == "answer"  # the whole message alone would be served an entry
+    tracker = make_tracker(text, "ask_dormitory", sender_id="w-none")
+    _events, messages = run(ActionAnswerPolicy(), tracker)
+    assert [m["custom"]["type"] for m in messages] == ["no_specific_rule"]
+    assert not any(m["custom"].get("faq_key") for m in messages)
+
+
 def test_a_part_keeps_only_the_entities_it_names() -> None:
     entities = {"skill_level": ["高级工", "中级工"], "region": ["苏州"]}
     assert part_entities(entities, "高级工补多少") == {"skill_level": ["高级工"]}
@@ -107,3 +129,15 @@ def test_the_action_sends_every_part_and_notes_the_missed_one(service) -> None:
 @pytest.mark.parametrize("question", ["公租房跟保租房差在哪", "这两种证书差在哪里"])
 def test_asking_what_differs_is_not_asking_where(question: str) -> None:
     assert detect_aspects(question) == {"difference"}
+
+
+def test_try_it_shows_one_reply_per_part_as_the_worker_gets(service) -> None:
+    """``changai ask`` and the console's 试一试 (knowledge.decision) split questions too."""
+    from knowledge.decision import decide
+
+    text = "公租房哪些人可以申请？申请要带哪些材料？"
+    parse = {"text": text, "intent": {"name": "ask_dormitory", "confidence": 1.0}, "entities": []}
+    result = decide(service, parse, text, None)
+    assert result.kind == "answer"
+    assert result.text.startswith("关于①「公租房哪些人可以申请」：")
+    assert "②「申请要带哪些材料」" in result.text

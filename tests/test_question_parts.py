@@ -56,3 +56,19 @@ def test_a_short_follow_up_that_names_its_own_subject_stands_alone() -> None:
     parts = split_questions("八级工制度是哪几级？特级技师指的啥？")
     assert parts[1].asked == "特级技师指的啥"
     assert parts[1].search_text == "特级技师指的啥"
+
+
+def test_a_space_typed_for_punctuation_separates_two_questions() -> None:
+    parts = split_questions("技能补贴如何申请 有时间限制吗")
+    assert [p.asked for p in parts] == ["技能补贴如何申请", "有时间限制吗"]
+    parts = split_questions("技能补贴如何申请 去哪领")
+    assert parts[1].search_text == "技能补贴如何申请，去哪领"  # a short follow-up leans
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["俺在工地干钢筋工 考了个四级证 听工友说有一千五 是真的不", "我 想问 公租房怎么申请"],
+)
+def test_spaces_inside_one_question_do_not_split_it(text: str) -> None:
+    [part] = split_questions(text)
+    assert part.asked == text
