@@ -30,6 +30,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
+from actions import conversation
 from actions.escalation import escalate
 from changai.payloads import HANDOFF_BUTTON, custom_payload
 from knowledge import eligibility_answers as answers
@@ -131,10 +132,16 @@ def region_names() -> dict[str, str]:
     return dict(_lexicon().surfaces.get("region", {}))
 
 
-def worker_regions(check: Check, values: dict[str, Any]) -> list[str]:
-    """Where the worker works, its parents and 全国 (the order variants are chosen in); []
-    when the check asks no region or it is not known."""
+def worker_regions(
+    check: Check, values: dict[str, Any], tracker: Tracker | None = None
+) -> list[str]:
+    """Where the worker works, its parents and 全国 (the order variants are chosen in): the
+    check's region answer, or for a check that asks none the region the conversation named
+    (an admin's 广东 variant applies to a 东莞 worker); [] when not known."""
     condition = check.region_condition()
+    if condition is None and tracker is not None:
+        named = conversation.current_region(tracker)
+        return list(_lexicon().region_chain(named)) if named else []
     value = values.get(condition.slot) if condition else None
     if not isinstance(value, str) or value in (answers.UNKNOWN, STOPPED):
         return []
@@ -146,6 +153,8 @@ def _answers(check: Check, tracker: Tracker) -> dict[str, Any]:
 
 
 def _load(service: KnowledgeService, key: str) -> Check | None:
+    """The check with every stored condition, read afresh (an admin's edit applies to the
+    next question); ``worker_regions`` picks each condition's regional variant."""
     with service.session_factory() as session:
         return load_check(session=session, key=key)
 
@@ -171,7 +180,7 @@ def _payload(check: Check | None, kind: str, **extra: Any) -> dict[str, Any]:
 def needed_conditions(check: Check, tracker: Tracker) -> list[Condition]:
     """The check's questions that its rules need, given the answers so far."""
     values = _answers(check, tracker)
-    return check.needed(values, worker_regions(check, values))
+    return check.needed(values, worker_regions(check, values, tracker))
 
 
 def question_buttons(condition: Condition) -> list[dict[str, str]]:
@@ -182,6 +191,54 @@ def question_buttons(condition: Condition) -> list[dict[str, str]]:
     if condition.answer_kind in ("choice", "choices", "level"):
         return [{"title": c["label"], "payload": str(c["label"])} for c in condition.choices]
     return []
+
+
+def correct(
+    check: Check,
+    tracker: Tracker,
+    requested: str,
+    instead: str,
+    dispatcher: CollectingDispatcher,
+) -> list[EventType]:
+    """刚才说错了，是X / 改一下: X replaces the latest earlier answer it answers (validated like
+    any answer; the current question is asked again); without an X that fits, the latest
+    answer is cleared, so the form asks that question again."""
+    # the answers in the order they were given (prefilled ones first)
+    given = {
+        str(e.get("name")): i
+        for i, e in enumerate(tracker.events)
+        if e.get("event") == "slot" and e.get("value") is not None
+    }
+    answered = sorted(
+        (
+            c
+            for c in needed_conditions(check, tracker)
+            if c.slot != requested and tracker.get_slot(c.slot) not in (None, STOPPED)
+        ),
+        key=lambda c: given.get(c.slot, -1),
+    )
+    if not answered:
+        return []  # nothing to change yet: the current question is asked again
+    for condition in reversed(answered) if instead else ():
+        value = answers.parse_answer(
+            condition.answer_kind,
+            instead,
+            today=today(),
+            levels=skill_levels(),
+            choices=condition.choices,
+        )
+        if value is not None:
+            dispatcher.utter_message(
+                text=f"好的，“{condition.question}”改为：{instead}。",
+                json_message=_payload(check, "eligibility_corrected", condition=condition.key),
+            )
+            return [SlotSet(condition.slot, instead)]
+    latest = answered[-1]
+    dispatcher.utter_message(
+        text="好的，我们重新回答上一个问题。",
+        json_message=_payload(check, "eligibility_corrected", condition=latest.key),
+    )
+    return [SlotSet(latest.slot, None)]
 
 
 class ValidateEligibilityForm(FormValidationAction):
@@ -211,6 +268,9 @@ class ValidateEligibilityForm(FormValidationAction):
         if answers.is_stop(text) or answers.wants_human(text):
             exit_kind = "human" if answers.wants_human(text) else "stop"
             return events + [SlotSet(EXIT_SLOT, exit_kind)] + self._close_open(tracker, domain)
+        instead = answers.correction(text)
+        if instead is not None:
+            return events + correct(check, tracker, str(requested), instead, dispatcher)
         return events + [SlotSet(str(requested), text)]
 
     async def get_validation_events(
@@ -269,12 +329,17 @@ class ValidateEligibilityForm(FormValidationAction):
             return {slot: answers.UNKNOWN, TRIES_SLOT: {**tries, slot: 0}}
         check = await current_check(tracker)
         condition = (
-            check.condition_for(slot, worker_regions(check, _answers(check, tracker)))
+            check.condition_for(slot, worker_regions(check, _answers(check, tracker), tracker))
             if check
             else None
         )
         if condition is None:  # a slot this check does not ask: nothing to know
             return {slot: answers.UNKNOWN}
+        kept = answers.is_canonical(
+            condition.answer_kind, value, levels=skill_levels(), choices=condition.choices
+        )
+        if kept or value == answers.UNKNOWN:  # kept from before (taken up again after 算了)
+            return {slot: value, TRIES_SLOT: {**tries, slot: 0}}
         parsed = answers.parse_answer(
             condition.answer_kind,
             value,
@@ -369,7 +434,7 @@ async def ask_condition(
     """Asks a condition's question (from the knowledge base); a retry starts with its hint."""
     check = await current_check(tracker)
     condition = (
-        check.condition_for(slot, worker_regions(check, _answers(check, tracker)))
+        check.condition_for(slot, worker_regions(check, _answers(check, tracker), tracker))
         if check
         else None
     )
@@ -636,7 +701,7 @@ class ActionEligibilityVerdict(Action):
         if check.ladder is not None:
             level_verdict(check, values, dispatcher)
             return clear
-        verdict = evaluate(check, values, today(), worker_regions(check, values))
+        verdict = evaluate(check, values, today(), worker_regions(check, values, tracker))
         lines = [f"【{check.title} · 逐条核对】", summary(verdict), *card_lines(verdict)]
         if verdict.helps:
             lines.append(helps_line(verdict))

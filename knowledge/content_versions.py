@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge.errors import KnowledgeError
-from knowledge.models import ContentVersion, FaqEntry, PolicyDocument
+from knowledge.models import ContentVersion, EligibilityCondition, FaqEntry, PolicyDocument
 from knowledge.repository import (
     DOCUMENT_CLAUSES,
     DOCUMENT_FIELDS,
@@ -27,6 +27,8 @@ from knowledge.repository import (
 
 FAQ = "faq"
 DOCUMENT = "document"
+CONDITION = "condition"  # a condition of an eligibility check (knowledge.eligibility_writes)
+Versioned = FaqEntry | PolicyDocument | EligibilityCondition
 # A snapshot is the item's key plus every field an edit can change.
 FAQ_SNAPSHOT_FIELDS = ("key", *FAQ_FIELDS)
 DOCUMENT_SNAPSHOT_FIELDS = ("key", *DOCUMENT_FIELDS, "status")
@@ -56,6 +58,9 @@ FIELD_LABELS = {
     "source_kind": "文本来源",
     "official_title": "官方标题",
     "checked_on": "核对日期",
+    "hint": "答不上来时的提示",
+    "unmet_reason": "不符合时的说明",
+    "test": "判断标准",
     DOCUMENT_CLAUSES: "条款原文",
     ENTRY_CLAUSE_KEYS: "依据条款",
 }
@@ -81,8 +86,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def snapshot(item: FaqEntry | PolicyDocument) -> dict[str, Any]:
+CONDITION_SNAPSHOT_FIELDS = ("key", "region", "question", "hint", "unmet_reason", "test")
+
+
+def snapshot(item: Versioned) -> dict[str, Any]:
     """The item's editable fields as JSON-ready values (dates as ISO strings)."""
+    if isinstance(item, EligibilityCondition):
+        data = {name: _plain(getattr(item, name)) for name in CONDITION_SNAPSHOT_FIELDS}
+        data["test"] = dict(item.test or {})
+        data["clause"] = item.clause.key
+        return data
     fields = FAQ_SNAPSHOT_FIELDS if isinstance(item, FaqEntry) else DOCUMENT_SNAPSHOT_FIELDS
     data = {name: _plain(getattr(item, name)) for name in fields}
     if isinstance(item, FaqEntry):
@@ -94,14 +107,16 @@ def snapshot(item: FaqEntry | PolicyDocument) -> dict[str, Any]:
     return data
 
 
-def kind_of(item: FaqEntry | PolicyDocument) -> str:
+def kind_of(item: Versioned) -> str:
+    if isinstance(item, EligibilityCondition):
+        return CONDITION
     return FAQ if isinstance(item, FaqEntry) else DOCUMENT
 
 
 def record(
     *,
     session: Session,
-    item: FaqEntry | PolicyDocument,
+    item: Versioned,
     action: str,
     author: str,
     data: dict[str, Any] | None = None,
@@ -120,9 +135,7 @@ def record(
     return row
 
 
-def ensure_baseline(
-    *, session: Session, item: FaqEntry | PolicyDocument, data: dict[str, Any]
-) -> None:
+def ensure_baseline(*, session: Session, item: Versioned, data: dict[str, Any]) -> None:
     """Record ``data``, the item's state before a change, if its version has no row yet
     (an item stored before versions were kept), so it can be compared and restored."""
     exists = session.execute(
@@ -133,11 +146,12 @@ def ensure_baseline(
         )
     ).first()
     if exists is None:
+        owner = item.check if isinstance(item, EligibilityCondition) else item
         record(
             session=session,
             item=item,
             action="baseline",
-            author=item.updated_by or "system",
+            author=owner.updated_by or "system",
             data=data,
         )
 

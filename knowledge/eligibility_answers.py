@@ -46,6 +46,23 @@ def chinese_number(text: str) -> int | None:
     return None if high < 0 or low < 0 else high * 10 + low
 
 
+_CORRECTION = re.compile(
+    r"(说错了|搞错了|弄错了|写错了|打错了|选错了|点错了|改一下|改一改|我要改|更正|纠正|重新回答)"
+)
+_CORRECTION_LEAD = re.compile(r"^[\s,，。.!！:：;；]*(应该是|其实是|改成|改为|是)?[\s,，:：]*")
+
+
+def correction(text: str) -> str | None:
+    """What a correction says instead (刚才说错了，是8个月 -> 8个月; 改一下 -> ""), or None
+    when the message is no correction."""
+    match = _CORRECTION.search(text)
+    if match is None:
+        return None
+    rest = text[match.end() :]
+    rest = _CORRECTION_LEAD.sub("", rest, count=1)
+    return rest.strip(" ，,。.!！")
+
+
 def is_stop(text: str) -> bool:
     return any(word in text for word in STOP_WORDS)
 
@@ -277,6 +294,24 @@ def prefill(
 ) -> list[str]:
     """The slots of ``conditions`` that the worker's first message already answers."""
     return list(prefill_values(text, conditions, today=today, levels=levels))
+
+
+_CANONICAL_DATE = re.compile(r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}~?$")
+
+
+def is_canonical(
+    kind: str, value: Any, *, levels: Mapping[str, str], choices: Sequence[Mapping[str, Any]] = ()
+) -> bool:
+    """True when ``value`` is already what :func:`parse_answer` gives (a kept answer that a
+    resumed check validates again: ``enterprise``, ``中级工``, ``2026-08-01~``)."""
+    if not isinstance(value, str):
+        return False
+    if kind == "date":
+        return bool(_CANONICAL_DATE.match(value))
+    values = {str(c.get("value")) for c in choices}
+    if kind == "level":
+        values |= set(levels.values())
+    return kind in ("choice", "level") and value in values
 
 
 def parse_answer(

@@ -60,8 +60,29 @@ def _clause_ref(clause: PolicyClause) -> ClauseRef:
     )
 
 
-def load_check(*, session: Session, key: str) -> Check | None:
-    """The active check with this key, its conditions in order, or None."""
+def pick_variants(
+    rows: list[EligibilityCondition], chain: list[str] | None
+) -> list[EligibilityCondition]:
+    """One row per condition key: the variant of the most specific region in ``chain`` (the
+    worker's region, its parents, 全国 last); a key with no variant in the chain is left out.
+    Without a chain (region unknown) the national rows."""
+    regions = chain or [NATIONAL]
+    best: dict[str, EligibilityCondition] = {}
+    for row in rows:
+        if row.region not in regions:
+            continue
+        held = best.get(row.key)
+        if held is None or regions.index(row.region) < regions.index(held.region):
+            best[row.key] = row
+    return [row for row in rows if best.get(row.key) is row]
+
+
+def load_check(
+    *, session: Session, key: str, region_chain: list[str] | None = None
+) -> Check | None:
+    """The active check with this key, its conditions in order, or None: every stored
+    condition (``Check.applicable`` picks per slot the worker's regional one), or with
+    ``region_chain`` (city, province, 全国) only each key's variant for it."""
     row = session.execute(
         select(EligibilityCheck).where(
             EligibilityCheck.key == key, EligibilityCheck.status == DocumentStatus.active.value
@@ -85,7 +106,11 @@ def load_check(*, session: Session, key: str) -> Check | None:
             region=c.region or NATIONAL,
             helps=_helps(session, c.choices or []),
         )
-        for c in row.conditions
+        for c in (
+            pick_variants(list(row.conditions), region_chain)
+            if region_chain is not None
+            else row.conditions
+        )
     ]
     return Check(
         key=row.key,
@@ -199,7 +224,7 @@ def put_check(*, session: Session, item: dict[str, Any], actor: str) -> bool:
         changed = True
     elif _update(row, values):
         changed = True
-    existing = {c.key: c for c in row.conditions}
+    existing = {(c.key, c.region): c for c in row.conditions}
     for position, spec in enumerate(item.get("conditions") or []):
         changed |= _put_condition(session, row, existing, position, spec, ladder=ladder)
     if changed:
@@ -211,7 +236,7 @@ def put_check(*, session: Session, item: dict[str, Any], actor: str) -> bool:
 def _put_condition(
     session: Session,
     check: EligibilityCheck,
-    existing: dict[str, EligibilityCondition],
+    existing: dict[tuple[str, str], EligibilityCondition],
     position: int,
     spec: dict[str, Any],
     *,
@@ -258,7 +283,9 @@ def _put_condition(
     )
     if problem:
         raise InvalidEntry(f"seed eligibility {check.key}: {problem}")
-    row = existing.get(key)
+    row = existing.get((key, values["region"]))
+    if row is not None and row.version > 1:
+        return False  # edited in the admin (knowledge.eligibility_writes): theirs, left alone
     if row is None:
         session.add(EligibilityCondition(check_id=check.id, key=key, **values))
         session.flush()

@@ -13,6 +13,10 @@ class DocumentNotFound(KnowledgeError):
     pass
 
 
+class ConditionNotFound(KnowledgeError):
+    """No eligibility condition with this id (``knowledge.eligibility_writes``)."""
+
+
 class InvalidEntry(KnowledgeError):
     """Content an operator supplied (the seed) failed validation; the message names the
     item's key and each wrong field (``knowledge.catalogue.ValidationFailed`` has them)."""

@@ -237,7 +237,10 @@ class EligibilityCondition(Base):
     """One condition of a check: the question, the slot it fills, the test, its clause."""
 
     __tablename__ = "eligibility_conditions"
-    __table_args__ = (UniqueConstraint("check_id", "key", name="uq_eligibility_condition_key"),)
+    # a region's variant of a condition shares its key (0012)
+    __table_args__ = (
+        UniqueConstraint("check_id", "key", "region", name="uq_eligibility_condition_region"),
+    )
 
     id = Column(Integer, primary_key=True)
     check_id = Column(
@@ -261,6 +264,7 @@ class EligibilityCondition(Base):
     # asked only when these requirements hold (0011): [{"condition", "op", "value"}]
     ask_if = Column(JSON, nullable=True)
     prefill = Column(Text, nullable=False, default="")  # pattern: the first message answers it
+    version = Column(Integer, nullable=False, default=1)  # admin edits (0012), like entries
 
     check = relationship("EligibilityCheck", back_populates="conditions")
     clause = relationship("PolicyClause")

@@ -24,6 +24,7 @@ SAMPLE_PARAMS = {
     "item_id": "1",
     "kind": "entries",
     "reply_id": "1",
+    "condition_id": "1",
 }
 
 

@@ -142,6 +142,42 @@ PAGES: dict[str, dict] = {
         "changes": [(P, P, P)],
     },
     "admin/restore_failed.html": {"message": P},
+    "admin/checks.html": {
+        "checks": [
+            (
+                SimpleNamespace(title=P, key=P, region=P),
+                [(SimpleNamespace(id=1, key=P, region=P, question=P, version=2), P)],
+            )
+        ]
+    },
+    "admin/condition_form.html": {
+        "c": SimpleNamespace(
+            id=1,
+            key=P,
+            region=P,
+            version=2,
+            answer_kind=P,
+            slot=P,
+            check=SimpleNamespace(title=P),
+        ),
+        "values": {
+            name: P
+            for name in (
+                "question",
+                "hint",
+                "unmet_reason",
+                "region",
+                "clause",
+                "test_op",
+                "test_value",
+            )
+        },
+        "ops": PAIRS,
+        "versions": [(SimpleNamespace(version=1, author=P, created_at=WHEN, data={"test": P}), P)],
+        "errors": {name: P for name in ("question", "test", "region")},
+        "saved": True,
+        "field_labels": _values(),
+    },
     "error.html": {"title": P, "message": P, "status": 404},
     "admin/review.html": {"entries": [_entry()], "drafts": 1},
     "admin/audit.html": {

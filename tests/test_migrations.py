@@ -182,16 +182,41 @@ def test_ladder_migration_down_to_0009_and_up_again(tmp_path) -> None:
     assert all(added[t] <= with_ladders[t] for t in added)
     downgrade(url, "0009")
     without = columns()
-    assert all(with_ladders[t] - without[t] == added[t] for t in added)
+    later = {"eligibility_conditions": {"version"}}  # 0012, gone with it
+    assert all(with_ladders[t] - without[t] - later.get(t, set()) == added[t] for t in added)
     upgrade(url)
     assert columns() == with_ladders
 
 
-def test_review_flags_migration_down_to_0011_and_up_again(tmp_path) -> None:
+def test_review_flags_migration_down_to_0012_and_up_again(tmp_path) -> None:
     """0013 adds exactly the review_flags table (待复核, #12 part 2)."""
     url = f"sqlite:///{tmp_path / 'm.db'}"
     upgrade(url)
-    downgrade(url, "0011")
+    downgrade(url, "0012")
     assert tables(url) == TABLES - REVIEW_TABLES
     upgrade(url)
     assert tables(url) == TABLES
+
+
+def test_condition_versions_migration_down_to_0011_and_up_again(tmp_path) -> None:
+    """0012 adds the condition's version and keys a condition by (check, key, region) (#13)."""
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+
+    def shape() -> tuple[set[str], list[list[str]]]:
+        engine = create_engine(url)
+        found = inspect(engine)
+        columns = {c["name"] for c in found.get_columns("eligibility_conditions")}
+        unique = sorted(
+            u["column_names"] for u in found.get_unique_constraints("eligibility_conditions")
+        )
+        engine.dispose()
+        return columns, unique
+
+    upgrade(url)
+    columns, unique = shape()
+    assert "version" in columns and unique == [["check_id", "key", "region"]]
+    downgrade(url, "0011")
+    before, narrow = shape()
+    assert columns - before == {"version"} and narrow == [["check_id", "key"]]
+    upgrade(url)
+    assert shape() == (columns, unique)

@@ -37,10 +37,11 @@ ACTION_LABELS = {
     "baseline": "原始内容",
     "flag": "待复核",
     "reviewed": "已复核",
+    "delete": "删除",
 }
 ENTRY_STATUSES = list(FAQ_STATUS_LABELS.items())
 DOCUMENT_STATUSES = list(DOCUMENT_STATUS_LABELS.items())
-AUDIT_KINDS = {"faq": "条目", "document": "政策文件"}
+AUDIT_KINDS = {"faq": "条目", "document": "政策文件", "condition": "核对条件"}
 SPREADSHEET_KINDS = [("entries", "FAQ 条目"), ("documents", "政策文件")]
 PERIODS = [("7", "最近7天"), ("30", "最近30天"), ("90", "最近90天"), ("365", "最近一年")]
 

@@ -35,7 +35,7 @@ from helpdesk.errors import (
 )
 from knowledge.catalogue import ValidationFailed
 from knowledge.content_versions import VersionNotFound
-from knowledge.errors import DocumentNotFound, FaqNotFound
+from knowledge.errors import ConditionNotFound, DocumentNotFound, FaqNotFound
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -76,6 +76,7 @@ DOMAIN_ERRORS: dict[type[Exception], Mapping] = {
     UserExists: Mapping(409, "这个账号名已经有人用了"),
     FaqNotFound: Mapping(404, "没有这个条目"),
     DocumentNotFound: Mapping(404, "没有这个政策文件"),
+    ConditionNotFound: Mapping(404, "没有这个核对条件"),
     VersionNotFound: Mapping(404, "没有这个版本"),
     ValidationFailed: Mapping(422, lambda e: _joined(e.errors), lambda e: {"errors": e.errors}),
     RasaUnavailable: Mapping(502, "暂时连不上小助手服务，这次操作没有完成，请稍后重试"),

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.eligibility_check import ASK_ACTIONS
 from tests.support.actions import PAYLOAD_KEYS
+from tests.trackers import make_tracker
 
 DOMAIN: dict[str, Any] = yaml.safe_load(
     (Path(__file__).resolve().parents[2] / "rasa_project/domain/eligibility.yml").read_text(
@@ -39,3 +40,17 @@ def ask(slot: str):
 def only(messages: list[dict]) -> dict:
     assert len(messages) == 1, messages
     return messages[0]
+
+
+def form_tracker(text: str, requested: str | None, **filled: Any):
+    """The 技能提升补贴 form with ``requested`` asked (None: being started) and ``filled``."""
+
+    values = {slot: None for slot in FORM_SLOTS}
+    values.update(filled)
+    started = [{"entity": "check", "value": "skill_upgrade_subsidy"}] if requested is None else []
+    return make_tracker(
+        text,
+        "ask_training_subsidy",
+        entities=started,
+        slots={**values, "requested_slot": requested, "eligibility_check": None},
+    )

@@ -172,6 +172,79 @@
     });
     return button;
   }
+  // The verdict of an eligibility check (custom.type "eligibility_verdict") as a card: the
+  // result, each condition with ✓ / ✗ / ?, the worker's answer and 查看原文 for its clause.
+  var VERDICT_LABELS = { eligible: "可以申请", not_eligible: "暂不符合", unknown: "需要确认" };
+  var LEVEL_STATUS = { held: "已持有", met: "✓", not_met: "✗", unknown: "?" };
+  function mark(met) { return met === true ? "✓" : met === false ? "✗" : "?"; }
+  function clauseToggle(clause) {
+    var wrap = el("div", "cg-card-clause");
+    var button = el("button", "cg-clause-open", "查看原文");
+    button.type = "button";
+    button.setAttribute("aria-expanded", "false");
+    var text = el("div", "cg-clause-text");
+    text.hidden = true;
+    text.appendChild(el("div", "cg-clause-cite", clauseCitation({
+      document_title: clause.document, doc_number: clause.doc_number, number: clause.number
+    }) + " 原文："));
+    text.appendChild(el("div", "cg-clause-body", String(clause.text || "")));
+    button.addEventListener("click", function () {
+      text.hidden = !text.hidden;
+      button.setAttribute("aria-expanded", text.hidden ? "false" : "true");
+      button.textContent = text.hidden ? "查看原文" : "收起原文";
+    });
+    wrap.appendChild(button); wrap.appendChild(text);
+    return wrap;
+  }
+  function verdictCard(text, custom) {
+    var lines = String(text).split("\n");
+    var card = el("div", "cg-card");
+    var verdict = VERDICT_LABELS[custom.verdict] ? custom.verdict : "unknown";
+    if (lines[0]) card.appendChild(el("div", "cg-card-title", lines[0]));
+    var result = el("div", "cg-card-result cg-verdict-" + verdict);
+    var badge = custom.outcome === "level" && custom.level_label ? "可以申报" + custom.level_label : VERDICT_LABELS[verdict];
+    result.appendChild(el("span", "cg-card-badge", badge));
+    // the text's summary lines: after the title, before the first condition line (✓ ✗ ?)
+    for (var i = 1; i < lines.length && !/^[✓✗?] /.test(lines[i]); i++) {
+      if (lines[i]) result.appendChild(el("div", "cg-card-summary", lines[i]));
+    }
+    card.appendChild(result);
+    if (Array.isArray(custom.levels) && custom.levels.length) {
+      var levels = el("ul", "cg-card-levels");
+      custom.levels.forEach(function (level) {
+        if (!level || typeof level !== "object") return;
+        var status = LEVEL_STATUS[level.status] || "?";
+        var item = el("li", "cg-level cg-level-" + (LEVEL_STATUS[level.status] ? level.status : "unknown"));
+        item.appendChild(el("span", "cg-mark", status));
+        item.appendChild(el("span", null, String(level.label || level.level || "")));
+        levels.appendChild(item);
+      });
+      card.appendChild(levels);
+    }
+    var list = el("ul", "cg-card-conditions");
+    (Array.isArray(custom.conditions) ? custom.conditions : []).forEach(function (c) {
+      if (!c || typeof c !== "object") return;
+      var met = c.met === true || c.met === false ? c.met : null;
+      var item = el("li", "cg-condition cg-met-" + String(met));
+      var head = el("div", "cg-condition-head");
+      head.appendChild(el("span", "cg-mark", mark(met)));
+      head.appendChild(el("span", "cg-condition-question", String(c.question || "")));
+      item.appendChild(head);
+      var answer = c.answer === null || c.answer === undefined || c.answer === "" ? "未回答" : String(c.answer);
+      item.appendChild(el("div", "cg-condition-answer", "您的回答：" + answer));
+      if (c.note) item.appendChild(el("div", "cg-condition-note", String(c.note)));
+      if (c.clause && typeof c.clause === "object" && c.clause.text) item.appendChild(clauseToggle(c.clause));
+      list.appendChild(item);
+    });
+    card.appendChild(list);
+    (Array.isArray(custom.lapse_notes) ? custom.lapse_notes : []).forEach(function (note) {
+      card.appendChild(el("div", "cg-card-note", String(note)));
+    });
+    if (custom.how_to_apply) card.appendChild(el("div", "cg-card-apply", "怎么申请：" + custom.how_to_apply));
+    var last = lines[lines.length - 1] || "";
+    if (last.indexOf("以上") === 0) card.appendChild(el("div", "cg-card-foot", last));
+    return card;
+  }
   function renderQuick(buttons) {
     var group = el("div", "cg-quick");
     group.setAttribute("role", "group");
@@ -238,6 +311,14 @@
     var staff = message.sender === "staff";
     var name = staff ? (custom.staff_name || "工会工作人员") : BOT_NAME;
     var r = row(staff ? "staff" : "bot", name, staff ? name.slice(0, 1) : "产");
+    if (custom.type === "eligibility_verdict") {
+      r.bubble.classList.add("cg-card-bubble");
+      r.bubble.appendChild(verdictCard(message.text, custom));
+      log.insertBefore(r.row, typingRow);
+      if (Array.isArray(message.buttons) && message.buttons.length) log.insertBefore(renderQuick(message.buttons), typingRow);
+      scrollDown();
+      return;
+    }
     var parts = splitSource(String(message.text), custom);
     r.bubble.textContent = parts[0];
     if (parts[1]) {

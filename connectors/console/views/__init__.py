@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from connectors.console.views import (
     admin_api,
+    admin_checks,
     admin_document_import,
     admin_documents,
     admin_entries,
@@ -38,4 +39,5 @@ ROUTE_TABLES = (
     admin_api.routes,
     admin_try.routes,
     admin_files.routes,
+    admin_checks.routes,
 )

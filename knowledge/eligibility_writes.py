@@ -1,0 +1,285 @@
+"""Admin edits of eligibility conditions: versions, audit, restore and regional variants.
+
+The same pattern as FAQ entries (``knowledge.content_writes``): a real change raises the
+condition's version, stores a full snapshot in ``content_versions`` (kind ``condition``) and
+an audit line; restoring saves an old snapshot again as a new version. A region's variant is
+a copy of a condition with its own region (and its own versions); the check picks, per
+condition, the variant of the worker's most specific region (``eligibility_store``). Checks
+read conditions from the database on every question, so an edit applies to the next check
+at once, with no retraining. Repository functions: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from changai.db import utcnow
+from changai.vocabulary import NATIONAL
+from knowledge import content_versions as versions
+from knowledge.catalogue import ValidationFailed
+from knowledge.content_writes import audit
+from knowledge.eligibility import DATE_OPS, OPS, ClauseRef, Condition, check_problem
+from knowledge.errors import ConditionNotFound
+from knowledge.models import EligibilityCheck, EligibilityCondition, PolicyClause
+
+EDITABLE = ("question", "hint", "unmet_reason", "test", "region", "clause")
+MAX_TEXT = {"question": 300, "hint": 500, "unmet_reason": 500}
+LIST_OPS = ("in", "not_in")
+_LIST_SPLIT = re.compile(r"[,，、;；\s]+")
+
+
+def list_checks(*, session: Session) -> list[EligibilityCheck]:
+    return list(session.execute(select(EligibilityCheck).order_by(EligibilityCheck.id)).scalars())
+
+
+def get_condition(*, session: Session, condition_id: int) -> EligibilityCondition:
+    row = session.get(EligibilityCondition, condition_id)
+    if row is None:
+        raise ConditionNotFound(str(condition_id))
+    return row
+
+
+def test_value(answer_kind: str, op: str, raw: Any) -> Any:
+    """A test value typed in a form (text) as the engine compares it; ValueError if not."""
+    if not isinstance(raw, str):
+        return raw
+    text = raw.strip()
+    if op in LIST_OPS:
+        return [part for part in _LIST_SPLIT.split(text) if part]
+    if answer_kind in ("months", "date") or op in DATE_OPS:
+        return int(text)
+    if answer_kind == "yes_no":
+        if text.lower() in ("true", "是", "1"):
+            return True
+        if text.lower() in ("false", "否", "0"):
+            return False
+        raise ValueError(text)
+    return text
+
+
+def _clean(
+    session: Session, row: EligibilityCondition, values: dict[str, Any], regions: Collection[str]
+) -> dict[str, Any]:
+    """The edited fields, checked; ``ValidationFailed`` with a Chinese message per field."""
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    for name in ("question", "hint", "unmet_reason"):
+        if name not in values:
+            continue
+        text = values[name]
+        if not isinstance(text, str) or len(text.strip()) > MAX_TEXT[name]:
+            errors[name] = f"请填写不超过{MAX_TEXT[name]}字的文字"
+        elif name == "question" and not text.strip():
+            errors[name] = "问题不能为空"
+        else:
+            clean[name] = text.strip()
+    if "region" in values:
+        region = str(values["region"] or "").strip() or NATIONAL
+        if region not in regions:
+            errors["region"] = f"没有“{region}”这个地区，请填写省、市名称或“全国”"
+        else:
+            clean["region"] = region
+    if "clause" in values:
+        clause_id = session.execute(
+            select(PolicyClause.id).where(PolicyClause.key == str(values["clause"]))
+        ).scalar_one_or_none()
+        if clause_id is None:
+            errors["clause"] = "没有这个条款编号"
+        else:
+            clean["clause_id"] = clause_id
+    if "test" in values and values["test"] == {} and row.check.ladder:
+        clean["test"] = {}  # a ladder's question: its tests live in the targets' paths
+    elif "test" in values:
+        test = values["test"]
+        op = test.get("op") if isinstance(test, dict) else None
+        try:
+            value = test_value(row.answer_kind, str(op), test.get("value")) if op else None
+        except ValueError:
+            value = None
+        if op not in OPS or value is None or value == []:
+            errors["test"] = "判断标准不完整：请选择比较方式并填写标准值（月数填数字）"
+        else:
+            problem = check_problem(
+                Condition(
+                    key=row.key,
+                    question=row.question,
+                    slot=row.slot,
+                    answer_kind=row.answer_kind,
+                    test={"op": op, "value": value},
+                    clause=ClauseRef(key="", number="", text="", document_title="", doc_number=""),
+                )
+            )
+            if problem:
+                errors["test"] = "这个比较方式不适用于这类回答"
+            else:
+                clean["test"] = {"op": op, "value": value}
+    unknown = set(values) - set(EDITABLE)
+    for name in sorted(unknown):
+        errors[name] = "这一项不能修改"
+    if errors:
+        raise ValidationFailed(errors, f"eligibility condition {row.check.key}.{row.key}")
+    return clean
+
+
+def _save(
+    session: Session, row: EligibilityCondition, clean: dict[str, Any], actor: str, action: str
+) -> bool:
+    before = versions.snapshot(row)
+    for name, value in clean.items():
+        setattr(row, name, value)
+    session.flush()
+    session.expire(row, ["clause"])
+    changes = versions.diff(before, versions.snapshot(row))
+    if not changes:
+        return False
+    versions.ensure_baseline(session=session, item=row, data=before)
+    row.version += 1
+    versions.record(session=session, item=row, action=action, author=actor)
+    _touch(row, actor)
+    audit(
+        session=session,
+        actor=actor,
+        action=action,
+        kind=versions.CONDITION,
+        item_id=row.id,
+        detail=f"{row.check.title}·{row.key}（{row.region}） 第{row.version}版："
+        + "、".join(c.label for c in changes),
+    )
+    return True
+
+
+def _touch(row: EligibilityCondition, actor: str) -> None:
+    row.check.updated_by = actor
+    row.check.updated_at = utcnow()
+
+
+def update_condition(
+    *,
+    session: Session,
+    condition_id: int,
+    values: dict[str, Any],
+    actor: str,
+    regions: Collection[str],
+) -> bool:
+    """Apply an admin's edit; True when anything changed (a new version and audit line).
+
+    A region may not be moved onto another variant's region (``ValidationFailed``)."""
+    row = get_condition(session=session, condition_id=condition_id)
+    clean = _clean(session, row, values, regions)
+    if clean.get("region", row.region) != row.region:
+        _refuse_taken(session, row, clean["region"])
+    return _save(session, row, clean, actor, "edit")
+
+
+def _refuse_taken(session: Session, row: EligibilityCondition, region: str) -> None:
+    taken = session.execute(
+        select(EligibilityCondition.id).where(
+            EligibilityCondition.check_id == row.check_id,
+            EligibilityCondition.key == row.key,
+            EligibilityCondition.region == region,
+        )
+    ).first()
+    if taken is not None:
+        raise ValidationFailed(
+            {"region": f"“{region}”已经有这个条件的地区版本，请直接修改那一版"},
+            f"eligibility condition {row.check.key}.{row.key}",
+        )
+
+
+def add_variant(
+    *,
+    session: Session,
+    condition_id: int,
+    region: str,
+    values: dict[str, Any],
+    actor: str,
+    regions: Collection[str],
+) -> EligibilityCondition:
+    """A copy of the condition for ``region`` with ``values`` applied, stored as version 1."""
+    base = get_condition(session=session, condition_id=condition_id)
+    clean = _clean(session, base, {**values, "region": region}, regions)
+    _refuse_taken(session, base, clean["region"])
+    copy = {
+        name: getattr(base, name)
+        for name in (
+            "check_id",
+            "key",
+            "position",
+            "question",
+            "slot",
+            "answer_kind",
+            "choices",
+            "test",
+            "hint",
+            "unmet_reason",
+            "clause_id",
+            "valid_from",
+            "valid_until",
+            "ask_if",
+            "prefill",
+        )
+    }
+    row = EligibilityCondition(**{**copy, **clean}, version=1)
+    session.add(row)
+    session.flush()
+    session.expire(base.check, ["conditions"])
+    versions.record(session=session, item=row, action="create", author=actor)
+    _touch(row, actor)
+    audit(
+        session=session,
+        actor=actor,
+        action="create",
+        kind=versions.CONDITION,
+        item_id=row.id,
+        detail=f"{row.check.title}·{row.key} 新增{row.region}版本",
+    )
+    return row
+
+
+def restore_condition(
+    *,
+    session: Session,
+    condition_id: int,
+    version: int,
+    actor: str,
+    regions: Collection[str],
+) -> bool:
+    """Save an old version's snapshot again, as a new version (``VersionNotFound``)."""
+    row = get_condition(session=session, condition_id=condition_id)
+    old = versions.get_version(
+        session=session, kind=versions.CONDITION, item_id=row.id, version=version
+    ).data
+    values = {name: old[name] for name in EDITABLE if name in old}
+    clean = _clean(session, row, values, regions)
+    if clean.get("region", row.region) != row.region:
+        _refuse_taken(session, row, clean["region"])
+    return _save(session, row, clean, actor, "restore")
+
+
+def remove_variant(*, session: Session, condition_id: int, actor: str) -> None:
+    """Delete a region's variant (its region's workers get the next region up again); the
+    national condition itself cannot be removed (``ValidationFailed``). Its versions stay."""
+    row = get_condition(session=session, condition_id=condition_id)
+    if row.region == NATIONAL:
+        raise ValidationFailed(
+            {"region": "全国版本不能删除，只能修改"},
+            f"eligibility condition {row.check.key}.{row.key}",
+        )
+    _touch(row, actor)
+    audit(
+        session=session,
+        actor=actor,
+        action="delete",
+        kind=versions.CONDITION,
+        item_id=row.id,
+        detail=f"{row.check.title}·{row.key} 删除{row.region}版本（第{row.version}版）",
+    )
+    check = row.check
+    session.delete(row)
+    session.flush()
+    session.expire(check, ["conditions"])
