@@ -37,6 +37,7 @@ from tests.support.tickets import open_ticket
 
 SAMPLE_PARAMS = {
     "entry_id": "1",
+    "condition_id": "1",
     "document_id": "1",
     "item_id": "1",
     "kind": "entries",
