@@ -708,23 +708,36 @@ class ActionEligibilityVerdict(Action):
         if check.how_to_apply:
             lines.append(f"怎么申请：{check.how_to_apply}")
         lines.append("以上按您的回答核对，最终以经办机构审核为准。")
-        dispatcher.utter_message(
-            text="\n".join(lines),
-            buttons=[HANDOFF_BUTTON, restart_button(check.key)],
-            json_message=_payload(
-                check,
-                "eligibility_verdict",
-                verdict=verdict.verdict,
-                rule_verdict=verdict.rule_verdict,
-                current=verdict.current,
-                lapse_notes=verdict.lapse_notes,
-                deadline=verdict.deadline,
-                how_to_apply=check.how_to_apply,
-                conditions=[r.as_payload() for r in verdict.results],
-                **({"helps": [h.as_payload() for h in verdict.helps]} if verdict.helps else {}),
-            ),
+        send_card(
+            dispatcher,
+            check,
+            lines,
+            verdict,
+            deadline=verdict.deadline,
+            conditions=[r.as_payload() for r in verdict.results],
+            **({"helps": [h.as_payload() for h in verdict.helps]} if verdict.helps else {}),
         )
         return clear
+
+
+def send_card(
+    dispatcher: CollectingDispatcher, check: Check, lines: list[str], verdict: Any, **extra: Any
+) -> None:
+    """One verdict card: its text for stock clients, the payload the widget draws."""
+    dispatcher.utter_message(
+        text="\n".join(lines),
+        buttons=[HANDOFF_BUTTON, restart_button(check.key)],
+        json_message=_payload(
+            check,
+            "eligibility_verdict",
+            verdict=verdict.verdict,
+            rule_verdict=verdict.rule_verdict,
+            current=verdict.current,
+            lapse_notes=verdict.lapse_notes,
+            how_to_apply=check.how_to_apply,
+            **extra,
+        ),
+    )
 
 
 def level_verdict(check: Check, values: dict[str, Any], dispatcher: CollectingDispatcher) -> None:
@@ -736,26 +749,19 @@ def level_verdict(check: Check, values: dict[str, Any], dispatcher: CollectingDi
         lines.append(check.how_to_apply)
     granted = verdict.granted.target if verdict.granted else None
     following = verdict.next.target if verdict.next else None
-    dispatcher.utter_message(
-        text="\n".join(lines),
-        buttons=[HANDOFF_BUTTON, restart_button(check.key)],
-        json_message=_payload(
-            check,
-            "eligibility_verdict",
-            verdict=verdict.verdict,
-            rule_verdict=verdict.rule_verdict,
-            current=verdict.current,
-            lapse_notes=verdict.lapse_notes,
-            deadline="",
-            how_to_apply=check.how_to_apply,
-            conditions=[r.as_payload() for r in verdict.rows()],
-            outcome="level",
-            held_level=verdict.held.level if verdict.held else None,
-            level=granted.level if granted else None,
-            level_label=granted.label if granted else None,
-            next_level=following.level if following else None,
-            next_level_label=following.label if following else None,
-            next_wait_months=verdict.wait_months,
-            levels=[r.as_payload() for r in verdict.levels],
-        ),
+    send_card(
+        dispatcher,
+        check,
+        lines,
+        verdict,
+        deadline="",
+        conditions=[r.as_payload() for r in verdict.rows()],
+        outcome="level",
+        held_level=verdict.held.level if verdict.held else None,
+        level=granted.level if granted else None,
+        level_label=granted.label if granted else None,
+        next_level=following.level if following else None,
+        next_level_label=following.label if following else None,
+        next_wait_months=verdict.wait_months,
+        levels=[r.as_payload() for r in verdict.levels],
     )
