@@ -196,3 +196,49 @@ def test_review_page_lists_the_flags(session_factory, database_url, lexicon) -> 
             select(AuditEntry).where(AuditEntry.action == "reviewed")
         ).scalar_one()
         assert reviewed.actor == "boss" and "flag-other" in reviewed.detail
+
+
+def _flagged_keys(session_factory) -> set[str]:
+    with session_factory() as session:
+        return set(_open(session))
+
+
+def test_the_review_page_only_reads(session_factory, database_url, lexicon, monkeypatch) -> None:
+    """Opening 待复核 writes nothing: a past end date is flagged by the console's sweep."""
+    from connectors.console import end_date_sweep
+
+    _setup(session_factory, lexicon)
+    with session_factory.begin() as session:
+        create_accounts(session, ("boss", "admin"))
+        _document(session, lexicon, expires_on="2026-06-30")
+    monkeypatch.setattr(end_date_sweep, "sweep_once", lambda sessions, today: 0)
+
+    async def scenario(client: TestClient) -> str:
+        await login(client, "boss")
+        return await (await client.get("/admin/review-flags")).text()
+
+    page = run(console_settings(database_url), scenario)
+    assert "待复核" in page or "复核" in page
+    assert not {"flag-linked", "flag-other"} & _flagged_keys(session_factory)
+
+
+def test_the_console_flags_past_end_dates_when_it_starts(
+    session_factory, database_url, lexicon
+) -> None:
+    import asyncio
+
+    _setup(session_factory, lexicon)
+    with session_factory.begin() as session:
+        _document(session, lexicon, expires_on="2026-06-30")
+    assert not {"flag-linked", "flag-other"} & _flagged_keys(session_factory)
+
+    async def scenario(client: TestClient) -> set[str]:
+        for _ in range(100):  # the sweep runs in the background at start: up to 5 s
+            flagged = await asyncio.to_thread(_flagged_keys, session_factory)
+            if {"flag-linked", "flag-other"} <= flagged:
+                return flagged
+            await asyncio.sleep(0.05)
+        return flagged
+
+    flagged = run(console_settings(database_url), scenario)
+    assert {"flag-linked", "flag-other"} <= flagged and "flag-unrelated" not in flagged

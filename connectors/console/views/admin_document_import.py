@@ -242,12 +242,12 @@ async def link_entry(request: web.Request) -> web.StreamResponse:
 @routes.get("/admin/review-flags")
 @auth.require("admin")
 async def review_flags_page(request: web.Request) -> web.Response:
-    """待复核: entries whose clauses or documents changed; a past end date is checked here."""
+    """待复核: entries whose clauses or documents changed or ended (read only: end dates are
+    checked by ``connectors.console.end_date_sweep``)."""
     c = ctx(request)
 
     def work() -> str:
-        with c.sessions.begin() as session:
-            review_flags.flag_past_end_dates(session, c.today())
+        with c.sessions() as session:
             flags = review_flags.open_flags(session)
             return render_string("admin/review_flags.html", request, {"flags": flags})
 
