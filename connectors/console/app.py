@@ -14,9 +14,9 @@ from changai.db import make_engine, make_session_factory
 from changai.log_redaction import RedactingAccessLogger
 from changai.settings import Settings, load_settings
 from connectors.console import auth, csrf, errors, headers, templating
-from connectors.console.end_date_sweep import end_date_sweep
 from connectors.console.admin_context import ADMIN, AdminContext
 from connectors.console.appkeys import LIMITER, RASA, SESSIONS, SETTINGS
+from connectors.console.end_date_sweep import end_date_sweep
 from connectors.console.login_limiter import make_login_limiter
 from connectors.console.rasa_client import RasaClient
 from connectors.console.views import ROUTE_TABLES, admin_files, widget_proxy
