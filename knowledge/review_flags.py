@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from changai.db import utcnow
 from changai.vocabulary import LegalStatus
 from knowledge import content_versions as versions
+from knowledge.book_titles import book_title
 from knowledge.content_writes import audit
 from knowledge.models import FaqEntry, FaqEntryClause, PolicyClause, PolicyDocument, ReviewFlag
 
@@ -86,11 +87,11 @@ def status_change_reason(session: Session, before_status: str, document: PolicyD
     if document.legal_status == LegalStatus.replaced.value:
         replacement = session.get(PolicyDocument, document.replaced_by_id or 0)
         newer = replacement.title if replacement is not None else ""
-        return f"所依据的文件《{document.title}》已被替代" + (
-            f"（新文件《{newer}》）" if newer else ""
+        return f"所依据的文件{book_title(document.title)}已被替代" + (
+            f"（新文件{book_title(newer)}）" if newer else ""
         )
     if document.legal_status == LegalStatus.lapsed.value:
-        return f"所依据的文件《{document.title}》已失效"
+        return f"所依据的文件{book_title(document.title)}已失效"
     return ""
 
 
@@ -104,7 +105,7 @@ def flag_past_end_dates(session: Session, today: dt.date, *, actor: str = "syste
     ).scalars()
     for document in documents:
         ended = min(d for d in (document.expires_on, document.in_force_until) if d is not None)
-        reason = f"所依据的文件《{document.title}》已于{ended:%Y-%m-%d}到期"
+        reason = f"所依据的文件{book_title(document.title)}已于{ended:%Y-%m-%d}到期"
         flagged += flag_document_entries(session, document, reason, actor=actor, cause=EXPIRED)
     return flagged
 
