@@ -58,9 +58,12 @@ def _entries(session, lexicon) -> None:
 
 
 def _open(session) -> dict[str, list[str]]:
+    """The open flags of this file's entries (the seed's entries on rules past their end
+    date are flagged when the seed loads)."""
     flags: dict[str, list[str]] = {}
     for flag in review_flags.open_flags(session):
-        flags.setdefault(flag.entry.key, []).append(flag.reason)
+        if flag.entry.key.startswith("flag-"):
+            flags.setdefault(flag.entry.key, []).append(flag.reason)
     return flags
 
 
@@ -114,7 +117,10 @@ def test_editing_a_clause_flags_its_entries_until_they_are_saved(session_factory
         )
     with session_factory() as session:
         assert _open(session) == {}
-        flag = session.execute(select(ReviewFlag)).scalar_one()
+        linked_id = get_faq_by_key(session=session, key="flag-linked").id
+        flag = session.execute(
+            select(ReviewFlag).where(ReviewFlag.entry_id == linked_id)
+        ).scalar_one()
         assert flag.cleared_by == "editor" and flag.cleared_at is not None
         assert session.execute(
             select(AuditEntry.actor).where(AuditEntry.action == "reviewed")
@@ -242,3 +248,23 @@ def test_the_console_flags_past_end_dates_when_it_starts(
 
     flagged = run(console_settings(database_url), scenario)
     assert {"flag-linked", "flag-other"} <= flagged and "flag-unrelated" not in flagged
+
+
+def test_removing_a_clause_flags_its_entries_with_what_it_said(session_factory, lexicon) -> None:
+    _setup(session_factory, lexicon)
+    with session_factory.begin() as session:
+        _document(
+            session,
+            lexicon,
+            clauses=[{"key": f"{DOC}.a1", "number": "第一条", "text": "第一条 为了规范补贴。"}],
+        )
+    with session_factory() as session:
+        flags = _open(session)
+        assert flags["flag-linked"] == [f"所依据的条款 第三条（{DOC}.a3）已删除，原文：“{TEXT_3}”"]
+        assert "flag-other" not in flags and "flag-unrelated" not in flags
+        linked = get_faq_by_key(session=session, key="flag-linked")
+        assert [c.key for c in linked.clauses] == []  # it rests on nothing until reviewed
+        audit = session.execute(
+            select(AuditEntry).where(AuditEntry.action == review_flags.FLAG_ACTION)
+        ).scalars()
+        assert any("flag-linked" in (a.detail or "") or "已删除" in (a.detail or "") for a in audit)
