@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
 from actions.escalation import escalate
-from actions.policy_answer import ActionAnswerPolicy, answer_question, is_government_aid
+from actions.policy_answer import ActionAnswerPolicy, answer_question, not_ours
 from changai.payloads import HANDOFF_BUTTON, custom_payload
 from changai.vocabulary import TOPIC_INTENTS, topic_label
 from knowledge.topic_cues import ANSWER, ESCALATE, OUT_OF_SCOPE, Choice, resolve_unsure
@@ -74,7 +74,7 @@ class ActionClarify(Action):
             return await escalate(dispatcher, tracker, reason="out_of_scope", question=question)
         if choice.kind == ANSWER:
             topic = choice.subjects[0]
-            if is_government_aid(topic, question):
+            if not_ours(topic, question):
                 return await escalate(dispatcher, tracker, reason="out_of_scope", question=question)
             return await answer_question(
                 dispatcher,

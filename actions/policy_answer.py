@@ -21,7 +21,7 @@ from knowledge.region_reply import RegionReply, region_reader
 from knowledge.replies import Reply
 from knowledge.service import KnowledgeService, get_service
 from knowledge.text_normalise import mask_mobiles, normalise
-from knowledge.topic_cues import is_government_aid
+from knowledge.topic_cues import not_ours
 
 OVERVIEW_QUESTIONS = 4
 
@@ -107,7 +107,7 @@ class ActionAnswerPolicy(Action):
         else:
             topic = conversation.topic_of_intent(intent)
             question = text
-            if is_government_aid(topic, question):
+            if not_ours(topic, question):
                 return await escalate(dispatcher, tracker, reason="out_of_scope", question=question)
 
         return await answer_question(

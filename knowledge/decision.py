@@ -18,7 +18,7 @@ from knowledge.fit import Fit, judge_fit
 from knowledge.multi_part import answer_parts, compose, part_entities, region_needed
 from knowledge.replies import Reply
 from knowledge.service import KnowledgeService
-from knowledge.topic_cues import CLARIFY, ESCALATE, cue_finder, is_government_aid, resolve_unsure
+from knowledge.topic_cues import CLARIFY, ESCALATE, cue_finder, not_ours, resolve_unsure
 
 # A mobile number sent without being asked for is not kept (actions/contact.py).
 UNASKED_MOBILE_TEXT = (
@@ -94,7 +94,7 @@ def decide(
                 parse_data, "escalate", "（会转给工会工作人员处理）", {"escalated": True}
             )
         topic = choice.subjects[0]
-    if is_government_aid(topic, text):
+    if not_ours(topic, text):
         return AskResult(
             parse_data, "escalate", "（政府救助问题，会转给工会工作人员处理）", {"escalated": True}
         )

@@ -75,6 +75,8 @@ class CueFinder:
         self._pattern = _alternation(words)
         self._government = _alternation(table.get("government_aid") or [])
         self._union = _alternation(table.get("union_context") or [])
+        self._other = _alternation(table.get("other_programmes") or [])
+        self._ours = _alternation(table.get("in_scope_programmes") or [])
 
     def find(self, text: str) -> Cues:
         found: dict[str, list[str]] = {}
@@ -100,6 +102,11 @@ class CueFinder:
         prepared = _prepare(text)
         return bool(self._government.search(prepared)) and not self._union.search(prepared)
 
+    def other_programme_only(self, text: str) -> bool:
+        """True when ``text`` names another programme (就业补贴, 失业金 …) and none of ours."""
+        prepared = _prepare(text)
+        return bool(self._other.search(prepared)) and not self._ours.search(prepared)
+
 
 def _prepare(text: str) -> str:
     return strip_filler(normalise(text or ""))
@@ -123,6 +130,12 @@ def cue_finder() -> CueFinder:
 def is_government_aid(topic: str | None, text: str) -> bool:
     """A hardship question about government aid (低保, 临时救助 …), not the union's: staff."""
     return topic == Topic.hardship_aid.value and cue_finder().government_aid_only(text)
+
+
+def not_ours(topic: str | None, text: str) -> bool:
+    """A question about a programme none of the four topics covers (government aid asked as
+    hardship aid, or another programme named outright): staff take it, as out of scope."""
+    return is_government_aid(topic, text) or cue_finder().other_programme_only(text)
 
 
 def subject_of_intent(intent: str | None) -> str | None:

@@ -72,3 +72,26 @@ def test_government_aid_is_told_from_the_unions(text: str, government: bool) -> 
 )
 def test_the_unions_own_aid_is_told_from_out_of_scope(text: str, union: bool) -> None:
     assert cue_finder().union_aid(text) is union
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "staff"),
+    [
+        ("北京市大学生就业补贴什么时候发", "training_subsidy", True),
+        ("交满多久可以领失业金", "training_subsidy", True),
+        ("武汉中职生助学金什么时候到", "hardship_aid", True),
+        ("职工门诊统筹规定多少钱一年", "hardship_aid", True),
+        ("现在在领失业金 这期间考个证还能补钱不", "training_subsidy", False),  # 考证: ours
+        ("领失业金期间能领技能提升补贴吗", "training_subsidy", False),
+        ("孩子上高中 家里困难 工会有助学金吗", "hardship_aid", False),
+        ("2023阳江大学生可以申请公租房吗", "dormitory", False),
+        ("低保户能申请困难职工帮扶吗", "hardship_aid", False),
+        ("申请了低保还能领别的吗", "hardship_aid", True),  # government aid asked as hardship
+    ],
+)
+def test_other_programmes_go_to_staff_unless_ours_is_named(
+    text: str, topic: str, staff: bool
+) -> None:
+    from knowledge.topic_cues import not_ours
+
+    assert not_ours(topic, text) is staff
