@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from changai.db import utcnow
 from changai.vocabulary import NATIONAL, DocumentStatus
-from knowledge.eligibility import (
+from knowledge.eligibility_rules import (
     OPS,
     Check,
     ClauseRef,

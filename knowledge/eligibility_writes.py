@@ -23,7 +23,7 @@ from changai.vocabulary import NATIONAL
 from knowledge import content_versions as versions
 from knowledge.catalogue import ValidationFailed
 from knowledge.content_writes import audit
-from knowledge.eligibility import DATE_OPS, OPS, ClauseRef, Condition, check_problem
+from knowledge.eligibility_rules import DATE_OPS, OPS, ClauseRef, Condition, check_problem
 from knowledge.errors import ConditionNotFound
 from knowledge.models import EligibilityCheck, EligibilityCondition, PolicyClause
 
