@@ -13,6 +13,7 @@ from knowledge.eligibility_answers import UNKNOWN
 from knowledge.eligibility_card import MARKS, VERDICT_LABELS, card_lines, helps_line, summary
 from knowledge.eligibility_rules import (
     DATE_OPS,
+    INFO,
     LOCAL,
     OPS,
     Check,
@@ -42,6 +43,7 @@ from knowledge.eligibility_verdict import (
 __all__ = [
     "DATE_OPS",
     "ELIGIBLE",
+    "INFO",
     "LOCAL",
     "MARKS",
     "NEEDS_CONFIRMING",

@@ -8,6 +8,7 @@ from knowledge.eligibility_verdict import ELIGIBLE, NEEDS_CONFIRMING, NOT_ELIGIB
 
 VERDICT_LABELS = {ELIGIBLE: "可以申请", NOT_ELIGIBLE: "暂不符合", NEEDS_CONFIRMING: "需要确认"}
 MARKS = {True: "✓", False: "✗", None: "?"}
+CONFIRM_WITH = "当地经办机构"  # a check that names no one (each seeded check names its own)
 
 
 def helps_line(verdict: Verdict) -> str:
@@ -27,7 +28,8 @@ def summary(verdict: Verdict) -> str:
     else:
         lines.append(f"结论：{VERDICT_LABELS[NEEDS_CONFIRMING]}")
         lines.append(f"按库里的规定，您{label}；但" + "；".join(verdict.lapse_notes) + "。")
-        lines.append("今年是否延续、条件有没有变化，请向参保地失业保险经办机构或12333确认。")
+        where = verdict.check.confirm_with or CONFIRM_WITH
+        lines.append(f"今年是否延续、条件有没有变化，请向{where}确认。")
     if verdict.rule_verdict == NOT_ELIGIBLE:
         lines.append("原因：" + "；".join(verdict.reasons))
     elif verdict.rule_verdict == NEEDS_CONFIRMING:
@@ -38,13 +40,16 @@ def summary(verdict: Verdict) -> str:
 
 
 def card_lines(verdict: Verdict) -> list[str]:
-    """One line per condition: mark, question, answer, note and the clause it rests on."""
+    """One line per condition: mark, question, answer (when the worker is asked), note and the
+    clause it rests on."""
     lines = []
     for result in verdict.results:
-        answer = result.answer or "未回答"
         note = f"（{result.note}）" if result.note else ""
+        answer = f" 您的回答：{result.answer or '未回答'}"
+        if not result.condition.asked and not result.answer:
+            answer = ""  # a question the worker is never asked has no answer to show
         lines.append(
-            f"{MARKS[result.met]} {result.condition.question} 您的回答：{answer}{note}"
+            f"{MARKS[result.met]} {result.condition.question}{answer}{note}"
             f"  依据：{result.condition.clause.citation()}"
         )
     return lines

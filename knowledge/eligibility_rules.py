@@ -4,7 +4,10 @@ A :class:`Check` (read from the database by ``knowledge.eligibility_store``) lis
 conditions; each asks one question, fills one slot and rests on one clause. A condition may
 hold for one region only: for a worker there it replaces the national condition that fills
 the same slot (a local income line); a national condition tested ``decided_locally`` is never
-asked and stays unknown, saying who decides. An answer may open kinds of help (a choice's
+asked and stays unknown, saying who decides. One tested ``informational`` is a thing workers
+ask about that no stored clause makes a condition (union membership for hardship aid): never
+asked, shown with who decides, and never deciding the verdict. A condition may hold for a
+period only (``valid_from`` / ``valid_until``). An answer may open kinds of help (a choice's
 ``helps``), each with its clause. A test is a small declarative spec (``{"op": ">=",
 "value": 12}``), never evaluated as code: :func:`run_test` compares, :func:`check_problem`
 says what is wrong with one. Evaluating the answers is ``knowledge.eligibility_verdict``.
@@ -35,7 +38,14 @@ COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 DATE_OPS = ("within_months",)
 LOCAL = "decided_locally"  # no line in the knowledge base: not asked, unknown, value = who decides
-OPS = frozenset(COMPARE) | frozenset(DATE_OPS) | {LOCAL}
+# no stored clause makes it a condition: not asked, shown with who decides (value), never decides
+INFO = "informational"
+NOT_ASKED = (LOCAL, INFO)
+OPS = frozenset(COMPARE) | frozenset(DATE_OPS) | set(NOT_ASKED)
+
+
+def day_words(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @dataclass(frozen=True)
@@ -64,8 +74,7 @@ class ClauseRef:
             and self.in_force_until is not None
             and self.in_force_until < today
         ):
-            end = self.in_force_until
-            until = f"{end.year}年{end.month}月{end.day}日"
+            until = day_words(self.in_force_until)
             return f"{name}是阶段性政策，执行至{until}，已到期{after}"
         return None
 
@@ -85,11 +94,27 @@ class Condition:
     prefill: str = ""  # a pattern for the first message; group "answer" is the answer
     region: str = NATIONAL  # where the condition holds; a region's one replaces the national one
     helps: Mapping[str, Sequence[Help]] = field(default_factory=dict)  # choice value -> help
+    valid_from: dt.date | None = None  # the condition itself holds from / until (both inclusive)
+    valid_until: dt.date | None = None
 
     @property
     def asked(self) -> bool:
-        """False when nothing the worker says could be tested (no line in the base)."""
-        return self.test.get("op") != LOCAL
+        """False when nothing the worker says could be tested (no line in the base, or no
+        stored rule that makes it a condition)."""
+        return self.test.get("op") not in NOT_ASKED
+
+    @property
+    def decides(self) -> bool:
+        """False for an informational condition: shown on the card, never in the verdict."""
+        return self.test.get("op") != INFO
+
+    def validity_note(self, today: dt.date) -> str | None:
+        """Why this condition does not hold today (ended, or not yet begun), or None."""
+        if self.valid_until is not None and self.valid_until < today:
+            return f"“{self.question}”这一条件执行至{day_words(self.valid_until)}，已到期"
+        if self.valid_from is not None and self.valid_from > today:
+            return f"“{self.question}”这一条件自{day_words(self.valid_from)}起才施行"
+        return None
 
 
 @dataclass(frozen=True)
@@ -157,6 +182,7 @@ class Check:
     how_to_apply: str = ""
     valid_until: dt.date | None = None
     ladder: Ladder | None = None
+    confirm_with: str = ""  # who can say whether a lapsed rule was continued (当地工会或12351)
 
     def condition_for(self, slot: str, regions: Sequence[str] = ()) -> Condition | None:
         return next((c for c in self.applicable(regions) if c.slot == slot), None)

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from knowledge.eligibility_answers import UNKNOWN
-from knowledge.eligibility_rules import COMPARE, LOCAL, Check, Condition, Help, clause_payload
+from knowledge.eligibility_rules import (
+    COMPARE,
+    NOT_ASKED,
+    Check,
+    Condition,
+    Help,
+    clause_payload,
+)
 
 ELIGIBLE, NOT_ELIGIBLE, NEEDS_CONFIRMING = "eligible", "not_eligible", "unknown"
 
@@ -116,7 +123,7 @@ def test_condition(condition: Condition, value: Any, today: dt.date) -> tuple[bo
     decides, for a line the knowledge base lacks)."""
     op = str(condition.test.get("op"))
     expected = condition.test.get("value")
-    if op == LOCAL:
+    if op in NOT_ASKED:
         return None, condition.unmet_reason
     if value is None or value == UNKNOWN:
         return None, ""
@@ -146,14 +153,17 @@ def evaluate(
     check: Check, answers: Mapping[str, Any], today: dt.date, regions: Sequence[str] = ()
 ) -> Verdict:
     """Each condition that holds in the worker's region against the answer in its slot, then
-    the overall result and the kinds of help the answers may open."""
+    the overall result and the kinds of help the answers may open. An informational condition
+    is shown and never decides; a deciding one whose clause or own period has ended (or not
+    begun) makes the verdict 需要确认, saying why."""
     results: list[ConditionResult] = []
     for condition in check.applicable(regions):
         value = answers.get(condition.slot)
         met, note = test_condition(condition, value, today)
         results.append(ConditionResult(condition, show_answer(condition, value), met, note))
-    unmet = [r for r in results if r.met is False]
-    unknown = [r for r in results if r.met is None]
+    deciding = [r for r in results if r.condition.decides]
+    unmet = [r for r in deciding if r.met is False]
+    unknown = [r for r in deciding if r.met is None]
     rule_verdict: str
     if unmet:
         rule_verdict = NOT_ELIGIBLE
@@ -164,10 +174,13 @@ def evaluate(
     else:
         rule_verdict, reasons = ELIGIBLE, []
     lapse_notes: list[str] = []
-    for result in results:
-        lapse = result.condition.clause.lapse_note(today)
-        if lapse and lapse not in lapse_notes:
-            lapse_notes.append(lapse)
+    for result in deciding:
+        for lapse in (
+            result.condition.clause.lapse_note(today),
+            result.condition.validity_note(today),
+        ):
+            if lapse and lapse not in lapse_notes:
+                lapse_notes.append(lapse)
     if check.valid_until is not None and check.valid_until < today and not lapse_notes:
         lapse_notes.append(f"这项检查的规则执行至{check.valid_until.isoformat()}，已到期")
     deadline = next((r.note for r in results if r.met and r.note), "")
