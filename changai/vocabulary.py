@@ -82,6 +82,15 @@ DOCUMENT_STATUS_LABELS: dict[str, str] = {
 }
 
 
+class ConditionStatus(str, enum.Enum):
+    """An eligibility condition's state (issue #13): a region's new variant is a draft until an
+    admin publishes it; checks read published conditions only. An edit of a published
+    condition waits beside it (its ``pending`` change) until published or discarded."""
+
+    draft = "draft"
+    published = "published"
+
+
 class LegalStatus(str, enum.Enum):
     """Whether a policy document's rules still apply (issue #12); ``DocumentStatus`` is the
     admin's own active/archived switch."""

@@ -61,6 +61,8 @@ FIELD_LABELS = {
     "hint": "答不上来时的提示",
     "unmet_reason": "不符合时的说明",
     "test": "判断标准",
+    "valid_from": "条件生效日期",
+    "valid_until": "条件截止日期",
     DOCUMENT_CLAUSES: "条款原文",
     ENTRY_CLAUSE_KEYS: "依据条款",
 }
@@ -86,7 +88,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-CONDITION_SNAPSHOT_FIELDS = ("key", "region", "question", "hint", "unmet_reason", "test")
+CONDITION_SNAPSHOT_FIELDS = (
+    "key",
+    "region",
+    "question",
+    "hint",
+    "unmet_reason",
+    "test",
+    "valid_from",
+    "valid_until",
+)
 
 
 def snapshot(item: Versioned) -> dict[str, Any]:

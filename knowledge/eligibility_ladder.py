@@ -1,8 +1,9 @@
 """A check whose outcome is a level (issue #13, skill grading): which level the worker may
 apply for now and when the next one opens, each requirement with its clause.
 
-Pure, like ``knowledge.eligibility``. A :class:`~knowledge.eligibility.Ladder` lists the
-levels lowest first; a level opens by any one of its paths, a path by all its requirements.
+Pure, like ``knowledge.eligibility_verdict``. A :class:`~knowledge.eligibility_rules.Ladder`
+lists the levels lowest first; a level opens by any one of its paths, a path by all its
+requirements.
 Levels at or below the one already held are not offered again. The next level is the one
 above what is open now (or above what is held): when all that its nearest path lacks is time
 in the trade, the verdict says how long (再干满2年); otherwise it names what is missing.
@@ -14,12 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from knowledge.eligibility import (
-    ELIGIBLE,
-    MARKS,
-    NEEDS_CONFIRMING,
-    NOT_ELIGIBLE,
-    UNKNOWN,
+from knowledge.eligibility_answers import UNKNOWN
+from knowledge.eligibility_card import MARKS
+from knowledge.eligibility_rules import (
     Check,
     ClauseRef,
     Condition,
@@ -27,8 +25,8 @@ from knowledge.eligibility import (
     Requirement,
     Target,
     run_test,
-    show_answer,
 )
+from knowledge.eligibility_verdict import ELIGIBLE, NEEDS_CONFIRMING, NOT_ELIGIBLE, show_answer
 
 HELD, MET, NOT_MET, UNSURE = "held", "met", "not_met", "unknown"
 _GROWS = (">=", ">")  # a months answer tested this way is met by waiting

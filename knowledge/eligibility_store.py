@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from changai.db import utcnow
-from changai.vocabulary import NATIONAL, DocumentStatus
-from knowledge.eligibility import (
+from changai.vocabulary import NATIONAL, ConditionStatus, DocumentStatus
+from knowledge.eligibility_rules import (
     OPS,
     Check,
     ClauseRef,
@@ -80,9 +80,10 @@ def pick_variants(
 def load_check(
     *, session: Session, key: str, region_chain: list[str] | None = None
 ) -> Check | None:
-    """The active check with this key, its conditions in order, or None: every stored
-    condition (``Check.applicable`` picks per slot the worker's regional one), or with
-    ``region_chain`` (city, province, 全国) only each key's variant for it."""
+    """The active check with this key, its published conditions in order, or None: every
+    such condition (``Check.applicable`` picks per slot the worker's regional one), or with
+    ``region_chain`` (city, province, 全国) only each key's variant for it. A draft variant
+    and a change waiting for review (``knowledge.eligibility_review``) are not read."""
     row = session.execute(
         select(EligibilityCheck).where(
             EligibilityCheck.key == key, EligibilityCheck.status == DocumentStatus.active.value
@@ -90,6 +91,7 @@ def load_check(
     ).scalar_one_or_none()
     if row is None:
         return None
+    published = [c for c in row.conditions if c.status == ConditionStatus.published.value]
     conditions = [
         Condition(
             key=c.key,
@@ -105,12 +107,10 @@ def load_check(
             prefill=c.prefill or "",
             region=c.region or NATIONAL,
             helps=_helps(session, c.choices or []),
+            valid_from=c.valid_from,
+            valid_until=c.valid_until,
         )
-        for c in (
-            pick_variants(list(row.conditions), region_chain)
-            if region_chain is not None
-            else row.conditions
-        )
+        for c in (pick_variants(published, region_chain) if region_chain is not None else published)
     ]
     return Check(
         key=row.key,
@@ -121,6 +121,7 @@ def load_check(
         how_to_apply=row.how_to_apply,
         valid_until=row.valid_until,
         ladder=_ladder(session, row.ladder),
+        confirm_with=row.confirm_with or "",
     )
 
 
@@ -213,6 +214,7 @@ def put_check(*, session: Session, item: dict[str, Any], actor: str) -> bool:
         "valid_from": _date(item.get("valid_from")),
         "valid_until": _date(item.get("valid_until")),
         "how_to_apply": str(item.get("how_to_apply") or "").strip(),
+        "confirm_with": str(item.get("confirm_with") or "").strip(),
         "ladder": _ladder_spec(session, item),
     }
     changed = False
@@ -284,8 +286,8 @@ def _put_condition(
     if problem:
         raise InvalidEntry(f"seed eligibility {check.key}: {problem}")
     row = existing.get((key, values["region"]))
-    if row is not None and row.version > 1:
-        return False  # edited in the admin (knowledge.eligibility_writes): theirs, left alone
+    if row is not None and (row.version > 1 or row.status != ConditionStatus.published.value):
+        return False  # edited (or drafted) in the admin: theirs, left alone
     if row is None:
         session.add(EligibilityCondition(check_id=check.id, key=key, **values))
         session.flush()

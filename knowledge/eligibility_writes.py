@@ -1,16 +1,21 @@
-"""Admin edits of eligibility conditions: versions, audit, restore and regional variants.
+"""Writing eligibility conditions: checking an admin's values, saving a version, restoring
+an old one and removing a region's variant.
 
 The same pattern as FAQ entries (``knowledge.content_writes``): a real change raises the
 condition's version, stores a full snapshot in ``content_versions`` (kind ``condition``) and
-an audit line; restoring saves an old snapshot again as a new version. A region's variant is
-a copy of a condition with its own region (and its own versions); the check picks, per
-condition, the variant of the worker's most specific region (``eligibility_store``). Checks
-read conditions from the database on every question, so an edit applies to the next check
-at once, with no retraining. Repository functions: the caller owns the transaction.
+an audit line; restoring saves an old (once published) snapshot again as a new version. An
+admin's edit or new variant does not come here directly: it waits for review
+(``knowledge.eligibility_review``), and :func:`save` runs when it is published. A region's
+variant is a copy of a condition with its own region (and its own versions); the check picks,
+per condition, the variant of the worker's most specific region (``eligibility_store``).
+Checks read conditions from the database on every question, so a published change applies
+to the next check at once, with no retraining. Repository functions: the caller owns the
+transaction.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Collection
 from typing import Any
@@ -19,17 +24,34 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from changai.db import utcnow
-from changai.vocabulary import NATIONAL
+from changai.vocabulary import NATIONAL, ConditionStatus
 from knowledge import content_versions as versions
 from knowledge.catalogue import ValidationFailed
 from knowledge.content_writes import audit
-from knowledge.eligibility import DATE_OPS, OPS, ClauseRef, Condition, check_problem
+from knowledge.eligibility_rules import (
+    DATE_OPS,
+    NOT_ASKED,
+    OPS,
+    ClauseRef,
+    Condition,
+    check_problem,
+)
 from knowledge.errors import ConditionNotFound
 from knowledge.models import EligibilityCheck, EligibilityCondition, PolicyClause
 
-EDITABLE = ("question", "hint", "unmet_reason", "test", "region", "clause")
+EDITABLE = (
+    "question",
+    "hint",
+    "unmet_reason",
+    "test",
+    "region",
+    "clause",
+    "valid_from",
+    "valid_until",
+)
+DATES = ("valid_from", "valid_until")
 MAX_TEXT = {"question": 300, "hint": 500, "unmet_reason": 500}
-LIST_OPS = ("in", "not_in")
+LIST_OPS = ("in", "not_in", "any_in")
 _LIST_SPLIT = re.compile(r"[,，、;；\s]+")
 
 
@@ -49,6 +71,8 @@ def test_value(answer_kind: str, op: str, raw: Any) -> Any:
     if not isinstance(raw, str):
         return raw
     text = raw.strip()
+    if op in NOT_ASKED:  # who decides, in words
+        return text
     if op in LIST_OPS:
         return [part for part in _LIST_SPLIT.split(text) if part]
     if answer_kind in ("months", "date") or op in DATE_OPS:
@@ -62,12 +86,41 @@ def test_value(answer_kind: str, op: str, raw: Any) -> Any:
     return text
 
 
-def _clean(
+def _kept(row: EligibilityCondition, test: dict[str, Any], op: str) -> dict[str, Any]:
+    """A test's other parts (``unsure`` answers of an ``any_in``): as sent, else the stored
+    test's while its op stays, so a form that edits op and value keeps them."""
+    source = test if "unsure" in test else (row.test or {})
+    unsure = source.get("unsure")
+    if op != "any_in" or not isinstance(unsure, list):
+        return {}
+    return {"unsure": [str(v) for v in unsure]}
+
+
+def _date(raw: Any) -> dt.date | None:
+    """A date typed in a form or sent as JSON ("" or None: no date); ValueError if not."""
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, dt.date):
+        return raw
+    return dt.date.fromisoformat(str(raw).strip())
+
+
+def clean_values(
     session: Session, row: EligibilityCondition, values: dict[str, Any], regions: Collection[str]
 ) -> dict[str, Any]:
     """The edited fields, checked; ``ValidationFailed`` with a Chinese message per field."""
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
+    for name in DATES:
+        if name in values:
+            try:
+                clean[name] = _date(values[name])
+            except ValueError:
+                errors[name] = "请按 2026-01-01 的格式填写日期，不限就留空"
+    start = clean.get("valid_from", row.valid_from)
+    end = clean.get("valid_until", row.valid_until)
+    if start and end and end < start and not set(DATES) & set(errors):
+        errors["valid_until"] = "截止日期不能早于生效日期"
     for name in ("question", "hint", "unmet_reason"):
         if name not in values:
             continue
@@ -101,7 +154,7 @@ def _clean(
             value = test_value(row.answer_kind, str(op), test.get("value")) if op else None
         except ValueError:
             value = None
-        if op not in OPS or value is None or value == []:
+        if op not in OPS or value is None or value == [] or (op in NOT_ASKED and not value):
             errors["test"] = "判断标准不完整：请选择比较方式并填写标准值（月数填数字）"
         else:
             problem = check_problem(
@@ -117,7 +170,7 @@ def _clean(
             if problem:
                 errors["test"] = "这个比较方式不适用于这类回答"
             else:
-                clean["test"] = {"op": op, "value": value}
+                clean["test"] = {"op": op, "value": value, **_kept(row, test, op)}
     unknown = set(values) - set(EDITABLE)
     for name in sorted(unknown):
         errors[name] = "这一项不能修改"
@@ -126,9 +179,16 @@ def _clean(
     return clean
 
 
-def _save(
-    session: Session, row: EligibilityCondition, clean: dict[str, Any], actor: str, action: str
+def save(
+    session: Session,
+    row: EligibilityCondition,
+    clean: dict[str, Any],
+    actor: str,
+    action: str,
+    note: str = "",
 ) -> bool:
+    """Apply checked values to a published condition: a new version and an audit line (with
+    ``note`` after the changes); False, writing nothing, when nothing changed."""
     before = versions.snapshot(row)
     for name, value in clean.items():
         setattr(row, name, value)
@@ -140,7 +200,7 @@ def _save(
     versions.ensure_baseline(session=session, item=row, data=before)
     row.version += 1
     versions.record(session=session, item=row, action=action, author=actor)
-    _touch(row, actor)
+    touch(row, actor)
     audit(
         session=session,
         actor=actor,
@@ -148,97 +208,33 @@ def _save(
         kind=versions.CONDITION,
         item_id=row.id,
         detail=f"{row.check.title}·{row.key}（{row.region}） 第{row.version}版："
-        + "、".join(c.label for c in changes),
+        + "、".join(c.label for c in changes)
+        + note,
     )
     return True
 
 
-def _touch(row: EligibilityCondition, actor: str) -> None:
+def touch(row: EligibilityCondition, actor: str) -> None:
     row.check.updated_by = actor
     row.check.updated_at = utcnow()
 
 
-def update_condition(
-    *,
-    session: Session,
-    condition_id: int,
-    values: dict[str, Any],
-    actor: str,
-    regions: Collection[str],
-) -> bool:
-    """Apply an admin's edit; True when anything changed (a new version and audit line).
-
-    A region may not be moved onto another variant's region (``ValidationFailed``)."""
-    row = get_condition(session=session, condition_id=condition_id)
-    clean = _clean(session, row, values, regions)
-    if clean.get("region", row.region) != row.region:
-        _refuse_taken(session, row, clean["region"])
-    return _save(session, row, clean, actor, "edit")
-
-
-def _refuse_taken(session: Session, row: EligibilityCondition, region: str) -> None:
+def refuse_taken(session: Session, row: EligibilityCondition, region: str) -> None:
+    """``ValidationFailed`` when the condition already has a variant (or a draft) there."""
     taken = session.execute(
-        select(EligibilityCondition.id).where(
+        select(EligibilityCondition.status).where(
             EligibilityCondition.check_id == row.check_id,
             EligibilityCondition.key == row.key,
             EligibilityCondition.region == region,
+            EligibilityCondition.id != row.id,
         )
     ).first()
     if taken is not None:
+        waiting = "（待审核）" if taken[0] == ConditionStatus.draft.value else ""
         raise ValidationFailed(
-            {"region": f"“{region}”已经有这个条件的地区版本，请直接修改那一版"},
+            {"region": f"“{region}”已经有这个条件的地区版本{waiting}，请直接修改那一版"},
             f"eligibility condition {row.check.key}.{row.key}",
         )
-
-
-def add_variant(
-    *,
-    session: Session,
-    condition_id: int,
-    region: str,
-    values: dict[str, Any],
-    actor: str,
-    regions: Collection[str],
-) -> EligibilityCondition:
-    """A copy of the condition for ``region`` with ``values`` applied, stored as version 1."""
-    base = get_condition(session=session, condition_id=condition_id)
-    clean = _clean(session, base, {**values, "region": region}, regions)
-    _refuse_taken(session, base, clean["region"])
-    copy = {
-        name: getattr(base, name)
-        for name in (
-            "check_id",
-            "key",
-            "position",
-            "question",
-            "slot",
-            "answer_kind",
-            "choices",
-            "test",
-            "hint",
-            "unmet_reason",
-            "clause_id",
-            "valid_from",
-            "valid_until",
-            "ask_if",
-            "prefill",
-        )
-    }
-    row = EligibilityCondition(**{**copy, **clean}, version=1)
-    session.add(row)
-    session.flush()
-    session.expire(base.check, ["conditions"])
-    versions.record(session=session, item=row, action="create", author=actor)
-    _touch(row, actor)
-    audit(
-        session=session,
-        actor=actor,
-        action="create",
-        kind=versions.CONDITION,
-        item_id=row.id,
-        detail=f"{row.check.title}·{row.key} 新增{row.region}版本",
-    )
-    return row
 
 
 def restore_condition(
@@ -255,10 +251,10 @@ def restore_condition(
         session=session, kind=versions.CONDITION, item_id=row.id, version=version
     ).data
     values = {name: old[name] for name in EDITABLE if name in old}
-    clean = _clean(session, row, values, regions)
+    clean = clean_values(session, row, values, regions)
     if clean.get("region", row.region) != row.region:
-        _refuse_taken(session, row, clean["region"])
-    return _save(session, row, clean, actor, "restore")
+        refuse_taken(session, row, clean["region"])
+    return save(session, row, clean, actor, "restore")
 
 
 def remove_variant(*, session: Session, condition_id: int, actor: str) -> None:
@@ -270,14 +266,16 @@ def remove_variant(*, session: Session, condition_id: int, actor: str) -> None:
             {"region": "全国版本不能删除，只能修改"},
             f"eligibility condition {row.check.key}.{row.key}",
         )
-    _touch(row, actor)
+    touch(row, actor)
+    draft = row.status == ConditionStatus.draft.value
     audit(
         session=session,
         actor=actor,
         action="delete",
         kind=versions.CONDITION,
         item_id=row.id,
-        detail=f"{row.check.title}·{row.key} 删除{row.region}版本（第{row.version}版）",
+        detail=f"{row.check.title}·{row.key} 删除{row.region}版本"
+        + ("（待审核，未发布）" if draft else f"（第{row.version}版）"),
     )
     check = row.check
     session.delete(row)

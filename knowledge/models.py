@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from changai.db import Base, utcnow
-from changai.vocabulary import NATIONAL, DocumentStatus, FaqStatus, LegalStatus
+from changai.vocabulary import NATIONAL, ConditionStatus, DocumentStatus, FaqStatus, LegalStatus
 
 
 class PolicyDocument(Base):
@@ -224,6 +224,8 @@ class EligibilityCheck(Base):
     updated_by = Column(String(100), nullable=False, default="system")
     # a check whose outcome is a level (0011): {"held_by": condition key, "targets": [...]}
     ladder = Column(JSON, nullable=True)
+    # who can say whether a lapsed rule was continued (0014): 当地工会或12351 …
+    confirm_with = Column(Text, nullable=False, default="")
 
     conditions = relationship(
         "EligibilityCondition",
@@ -265,6 +267,13 @@ class EligibilityCondition(Base):
     ask_if = Column(JSON, nullable=True)
     prefill = Column(Text, nullable=False, default="")  # pattern: the first message answers it
     version = Column(Integer, nullable=False, default=1)  # admin edits (0012), like entries
+    # review (0014): a new region variant is a draft until published; an edit of a published
+    # condition is stored beside it (the changed fields, as in a version snapshot) until an
+    # admin publishes or discards it
+    status = Column(String(20), nullable=False, default=ConditionStatus.published.value)
+    pending = Column(JSON, nullable=True)
+    pending_by = Column(String(100), nullable=True)  # who proposed the change (or the draft)
+    pending_at = Column(DateTime, nullable=True)
 
     check = relationship("EligibilityCheck", back_populates="conditions")
     clause = relationship("PolicyClause")

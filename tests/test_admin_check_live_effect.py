@@ -1,9 +1,10 @@
-"""An admin's edit of a check's condition changes the next verdict at once, with no
-retraining (issue #13). Real Rasa server, action server and console: the worker talks through
-Rasa's REST channel, the admin through the console's JSON API.
+"""An admin's edit of a check's condition changes the next verdict once it is published,
+with no retraining (issue #13). Real Rasa server, action server and console: the worker talks
+through Rasa's REST channel, the admin through the console's JSON API.
 
-Each worker is brought to the last question before the edit; the answer after it gets a
-verdict by the edited rules within 2 s of the save.
+Each worker is brought to the last question before the edit; an edit (or a new region
+variant) saved for review changes no verdict, and after 发布 the answer gets a verdict by the
+edited rules within 2 s.
 """
 
 from __future__ import annotations
@@ -74,8 +75,11 @@ def months(custom: dict) -> dict:
     return condition
 
 
-def test_months_edit_and_region_variant_reach_the_next_verdict(stack) -> None:
+def test_months_edit_and_region_variant_reach_the_next_verdict_once_published(stack) -> None:
     ensure_admin(stack)
+
+    def workers(*cities: str) -> list[str]:
+        return [to_last_question(stack, city) for city in cities]
 
     async def go() -> None:
         jar = aiohttp.CookieJar(unsafe=True)
@@ -100,28 +104,34 @@ def test_months_edit_and_region_variant_reach_the_next_verdict(stack) -> None:
                 # rule gives, 暂不符合, so the stored rule's verdict is what changes)
                 assert before["rule_verdict"] == "not_eligible" and months(before)["met"] is False
                 assert "暂不符合" in before["text"]
-                # 2. the admin lowers the month count to 6; the next verdict follows within 2 s
-                worker = await asyncio.to_thread(to_last_question, stack, "北京")
+                # 2. the admin lowers the month count to 6: saved for review, nothing changes
+                waiting, published = await asyncio.to_thread(workers, "北京", "北京")
                 saved = await admin.post(
                     base, json={"test": {"op": ">=", "value": 6}}, headers=headers
                 )
                 assert saved.status == 200, await saved.text()
+                assert (await saved.json())["pending"]["proposed"]["test"]["value"] == 6
+                unchanged = await asyncio.to_thread(verdict, stack, waiting)
+                assert months(unchanged)["met"] is False
+                assert unchanged["rule_verdict"] == "not_eligible"
+                # published (发布): the next verdict follows within 2 s
+                approved = await admin.post(f"{base}/approve", headers=headers)
+                assert approved.status == 200, await approved.text()
                 started = time.monotonic()
-                after = await asyncio.to_thread(verdict, stack, worker)
+                after = await asyncio.to_thread(verdict, stack, published)
                 assert time.monotonic() - started < LIVE_WITHIN_SECONDS
                 assert months(after)["met"] is True
                 # every condition met: the stored rule says 可以申请, no longer 暂不符合
                 assert after["rule_verdict"] == "eligible" and after["verdict"] == "unknown"
                 assert "可以申请" in after["text"] and "暂不符合" not in after["text"]
-                # 3. back to 12, and a 广东 variant of 6: a 东莞 worker gets it, 北京 does not
+                # 3. back to 12 (restoring a published version applies at once), and a 广东
+                # variant of 6: a draft changes nothing; published, a 东莞 worker gets it and a
+                # 北京 one does not
                 restored = await admin.post(
                     f"{base}/restore", json={"version": national["version"]}, headers=headers
                 )
                 assert restored.status == 200, await restored.text()
-                dongguan, beijing = await asyncio.gather(
-                    asyncio.to_thread(to_last_question, stack, "东莞"),
-                    asyncio.to_thread(to_last_question, stack, "北京"),
-                )
+                early, dongguan, beijing = await asyncio.to_thread(workers, "东莞", "东莞", "北京")
                 added = await admin.post(
                     f"{base}/variants",
                     json={"region": "广东", "test": {"op": ">=", "value": 6}},
@@ -129,6 +139,13 @@ def test_months_edit_and_region_variant_reach_the_next_verdict(stack) -> None:
                 )
                 assert added.status == 201, await added.text()
                 variant_id = (await added.json())["id"]
+                draft = await asyncio.to_thread(verdict, stack, early)
+                assert months(draft)["met"] is False and draft["rule_verdict"] == "not_eligible"
+                live = await admin.post(
+                    f"{stack.console_url}/admin/api/conditions/{variant_id}/approve",
+                    headers=headers,
+                )
+                assert live.status == 200, await live.text()
                 started = time.monotonic()
                 guangdong = await asyncio.to_thread(verdict, stack, dongguan)
                 assert time.monotonic() - started < LIVE_WITHIN_SECONDS
@@ -143,6 +160,8 @@ def test_months_edit_and_region_variant_reach_the_next_verdict(stack) -> None:
                         f"{stack.console_url}/admin/api/conditions/{variant_id}", headers=headers
                     )
                 current = await (await admin.get(base)).json()
+                if current["pending"] is not None:
+                    await admin.post(f"{base}/discard", headers=headers)
                 if current["test"] != national["test"]:
                     await admin.post(
                         f"{base}/restore", json={"version": national["version"]}, headers=headers

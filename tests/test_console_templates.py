@@ -146,9 +146,23 @@ PAGES: dict[str, dict] = {
         "checks": [
             (
                 SimpleNamespace(title=P, key=P, region=P),
-                [(SimpleNamespace(id=1, key=P, region=P, question=P, version=2), P)],
+                [
+                    (
+                        SimpleNamespace(
+                            id=1,
+                            key=P,
+                            region=P,
+                            question=P,
+                            version=2,
+                            status="published",
+                            pending={"test": P},
+                        ),
+                        P,
+                    )
+                ],
             )
-        ]
+        ],
+        "waiting": 1,
     },
     "admin/condition_form.html": {
         "c": SimpleNamespace(
@@ -158,8 +172,12 @@ PAGES: dict[str, dict] = {
             version=2,
             answer_kind=P,
             slot=P,
+            status="published",
             check=SimpleNamespace(title=P),
         ),
+        "review": SimpleNamespace(variant=False, by=P, at=WHEN),
+        "review_rows": [(P, P, P, True)],
+        "notice": P,
         "values": {
             name: P
             for name in (
@@ -170,12 +188,13 @@ PAGES: dict[str, dict] = {
                 "clause",
                 "test_op",
                 "test_value",
+                "valid_from",
+                "valid_until",
             )
         },
         "ops": PAIRS,
         "versions": [(SimpleNamespace(version=1, author=P, created_at=WHEN, data={"test": P}), P)],
-        "errors": {name: P for name in ("question", "test", "region")},
-        "saved": True,
+        "errors": {name: P for name in ("question", "test", "region", "pending")},
         "field_labels": _values(),
     },
     "error.html": {"title": P, "message": P, "status": 404},

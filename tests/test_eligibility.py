@@ -5,6 +5,7 @@ Every phrasing here is our own.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -17,6 +18,7 @@ from knowledge.eligibility import (
     Check,
     ClauseRef,
     Condition,
+    Verdict,
     card_lines,
     check_problem,
     evaluate,
@@ -150,7 +152,13 @@ ISSUED = Condition(
     clause=CLAUSE_2017,
     unmet_reason="要在证书核发之日起12个月内申领",
 )
-CHECK = Check(key="t", title="技能提升补贴", topic="training_subsidy", conditions=[MONTHS, ISSUED])
+CHECK = Check(
+    key="t",
+    title="技能提升补贴",
+    topic="training_subsidy",
+    conditions=[MONTHS, ISSUED],
+    confirm_with="参保地失业保险经办机构或12333",
+)
 IN_FORCE = dt.date(2024, 9, 1)  # while 人社部发〔2024〕40号 applied
 
 
@@ -191,8 +199,65 @@ def test_a_lapsed_rule_is_never_stated_as_current() -> None:
     text = summary(verdict)
     assert text.startswith("结论：需要确认")
     assert "执行至2024年12月31日，已到期，由人社部发〔2025〕18号接续" in text
-    assert "12333" in text
+    assert "请向参保地失业保险经办机构或12333确认" in text
     assert "您还剩约8个月" in text
+
+
+def test_who_to_confirm_a_lapsed_rule_with_is_the_checks_own() -> None:
+    union = dataclasses.replace(CHECK, confirm_with="当地工会或12351职工服务热线")
+    text = summary(evaluate(union, {"months": 14, "issued": "2026-08-01~"}, TODAY))
+    assert "请向当地工会或12351职工服务热线确认" in text and "12333" not in text
+
+
+MEMBER = Condition(
+    key="union_member",
+    question="是否要求是工会会员？",
+    slot="member",
+    answer_kind="yes_no",
+    test={"op": "informational", "value": "当地工会"},
+    clause=CLAUSE_2024,  # lapsed: an informational condition's clause does not decide either
+    unmet_reason="是否要求是工会会员，由当地工会确定",
+)
+
+
+@pytest.mark.parametrize("member", [None, True, False])
+def test_an_informational_condition_is_shown_but_never_decides(member: bool | None) -> None:
+    check = Check(key="t", title="t", topic="t", conditions=[ISSUED, MEMBER])
+    verdict = evaluate(check, {"issued": "2026-08-01~", "member": member}, TODAY)
+    assert verdict.verdict == verdict.rule_verdict == ELIGIBLE and verdict.current
+    shown = verdict.results[1]
+    assert shown.met is None and shown.note == "是否要求是工会会员，由当地工会确定"
+    assert [c.key for c in check.needed({})] == ["certificate_date"]  # never asked
+    if member is None:
+        assert "您的回答" not in card_lines(verdict)[1]
+    assert card_lines(verdict)[1].startswith("? 是否要求是工会会员？")
+    # the same condition deciding (as a test of the engine, not a rule): it would decide
+    deciding = dataclasses.replace(MEMBER, test={"op": "==", "value": True})
+    strict = Check(key="t", title="t", topic="t", conditions=[ISSUED, deciding])
+    expected = {None: NEEDS_CONFIRMING, True: ELIGIBLE, False: NOT_ELIGIBLE}[member]
+    judged = evaluate(strict, {"issued": "2026-08-01~", "member": member}, TODAY)
+    assert judged.rule_verdict == expected and not judged.current  # its clause lapsed
+
+
+@pytest.mark.parametrize(
+    ("valid_from", "valid_until", "note"),
+    [
+        (None, dt.date(2026, 6, 30), "这一条件执行至2026年6月30日，已到期"),
+        (dt.date(2027, 1, 1), None, "这一条件自2027年1月1日起才施行"),
+        (dt.date(2026, 1, 1), dt.date(2026, 12, 31), None),
+    ],
+)
+def test_a_condition_outside_its_own_period_is_not_stated_as_current(
+    valid_from: dt.date | None, valid_until: dt.date | None, note: str | None
+) -> None:
+    issued = dataclasses.replace(ISSUED, valid_from=valid_from, valid_until=valid_until)
+    verdict: Verdict = evaluate(Check("t", "t", "t", [issued]), {"issued": "2026-08-01~"}, TODAY)
+    assert verdict.rule_verdict == ELIGIBLE
+    if note is None:
+        assert verdict.verdict == ELIGIBLE and verdict.lapse_notes == []
+    else:
+        assert verdict.verdict == NEEDS_CONFIRMING
+        assert verdict.lapse_notes == [f"“{ISSUED.question}”{note}"]
 
 
 def test_tests_are_declarative_and_checked() -> None:

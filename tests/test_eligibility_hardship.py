@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from knowledge import eligibility_answers as answers
-from knowledge.eligibility import evaluate
+from knowledge.eligibility import evaluate, summary
 from knowledge.eligibility_cues import HARDSHIP_CHECK, eligibility_check_for
 from knowledge.eligibility_store import load_check, put_check, read_eligibility_seed
 from knowledge.seed_loader import SEED_DIR, read_seed
@@ -52,7 +52,7 @@ def test_the_income_condition_is_the_one_for_where_the_worker_works(
         check = load_check(session=session, key=HARDSHIP_CHECK)
     assert check is not None
     keys = [c.key for c in check.applicable(regions)]
-    assert keys == ["region", "hardship_cause", income]
+    assert keys == ["region", "hardship_cause", income, "union_member"]
     asked = [c.key for c in check.needed({}, regions)]
     assert ("household_income" in asked) is False  # no line: never asked
     assert (income in asked) is (income == "household_income_qingdao")
@@ -75,12 +75,13 @@ def test_a_city_line_is_added_as_data_without_code(session_factory) -> None:
         "elig_household_income": "above_double",
     }
     verdict = evaluate(check, answers_given, TODAY, ["昆明", "云南", "全国"])
-    assert [r.condition.key for r in verdict.results][-1] == "household_income_kunming"
-    assert verdict.verdict == "not_eligible" and verdict.helps == []
+    keys = [r.condition.key for r in verdict.results]
+    assert "household_income_kunming" in keys and "household_income" not in keys
+    assert verdict.rule_verdict == "not_eligible" and verdict.helps == []
     elsewhere = evaluate(check, answers_given, TODAY, ["大理", "云南", "全国"])
-    assert elsewhere.verdict == "unknown"
-    assert elsewhere.results[-1].condition.key == "household_income"
-    assert "当地工会" in elsewhere.results[-1].note
+    assert elsewhere.rule_verdict == elsewhere.verdict == "unknown"
+    [income] = [r for r in elsewhere.results if r.condition.slot == "elig_household_income"]
+    assert income.condition.key == "household_income" and "当地工会" in income.note
 
 
 @pytest.mark.parametrize(
@@ -137,29 +138,46 @@ def test_questions_about_the_aid_itself_keep_the_ordinary_answer(text: str) -> N
     assert eligibility_check_for(text) is None
 
 
-def test_a_region_may_ask_for_union_membership_as_data(session_factory) -> None:
-    """A condition only one region's rule has (membership) is asked of that region's workers
-    only. The clause here is a stand-in: no stored rule asks membership of a 困难职工 yet."""
-    item = copy.deepcopy(hardship_item())
-    member = {
-        "key": "union_member_test_region",
-        "slot": "elig_union_member",
-        "region": "云南",
-        "question": "您加入工会了吗？",
-        "answer_kind": "yes_no",
-        "test": {"op": "==", "value": True},
-        "clause": "qingdao-accident-hardship-selftest.migrant",
-    }
-    item["conditions"].append(member)
-    with session_factory.begin() as session:
-        put_check(session=session, item=item, actor="test")
+def test_union_membership_is_shown_but_never_decides(session_factory) -> None:
+    """No stored clause makes membership a condition of 困难职工 aid: the check never asks it,
+    shows who decides (the local union) and gives the same verdict whatever the worker is."""
     with session_factory() as session:
         check = load_check(session=session, key=HARDSHIP_CHECK)
     assert check is not None
-    kunming = [c.key for c in check.needed({}, ["昆明", "云南", "全国"])]
-    assert kunming[-1] == "union_member_test_region"
-    assert "union_member_test_region" not in [c.key for c in check.needed({}, ["青岛", "全国"])]
-    given = {"elig_region": "昆明", "elig_hardship_cause": ["illness"], "elig_union_member": False}
-    verdict = evaluate(check, given, TODAY, ["昆明", "云南", "全国"])
-    assert verdict.verdict == "not_eligible"
-    assert verdict.results[-1].met is False and verdict.results[-1].answer == "否"
+    qingdao = ["青岛", "山东", "全国"]
+    assert "union_member" not in [c.key for c in check.needed({}, qingdao)]
+    given = {"elig_region": "青岛", "elig_hardship_cause": ["illness"]}
+    given["elig_household_income"] = "below_double"
+    verdicts = [
+        evaluate(check, {**given, "elig_union_member": member}, TODAY, qingdao)
+        for member in (None, True, False)
+    ]
+    assert {v.rule_verdict for v in verdicts} == {"eligible"}
+    for verdict in verdicts:
+        member = next(r for r in verdict.results if r.condition.key == "union_member")
+        assert member.met is None and "当地工会" in member.note and "12351" in member.note
+        assert member.note not in verdict.reasons
+
+
+def test_the_songwennuan_groups_are_a_campaign_that_has_ended(session_factory) -> None:
+    """The causes rest on 全总's 2026 送温暖 notice, whose campaign ran 2025-12-03 to
+    2026-03-03: after that the card says what the stored rule gives, that it has ended, and
+    sends the worker to the local union (not to a social-insurance office)."""
+    with session_factory() as session:
+        check = load_check(session=session, key=HARDSHIP_CHECK)
+    assert check is not None
+    cause = next(c for c in check.conditions if c.key == "hardship_cause")
+    assert cause.clause.legal_status == "time_limited"
+    assert cause.clause.in_force_until == dt.date(2026, 3, 3)
+    given = {
+        "elig_region": "青岛",
+        "elig_hardship_cause": ["illness"],
+        "elig_household_income": "below_double",
+    }
+    during = evaluate(check, given, dt.date(2026, 2, 1), ["青岛", "山东", "全国"])
+    assert during.verdict == during.rule_verdict == "eligible" and during.current
+    after = evaluate(check, given, TODAY, ["青岛", "山东", "全国"])
+    assert after.rule_verdict == "eligible" and after.verdict == "unknown"
+    text = summary(after)
+    assert "执行至2026年3月3日，已到期" in text and "按库里的规定，您可以申请" in text
+    assert "请向当地工会或12351职工服务热线确认" in text and "12333" not in text

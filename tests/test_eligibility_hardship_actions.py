@@ -204,9 +204,12 @@ def test_a_qingdao_worker_under_the_qingdao_line_may_apply_with_the_kinds_of_hel
     events, message = verdict(elig_region="青岛", **{CAUSES: ["illness"], INCOME: "below_double"})
     custom = message["custom"]
     assert custom["type"] == "eligibility_verdict" and custom["check"] == CHECK
-    assert custom["verdict"] == "eligible" and custom["topic"] == "hardship_aid"
+    # the causes rest on the 2026 送温暖 campaign, which ended on 2026-03-03: the stored rule
+    # gives 可以申请, and the worker is told to confirm this year's with the local union
+    assert custom["rule_verdict"] == "eligible" and custom["verdict"] == "unknown"
+    assert custom["topic"] == "hardship_aid"
     got = rows(message)
-    assert list(got) == ["region", "hardship_cause", "household_income_qingdao"]
+    assert list(got) == ["region", "hardship_cause", "household_income_qingdao", "union_member"]
     for row in got.values():
         assert {"key", "question", "answer", "met", "clause"} <= set(row)
         assert {"document", "number", "text"} <= set(row["clause"])
@@ -222,8 +225,11 @@ def test_a_qingdao_worker_under_the_qingdao_line_may_apply_with_the_kinds_of_hel
     assert helps == [("大病救助", "帮扶项目"), ("生活救助", "帮扶项目")]
     assert "大病救助" in custom["helps"][0]["clause"]["text"]
     text = message["text"]
-    assert "结论：可以申请" in text and "可能适用的帮扶：大病救助" in text
-    assert "12351" in text and "当地工会" in text
+    assert "按库里的规定，您可以申请" in text and "执行至2026年3月3日，已到期" in text
+    assert "可能适用的帮扶：大病救助" in text
+    assert "请向当地工会或12351职工服务热线确认" in text and "12333" not in text
+    member = got["union_member"]  # no stored rule asks membership: shown, never deciding
+    assert member["met"] is None and "当地工会" in member["note"]
     assert all(v is None for k, v in slots(events).items() if k in FORM_SLOTS)
 
 
@@ -232,7 +238,7 @@ def test_a_worker_elsewhere_gets_to_confirm_the_income_with_who_decides() -> Non
     custom = message["custom"]
     assert custom["verdict"] == "unknown"
     got = rows(message)
-    assert list(got) == ["region", "hardship_cause", "household_income"]
+    assert list(got) == ["region", "hardship_cause", "household_income", "union_member"]
     income = got["household_income"]
     assert income["met"] is None and income["answer"] == ""
     assert "当地工会" in income["note"] and "12351" in income["note"]
@@ -245,7 +251,7 @@ def test_a_worker_elsewhere_gets_to_confirm_the_income_with_who_decides() -> Non
 def test_a_qingdao_worker_over_the_line_is_told_why_and_gets_no_help_list() -> None:
     _events, message = verdict(elig_region="青岛", **{CAUSES: ["illness"], INCOME: "above_double"})
     custom = message["custom"]
-    assert custom["verdict"] == "not_eligible" and "helps" not in custom
+    assert custom["rule_verdict"] == "not_eligible" and "helps" not in custom
     assert rows(message)["household_income_qingdao"]["met"] is False
     assert (
         "原因：青岛市总工会的条件是扣除刚性支出后的家庭月人均收入低于低保标准的2倍"
@@ -264,7 +270,7 @@ def test_a_qingdao_worker_over_the_line_is_told_why_and_gets_no_help_list() -> N
 )
 def test_the_causes_decide_the_cause_condition(causes: Any, expected: str, met: Any) -> None:
     _events, message = verdict(elig_region="青岛", **{CAUSES: causes, INCOME: "below_line"})
-    assert message["custom"]["verdict"] == expected
+    assert message["custom"]["rule_verdict"] == expected
     assert rows(message)["hardship_cause"]["met"] is met
 
 

@@ -44,9 +44,12 @@ def test_a_qingdao_worker_is_checked_against_the_qingdao_line(stack) -> None:
     card = only(stack.post(worker, "不到两倍"))
     custom = card["custom"]
     assert custom["type"] == "eligibility_verdict", card
-    assert custom["check"] == "hardship_aid" and custom["verdict"] == "eligible"
+    # the 2026 送温暖 campaign the causes rest on ended on 2026-03-03: the stored rule gives
+    # 可以申请 and the worker confirms this year's with the local union
+    assert custom["check"] == "hardship_aid" and custom["rule_verdict"] == "eligible"
+    assert custom["verdict"] == "unknown"
     got = rows(card)
-    assert list(got) == ["region", "hardship_cause", "household_income_qingdao"]
+    assert list(got) == ["region", "hardship_cause", "household_income_qingdao", "union_member"]
     assert (got["region"]["answer"], got["region"]["met"]) == ("青岛", True)
     cause = got["hardship_cause"]
     assert (cause["answer"], cause["met"]) == ("本人或家人患大病、重病，手术住院", True)
@@ -57,7 +60,8 @@ def test_a_qingdao_worker_is_checked_against_the_qingdao_line(stack) -> None:
     assert income["clause"]["document"] == "青岛市总工会推出“困难职工自测小程序”"
     assert "最低生活保障标准2倍" in income["clause"]["text"]
     assert [h["kind"] for h in custom["helps"]] == ["大病救助", "生活救助"]
-    assert "结论：可以申请" in card["text"] and "12351" in card["text"]
+    assert "按库里的规定，您可以申请" in card["text"] and "12351" in card["text"]
+    assert got["union_member"]["met"] is None  # no stored rule asks membership
 
 
 def test_a_worker_elsewhere_is_told_the_local_union_decides_the_income(stack) -> None:
@@ -70,7 +74,7 @@ def test_a_worker_elsewhere_is_told_the_local_union_decides_the_income(stack) ->
     custom = card["custom"]
     assert custom["type"] == "eligibility_verdict" and custom["verdict"] == "unknown"
     got = rows(card)
-    assert list(got) == ["region", "hardship_cause", "household_income"]
+    assert list(got) == ["region", "hardship_cause", "household_income", "union_member"]
     assert got["region"]["answer"] == "成都" and got["region"]["met"] is True
     assert got["hardship_cause"]["answer"] == "子女教育费用负担过重、企业停发、减发工资"
     assert got["hardship_cause"]["met"] is True

@@ -32,6 +32,7 @@ TABLES = {
 ELIGIBILITY_TABLES = {"eligibility_checks", "eligibility_conditions"}  # 0009
 ANALYTICS_TABLES = {"conversation_metrics", "processed_events"}  # 0010
 REVIEW_TABLES = {"review_flags"}  # 0013
+REVIEW_COLUMNS = {"status", "pending", "pending_by", "pending_at"}  # 0014, conditions
 
 
 def tables(url: str) -> set[str]:
@@ -182,7 +183,10 @@ def test_ladder_migration_down_to_0009_and_up_again(tmp_path) -> None:
     assert all(added[t] <= with_ladders[t] for t in added)
     downgrade(url, "0009")
     without = columns()
-    later = {"eligibility_conditions": {"version"}}  # 0012, gone with it
+    later = {  # 0012 and 0014, gone with it
+        "eligibility_conditions": {"version", *REVIEW_COLUMNS},
+        "eligibility_checks": {"confirm_with"},
+    }
     assert all(with_ladders[t] - without[t] - later.get(t, set()) == added[t] for t in added)
     upgrade(url)
     assert columns() == with_ladders
@@ -217,6 +221,57 @@ def test_condition_versions_migration_down_to_0011_and_up_again(tmp_path) -> Non
     assert "version" in columns and unique == [["check_id", "key", "region"]]
     downgrade(url, "0011")
     before, narrow = shape()
-    assert columns - before == {"version"} and narrow == [["check_id", "key"]]
+    assert columns - before == {"version", *REVIEW_COLUMNS} and narrow == [["check_id", "key"]]
     upgrade(url)
     assert shape() == (columns, unique)
+
+
+def test_condition_review_migration_down_to_0013_drops_drafts_and_up_again(tmp_path) -> None:
+    """0014 adds the condition's review columns and the check's confirm_with; going down, a
+    draft variant (never applied to a worker) is deleted rather than made live (#13)."""
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    upgrade(url)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO policy_documents (key, title, doc_number, issuer, region, status,"
+                " source_note, updated_by, updated_at, version, legal_status, source_kind,"
+                " official_title) VALUES ('d', 't', '', '', '全国', 'active', '', 's',"
+                " '2026-12-02', 1, 'in_force', '', '')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO policy_clauses (document_id, key, number, text, position)"
+                " VALUES (1, 'd.c', '', 'x', 1)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO eligibility_checks (key, title, topic, region, how_to_apply, status,"
+                " updated_at, updated_by) VALUES ('k', 't', 'x', '全国', '', 'active',"
+                " '2026-12-02', 's')"
+            )
+        )
+        for region, status in (("全国", "published"), ("广东", "draft")):
+            connection.execute(
+                text(
+                    "INSERT INTO eligibility_conditions (check_id, key, position, question, slot,"
+                    " answer_kind, choices, test, hint, unmet_reason, clause_id, region,"
+                    " prefill, version, status) VALUES (1, 'c', 0, 'q', 's', 'months', '[]',"
+                    " '{}', '', '', 1, :region, '', 1, :status)"
+                ),
+                {"region": region, "status": status},
+            )
+    downgrade(url, "0013")
+    columns = {c["name"] for c in inspect(engine).get_columns("eligibility_conditions")}
+    assert not columns & REVIEW_COLUMNS
+    with engine.connect() as connection:
+        regions = connection.execute(text("SELECT region FROM eligibility_conditions")).scalars()
+        assert list(regions) == ["全国"]
+    upgrade(url)
+    with engine.connect() as connection:
+        statuses = connection.execute(text("SELECT status FROM eligibility_conditions")).scalars()
+        assert list(statuses) == ["published"]
+    engine.dispose()

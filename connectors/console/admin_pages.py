@@ -31,6 +31,8 @@ ACTION_LABELS = {
     "create": "新建",
     "edit": "修改",
     "publish": "发布",
+    "propose": "提交待审核",
+    "discard": "放弃待审核的修改",
     "archive": "归档",
     "restore": "恢复旧版本",
     "import": "导入",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from connectors.console.views import (
     admin_api,
     admin_checks,
+    admin_checks_api,
     admin_document_import,
     admin_documents,
     admin_entries,
@@ -40,4 +41,5 @@ ROUTE_TABLES = (
     admin_try.routes,
     admin_files.routes,
     admin_checks.routes,
+    admin_checks_api.routes,
 )
