@@ -43,6 +43,7 @@ class ConditionResult:
             "answer": self.answer,
             "met": self.met,
             "note": self.note,
+            "asked": self.condition.asked,  # False: never asked, so the card shows no answer
             "clause": clause_payload(self.condition.clause),
         }
 

@@ -230,6 +230,7 @@ def test_a_qingdao_worker_under_the_qingdao_line_may_apply_with_the_kinds_of_hel
     assert "请向当地工会或12351职工服务热线确认" in text and "12333" not in text
     member = got["union_member"]  # no stored rule asks membership: shown, never deciding
     assert member["met"] is None and "当地工会" in member["note"]
+    assert member["asked"] is False and got["hardship_cause"]["asked"] is True  # no 您的回答 line
     assert all(v is None for k, v in slots(events).items() if k in FORM_SLOTS)
 
 

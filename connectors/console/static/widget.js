@@ -238,7 +238,8 @@
       head.appendChild(el("span", "cg-condition-question", String(c.question || "")));
       item.appendChild(head);
       var answer = c.answer === null || c.answer === undefined || c.answer === "" ? "未回答" : String(c.answer);
-      item.appendChild(el("div", "cg-condition-answer", "您的回答：" + answer));
+      // a condition the check never asks (the local union decides) shows its note, no answer
+      if (c.asked !== false) item.appendChild(el("div", "cg-condition-answer", "您的回答：" + answer));
       if (c.note) item.appendChild(el("div", "cg-condition-note", String(c.note)));
       if (c.clause && typeof c.clause === "object" && c.clause.text) item.appendChild(clauseToggle(c.clause));
       list.appendChild(item);
