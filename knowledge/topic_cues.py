@@ -77,6 +77,9 @@ class CueFinder:
         self._union = _alternation(table.get("union_context") or [])
         self._other = _alternation(table.get("other_programmes") or [])
         self._ours = _alternation(table.get("in_scope_programmes") or [])
+        self._employer_terms = _alternation(table.get("employer_terms") or [])
+        self._employer = _alternation(table.get("employer_context") or [])
+        self._public_housing = _alternation(table.get("public_housing") or [])
 
     def find(self, text: str) -> Cues:
         found: dict[str, list[str]] = {}
@@ -107,6 +110,14 @@ class CueFinder:
         prepared = _prepare(text)
         return bool(self._other.search(prepared)) and not self._ours.search(prepared)
 
+    def employer_terms_only(self, text: str) -> bool:
+        """True when ``text`` asks about an employer's own housing terms (押金, 收费, 搬出 with
+        公司/企业/员工) and names no public housing programme."""
+        prepared = _prepare(text)
+        return bool(
+            self._employer_terms.search(prepared) and self._employer.search(prepared)
+        ) and not self._public_housing.search(prepared)
+
 
 def _prepare(text: str) -> str:
     return strip_filler(normalise(text or ""))
@@ -135,7 +146,12 @@ def is_government_aid(topic: str | None, text: str) -> bool:
 def not_ours(topic: str | None, text: str) -> bool:
     """A question about a programme none of the four topics covers (government aid asked as
     hardship aid, or another programme named outright): staff take it, as out of scope."""
-    return is_government_aid(topic, text) or cue_finder().other_programme_only(text)
+    finder = cue_finder()
+    return (
+        is_government_aid(topic, text)
+        or finder.other_programme_only(text)
+        or finder.employer_terms_only(text)
+    )
 
 
 def subject_of_intent(intent: str | None) -> str | None:

@@ -87,6 +87,10 @@ def test_the_unions_own_aid_is_told_from_out_of_scope(text: str, union: bool) ->
         ("2023阳江大学生可以申请公租房吗", "dormitory", False),
         ("低保户能申请困难职工帮扶吗", "hardship_aid", False),
         ("申请了低保还能领别的吗", "hardship_aid", True),  # government aid asked as hardship
+        ("住公司宿舍要交押金?", "dormitory", True),  # an employer's own terms
+        ("企业是否能够强制宿舍员工搬出", "dormitory", True),
+        ("公租房押金要交多少", "dormitory", False),
+        ("单位宿舍怎么申请", "dormitory", False),
     ],
 )
 def test_other_programmes_go_to_staff_unless_ours_is_named(
