@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation, unanswered
-from actions.eligibility_check import start_check
+from actions.eligibility_session import start_check
 from actions.escalation import escalate
 from changai.payloads import custom_payload, topic_buttons, unanswered_note
 from changai.vocabulary import INTENT_TOPICS, NATIONAL, topic_label

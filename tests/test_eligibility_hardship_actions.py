@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from actions import eligibility_check as check_actions
-from actions.eligibility_check import ActionEligibilityVerdict, ValidateEligibilityForm
+from actions import eligibility_session as check_session
+from actions.eligibility_form import ValidateEligibilityForm
+from actions.eligibility_verdict import ActionEligibilityVerdict
 from actions.policy_answer import ActionAnswerPolicy
 from knowledge.eligibility_answers import UNKNOWN
 from tests.support.actions import run as base_run
@@ -30,7 +31,7 @@ INCOME = "elig_household_income"
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch, service):
-    monkeypatch.setattr(check_actions, "today", lambda: TODAY)
+    monkeypatch.setattr(check_session, "today", lambda: TODAY)
 
 
 def hardship_tracker(text: str, requested: str | None, **filled: Any):
@@ -286,7 +287,7 @@ def test_asking_for_a_person_hands_over_with_the_answers(service) -> None:
     tracker = hardship_tracker("转人工", None)
     tracker.latest_message["entities"] = []
     tracker.slots.update({"elig_region": "青岛", CAUSES: ["illness", "schooling"]})
-    tracker.slots[INCOME] = check_actions.STOPPED
+    tracker.slots[INCOME] = check_session.STOPPED
     tracker.slots["eligibility_exit"] = "human"
     _events, messages = run(ActionEligibilityVerdict(), tracker)
     assert messages[-1]["custom"]["escalated"] is True
