@@ -34,6 +34,9 @@ from knowledge.eligibility import Check, card_lines, evaluate, helps_line, show_
 from knowledge.eligibility_cues import SKILL_SUBSIDY_CHECK
 from knowledge.eligibility_ladder import evaluate_ladder, level_card_lines, level_summary
 
+# The topics whose checks are decided by someone else than the paying office.
+DECIDED_BY = {"hardship_aid": "当地工会（所在单位工会或当地总工会）"}
+
 
 def handover_note(check: Check, tracker: Tracker) -> str:
     """The case card's question: the check and the answers given so far, for staff."""
@@ -43,6 +46,12 @@ def handover_note(check: Check, tracker: Tracker) -> str:
         if tracker.get_slot(c.slot) not in (None, STOPPED)
     ]
     return f"{check.title}资格核对中转人工。已回答：" + ("；".join(given) or "无")
+
+
+def decided_by(check: Check) -> str:
+    """Who has the final say on the check's result: the union for its own hardship help
+    (the check's how_to_apply: 由当地工会按当地标准审核确定), else the office that pays."""
+    return DECIDED_BY.get(check.topic, "经办机构")
 
 
 class ActionEligibilityVerdict(Action):
@@ -98,7 +107,7 @@ class ActionEligibilityVerdict(Action):
             lines.append(helps_line(verdict))
         if check.how_to_apply:
             lines.append(f"怎么申请：{check.how_to_apply}")
-        lines.append("以上按您的回答核对，最终以经办机构审核为准。")
+        lines.append(f"以上按您的回答核对，最终以{decided_by(check)}审核为准。")
         send_card(
             dispatcher,
             check,

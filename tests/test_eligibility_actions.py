@@ -227,6 +227,11 @@ def test_the_verdict_card_lists_every_condition_with_its_clause() -> None:
     assert all(v is None for k, v in slots(events).items() if k in FORM_SLOTS)
 
 
+def test_the_subsidy_card_names_the_paying_office_last() -> None:
+    _events, (message,) = run(ActionEligibilityVerdict(), verdict_tracker(**ALL_MET))
+    assert message["text"].splitlines()[-1] == "以上按您的回答核对，最终以经办机构审核为准。"
+
+
 def test_while_the_rule_applied_the_verdict_is_eligible(monkeypatch) -> None:
     monkeypatch.setattr(check_session, "today", lambda: dt.date(2024, 9, 1))
     values = {**ALL_MET, "elig_certificate_date": "2024-05-01~"}

@@ -228,6 +228,15 @@ def test_a_qingdao_worker_under_the_qingdao_line_may_apply_with_the_kinds_of_hel
     assert all(v is None for k, v in slots(events).items() if k in FORM_SLOTS)
 
 
+def test_the_card_sends_the_worker_to_the_union_not_an_office() -> None:
+    """The last line names who has the final say: for hardship help the union, not the
+    经办机构 that pays a subsidy (test_eligibility_actions keeps that one for the subsidy)."""
+    _events, message = verdict(elig_region="青岛", **{CAUSES: ["illness"], INCOME: "below_double"})
+    last = message["text"].splitlines()[-1]
+    assert last == "以上按您的回答核对，最终以当地工会（所在单位工会或当地总工会）审核为准。"
+    assert "经办机构" not in message["text"]
+
+
 def test_a_worker_elsewhere_gets_to_confirm_the_income_with_who_decides() -> None:
     _events, message = verdict(elig_region="武汉", **{CAUSES: ["schooling", "wages_cut"]})
     custom = message["custom"]
