@@ -17,7 +17,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
+from actions import conversation
 from actions import eligibility_session as session
+from actions.eligibility_pause import (
+    ASK_AGAIN,
+    OTHER_QUESTION,
+    PAUSED,
+    read_reply,
+    resumes,
+)
 from actions.eligibility_session import (
     CHECK_SLOT,
     EXIT_SLOT,
@@ -98,6 +106,9 @@ class ValidateEligibilityForm(FormValidationAction):
         if check is None:  # no such check in the knowledge base: end the form at once
             return [SlotSet(EXIT_SLOT, "missing")] + self._close_open(tracker, domain)
         events: list[EventType] = [SlotSet(CHECK_SLOT, check.key)]
+        intent = conversation.latest_intent(tracker)
+        if requested is None and resumes(tracker):  # 继续: the answers kept are enough
+            return events
         if requested is None:  # activation: what the first message already says
             found = answers.prefill_values(
                 text,
@@ -107,12 +118,21 @@ class ValidateEligibilityForm(FormValidationAction):
                 regions=region_names(),
             )
             return events + [SlotSet(slot, said) for slot, said in found.items()]
-        if answers.is_stop(text) or answers.wants_human(text):
-            exit_kind = "human" if answers.wants_human(text) else "stop"
+        # 转人工 typed, or its button (/request_human) under a question
+        human = answers.wants_human(text) or (
+            conversation.is_button_payload(text) and intent == "request_human"
+        )
+        if answers.is_stop(text) or human:
+            exit_kind = "human" if human else "stop"
             return events + [SlotSet(EXIT_SLOT, exit_kind)] + self._close_open(tracker, domain)
         instead = answers.correction(text)
         if instead is not None:
             return events + correct(check, tracker, str(requested), instead, dispatcher)
+        reply = read_reply(text, tracker, check, str(requested))
+        if reply == ASK_AGAIN:
+            return events
+        if reply == OTHER_QUESTION:  # paused: answered as usual, then 继续刚才的检查
+            return events + [SlotSet(EXIT_SLOT, PAUSED)] + self._close_open(tracker, domain)
         return events + [SlotSet(str(requested), text)]
 
     async def get_validation_events(

@@ -12,6 +12,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.eligibility_pause import resumes
 from actions.eligibility_session import (
     TRIES_SLOT,
     check_entity,
@@ -60,6 +61,8 @@ async def ask_condition(
             )
         else:
             lines.append(f"好的，我来帮您逐条核对能不能申请{check.title}。不想查了随时说“算了”。")
+    elif resumes(tracker) and not tries:
+        lines.append(f"好的，我们接着核对{check.title}，您之前的回答都还在。")
     if tries:
         lines.append(f"抱歉，没看懂您的回答。{condition.hint}")
     lines.append(f"（{asked}/{max(len(needed), asked)}）{condition.question}")

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import eligibility_session as session
+from actions.eligibility_pause import PAUSED, pause_for_question
 from actions.eligibility_session import (
     CHECK_SLOT,
     EXIT_SLOT,
@@ -55,7 +56,8 @@ def decided_by(check: Check) -> str:
 
 
 class ActionEligibilityVerdict(Action):
-    """The verdict card, a short goodbye after 算了, or the hand-off after 转人工."""
+    """The verdict card, a short goodbye after 算了, the hand-off after 转人工, or the
+    answer to another question asked in the middle (the check paused, 继续刚才的检查)."""
 
     def name(self) -> str:
         return "action_eligibility_verdict"
@@ -66,12 +68,14 @@ class ActionEligibilityVerdict(Action):
         check = await current_check(tracker)
         exit_kind = tracker.get_slot(EXIT_SLOT)
         slots = FORM_SLOTS  # the action gets no domain (enable_selective_domain)
-        if check is None or exit_kind in ("stop", "human", "missing"):
+        if check is None or exit_kind in ("stop", "human", "missing", PAUSED):
             # answers given so far are kept, so the check can be taken up again
             reset: list[EventType] = [
                 SlotSet(s, None) for s in slots if tracker.get_slot(s) == STOPPED
             ]
             reset += [SlotSet(EXIT_SLOT, None), SlotSet(TRIES_SLOT, None)]
+            if exit_kind == PAUSED and check is not None:  # another question: answer it
+                return reset + await pause_for_question(dispatcher, tracker, check)
             if exit_kind == "human" and check is not None:
                 return reset + await escalate(
                     dispatcher,
