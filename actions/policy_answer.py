@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation, unanswered
-from actions.eligibility_check import start_check
+from actions.eligibility_session import start_check
 from actions.escalation import escalate
 from changai.payloads import custom_payload, topic_buttons, unanswered_note
 from changai.vocabulary import INTENT_TOPICS, NATIONAL, topic_label
@@ -51,75 +51,83 @@ class ActionAnswerPolicy(Action):
         started = await start_check(tracker)  # 我能不能领…: an eligibility check (#13)
         if started is not None:
             return started
-        service = get_service()
-        intent = conversation.latest_intent(tracker)
-        text = conversation.latest_text(tracker)
-        region = conversation.current_region(tracker)
-        pending = tracker.get_slot("pending_question")
-        prefix = ""
-        remember = True
-        events: list[dict[str, Any]] = []
+        return await answer_latest(dispatcher, tracker)
 
-        awaiting = conversation.awaiting_region(tracker)
-        region_reply = await asyncio.to_thread(_read_region_reply, service, text)
-        if intent == "inform_region" or (awaiting and intent not in INTENT_TOPICS):
-            # a reply to 请问您在哪个省或城市工作？, or a change of region (换成广东的)
-            if region_reply is not None and region_reply.wants_national:
-                region = NATIONAL
-            elif region_reply is not None and region_reply.region:
-                region = region_reply.region
-            unsure = region_reply is None and intent != "inform_region"  # 好的, 说不上来 …
-            if unsure or (region_reply is not None and region_reply.kind == "unknown"):
-                prefix = "没关系，先给您全国通用的规定：\n"
-                region, remember = NATIONAL, False  # 不知道 is not a region to keep
-            elif region is None:
-                prefix = "没认出您说的地区，先给您全国通用的规定：\n"
-            keeps = remember and region_reply is not None
-            if region and region != tracker.get_slot("region") and keeps:
-                events.append(SlotSet("region", region))
-            if pending:
-                question, topic = pending, tracker.get_slot("pending_topic")
-            elif tracker.get_slot("last_question") and region:
-                # the region changed after an answer: answer that question again for it
-                question = str(tracker.get_slot("last_question"))
-                topic = await asyncio.to_thread(_topic_of_entry, service, tracker)
-                prefix = f"好的，按{region_label(region)}给您重新查：\n"
-            else:
-                label = region_label(region) if region else "您说的地区"
-                dispatcher.utter_message(
-                    text=f"好的，记下了：{label}。您想了解哪方面的政策？",
-                    buttons=topic_buttons(),
-                    json_message=custom_payload("region_noted", region=region),
-                )
-                return [*events, SlotSet("awaiting_region", False)]
-            region = region or NATIONAL
-        elif conversation.is_button_payload(text):
-            topic = conversation.topic_of_intent(intent)
-            question = pending
-            if not question:
-                buttons = await asyncio.to_thread(topic_overview, service, topic or "")
-                dispatcher.utter_message(
-                    text=f"关于{topic_label(topic)}，大家常问下面这些问题，点一下就能看答案，也可以直接打字问我：",
-                    buttons=buttons,
-                    json_message=custom_payload("topic_overview", topic=topic, region=region),
-                )
-                return []
+
+async def answer_latest(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """Answer the latest message: a policy question, a region given, a topic button.
+
+    Also what a paused eligibility check answers (``actions.eligibility_pause``): the
+    question the worker asked instead of answering the check's own."""
+    service = get_service()
+    intent = conversation.latest_intent(tracker)
+    text = conversation.latest_text(tracker)
+    region = conversation.current_region(tracker)
+    pending = tracker.get_slot("pending_question")
+    prefix = ""
+    remember = True
+    events: list[dict[str, Any]] = []
+
+    awaiting = conversation.awaiting_region(tracker)
+    region_reply = await asyncio.to_thread(_read_region_reply, service, text)
+    if intent == "inform_region" or (awaiting and intent not in INTENT_TOPICS):
+        # a reply to 请问您在哪个省或城市工作？, or a change of region (换成广东的)
+        if region_reply is not None and region_reply.wants_national:
+            region = NATIONAL
+        elif region_reply is not None and region_reply.region:
+            region = region_reply.region
+        unsure = region_reply is None and intent != "inform_region"  # 好的, 说不上来 …
+        if unsure or (region_reply is not None and region_reply.kind == "unknown"):
+            prefix = "没关系，先给您全国通用的规定：\n"
+            region, remember = NATIONAL, False  # 不知道 is not a region to keep
+        elif region is None:
+            prefix = "没认出您说的地区，先给您全国通用的规定：\n"
+        keeps = remember and region_reply is not None
+        if region and region != tracker.get_slot("region") and keeps:
+            events.append(SlotSet("region", region))
+        if pending:
+            question, topic = pending, tracker.get_slot("pending_topic")
+        elif tracker.get_slot("last_question") and region:
+            # the region changed after an answer: answer that question again for it
+            question = str(tracker.get_slot("last_question"))
+            topic = await asyncio.to_thread(_topic_of_entry, service, tracker)
+            prefix = f"好的，按{region_label(region)}给您重新查：\n"
         else:
-            topic = conversation.topic_of_intent(intent)
-            question = text
-            if not_ours(topic, question):
-                return await escalate(dispatcher, tracker, reason="out_of_scope", question=question)
+            label = region_label(region) if region else "您说的地区"
+            dispatcher.utter_message(
+                text=f"好的，记下了：{label}。您想了解哪方面的政策？",
+                buttons=topic_buttons(),
+                json_message=custom_payload("region_noted", region=region),
+            )
+            return [*events, SlotSet("awaiting_region", False)]
+        region = region or NATIONAL
+    elif conversation.is_button_payload(text):
+        topic = conversation.topic_of_intent(intent)
+        question = pending
+        if not question:
+            buttons = await asyncio.to_thread(topic_overview, service, topic or "")
+            dispatcher.utter_message(
+                text=f"关于{topic_label(topic)}，大家常问下面这些问题，点一下就能看答案，也可以直接打字问我：",
+                buttons=buttons,
+                json_message=custom_payload("topic_overview", topic=topic, region=region),
+            )
+            return []
+    else:
+        topic = conversation.topic_of_intent(intent)
+        question = text
+        if not_ours(topic, question):
+            return await escalate(dispatcher, tracker, reason="out_of_scope", question=question)
 
-        return await answer_question(
-            dispatcher,
-            tracker,
-            question=question,
-            topic=topic,
-            region=region,
-            prefix=prefix,
-            events=events,
-            remember=remember,
-        )
+    return await answer_question(
+        dispatcher,
+        tracker,
+        question=question,
+        topic=topic,
+        region=region,
+        prefix=prefix,
+        events=events,
+        remember=remember,
+    )
 
 
 async def answer_question(

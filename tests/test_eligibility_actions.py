@@ -16,13 +16,11 @@ import pytest
 import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import eligibility_check as check_actions
-from actions.eligibility_check import (
-    ASK_ACTIONS,
-    STOPPED,
-    ActionEligibilityVerdict,
-    ValidateEligibilityForm,
-)
+from actions import eligibility_session as check_session
+from actions.eligibility_form import ValidateEligibilityForm
+from actions.eligibility_questions import ASK_ACTIONS
+from actions.eligibility_session import STOPPED
+from actions.eligibility_verdict import ActionEligibilityVerdict
 from actions.policy_answer import ActionAnswerPolicy
 from knowledge.eligibility_answers import UNKNOWN
 from tests.support.actions import PAYLOAD_KEYS, slots, tickets
@@ -48,7 +46,7 @@ ALL_MET = {
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch, service):
-    monkeypatch.setattr(check_actions, "today", lambda: TODAY)
+    monkeypatch.setattr(check_session, "today", lambda: TODAY)
 
 
 def run(action, tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -79,7 +77,7 @@ def ask(slot: str):
 
 
 def test_the_actions_know_the_forms_slots() -> None:
-    assert list(check_actions.FORM_SLOTS) == FORM_SLOTS
+    assert list(check_session.FORM_SLOTS) == FORM_SLOTS
     assert [a().name() for a in ASK_ACTIONS] == [f"action_ask_{slot}" for slot in FORM_SLOTS]
     assert set(DOMAIN["actions"]) >= {a().name() for a in ASK_ACTIONS}
 
@@ -229,8 +227,13 @@ def test_the_verdict_card_lists_every_condition_with_its_clause() -> None:
     assert all(v is None for k, v in slots(events).items() if k in FORM_SLOTS)
 
 
+def test_the_subsidy_card_names_the_paying_office_last() -> None:
+    _events, (message,) = run(ActionEligibilityVerdict(), verdict_tracker(**ALL_MET))
+    assert message["text"].splitlines()[-1] == "以上按您的回答核对，最终以经办机构审核为准。"
+
+
 def test_while_the_rule_applied_the_verdict_is_eligible(monkeypatch) -> None:
-    monkeypatch.setattr(check_actions, "today", lambda: dt.date(2024, 9, 1))
+    monkeypatch.setattr(check_session, "today", lambda: dt.date(2024, 9, 1))
     values = {**ALL_MET, "elig_certificate_date": "2024-05-01~"}
     _events, (message,) = run(ActionEligibilityVerdict(), verdict_tracker(**values))
     assert message["custom"]["verdict"] == "eligible"

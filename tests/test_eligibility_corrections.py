@@ -8,8 +8,8 @@ import datetime as dt
 
 import pytest
 
-from actions import eligibility_check as check_actions
-from actions.eligibility_check import ValidateEligibilityForm
+from actions import eligibility_session as check_session
+from actions.eligibility_form import ValidateEligibilityForm
 from knowledge.eligibility_answers import correction
 from tests.support.actions import slots
 from tests.support.eligibility import form_tracker, run
@@ -19,7 +19,7 @@ TODAY = dt.date(2026, 12, 2)
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch, service):
-    monkeypatch.setattr(check_actions, "today", lambda: TODAY)
+    monkeypatch.setattr(check_session, "today", lambda: TODAY)
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from actions import eligibility_check as check_actions
-from actions.eligibility_check import ActionEligibilityVerdict, ValidateEligibilityForm
+from actions import eligibility_session as check_session
+from actions.eligibility_form import ValidateEligibilityForm
+from actions.eligibility_verdict import ActionEligibilityVerdict
 from actions.policy_answer import ActionAnswerPolicy
 from knowledge.eligibility_answers import UNKNOWN
 from tests.support.actions import run as base_run
@@ -30,7 +31,7 @@ INCOME = "elig_household_income"
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch, service):
-    monkeypatch.setattr(check_actions, "today", lambda: TODAY)
+    monkeypatch.setattr(check_session, "today", lambda: TODAY)
 
 
 def hardship_tracker(text: str, requested: str | None, **filled: Any):
@@ -234,6 +235,15 @@ def test_a_qingdao_worker_under_the_qingdao_line_may_apply_with_the_kinds_of_hel
     assert all(v is None for k, v in slots(events).items() if k in FORM_SLOTS)
 
 
+def test_the_card_sends_the_worker_to_the_union_not_an_office() -> None:
+    """The last line names who has the final say: for hardship help the union, not the
+    经办机构 that pays a subsidy (test_eligibility_actions keeps that one for the subsidy)."""
+    _events, message = verdict(elig_region="青岛", **{CAUSES: ["illness"], INCOME: "below_double"})
+    last = message["text"].splitlines()[-1]
+    assert last == "以上按您的回答核对，最终以当地工会（所在单位工会或当地总工会）审核为准。"
+    assert "经办机构" not in message["text"]
+
+
 def test_a_worker_elsewhere_gets_to_confirm_the_income_with_who_decides() -> None:
     _events, message = verdict(elig_region="武汉", **{CAUSES: ["schooling", "wages_cut"]})
     custom = message["custom"]
@@ -293,7 +303,7 @@ def test_asking_for_a_person_hands_over_with_the_answers(service) -> None:
     tracker = hardship_tracker("转人工", None)
     tracker.latest_message["entities"] = []
     tracker.slots.update({"elig_region": "青岛", CAUSES: ["illness", "schooling"]})
-    tracker.slots[INCOME] = check_actions.STOPPED
+    tracker.slots[INCOME] = check_session.STOPPED
     tracker.slots["eligibility_exit"] = "human"
     _events, messages = run(ActionEligibilityVerdict(), tracker)
     assert messages[-1]["custom"]["escalated"] is True

@@ -12,11 +12,9 @@ from typing import Any
 
 import pytest
 
-from actions import eligibility_check as check_actions
-from actions.eligibility_check import (
-    ActionEligibilityVerdict,
-    ValidateEligibilityForm,
-)
+from actions import eligibility_session as check_session
+from actions.eligibility_form import ValidateEligibilityForm
+from actions.eligibility_verdict import ActionEligibilityVerdict
 from actions.policy_answer import ActionAnswerPolicy
 from knowledge.eligibility_answers import UNKNOWN
 from tests.support.actions import run as base_run
@@ -30,7 +28,7 @@ CHECK = "skill_level_next"
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch, service):
-    monkeypatch.setattr(check_actions, "today", lambda: TODAY)
+    monkeypatch.setattr(check_session, "today", lambda: TODAY)
 
 
 def level_tracker(text: str, requested: str | None, **filled: Any):
@@ -174,7 +172,7 @@ def test_stop_ends_the_level_check() -> None:
     tracker = level_tracker("算了", "elig_work_months", elig_current_level="none")
     got = slots(run(ValidateEligibilityForm(), tracker)[0])
     assert got["eligibility_exit"] == "stop" and got["requested_slot"] is None
-    assert got["elig_work_months"] == check_actions.STOPPED
+    assert got["elig_work_months"] == check_session.STOPPED
 
 
 # ---- the questions ----
@@ -288,7 +286,7 @@ def test_a_skipped_question_leaves_the_verdict_to_confirm() -> None:
 
 def test_asking_for_a_person_hands_over_with_the_answers(service) -> None:
     values = {"elig_current_level": "中级工", "elig_work_months": 120}
-    tracker = verdict_tracker(**values, elig_level_months=check_actions.STOPPED)
+    tracker = verdict_tracker(**values, elig_level_months=check_session.STOPPED)
     tracker.slots["eligibility_exit"] = "human"
     _events, messages = run(ActionEligibilityVerdict(), tracker)
     assert messages[-1]["custom"]["escalated"] is True

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.eligibility_check import ASK_ACTIONS
+from actions.eligibility_questions import ASK_ACTIONS
 from tests.support.actions import PAYLOAD_KEYS
 from tests.trackers import make_tracker
 
