@@ -208,6 +208,11 @@ def propose_variant(
     it until an admin publishes it (``ValidationFailed`` when the region has one already)."""
     base = get_condition(session=session, condition_id=condition_id)
     clean = clean_values(session, base, {**values, "region": region}, regions)
+    if clean["region"] in (base.region, NATIONAL):  # not a variant: the condition itself
+        raise ValidationFailed(
+            {"region": "地区版本请填写一个省或城市（不能是全国，也不能和原条件相同）"},
+            f"eligibility condition {base.check.key}.{base.key}",
+        )
     refuse_taken(session, base, clean["region"])
     copy = {name: getattr(base, name) for name in COPIED}
     row = EligibilityCondition(

@@ -375,3 +375,23 @@ def test_the_seed_loader_leaves_edited_conditions_and_variants_alone(
         row = session.get(EligibilityCondition, months_id(session))
         assert row.pending == {"hint": "待审核的提示"}
         assert session.get(EligibilityCondition, months_id(session, "北京")).status == "draft"
+
+
+@pytest.mark.parametrize("region", ["", "全国"])
+def test_a_variant_for_the_conditions_own_region_is_refused(
+    session_factory, lexicon, region
+) -> None:
+    """Found by the console fuzz test: an empty region meant 全国, the condition's own, and the
+    insert hit the unique constraint (a 500)."""
+    with session_factory() as session:
+        with pytest.raises(ValidationFailed) as failed:
+            review.propose_variant(
+                session=session,
+                condition_id=months_id(session),
+                region=region,
+                values={},
+                actor="xiaoli",
+                regions=lexicon.regions,
+            )
+        assert "省或城市" in failed.value.errors["region"]
+        session.rollback()
