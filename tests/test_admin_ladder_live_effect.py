@@ -19,7 +19,7 @@ import pytest
 
 from tests.desk_client import log_in
 from tests.support.eligibility import only
-from tests.test_admin_check_live_effect import LIVE_WITHIN_SECONDS, PASSWORD, TIMEOUT, ensure_admin
+from tests.support.live_admin import LIVE_WITHIN_SECONDS, PASSWORD, TIMEOUT, ensure_admin
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
 FIRST = "我有四级证，拿证以后又干了三年，能考高级工吗"
