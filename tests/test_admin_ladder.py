@@ -76,6 +76,7 @@ def test_the_form_edits_a_level_for_review_then_it_is_published_and_restored(
         assert "国家职业技能标准" in listing and "data-ladder-waiting" not in listing
         page = await (await client.get(path)).text()
         assert 'id="review"' not in page and "依据：" in page
+        assert "判断：level_months 大于等于 48个月（4年）" in page
         form = form_of(page, "level4")
         assert form["p0.r1.condition"] == "level_months" and form["p0.r1.value"] == "48"
         assert form["p0.r1.op"] == ">=" and form["p2.r0.value"].startswith("technical_school")
