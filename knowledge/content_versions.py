@@ -28,6 +28,7 @@ from knowledge.repository import (
 FAQ = "faq"
 DOCUMENT = "document"
 CONDITION = "condition"  # a condition of an eligibility check (knowledge.eligibility_writes)
+LADDER = "ladder"  # a check's ladder, item = the check (knowledge.eligibility_ladder_review)
 Versioned = FaqEntry | PolicyDocument | EligibilityCondition
 # A snapshot is the item's key plus every field an edit can change.
 FAQ_SNAPSHOT_FIELDS = ("key", *FAQ_FIELDS)

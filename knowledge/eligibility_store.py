@@ -219,6 +219,8 @@ def put_check(*, session: Session, item: dict[str, Any], actor: str) -> bool:
     }
     changed = False
     ladder = values["ladder"] is not None
+    if row is not None and (row.ladder_version > 1 or row.ladder_pending):
+        del values["ladder"]  # edited (or waiting for review) in the admin: theirs
     if row is None:
         row = EligibilityCheck(key=key, updated_by=actor, **values)
         session.add(row)

@@ -226,6 +226,11 @@ class EligibilityCheck(Base):
     ladder = Column(JSON, nullable=True)
     # who can say whether a lapsed rule was continued (0014): 当地工会或12351 …
     confirm_with = Column(Text, nullable=False, default="")
+    # the ladder's review and versions (0015): an edit waits beside the live ladder
+    ladder_version = Column(Integer, nullable=False, default=1)
+    ladder_pending = Column(JSON, nullable=True)
+    ladder_pending_by = Column(String(100), nullable=True)
+    ladder_pending_at = Column(DateTime, nullable=True)
 
     conditions = relationship(
         "EligibilityCondition",

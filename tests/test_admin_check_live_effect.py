@@ -16,15 +16,11 @@ import uuid
 import aiohttp
 import pytest
 
-from changai.passwords import hash_password
-from helpdesk.accounts import create_user, get_user
-from tests.desk_client import in_database, log_in
+from tests.desk_client import log_in
 from tests.support.eligibility import only
+from tests.support.live_admin import LIVE_WITHIN_SECONDS, PASSWORD, TIMEOUT, ensure_admin
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
-PASSWORD = "admin-password-123"
-LIVE_WITHIN_SECONDS = 2.0
-TIMEOUT = aiohttp.ClientTimeout(total=60)
 ANSWERS = {
     "worker_status": "在厂里上班",
     "insurance_months": "8个月",
@@ -33,20 +29,6 @@ ANSWERS = {
     "certificate_date": "三个月前发的",
 }
 LAST = ("claimed_before", "没领过")
-
-
-def ensure_admin(stack) -> None:
-    def work(session) -> None:
-        if get_user(session=session, username="zhuren") is None:
-            create_user(
-                session=session,
-                username="zhuren",
-                display_name="王主任",
-                role="admin",
-                password_hash=hash_password(PASSWORD),
-            )
-
-    in_database(stack, work)
 
 
 def to_last_question(stack, city: str) -> str:

@@ -23,7 +23,7 @@ from helpdesk import errors as desk_errors
 from helpdesk.models import Ticket, TicketEntry
 from knowledge.catalogue import ValidationFailed
 from knowledge.content_versions import VersionNotFound
-from knowledge.errors import DocumentNotFound, FaqNotFound
+from knowledge.errors import DocumentNotFound, FaqNotFound, LadderNotFound
 from knowledge.models import AuditEntry, ContentVersion, FaqEntry
 from tests.support.console import (
     admin_csrf,
@@ -38,6 +38,8 @@ from tests.support.tickets import open_ticket
 SAMPLE_PARAMS = {
     "entry_id": "1",
     "condition_id": "1",
+    "check_id": "1",
+    "target_key": "level4",
     "document_id": "1",
     "item_id": "1",
     "kind": "entries",
@@ -201,6 +203,7 @@ DOMAIN_CASES = [
     (FaqNotFound("7"), 404, "没有这个条目"),
     (DocumentNotFound("7"), 404, "没有这个政策文件"),
     (VersionNotFound("faq 7 v9"), 404, "没有这个版本"),
+    (LadderNotFound("7.level9"), 404, "没有这个等级路径"),
     (ValidationFailed({"answer": "答案太长", "region": "没有这个地区"}), 422, "答案太长"),
     (RasaUnavailable("refused"), 502, "请稍后重试"),
 ]

@@ -51,6 +51,13 @@ def _values() -> dict[str, str]:
     return dict.fromkeys(FIELD_LABELS, P)
 
 
+def _level() -> dict:
+    """A level of a ladder as the pages show it (connectors.console.ladder_admin)."""
+    clause = {"key": P, "number": P, "text": P, "document": P, "doc_number": P}
+    requirement = {"condition": P, "op": P, "value": P, "text": P, "test": P}
+    return {"key": P, "level": P, "label": P, "clause": clause, "paths": [[requirement]]}
+
+
 ERRORS = {name: P for name in ("key", "status", "region_sensitive", "title", "answer")}
 PAIRS = [(P, P), ("", P)]
 GROUP = SimpleNamespace(count=3, representative=P, phrasings=[P, P])
@@ -145,7 +152,9 @@ PAGES: dict[str, dict] = {
     "admin/checks.html": {
         "checks": [
             (
-                SimpleNamespace(title=P, key=P, region=P),
+                SimpleNamespace(
+                    title=P, key=P, region=P, id=1, ladder_version=2, ladder_pending={}
+                ),
                 [
                     (
                         SimpleNamespace(
@@ -160,9 +169,25 @@ PAGES: dict[str, dict] = {
                         P,
                     )
                 ],
+                [_level()],
             )
         ],
         "waiting": 1,
+        "path_lines": lambda level: [P],
+    },
+    "admin/ladder.html": {
+        "check": SimpleNamespace(id=1, title=P, ladder_version=2),
+        "targets": [_level()],
+        "live": {P: [P]},
+        "proposed": {P: [P]},
+        "review": SimpleNamespace(by=P, at=WHEN, changed=[P]),
+        "conditions": PAIRS,
+        "ops": PAIRS,
+        "form_value": str,
+        "editing": P,
+        "versions": [(SimpleNamespace(version=1, author=P, created_at=WHEN), P)],
+        "errors": {"p0.r0": P, "paths": P, "pending": P, "ladder": P, P: P},
+        "notice": P,
     },
     "admin/condition_form.html": {
         "c": SimpleNamespace(

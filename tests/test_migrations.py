@@ -33,6 +33,8 @@ ELIGIBILITY_TABLES = {"eligibility_checks", "eligibility_conditions"}  # 0009
 ANALYTICS_TABLES = {"conversation_metrics", "processed_events"}  # 0010
 REVIEW_TABLES = {"review_flags"}  # 0013
 REVIEW_COLUMNS = {"status", "pending", "pending_by", "pending_at"}  # 0014, conditions
+# 0015, checks: the ladder's version and its edit waiting for review
+LADDER_COLUMNS = {"ladder_version", "ladder_pending", "ladder_pending_by", "ladder_pending_at"}
 
 
 def tables(url: str) -> set[str]:
@@ -183,9 +185,9 @@ def test_ladder_migration_down_to_0009_and_up_again(tmp_path) -> None:
     assert all(added[t] <= with_ladders[t] for t in added)
     downgrade(url, "0009")
     without = columns()
-    later = {  # 0012 and 0014, gone with it
+    later = {  # 0012, 0014 and 0015, gone with it
         "eligibility_conditions": {"version", *REVIEW_COLUMNS},
-        "eligibility_checks": {"confirm_with"},
+        "eligibility_checks": {"confirm_with", *LADDER_COLUMNS},
     }
     assert all(with_ladders[t] - without[t] - later.get(t, set()) == added[t] for t in added)
     upgrade(url)
@@ -274,4 +276,34 @@ def test_condition_review_migration_down_to_0013_drops_drafts_and_up_again(tmp_p
     with engine.connect() as connection:
         statuses = connection.execute(text("SELECT status FROM eligibility_conditions")).scalars()
         assert list(statuses) == ["published"]
+    engine.dispose()
+
+
+def test_ladder_review_migration_down_to_0014_and_up_again(tmp_path) -> None:
+    """0015 adds the ladder's version and its pending edit to the check; going down drops
+    them and the ladder's stored versions (kind ladder), and leaves other versions (#13)."""
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    upgrade(url)
+    engine = create_engine(url)
+
+    def check_columns() -> set[str]:
+        return {c["name"] for c in inspect(engine).get_columns("eligibility_checks")}
+
+    assert LADDER_COLUMNS <= check_columns()
+    with engine.begin() as connection:
+        for kind in ("ladder", "faq"):
+            connection.execute(
+                text(
+                    "INSERT INTO content_versions (kind, item_id, version, data, action, author,"
+                    " created_at) VALUES (:kind, 1, 1, '{}', 'baseline', 's', '2026-12-03')"
+                ),
+                {"kind": kind},
+            )
+    downgrade(url, "0014")
+    assert not check_columns() & LADDER_COLUMNS
+    with engine.connect() as connection:
+        kinds = connection.execute(text("SELECT kind FROM content_versions")).scalars()
+        assert list(kinds) == ["faq"]
+    upgrade(url)
+    assert LADDER_COLUMNS <= check_columns()
     engine.dispose()

@@ -43,7 +43,12 @@ ACTION_LABELS = {
 }
 ENTRY_STATUSES = list(FAQ_STATUS_LABELS.items())
 DOCUMENT_STATUSES = list(DOCUMENT_STATUS_LABELS.items())
-AUDIT_KINDS = {"faq": "条目", "document": "政策文件", "condition": "核对条件"}
+AUDIT_KINDS = {
+    "faq": "条目",
+    "document": "政策文件",
+    "condition": "核对条件",
+    "ladder": "等级路径",
+}
 SPREADSHEET_KINDS = [("entries", "FAQ 条目"), ("documents", "政策文件")]
 PERIODS = [("7", "最近7天"), ("30", "最近30天"), ("90", "最近90天"), ("365", "最近一年")]
 

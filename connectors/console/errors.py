@@ -35,7 +35,7 @@ from helpdesk.errors import (
 )
 from knowledge.catalogue import ValidationFailed
 from knowledge.content_versions import VersionNotFound
-from knowledge.errors import ConditionNotFound, DocumentNotFound, FaqNotFound
+from knowledge.errors import ConditionNotFound, DocumentNotFound, FaqNotFound, LadderNotFound
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -77,6 +77,7 @@ DOMAIN_ERRORS: dict[type[Exception], Mapping] = {
     FaqNotFound: Mapping(404, "没有这个条目"),
     DocumentNotFound: Mapping(404, "没有这个政策文件"),
     ConditionNotFound: Mapping(404, "没有这个核对条件"),
+    LadderNotFound: Mapping(404, "没有这个等级路径"),
     VersionNotFound: Mapping(404, "没有这个版本"),
     ValidationFailed: Mapping(422, lambda e: _joined(e.errors), lambda e: {"errors": e.errors}),
     RasaUnavailable: Mapping(502, "暂时连不上小助手服务，这次操作没有完成，请稍后重试"),

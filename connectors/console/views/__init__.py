@@ -15,6 +15,8 @@ from connectors.console.views import (
     admin_entries,
     admin_files,
     admin_history,
+    admin_ladder,
+    admin_ladder_api,
     admin_reports,
     admin_try,
     canned,
@@ -42,4 +44,6 @@ ROUTE_TABLES = (
     admin_files.routes,
     admin_checks.routes,
     admin_checks_api.routes,
+    admin_ladder.routes,
+    admin_ladder_api.routes,
 )

@@ -28,6 +28,7 @@ from connectors.console.check_admin import (
     variant,
 )
 from connectors.console.errors import form_problem
+from connectors.console.ladder_admin import ladder_view, path_lines
 from knowledge import catalogue
 from knowledge import content_versions as versions
 from knowledge import eligibility_review as review
@@ -68,12 +69,18 @@ async def checks_page(request: web.Request) -> web.Response:
     def work() -> str:
         with c.sessions() as session:
             checks = [
-                (check, [(row, test_text(row.test)) for row in check.conditions])
+                (
+                    check,
+                    [(row, test_text(row.test)) for row in check.conditions],
+                    ladder_view(session, check, check.ladder) if check.ladder else [],
+                )
                 for check in writes.list_checks(session=session)
             ]
             waiting = review.waiting_count(session=session)
             return render_string(
-                "admin/checks.html", request, {"checks": checks, "waiting": waiting}
+                "admin/checks.html",
+                request,
+                {"checks": checks, "waiting": waiting, "path_lines": path_lines},
             )
 
     return html(await asyncio.to_thread(work))

@@ -55,7 +55,9 @@ async def checks_api(request: web.Request) -> web.Response:
         with c.sessions() as session:
             return [
                 {
+                    "id": check.id,
                     "key": check.key,
+                    "ladder": bool(check.ladder),  # its ladder: /admin/api/checks/{id}/ladder
                     "title": check.title,
                     "region": check.region,
                     "conditions": [condition_json(session, row) for row in check.conditions],
