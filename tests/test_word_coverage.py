@@ -98,3 +98,13 @@ def test_greetings_and_pleas_around_a_question_are_not_its_subject(service) -> N
     assert snapshot.word_coverage(pleading, eight) == pytest.approx(
         snapshot.word_coverage(plain, eight)
     )
+
+
+def test_forum_pleas_are_not_the_subject_either(service) -> None:
+    """求不鸽我 (please don't leave me hanging), 求大佬 … ask for a reply, not about anything."""
+    snapshot, eight = service.index.current(), entry(service, "sg-new-eight-level")
+    plain = "8级技工什么概念"
+    for pleading in ("8级技工什么概念,急!求解答,求不鸽我!", "求大佬 8级技工什么概念 求好心人"):
+        assert snapshot.word_coverage(pleading, eight) == pytest.approx(
+            snapshot.word_coverage(plain, eight)
+        )
