@@ -25,6 +25,8 @@ SAMPLE_PARAMS = {
     "kind": "entries",
     "reply_id": "1",
     "condition_id": "1",
+    "check_id": "2",  # skill_level_next: the check with a ladder
+    "target_key": "level4",
 }
 
 

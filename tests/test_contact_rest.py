@@ -59,9 +59,12 @@ def test_consent_then_the_number_is_stored(stack) -> None:
 def test_an_unasked_number_is_caught_and_not_kept(stack) -> None:
     worker = sender()
     stack.post(worker, "转人工")
-    reply = last(stack.post(worker, "我的电话是+86 139 1234 5678 宿舍怎么申请"))
+    reply, answer = stack.post(worker, "我的电话是+86 139 1234 5678 宿舍怎么申请")
     assert reply["custom"]["type"] == "input_issue" and reply["custom"]["issue"] == "mobile_number"
     assert reply["custom"]["stored"] is False and "没有保存" in reply["text"]
+    # the question beside the number is still answered, without the number (#11)
+    assert answer["custom"]["type"] == "answer" and answer["custom"]["topic"] == "dormitory"
+    assert "1234" not in answer["text"]
     assert ticket_of(stack, worker) == (None, None)
 
     def unanswered(session):
