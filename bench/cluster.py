@@ -68,7 +68,7 @@ TARGET_UTILISATION = 0.6  # plan cores for 60% busy at the peak
 RETENTION_DAYS = 365
 # Open pages: a conversation of ~5 messages keeps its page (one SSE stream through a console
 # to a Rasa server) open ~10 minutes; each stream reads the database once a second
-# (connectors/widget/channel.py POLL_SECONDS) besides its Redis wake-ups; a console takes at
+# (connectors/widget/event_stream.py POLL_SECONDS) besides its Redis wake-ups; a console takes at
 # most 2,000 streams (connectors/console/views/widget_proxy.py STREAMS_TOTAL).
 MESSAGES_PER_CONVERSATION = 5
 PAGE_OPEN_SECONDS = 600

@@ -37,7 +37,7 @@ from changai.settings import Settings
 from changai.shared_redis import async_redis
 from connectors.console.app import create_app
 from connectors.console.login_limiter import LoginLimiter, RedisLoginLimiter, make_login_limiter
-from connectors.widget import channel
+from connectors.widget import event_stream
 from connectors.widget.hub import Hub, make_hub
 from connectors.widget.redis_hub import RedisHub
 from helpdesk import tickets
@@ -172,7 +172,7 @@ pytestmark = pytest.mark.postgres
 def test_a_message_sent_through_console_1_wakes_a_stream_on_console_2(
     shared_database: str, redis_space: RedisSpace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(channel, "POLL_SECONDS", LONG_POLL)
+    monkeypatch.setattr(event_stream, "POLL_SECONDS", LONG_POLL)
 
     async def go() -> None:
         async with cluster(shared_database, redis_space) as running:
@@ -195,7 +195,7 @@ def test_a_message_sent_through_console_1_wakes_a_stream_on_console_2(
 def test_a_staff_reply_from_the_desk_on_console_1_reaches_the_worker_on_console_2(
     shared_database: str, redis_space: RedisSpace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(channel, "POLL_SECONDS", LONG_POLL)
+    monkeypatch.setattr(event_stream, "POLL_SECONDS", LONG_POLL)
 
     async def go() -> None:
         async with cluster(shared_database, redis_space) as running:
@@ -244,7 +244,7 @@ def test_a_staff_reply_from_the_desk_on_console_1_reaches_the_worker_on_console_
 def test_redis_going_away_mid_stream_loses_no_message(
     shared_database: str, redis_space: RedisSpace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(channel, "POLL_SECONDS", LONG_POLL)
+    monkeypatch.setattr(event_stream, "POLL_SECONDS", LONG_POLL)
     target = urlsplit(redis_space.url)
     relay = TcpRelay(target.hostname or "127.0.0.1", target.port or 6379)
     relayed_url = urlunsplit(target._replace(netloc=f"127.0.0.1:{relay.port}"))
@@ -262,7 +262,7 @@ def test_redis_going_away_mid_stream_loses_no_message(
                 woken = listener.wakes_received
 
                 # Redis goes away: the stream falls back to its database poll.
-                monkeypatch.setattr(channel, "POLL_SECONDS", 0.5)
+                monkeypatch.setattr(event_stream, "POLL_SECONDS", 0.5)
                 await relay.cut()
                 deadline = time.monotonic() + 10
                 while listener.ready.is_set() and time.monotonic() < deadline:
@@ -274,7 +274,7 @@ def test_redis_going_away_mid_stream_loses_no_message(
                 assert sender.publish_failures >= 1 and listener.wakes_received == woken
 
                 # Redis is back: the subscriber reconnects and wake-ups are immediate again.
-                monkeypatch.setattr(channel, "POLL_SECONDS", LONG_POLL)
+                monkeypatch.setattr(event_stream, "POLL_SECONDS", LONG_POLL)
                 await relay.start()
                 await asyncio.wait_for(listener.ready.wait(), 15)
                 assert listener.subscriptions == 2
@@ -363,7 +363,7 @@ def test_the_embedded_hub_still_wakes_streams_of_its_own_process(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SQLite, no Redis: one instance, its stream woken in process, well before the poll."""
-    monkeypatch.setattr(channel, "POLL_SECONDS", LONG_POLL)
+    monkeypatch.setattr(event_stream, "POLL_SECONDS", LONG_POLL)
 
     async def go() -> None:
         engine = make_engine(database_url)
