@@ -25,9 +25,10 @@ from bench.report import write_section
 from changai.db import make_engine, make_session_factory
 from changai.db.migrate import upgrade
 from knowledge.analysis import default_analyzer
+from knowledge.indexed_entries import IndexedEntry
 from knowledge.lexicon import load_lexicon
 from knowledge.live_index import servable_entries
-from knowledge.retrieval import IndexedEntry, RetrievalIndex
+from knowledge.retrieval import RetrievalIndex
 from knowledge.seed_loader import load_seed
 from tests.eval.evaluate import TOPICS, load_dev_set
 

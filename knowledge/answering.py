@@ -21,15 +21,11 @@ from knowledge.fit import (
     judge_fit,
     named_benefits,
 )
+from knowledge.indexed_entries import Hit, RetrievalResult
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.live_index import LiveIndex
 from knowledge.replies import Reply, honest_reply, source_line
-from knowledge.retrieval import (
-    ANY_REGION,
-    Hit,
-    RetrievalIndex,
-    RetrievalResult,
-)
+from knowledge.retrieval import ANY_REGION, RetrievalIndex
 
 # A regional entry this close to the national answer means the region matters.
 LOCAL_RULE_RATIO = 0.85

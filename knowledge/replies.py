@@ -13,7 +13,7 @@ from changai.payloads import HANDOFF_BUTTON, custom_payload
 from changai.vocabulary import NATIONAL, Topic, aspect_label
 from knowledge.aspects import ordered
 from knowledge.fit import Fit
-from knowledge.retrieval import Hit, SourceInfo
+from knowledge.indexed_entries import Hit, SourceInfo
 
 
 @dataclass
