@@ -29,8 +29,8 @@ DOCUMENT_SOURCE_FIELDS = (
     "official_title",
     "checked_on",
 )
-# The fields an edit can change (besides the key); content versions snapshot them.
-DOCUMENT_FIELDS = (
+# What a document is: its title, number, issuer, region, dates, address and note.
+DOCUMENT_DESCRIPTION_FIELDS = (
     "title",
     "doc_number",
     "issuer",
@@ -39,8 +39,9 @@ DOCUMENT_FIELDS = (
     "expires_on",
     "url",
     "source_note",
-    *DOCUMENT_SOURCE_FIELDS,
 )
+# The fields an edit can change (besides the key); content versions snapshot them.
+DOCUMENT_FIELDS = (*DOCUMENT_DESCRIPTION_FIELDS, *DOCUMENT_SOURCE_FIELDS)
 # Saved with the item, snapshotted and versioned with it, but not plain columns: a
 # document's clauses (list of {key, number, text}) and an entry's linked clause keys.
 DOCUMENT_CLAUSES = "clauses"

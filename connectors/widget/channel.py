@@ -31,10 +31,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from changai.db import make_engine, make_session_factory
+from changai.db.off_loop import in_transaction
 from changai.settings import load_settings
 from connectors.widget import redelivery as take_over
 from connectors.widget import store
-from connectors.widget.event_stream import events_after, stream_messages
+from connectors.widget.event_stream import stream_messages
 from connectors.widget.hub import Hub, make_hub
 from connectors.widget.outputs import ReplayOutput, WidgetOutput
 from connectors.widget.redelivery import InProcess, entry_for, make_redelivery, parse_entry
@@ -83,11 +84,7 @@ class WidgetInput(InputChannel):
         return self._session_factory
 
     async def _db(self, work: Callable[[Any], Any]) -> Any:
-        def run() -> Any:
-            with self.sessions.begin() as session:
-                return work(session)
-
-        return await asyncio.to_thread(run)
+        return await in_transaction(self.sessions, work)
 
     def get_output_channel(self) -> OutputChannel:
         return WidgetOutput(self)
@@ -276,7 +273,11 @@ class WidgetInput(InputChannel):
         async def history(request: Request, conversation_id: str) -> HTTPResponse:
             after = parse_after(request.args.get("after"))
             await self._require(conversation_id)
-            messages = await self._db(functools.partial(events_after, conversation_id, after))
+            messages = await self._db(
+                lambda session: store.events_after(
+                    session=session, conversation_id=conversation_id, after_id=after
+                )
+            )
             return response.json({"messages": messages})
 
         @widget.route(f"/conversations/{CONVERSATION}/events", methods=["GET"])

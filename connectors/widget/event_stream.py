@@ -42,7 +42,7 @@ async def stream_messages(
         await stream.send("retry: 2000\n\n")
         while not _closed(request):
             wake.clear()
-            batch = await db(functools.partial(events_after, conversation_id, last))
+            batch = await db(functools.partial(_events_after, conversation_id, last))
             for event in batch:
                 data = json.dumps(event, ensure_ascii=False)
                 await stream.send(f"id: {event['id']}\nevent: message\ndata: {data}\n\n")
@@ -62,16 +62,10 @@ async def stream_messages(
         hub.unsubscribe(conversation_id, wake)
 
 
-def events_after(conversation_id: str, after_id: int, session: Any) -> list[dict[str, Any]]:
-    """The conversation's stored messages with an id above ``after_id``, as stream events."""
-    return [
-        store.as_event(m)
-        for m in store.messages_after(
-            session=session, conversation_id=conversation_id, after_id=after_id
-        )
-    ]
-
-
 def _closed(request: Request) -> bool:
     transport = getattr(request, "transport", None)
     return transport is None or transport.is_closing()
+
+
+def _events_after(conversation_id: str, after_id: int, session: Any) -> list[dict[str, Any]]:
+    return store.events_after(session=session, conversation_id=conversation_id, after_id=after_id)

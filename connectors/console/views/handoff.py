@@ -9,8 +9,9 @@ import asyncio
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from changai.db.off_loop import in_transaction
 from connectors.console import auth
 from connectors.console.appkeys import RASA, SESSIONS
 from connectors.console.bodies import json_object
@@ -120,18 +121,17 @@ async def note_api(request: web.Request) -> web.Response:
     ticket_id = int(request.match_info["ticket_id"])
     user = request["user"]
 
-    def work() -> None:
-        with request.app[SESSIONS].begin() as session:
-            tickets.add_note(
-                session=session,
-                ticket_id=ticket_id,
-                user_id=user.id,
-                is_admin=user.role == "admin",
-                author=user.username,
-                text=text,
-            )
+    def work(session: Session) -> None:
+        tickets.add_note(
+            session=session,
+            ticket_id=ticket_id,
+            user_id=user.id,
+            is_admin=user.role == "admin",
+            author=user.username,
+            text=text,
+        )
 
-    await asyncio.to_thread(work)
+    await in_transaction(request.app[SESSIONS], work)
     return web.json_response({"ok": True})
 
 
@@ -142,17 +142,16 @@ async def transfer_api(request: web.Request) -> web.Response:
     ticket_id = int(request.match_info["ticket_id"])
     user = request["user"]
 
-    def work() -> str:
-        with request.app[SESSIONS].begin() as session:
-            return tickets.transfer(
-                session=session,
-                ticket_id=ticket_id,
-                user_id=user.id,
-                to_username=to,
-                author=user.username,
-            ).display_name
+    def work(session: Session) -> str:
+        return tickets.transfer(
+            session=session,
+            ticket_id=ticket_id,
+            user_id=user.id,
+            to_username=to,
+            author=user.username,
+        ).display_name
 
-    return web.json_response({"ok": True, "to": await asyncio.to_thread(work)})
+    return web.json_response({"ok": True, "to": await in_transaction(request.app[SESSIONS], work)})
 
 
 @routes.post("/desk/api/tickets/{ticket_id:[0-9]{1,18}}/close")
@@ -176,17 +175,16 @@ async def close_api(request: web.Request) -> web.Response:
         ],
     )
 
-    def work() -> None:
-        with request.app[SESSIONS].begin() as session:
-            tickets.close(
-                session=session,
-                ticket_id=ticket_id,
-                user_id=user.id,
-                outcome=str(outcome),
-                author=user.username,
-            )
+    def work(session: Session) -> None:
+        tickets.close(
+            session=session,
+            ticket_id=ticket_id,
+            user_id=user.id,
+            outcome=str(outcome),
+            author=user.username,
+        )
 
-    await asyncio.to_thread(work)
+    await in_transaction(request.app[SESSIONS], work)
     return web.json_response({"ok": True})
 
 
@@ -199,16 +197,17 @@ async def faq_draft_api(request: web.Request) -> web.Response:
     ticket_id = int(request.match_info["ticket_id"])
     user = request["user"]
 
-    def work() -> int:
-        with request.app[SESSIONS].begin() as session:
-            return tickets.faq_draft_from(
-                session=session,
-                ticket_id=ticket_id,
-                answer=answer,
-                topic=str(topic or ""),
-                author=user.username,
-                user_id=user.id,
-                is_admin=user.role == "admin",
-            ).id
+    def work(session: Session) -> int:
+        return tickets.faq_draft_from(
+            session=session,
+            ticket_id=ticket_id,
+            answer=answer,
+            topic=str(topic or ""),
+            author=user.username,
+            user_id=user.id,
+            is_admin=user.role == "admin",
+        ).id
 
-    return web.json_response({"ok": True, "faq_id": await asyncio.to_thread(work)})
+    return web.json_response(
+        {"ok": True, "faq_id": await in_transaction(request.app[SESSIONS], work)}
+    )
