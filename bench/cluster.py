@@ -27,8 +27,6 @@ import re
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,15 +41,13 @@ from changai.db.migrate import upgrade
 from knowledge.seed_loader import load_seed
 from rasa_project.training import model_path
 from tests.support.cluster import Cluster
+from tests.support.postgres import database_url, throwaway_database
 from tests.support.resilient_worker import ResumingStream, send, start_conversation
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "scaling.md"
 RAW = ROOT / "var" / "bench" / "cluster.json"
 BEGIN, END = "<!-- bench/cluster.py: begin -->", "<!-- bench/cluster.py: end -->"
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
 CONCURRENCY = 20
@@ -200,27 +196,13 @@ def postgres_connections(pgid: int) -> int:
     return held
 
 
-@contextmanager
-def throwaway_database() -> Iterator[str]:
-    name = f"changai_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def sample(cluster: Cluster, database: str) -> Sample:
     cpu = {
         name: group_cpu_seconds(process.popen.pid)
         for name, process in cluster.processes.items()
         if process.popen is not None
     }
-    engine = create_engine(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{database}")
+    engine = create_engine(database_url(database))
     try:
         with engine.connect() as connection:
             pids = [
@@ -314,7 +296,7 @@ async def drive(cluster: Cluster, result: Result, database: str) -> None:
 
 def measure(instances: int, model: Path, workdir: Path) -> Result:
     result = Result(instances)
-    with throwaway_database() as url:
+    with throwaway_database("changai_bench") as url:
         database = url.rsplit("/", 1)[1]
         upgrade(url)
         engine = make_engine(url)
