@@ -35,6 +35,7 @@ import aiohttp
 import redis
 from sqlalchemy import create_engine, text
 
+from bench.proc_stats import group_cpu_seconds, pid_cpu_seconds, postgres_connections, rss_mib
 from bench.rest_latency import CYCLE, percentile
 from changai.db import make_engine, make_session_factory
 from changai.db.migrate import upgrade
@@ -54,7 +55,6 @@ CONCURRENCY = 20
 MESSAGES = 10
 REPLY_SECONDS = 60.0
 RUN_SECONDS = 300.0
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 CORES = os.cpu_count() or 1
 # Today's load, an assumption until the analytics (RabbitMQ consumer) count it: one
 # federation's pilot, ~3,000 worker messages a day, 15% of them in the busiest hour.
@@ -127,73 +127,6 @@ class Result:
 
 def _kind(process: str) -> str:
     return re.sub(r"\d+$", "", process)
-
-
-def group_cpu_seconds(pgid: int) -> float:
-    """utime + stime of every live process in the process group (children included)."""
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid:  # pgrp
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / CLOCK_TICKS
-
-
-def pid_cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def rss_mib(pgid: int) -> float:
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) != pgid:
-                continue
-            for line in (entry / "status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
-
-
-def postgres_connections(pgid: int) -> int:
-    """TCP connections to port 5432 held by the process group's processes."""
-    inodes: set[str] = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            rows = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for row in rows:
-            parts = row.split()
-            if parts[2].endswith(":1538") and parts[3] == "01":  # remote :5432, ESTABLISHED
-                inodes.add(parts[9])
-    held = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) != pgid:
-                continue
-            for fd in (entry / "fd").iterdir():
-                target = os.readlink(fd)
-                if target.startswith("socket:[") and target[8:-1] in inodes:
-                    held += 1
-        except OSError:
-            continue
-    return held
 
 
 def sample(cluster: Cluster, database: str) -> Sample:

@@ -22,7 +22,7 @@ from bench.report import write_section
 from changai.db import make_engine, make_session_factory
 from changai.db.migrate import upgrade
 from tests.support import broker_events as made
-from tests.support.consumers import ZONE, processed, publish, queued, running
+from tests.support.consumers import consumer_for, processed, publish, queued, running
 from tests.support.postgres import throwaway_database
 from tests.support.rabbitmq import Broker, throwaway_broker, unreachable
 
@@ -56,14 +56,8 @@ async def one_run(broker: Broker, database_url: str, batch_size: int) -> tuple[i
         assert await queued(broker) == len(bodies)
 
         def consumer() -> EventConsumer:
-            return EventConsumer(
-                amqp_url=broker.url,
-                session_factory=factory,
-                zone=ZONE,
-                queue=broker.queue,
-                exchange=broker.exchange,
-                batch_size=batch_size,
-                prefetch=max(2 * batch_size, 10),
+            return consumer_for(
+                broker, factory, batch_size=batch_size, prefetch=max(2 * batch_size, 10)
             )
 
         catch_up = await drain(consumer(), factory, lambda: processed(factory) == counted)

@@ -7,11 +7,13 @@ versioned, audited). The caller owns the transaction.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge.errors import DocumentNotFound, FaqNotFound
+from knowledge.indexed_entries import SourceInfo
 from knowledge.models import (
     AnswerFeedback,
     FaqEntry,
@@ -144,3 +146,21 @@ def record_unanswered(
     session.add(item)
     session.flush()
     return item
+
+
+def citation_fields(document: PolicyDocument | SourceInfo) -> dict[str, Any]:
+    """What a citation names of a document: title, number, issuer, region, dates (ISO dates,
+    or None) and address, in that order (the answer's ``source`` payload, the export)."""
+    return {
+        "title": document.title,
+        "doc_number": document.doc_number,
+        "issuer": document.issuer,
+        "region": document.region,
+        "effective_from": _iso(document.effective_from),
+        "expires_on": _iso(document.expires_on),
+        "url": document.url,
+    }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None

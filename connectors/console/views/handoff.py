@@ -62,21 +62,21 @@ def _claim(sessions: sessionmaker, ticket_id: int, user_id: int) -> dict[str, An
         return {"id": ticket.id, "status": ticket.status}  # never the conversation id
 
 
+async def _switch_bot(
+    request: web.Request, cid: str, switch: dict[str, str], text: str, kind: str, **extra: Any
+) -> None:
+    """Pause or resume the bot (``switch``) and tell the worker ``text`` in the staff
+    member's name; ``RasaUnavailable`` if Rasa is down."""
+    message = staff_message(text, request["user"].display_name, kind, **extra)
+    await request.app[RASA].append(cid, [switch, message])
+
+
 async def _join(request: web.Request) -> None:
     """Pause the bot and tell the worker who joined; ``RasaUnavailable`` if Rasa is down."""
     ticket_id, cid = await _conversation_held(request)
     user = request["user"]
-    await request.app[RASA].append(
-        cid,
-        [
-            PAUSE,
-            staff_message(
-                f"工作人员 {user.display_name} 已接入，请直接在这里说您的情况。",
-                user.display_name,
-                "staff_joined",
-            ),
-        ],
-    )
+    text = f"工作人员 {user.display_name} 已接入，请直接在这里说您的情况。"
+    await _switch_bot(request, cid, PAUSE, text, "staff_joined")
     await asyncio.to_thread(
         _log, request.app[SESSIONS], ticket_id, "claim", user.username, "接手并暂停机器人"
     )
@@ -162,18 +162,8 @@ async def close_api(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text="请选择处理结果")
     ticket_id, cid = await _conversation_held(request)
     user = request["user"]
-    await request.app[RASA].append(
-        cid,
-        [
-            RESUME,
-            staff_message(
-                "本次人工服务已结束，小助手会继续为您服务。请为这次服务打个分吧：",
-                user.display_name,
-                "handoff_closed",
-                ask_rating=True,
-            ),
-        ],
-    )
+    text = "本次人工服务已结束，小助手会继续为您服务。请为这次服务打个分吧："
+    await _switch_bot(request, cid, RESUME, text, "handoff_closed", ask_rating=True)
 
     def work(session: Session) -> None:
         tickets.close(
