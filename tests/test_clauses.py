@@ -12,12 +12,12 @@ from knowledge import catalogue
 from knowledge import content_versions as versions
 from knowledge.answering import find_answer
 from knowledge.audit import (
-    chinese_number,
     figures,
     load_exceptions,
     run_audit,
     unsupported_figures,
 )
+from knowledge.chinese_numbers import chinese_number
 from knowledge.indexed_entries import ClauseInfo, SourceInfo
 from knowledge.live_index import servable_entries
 from knowledge.models import AuditEntry, FaqEntry, FaqEntryClause, PolicyClause, PolicyDocument

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from knowledge import catalogue
 from knowledge import document_import as importing
-from knowledge.clause_split import NumberingUnreadable, apply_fixes, chinese_number, split_clauses
+from knowledge.chinese_numbers import chinese_number
+from knowledge.clause_split import NumberingUnreadable, apply_fixes, split_clauses
 from knowledge.document_text import (
     MAX_FILE_BYTES,
     SCANNED_PDF,
