@@ -25,6 +25,24 @@ def in_database(stack: Any, work: Callable[[Any], T]) -> T:
         engine.dispose()
 
 
+def ensure_account(stack: Any, username: str, display_name: str, role: str, password: str) -> None:
+    """The account on the stack's database, created unless it exists already."""
+    from changai.passwords import hash_password
+    from helpdesk.accounts import create_user, get_user
+
+    def work(session: Any) -> None:
+        if get_user(session=session, username=username) is None:
+            create_user(
+                session=session,
+                username=username,
+                display_name=display_name,
+                role=role,
+                password_hash=hash_password(password),
+            )
+
+    in_database(stack, work)
+
+
 def ticket_of(stack: Any, conversation_id: str) -> int:
     """The id of the conversation's latest ticket (the desk never shows conversation ids)."""
     from helpdesk.models import Ticket

@@ -7,11 +7,9 @@ import asyncio
 import aiohttp
 import pytest
 
-from changai.passwords import hash_password
-from helpdesk.accounts import create_user, get_user
 from helpdesk.models import Ticket
 from knowledge.models import FaqEntry
-from tests.desk_client import in_database, log_in, ticket_of
+from tests.desk_client import ensure_account, in_database, log_in, ticket_of
 from tests.widget_client import TIMEOUT, WidgetClient
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
@@ -19,17 +17,7 @@ PASSWORD = "handoff-password-1"
 
 
 async def staff_session(stack, http: aiohttp.ClientSession) -> str:
-    def ensure(session):
-        if get_user(session=session, username="wanglaoshi") is None:
-            create_user(
-                session=session,
-                username="wanglaoshi",
-                display_name="王老师",
-                role="staff",
-                password_hash=hash_password(PASSWORD),
-            )
-
-    in_database(stack, ensure)
+    ensure_account(stack, "wanglaoshi", "王老师", "staff", PASSWORD)
     return await log_in(stack.console_url, http, "wanglaoshi", PASSWORD)
 
 

@@ -18,7 +18,6 @@ REDIS_URL) keeps its in-process hub and limiter.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -46,6 +45,7 @@ from tests.servers import free_port
 from tests.support.console import PASSWORD, create_accounts, csrf_of, login
 from tests.support.tcp_proxy import TcpRelay
 from tests.support.widget_instance import WidgetInstance
+from tests.widget_client import sse_messages
 
 # Far below the streams' one-second database poll; with the poll stubbed to LONG_POLL only a
 # wake-up delivers within it.
@@ -104,14 +104,8 @@ class Stream:
         self._task = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
-        data = None
-        async for raw in self.response.content:
-            line = raw.decode().rstrip("\n")
-            if line.startswith("data: "):
-                data = json.loads(line[6:])
-            elif line == "" and data is not None:
-                self.events.put_nowait((data, time.monotonic()))
-                data = None
+        async for data in sse_messages(self.response):
+            self.events.put_nowait((data, time.monotonic()))
 
     async def next(self, timeout: float) -> tuple[dict[str, Any], float]:
         return await asyncio.wait_for(self.events.get(), timeout)
