@@ -82,12 +82,10 @@ def service(session_factory, database_url, clock) -> Iterator[knowledge_service.
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     """The real Rasa server and action server on loopback, with a throwaway database."""
-    from rasa_project.training import model_path
-    from tests.servers import ROOT, running_stack, seeded_database
+    from tests.servers import running_stack, seeded_database
+    from tests.support.training import trained_model
 
-    model = model_path(ROOT / "models")
-    if not model.exists():
-        pytest.fail(f"no trained model at {model}; `make test` trains it first (make train)")
+    model = trained_model()
     workdir = tmp_path_factory.mktemp("stack")
     url = seeded_database(workdir)
     with running_stack(model, url, workdir) as running:

@@ -74,3 +74,19 @@ async def log_in(
     )
     page = await (await http.get(f"{console_url}/desk")).text()
     return _PAGE_TOKEN.search(page).group(1)
+
+
+async def desk_post(
+    stack: Any,
+    staff: aiohttp.ClientSession,
+    ticket: int,
+    action: str,
+    csrf: str,
+    body: dict[str, Any] | None = None,
+) -> aiohttp.ClientResponse:
+    """A desk action on ``ticket`` (claim, reply, note, close, faq-draft) as logged-in staff."""
+    return await staff.post(
+        f"{stack.console_url}/desk/api/tickets/{ticket}/{action}",
+        headers={"X-CSRF-Token": csrf},
+        json=body,
+    )
