@@ -18,6 +18,7 @@ from changai.passwords import hash_password
 from changai.settings import Settings
 from connectors.console.app import create_app
 from helpdesk.accounts import create_user
+from helpdesk.models import User
 from tests.servers import free_port
 
 PASSWORD = "a-long-password-1"
@@ -47,16 +48,19 @@ def run_app(app: web.Application, scenario: Callable[[TestClient], Awaitable[Any
     return asyncio.run(go())
 
 
-def create_accounts(session: Session, *accounts: tuple[str, str]) -> None:
-    """(username, role) accounts, each with ``PASSWORD`` and its username as display name."""
-    for username, role in accounts:
-        create_user(
+def create_accounts(session: Session, *accounts: tuple[str, str]) -> dict[str, User]:
+    """(username, role) accounts, each with ``PASSWORD`` and its username as display name;
+    the users by username."""
+    return {
+        username: create_user(
             session=session,
             username=username,
             display_name=username,
             role=role,
             password_hash=hash_password(PASSWORD),
         )
+        for username, role in accounts
+    }
 
 
 async def login(client: TestClient, username: str, password: str = PASSWORD):
