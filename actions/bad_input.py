@@ -7,9 +7,11 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import contact
+from actions import contact, conversation
+from actions.policy_answer import answer_question
 from changai.payloads import HANDOFF_BUTTON, custom_payload, topic_buttons
 from knowledge.decision import INPUT_ISSUE_REPLIES
+from knowledge.text_normalise import question_beside_number
 
 
 def input_issue(tracker: Tracker) -> str:
@@ -31,7 +33,21 @@ class ActionHandleUnreadable(Action):
     ) -> list[dict[str, Any]]:
         issue = input_issue(tracker)
         if issue == "mobile_number":
-            return await contact.receive_number(dispatcher, tracker)
+            asked = (
+                ""
+                if contact.awaiting_contact(tracker)
+                else question_beside_number(str(tracker.latest_message.get("text") or ""))
+            )
+            events = await contact.receive_number(dispatcher, tracker)
+            if asked:  # 我电话138…，技能提升补贴怎么申请: the question is still answered
+                events += await answer_question(
+                    dispatcher,
+                    tracker,
+                    question=asked,
+                    topic=None,
+                    region=conversation.current_region(tracker),
+                )
+            return events
         if issue == "number_only" and contact.awaiting_contact(tracker):
             return contact.ask_again(dispatcher)
         buttons: list[dict[str, str]] = []

@@ -54,6 +54,11 @@ def cmd_kb_load(args: argparse.Namespace) -> int:
             if report.entries_retired
             else ""
         )
+        + (
+            f", {report.entries_flagged} entries on documents past their end date flagged 待复核"
+            if report.entries_flagged
+            else ""
+        )
     )
     return 0
 

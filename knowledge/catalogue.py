@@ -148,7 +148,8 @@ def save_document(
             extra={DOCUMENT_CLAUSES: clauses},
         )
         return document, True
-    clauses_before, legal_before = review_flags.clause_state(document), document.legal_status
+    clauses_before = review_flags.clause_state(session, document)
+    legal_before = document.legal_status
     changed = content_writes.update(
         session,
         document,

@@ -2,7 +2,7 @@
 
 Dates in order, a known region, a legal status with what it needs (a date for a
 time-limited rule, the newer document for a replaced one), where the text came from, and
-the clauses: keys unique across documents, and none removed that an entry rests on.
+the clauses: keys unique across documents.
 :func:`knowledge.catalogue.save_document` runs it on every save.
 """
 
@@ -25,7 +25,7 @@ from changai.vocabulary import (
 from knowledge import content_versions as versions
 from knowledge.field_values import canonical_region, clean_text, key_problem, parse_date
 from knowledge.lexicon import Lexicon
-from knowledge.models import FaqEntry, FaqEntryClause, PolicyClause, PolicyDocument
+from knowledge.models import PolicyClause, PolicyDocument
 from knowledge.repository import DOCUMENT_CLAUSES, DOCUMENT_SOURCE_FIELDS
 
 MAX_TITLE_CHARS = 300
@@ -179,14 +179,6 @@ def _clean_clauses(
         ).scalar()
         if owner is not None and owner != document_id:
             return cleaned, f"条款编号 {key} 已被另一份文件使用"
-    if document_id is not None:
-        linked = session.execute(
-            select(PolicyClause.key, FaqEntry.key)
-            .join(FaqEntryClause, FaqEntryClause.clause_id == PolicyClause.id)
-            .join(FaqEntry, FaqEntry.id == FaqEntryClause.entry_id)
-            .where(PolicyClause.document_id == document_id)
-        ).all()
-        for clause_key, entry_key in linked:
-            if clause_key not in seen:
-                return cleaned, f"条款 {clause_key} 是条目 {entry_key} 的依据，请先解除关联再删除"
+    # Removing a clause that entries rest on is allowed: they are flagged 待复核 with the
+    # removed text (knowledge.review_flags.flag_changed_clauses).
     return cleaned, ""

@@ -12,6 +12,7 @@ from typing import Any
 from changai.payloads import HANDOFF_BUTTON, custom_payload
 from changai.vocabulary import NATIONAL, Topic, aspect_label
 from knowledge.aspects import ordered
+from knowledge.book_titles import book_title
 from knowledge.fit import Fit
 from knowledge.indexed_entries import Hit, SourceInfo
 
@@ -43,7 +44,7 @@ def source_line(source: SourceInfo) -> str:
     number = f"（{source.doc_number}）" if source.doc_number else ""
     issuer = f"｜{source.issuer}" if source.issuer else ""
     line = (
-        f"来源：《{source.title}》{number}{issuer}"
+        f"来源：{book_title(source.title)}{number}{issuer}"
         f"｜适用地区：{source.region}｜有效期：{validity_text(source)}"
     )
     return line + citation_lines(source)
@@ -72,7 +73,7 @@ def citation_lines(source: SourceInfo) -> str:
             numbers.append(clause_number(clause.number))
     for (title, doc_number), numbers in by_document.items():
         number = f"（{doc_number}）" if doc_number else ""
-        lines.append(f"依据《{title}》{number}{'、'.join(numbers)}")
+        lines.append(f"依据{book_title(title)}{number}{'、'.join(numbers)}")
     if source.time_limit_passed is not None:
         lines.append(
             f"该规定有效期至{source.time_limit_passed:%Y年%m月%d日}，请拨打12333确认当年政策"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from changai.db import utcnow
 from changai.vocabulary import LegalStatus
 from knowledge import content_versions as versions
+from knowledge.book_titles import book_title
 from knowledge.content_writes import audit
 from knowledge.models import FaqEntry, FaqEntryClause, PolicyClause, PolicyDocument, ReviewFlag
 
@@ -29,35 +31,60 @@ FLAG_ACTION = "flag"
 CLEAR_ACTION = "reviewed"
 
 
-def clause_state(document: PolicyDocument) -> dict[str, tuple[int, str, str]]:
-    """key -> (id, number, text) of the document's clauses, to compare after a save."""
-    return {c.key: (c.id, c.number, c.text) for c in document.clauses}
+# How much of a removed clause's text the flag quotes, so the reviewer sees what it said.
+REMOVED_QUOTE_CHARS = 80
+
+
+@dataclass(frozen=True)
+class ClauseBefore:
+    """A clause as it was before a save, with the entries resting on it."""
+
+    number: str
+    text: str
+    entry_ids: tuple[int, ...]
+
+
+def clause_state(session: Session, document: PolicyDocument) -> dict[str, ClauseBefore]:
+    """key -> the document's clauses and who rests on them, to compare after a save (the
+    links of a removed clause are gone after it, so they are read before)."""
+    links: dict[int, list[int]] = {}
+    ids = [c.id for c in document.clauses]
+    if ids:
+        rows = session.execute(
+            select(FaqEntryClause.clause_id, FaqEntryClause.entry_id).where(
+                FaqEntryClause.clause_id.in_(ids)
+            )
+        )
+        for clause_id, entry_id in rows:
+            links.setdefault(clause_id, []).append(entry_id)
+    return {
+        c.key: ClauseBefore(c.number, c.text, tuple(links.get(c.id, ()))) for c in document.clauses
+    }
 
 
 def flag_changed_clauses(
     session: Session,
-    before: dict[str, tuple[int, str, str]],
+    before: dict[str, ClauseBefore],
     document: PolicyDocument,
     *,
     actor: str,
 ) -> int:
-    """Flag the entries resting on each clause whose number or text the save changed."""
-    after = clause_state(document)
+    """Flag the entries resting on each clause whose number or text the save changed, or
+    that the save removed (the flag quotes what the removed clause said)."""
+    after = {c.key: (c.number, c.text) for c in document.clauses}
     flagged = 0
-    for key, (clause_id, number, text) in before.items():
-        if key not in after or after[key][1:] == (number, text):
+    for key, old in before.items():
+        if not old.entry_ids or after.get(key) == (old.number, old.text):
             continue
-        entry_ids = session.execute(
-            select(FaqEntryClause.entry_id).where(FaqEntryClause.clause_id == clause_id)
-        ).scalars()
-        label = after[key][1] or key
+        if key in after:
+            reason = f"所依据的条款 {after[key][0] or key}（{key}）已修改"
+        else:
+            quote = old.text[:REMOVED_QUOTE_CHARS] + (
+                "…" if len(old.text) > REMOVED_QUOTE_CHARS else ""
+            )
+            reason = f"所依据的条款 {old.number or key}（{key}）已删除，原文：“{quote}”"
         flagged += _flag(
-            session,
-            entry_ids,
-            cause=CLAUSE,
-            source_key=key,
-            reason=f"所依据的条款 {label}（{key}）已修改",
-            actor=actor,
+            session, old.entry_ids, cause=CLAUSE, source_key=key, reason=reason, actor=actor
         )
     return flagged
 
@@ -86,11 +113,11 @@ def status_change_reason(session: Session, before_status: str, document: PolicyD
     if document.legal_status == LegalStatus.replaced.value:
         replacement = session.get(PolicyDocument, document.replaced_by_id or 0)
         newer = replacement.title if replacement is not None else ""
-        return f"所依据的文件《{document.title}》已被替代" + (
-            f"（新文件《{newer}》）" if newer else ""
+        return f"所依据的文件{book_title(document.title)}已被替代" + (
+            f"（新文件{book_title(newer)}）" if newer else ""
         )
     if document.legal_status == LegalStatus.lapsed.value:
-        return f"所依据的文件《{document.title}》已失效"
+        return f"所依据的文件{book_title(document.title)}已失效"
     return ""
 
 
@@ -104,7 +131,7 @@ def flag_past_end_dates(session: Session, today: dt.date, *, actor: str = "syste
     ).scalars()
     for document in documents:
         ended = min(d for d in (document.expires_on, document.in_force_until) if d is not None)
-        reason = f"所依据的文件《{document.title}》已于{ended:%Y-%m-%d}到期"
+        reason = f"所依据的文件{book_title(document.title)}已于{ended:%Y-%m-%d}到期"
         flagged += flag_document_entries(session, document, reason, actor=actor, cause=EXPIRED)
     return flagged
 

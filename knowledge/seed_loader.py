@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from changai.vocabulary import NATIONAL, FaqStatus
-from knowledge import catalogue
+from knowledge import catalogue, review_flags
 from knowledge import content_versions as versions
 from knowledge.eligibility_store import load_eligibility_seed
 from knowledge.errors import InvalidEntry
@@ -41,6 +41,7 @@ class LoadReport:
     entries_retired: int = 0  # seed entries no longer in the seed, archived
     checks_seen: int = 0  # eligibility checks (eligibility.yml)
     checks_changed: int = 0
+    entries_flagged: int = 0  # 待复核: entries on documents past their end date, newly flagged
 
 
 def read_seed(seed_dir: Path = SEED_DIR) -> tuple[list[dict], list[dict]]:
@@ -134,6 +135,10 @@ def load_seed(
     )
     report.checks_seen, report.checks_changed = load_eligibility_seed(
         session=session, seed_dir=seed_dir, actor=SEED_ACTOR
+    )
+    # The same check the console runs at start and hourly (connectors/console/end_date_sweep.py)
+    report.entries_flagged = review_flags.flag_past_end_dates(
+        session, today or dt.date.today(), actor=SEED_ACTOR
     )
     return report
 

@@ -12,9 +12,6 @@ import datetime as dt
 import io
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 FORMATS = ("csv", "xlsx")
 FORMULA_STARTS = ("=", "+", "-", "@")
 ESCAPE = "'"
@@ -41,6 +38,11 @@ def write_csv(table: list[list[str]]) -> bytes:
 
 def write_xlsx(table: list[list[str]], title: str) -> bytes:
     """One sheet named ``title``."""
+    # openpyxl (with lxml and Pillow) is imported when a spreadsheet is made or read, not by
+    # every console process at start (issue #15).
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title
@@ -66,6 +68,8 @@ def _read_csv(data: bytes) -> list[list[Any]]:
 
 
 def _read_xlsx(data: bytes) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         sheet = workbook.worksheets[0]

@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -196,7 +195,7 @@ def read_table(
             text, problem = sheet_files.cell_text(value)
             row[name] = text
             if problem:
-                problems.append(Problem(number, get_column_letter(position + 1), name, problem))
+                problems.append(Problem(number, _column_letter(position + 1), name, problem))
         rows.append((number, row))
     return rows, problems
 
@@ -204,7 +203,7 @@ def read_table(
 def column_letter(kind: str, field_name: str) -> str:
     name = _FIELD_COLUMN.get(field_name, field_name)
     names = [n for n, _ in COLUMNS[kind]]
-    return get_column_letter(names.index(name) + 1) if name in names else ""
+    return _column_letter(names.index(name) + 1) if name in names else ""
 
 
 # ---- planning and applying ----
@@ -291,3 +290,10 @@ def apply_import(
         detail=f"导入{len(plan.rows)}行，其中{changed}项有变化",
     )
     return changed
+
+
+def _column_letter(number: int) -> str:
+    """A spreadsheet's column letter (1 -> A); openpyxl is imported only when a sheet is read."""
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(number))

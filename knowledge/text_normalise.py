@@ -170,6 +170,24 @@ def mask_personal_numbers(text: str) -> str:
     return _MOBILE.sub(lambda match: mask_mobile(match.group(1)), masked)
 
 
+# Words that only introduce a number (我的手机号是…), left out of the question beside it.
+_CONTACT_WORDS = re.compile(
+    r"(?:我的|我)?(?:手机号码|手机号|手机|电话号码|电话|联系方式|号码)(?:是|为)?"
+)
+_SEPARATORS = re.compile(r"[\s,，。.!！?？、;；:：~～]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+MIN_QUESTION_CHARS = 4  # Chinese characters left beside a number that make a question
+
+
+def question_beside_number(text: str) -> str:
+    """What a message says besides a phone, ID-card or bank-card number, when that is a
+    question (我电话138…，技能提升补贴怎么申请 -> 技能提升补贴怎么申请); "" when nothing is."""
+    normalised = unicodedata.normalize("NFKC", text or "")
+    rest = _MOBILE.sub(" ", _LONG_NUMBER.sub(" ", normalised))
+    rest = _SEPARATORS.sub(" ", _CONTACT_WORDS.sub(" ", rest)).strip()
+    return rest if len(_CJK.findall(rest)) >= MIN_QUESTION_CHARS else ""
+
+
 # The earlier name, kept for callers that only knew about phone numbers.
 mask_mobiles = mask_personal_numbers
 

@@ -16,11 +16,6 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import squareform
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.metrics.pairwise import cosine_distances
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -91,6 +86,14 @@ def cluster(
     if not questions:
         return []
     analyzer = analyzer or default_analyzer()
+    # Imported here, not at the top: SciPy and scikit-learn add about 40 MiB to every console
+    # process, and only this report needs them (issue #15).
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.metrics.pairwise import cosine_distances
+
     weights = DictVectorizer().fit_transform(features(analyzer, q) for q in questions)
     if len(questions) == 1 or weights.shape[1] == 0:  # one question, or none has a feature
         return [[i] for i in range(len(questions))]

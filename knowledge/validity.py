@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from changai.vocabulary import DocumentStatus, FaqStatus, LegalStatus
+from knowledge.book_titles import book_title
 from knowledge.models import FaqEntry, PolicyDocument
 
 EXPIRY_WARNING_DAYS = 30
@@ -32,7 +33,7 @@ def document_problem(document: PolicyDocument, today: dt.date) -> str:
         return "已失效"
     if document.legal_status == LegalStatus.replaced.value:
         newer = document.replaced_by
-        return f"已被《{newer.title}》替代" if newer is not None else "已被替代"
+        return f"已被{book_title(newer.title)}替代" if newer is not None else "已被替代"
     if document.effective_from is not None and document.effective_from > today:
         return f"尚未生效（{document.effective_from:%Y-%m-%d} 起施行）"
     if document.expires_on is not None and document.expires_on < today:

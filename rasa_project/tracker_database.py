@@ -12,8 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from rasa.shared.core.events import Event
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy import event as sa_event
-from sqlalchemy.pool import QueuePool
+
+from changai.db import SQLITE_POOL, tune_sqlite
 
 
 def tuned_sqlite_engine(url: Any) -> Any:
@@ -29,22 +29,8 @@ def tuned_sqlite_engine(url: Any) -> Any:
 
     PostgreSQL keeps stock's engine.
     """
-    engine = sa.create_engine(
-        url,
-        poolclass=QueuePool,
-        pool_size=4,
-        max_overflow=4,
-        connect_args={"check_same_thread": False},
-    )
-
-    @sa_event.listens_for(engine, "connect")
-    def _on_connect(connection: Any, _record: Any) -> None:
-        cursor = connection.cursor()
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    with engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+    engine = sa.create_engine(url, connect_args={"check_same_thread": False}, **SQLITE_POOL)
+    tune_sqlite(engine, foreign_keys=False)
     return engine
 
 

@@ -183,8 +183,12 @@ def test_a_desk_draft_is_a_version_and_an_audit_entry(session_factory) -> None:
 
 def test_reloading_unchanged_seed_writes_nothing(session_factory) -> None:
     before = counts(session_factory)
+    with session_factory() as session:  # 待复核 lines: seed entries on rules past their end
+        flag_lines = len(
+            session.execute(select(AuditEntry.id).where(AuditEntry.action == "flag")).all()
+        )
     assert (
-        before["ContentVersion"] == before["AuditEntry"] == sum(map(len, read_seed()))
+        before["ContentVersion"] == before["AuditEntry"] - flag_lines == sum(map(len, read_seed()))
     )  # each creation
     with session_factory.begin() as session:
         report = load_seed(session=session)

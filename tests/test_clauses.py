@@ -129,13 +129,6 @@ def test_document_validation(session_factory, lexicon, changes, field, message) 
         session.rollback()
 
 
-def test_a_linked_clause_cannot_be_removed(session_factory, lexicon) -> None:
-    with session_factory() as session:
-        with pytest.raises(catalogue.ValidationFailed) as failed:
-            put_doc(session, lexicon, "mohrss-2024-40", clauses=[])
-        assert "是条目" in failed.value.errors["clauses"]
-
-
 def test_entry_links_are_validated_and_versioned(session_factory, lexicon) -> None:
     with session_factory.begin() as session:
         entry = get_faq_by_key(session=session, key="ts-how-to-apply")

@@ -182,3 +182,20 @@ def test_no_open_ticket_points_to_a_person(service) -> None:
     assert slots(events)["awaiting_contact"] is None
     with service.session_factory() as session:
         assert session.execute(select(Ticket)).first() is None
+
+
+def test_a_question_beside_an_unasked_number_is_still_answered(after_hours) -> None:
+    message = number_message("我电话13812345678，技能提升补贴怎么申请", asked=False)
+    _events, [note, answer] = run(ActionHandleUnreadable(), message)
+    assert note["text"] == UNASKED_TEXT and note["custom"]["stored"] is False
+    assert answer["custom"]["type"] == "answer"
+    assert answer["custom"]["faq_key"] == "ts-how-to-apply"
+    assert "13812345678" not in answer["text"]
+    assert stored(after_hours) == []  # no ticket, no number kept
+
+
+def test_a_number_alone_gets_only_the_privacy_note(after_hours) -> None:
+    _events, messages = run(
+        ActionHandleUnreadable(), number_message("我的手机号是 138 1234 5678", asked=False)
+    )
+    assert [m["text"] for m in messages] == [UNASKED_TEXT]

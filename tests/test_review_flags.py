@@ -58,9 +58,12 @@ def _entries(session, lexicon) -> None:
 
 
 def _open(session) -> dict[str, list[str]]:
+    """The open flags of this file's entries (the seed's entries on rules past their end
+    date are flagged when the seed loads)."""
     flags: dict[str, list[str]] = {}
     for flag in review_flags.open_flags(session):
-        flags.setdefault(flag.entry.key, []).append(flag.reason)
+        if flag.entry.key.startswith("flag-"):
+            flags.setdefault(flag.entry.key, []).append(flag.reason)
     return flags
 
 
@@ -114,7 +117,10 @@ def test_editing_a_clause_flags_its_entries_until_they_are_saved(session_factory
         )
     with session_factory() as session:
         assert _open(session) == {}
-        flag = session.execute(select(ReviewFlag)).scalar_one()
+        linked_id = get_faq_by_key(session=session, key="flag-linked").id
+        flag = session.execute(
+            select(ReviewFlag).where(ReviewFlag.entry_id == linked_id)
+        ).scalar_one()
         assert flag.cleared_by == "editor" and flag.cleared_at is not None
         assert session.execute(
             select(AuditEntry.actor).where(AuditEntry.action == "reviewed")
@@ -196,3 +202,69 @@ def test_review_page_lists_the_flags(session_factory, database_url, lexicon) -> 
             select(AuditEntry).where(AuditEntry.action == "reviewed")
         ).scalar_one()
         assert reviewed.actor == "boss" and "flag-other" in reviewed.detail
+
+
+def _flagged_keys(session_factory) -> set[str]:
+    with session_factory() as session:
+        return set(_open(session))
+
+
+def test_the_review_page_only_reads(session_factory, database_url, lexicon, monkeypatch) -> None:
+    """Opening 待复核 writes nothing: a past end date is flagged by the console's sweep."""
+    from connectors.console import end_date_sweep
+
+    _setup(session_factory, lexicon)
+    with session_factory.begin() as session:
+        create_accounts(session, ("boss", "admin"))
+        _document(session, lexicon, expires_on="2026-06-30")
+    monkeypatch.setattr(end_date_sweep, "sweep_once", lambda sessions, today: 0)
+
+    async def scenario(client: TestClient) -> str:
+        await login(client, "boss")
+        return await (await client.get("/admin/review-flags")).text()
+
+    page = run(console_settings(database_url), scenario)
+    assert "待复核" in page or "复核" in page
+    assert not {"flag-linked", "flag-other"} & _flagged_keys(session_factory)
+
+
+def test_the_console_flags_past_end_dates_when_it_starts(
+    session_factory, database_url, lexicon
+) -> None:
+    import asyncio
+
+    _setup(session_factory, lexicon)
+    with session_factory.begin() as session:
+        _document(session, lexicon, expires_on="2026-06-30")
+    assert not {"flag-linked", "flag-other"} & _flagged_keys(session_factory)
+
+    async def scenario(client: TestClient) -> set[str]:
+        for _ in range(100):  # the sweep runs in the background at start: up to 5 s
+            flagged = await asyncio.to_thread(_flagged_keys, session_factory)
+            if {"flag-linked", "flag-other"} <= flagged:
+                return flagged
+            await asyncio.sleep(0.05)
+        return flagged
+
+    flagged = run(console_settings(database_url), scenario)
+    assert {"flag-linked", "flag-other"} <= flagged and "flag-unrelated" not in flagged
+
+
+def test_removing_a_clause_flags_its_entries_with_what_it_said(session_factory, lexicon) -> None:
+    _setup(session_factory, lexicon)
+    with session_factory.begin() as session:
+        _document(
+            session,
+            lexicon,
+            clauses=[{"key": f"{DOC}.a1", "number": "第一条", "text": "第一条 为了规范补贴。"}],
+        )
+    with session_factory() as session:
+        flags = _open(session)
+        assert flags["flag-linked"] == [f"所依据的条款 第三条（{DOC}.a3）已删除，原文：“{TEXT_3}”"]
+        assert "flag-other" not in flags and "flag-unrelated" not in flags
+        linked = get_faq_by_key(session=session, key="flag-linked")
+        assert [c.key for c in linked.clauses] == []  # it rests on nothing until reviewed
+        audit = session.execute(
+            select(AuditEntry).where(AuditEntry.action == review_flags.FLAG_ACTION)
+        ).scalars()
+        assert any("flag-linked" in (a.detail or "") or "已删除" in (a.detail or "") for a in audit)

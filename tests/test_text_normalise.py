@@ -140,3 +140,16 @@ def test_masking() -> None:
 )
 def test_strip_filler(raw: str, expected: str) -> None:
     assert strip_filler(normalise(raw)) == normalise(expected)
+
+
+def test_the_question_beside_a_number() -> None:
+    from knowledge.text_normalise import question_beside_number
+
+    assert (
+        question_beside_number("我电话13812345678，技能提升补贴怎么申请") == "技能提升补贴怎么申请"
+    )
+    assert (
+        question_beside_number("身份证110101199003077777 宿舍怎么申请啊") == "身份证 宿舍怎么申请啊"
+    )
+    assert question_beside_number("我的手机号是138-1234-5678") == ""
+    assert question_beside_number("13812345678 谢谢") == ""

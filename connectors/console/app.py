@@ -16,6 +16,7 @@ from changai.settings import Settings, load_settings
 from connectors.console import auth, csrf, errors, headers, templating
 from connectors.console.admin_context import ADMIN, AdminContext
 from connectors.console.appkeys import LIMITER, RASA, SESSIONS, SETTINGS
+from connectors.console.end_date_sweep import end_date_sweep
 from connectors.console.login_limiter import make_login_limiter
 from connectors.console.rasa_client import RasaClient
 from connectors.console.views import ROUTE_TABLES, admin_files, widget_proxy
@@ -58,7 +59,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
         await app[LIMITER].close()
         engine.dispose()
 
-    app.cleanup_ctx.extend([widget_proxy.http_client, rasa_client])
+    app.cleanup_ctx.extend([widget_proxy.http_client, rasa_client, end_date_sweep])
     # aiohttp 3.9's signal annotation disagrees with aiosignal 1.4's generic parameters
     app.on_cleanup.append(dispose)  # type: ignore[arg-type]
     return app

@@ -149,9 +149,16 @@
     var at = custom && custom.source ? text.lastIndexOf("\n\n来源：") : -1;
     return at < 0 ? [text, null] : [text.slice(0, at), text.slice(at + 2)];
   }
+  // A title in 《》; one that quotes another document keeps the inner title in 〈〉
+  // (knowledge/book_titles.py does the same for the reply text).
+  function bookTitle(title) {
+    var t = String(title || "").trim();
+    if (/^《[^《]*》$/.test(t)) t = t.slice(1, -1);
+    return "《" + t.replace(/《/g, "〈").replace(/》/g, "〉") + "》";
+  }
   function clauseCitation(clause) {
     var number = String(clause.number || "").trim();
-    var doc = "《" + (clause.document_title || "") + "》" + (clause.doc_number ? "（" + clause.doc_number + "）" : "");
+    var doc = bookTitle(clause.document_title) + (clause.doc_number ? "（" + clause.doc_number + "）" : "");
     return doc + (number ? " " + number : "");
   }
   // 查看原文: the clauses the answer rests on, shown in the chat from the answer's own payload.

@@ -238,15 +238,14 @@ async def link_entry(request: web.Request) -> web.StreamResponse:
 @routes.get("/admin/review-flags")
 @auth.require("admin")
 async def review_flags_page(request: web.Request) -> web.Response:
-    """待复核: entries whose clauses or documents changed; a past end date is checked here."""
-    c = ctx(request)
-
-    def work(session: Session) -> str:
-        review_flags.flag_past_end_dates(session, c.today())
-        flags = review_flags.open_flags(session)
-        return render_string("admin/review_flags.html", request, {"flags": flags})
-
-    return html(await in_transaction(c.sessions, work))
+    """待复核: entries whose clauses or documents changed or ended (read only: end dates are
+    checked by ``connectors.console.end_date_sweep``)."""
+    return await html_page(
+        request,
+        lambda session: render_string(
+            "admin/review_flags.html", request, {"flags": review_flags.open_flags(session)}
+        ),
+    )
 
 
 @routes.post("/admin/review-flags/{entry_id:[0-9]{1,18}}/clear")
