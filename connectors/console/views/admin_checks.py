@@ -10,12 +10,10 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp_jinja2 import render_string
-from sqlalchemy.orm import Session
 
-from changai.db.off_loop import in_session
 from connectors.console import admin_pages as pages
 from connectors.console import auth
-from connectors.console.admin_context import AdminContext, ctx, html, html_page, parse_int
+from connectors.console.admin_context import AdminContext, ctx, html, parse_int
 from connectors.console.bodies import json_object
 from connectors.console.errors import form_problem
 from knowledge import catalogue
@@ -82,14 +80,17 @@ def _form_values(form: Any) -> dict[str, Any]:
 @routes.get("/admin/checks")
 @auth.require("admin")
 async def checks_page(request: web.Request) -> web.Response:
-    def build(session: Session) -> str:
-        checks = [
-            (check, [(row, test_text(row.test)) for row in check.conditions])
-            for check in writes.list_checks(session=session)
-        ]
-        return render_string("admin/checks.html", request, {"checks": checks})
+    c = ctx(request)
 
-    return await html_page(request, build)
+    def work() -> str:
+        with c.sessions() as session:
+            checks = [
+                (check, [(row, test_text(row.test)) for row in check.conditions])
+                for check in writes.list_checks(session=session)
+            ]
+            return render_string("admin/checks.html", request, {"checks": checks})
+
+    return html(await asyncio.to_thread(work))
 
 
 def _condition_page(
@@ -271,18 +272,19 @@ def _read(c: AdminContext, condition_id: int) -> dict[str, Any]:
 async def checks_api(request: web.Request) -> web.Response:
     c = ctx(request)
 
-    def work(session: Session) -> list[dict[str, Any]]:
-        return [
-            {
-                "key": check.key,
-                "title": check.title,
-                "region": check.region,
-                "conditions": [condition_json(row) for row in check.conditions],
-            }
-            for check in writes.list_checks(session=session)
-        ]
+    def work() -> list[dict[str, Any]]:
+        with c.sessions() as session:
+            return [
+                {
+                    "key": check.key,
+                    "title": check.title,
+                    "region": check.region,
+                    "conditions": [condition_json(row) for row in check.conditions],
+                }
+                for check in writes.list_checks(session=session)
+            ]
 
-    return web.json_response({"checks": await in_session(c.sessions, work)})
+    return web.json_response({"checks": await asyncio.to_thread(work)})
 
 
 @routes.get(f"/admin/api/conditions/{CONDITION_ID}")
