@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,8 +14,7 @@ from actions.eligibility_session import start_check
 from actions.escalation import escalate
 from changai.payloads import custom_payload, topic_buttons, unanswered_note
 from changai.vocabulary import INTENT_TOPICS, NATIONAL, topic_label
-from knowledge.answering import find_answer
-from knowledge.multi_part import answer_parts, compose, part_entities, region_needed
+from knowledge.multi_part import compose, region_needed
 from knowledge.region_reply import RegionReply, region_reader
 from knowledge.replies import Reply
 from knowledge.service import KnowledgeService, get_service
@@ -150,23 +148,8 @@ async def answer_question(
     events = list(events or [])
     entities = conversation.entity_values(tracker)
 
-    def find(text: str, named: Mapping[str, list[str]], asked: str | None = None) -> Reply:
-        return find_answer(
-            service.index,
-            service.lexicon,
-            text,
-            topic=topic,
-            region=region,
-            entities=named,
-            threshold=service.settings.retrieval_threshold,
-            fit_threshold=service.settings.fit_threshold,
-            asked=asked,
-        )
-
     parts = await asyncio.to_thread(
-        answer_parts,
-        question,
-        lambda part: find(part.search_text, part_entities(entities, part.search_text), part.asked),
+        service.find_parts, question, topic=topic, region=region, entities=entities
     )
     if parts is not None:
         asked_region = region_needed(parts)
@@ -183,7 +166,9 @@ async def answer_question(
         # 哪个好 -> 公租房 vs 保租房). The first part's honest reply (or hand-off) stands.
         reply = next((p.reply for p in parts if p.reply.kind == "no_specific_rule"), parts[0].reply)
     else:
-        reply = await asyncio.to_thread(find, question, entities)
+        reply = await asyncio.to_thread(
+            service.find, question, topic=topic, region=region, entities=entities
+        )
     if reply.kind == "out_of_scope":
         return await escalate(dispatcher, tracker, reason="out_of_scope", question=question)
     if reply.kind == "no_answer":

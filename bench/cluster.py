@@ -27,8 +27,6 @@ import re
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,28 +35,26 @@ import aiohttp
 import redis
 from sqlalchemy import create_engine, text
 
+from bench.proc_stats import group_cpu_seconds, pid_cpu_seconds, postgres_connections, rss_mib
 from bench.rest_latency import CYCLE, percentile
 from changai.db import make_engine, make_session_factory
 from changai.db.migrate import upgrade
 from knowledge.seed_loader import load_seed
 from rasa_project.training import model_path
 from tests.support.cluster import Cluster
+from tests.support.postgres import database_url, throwaway_database
 from tests.support.resilient_worker import ResumingStream, send, start_conversation
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "scaling.md"
 RAW = ROOT / "var" / "bench" / "cluster.json"
 BEGIN, END = "<!-- bench/cluster.py: begin -->", "<!-- bench/cluster.py: end -->"
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
 CONCURRENCY = 20
 MESSAGES = 10
 REPLY_SECONDS = 60.0
 RUN_SECONDS = 300.0
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 CORES = os.cpu_count() or 1
 # Today's load, an assumption until the analytics (RabbitMQ consumer) count it: one
 # federation's pilot, ~3,000 worker messages a day, 15% of them in the busiest hour.
@@ -68,7 +64,7 @@ TARGET_UTILISATION = 0.6  # plan cores for 60% busy at the peak
 RETENTION_DAYS = 365
 # Open pages: a conversation of ~5 messages keeps its page (one SSE stream through a console
 # to a Rasa server) open ~10 minutes; each stream reads the database once a second
-# (connectors/widget/channel.py POLL_SECONDS) besides its Redis wake-ups; a console takes at
+# (connectors/widget/event_stream.py POLL_SECONDS) besides its Redis wake-ups; a console takes at
 # most 2,000 streams (connectors/console/views/widget_proxy.py STREAMS_TOTAL).
 MESSAGES_PER_CONVERSATION = 5
 PAGE_OPEN_SECONDS = 600
@@ -133,94 +129,13 @@ def _kind(process: str) -> str:
     return re.sub(r"\d+$", "", process)
 
 
-def group_cpu_seconds(pgid: int) -> float:
-    """utime + stime of every live process in the process group (children included)."""
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid:  # pgrp
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / CLOCK_TICKS
-
-
-def pid_cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def rss_mib(pgid: int) -> float:
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) != pgid:
-                continue
-            for line in (entry / "status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
-
-
-def postgres_connections(pgid: int) -> int:
-    """TCP connections to port 5432 held by the process group's processes."""
-    inodes: set[str] = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            rows = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for row in rows:
-            parts = row.split()
-            if parts[2].endswith(":1538") and parts[3] == "01":  # remote :5432, ESTABLISHED
-                inodes.add(parts[9])
-    held = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) != pgid:
-                continue
-            for fd in (entry / "fd").iterdir():
-                target = os.readlink(fd)
-                if target.startswith("socket:[") and target[8:-1] in inodes:
-                    held += 1
-        except OSError:
-            continue
-    return held
-
-
-@contextmanager
-def throwaway_database() -> Iterator[str]:
-    name = f"changai_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def sample(cluster: Cluster, database: str) -> Sample:
     cpu = {
         name: group_cpu_seconds(process.popen.pid)
         for name, process in cluster.processes.items()
         if process.popen is not None
     }
-    engine = create_engine(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{database}")
+    engine = create_engine(database_url(database))
     try:
         with engine.connect() as connection:
             pids = [
@@ -314,7 +229,7 @@ async def drive(cluster: Cluster, result: Result, database: str) -> None:
 
 def measure(instances: int, model: Path, workdir: Path) -> Result:
     result = Result(instances)
-    with throwaway_database() as url:
+    with throwaway_database("changai_bench") as url:
         database = url.rsplit("/", 1)[1]
         upgrade(url)
         engine = make_engine(url)

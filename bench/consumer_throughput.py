@@ -12,45 +12,23 @@ Writes docs/benchmarks.md ("Broker consumer").
 from __future__ import annotations
 
 import asyncio
-import os
 import platform
 import sys
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
-
-from sqlalchemy import create_engine, text
 
 from analytics.consumer import EventConsumer
 from bench.report import write_section
 from changai.db import make_engine, make_session_factory
 from changai.db.migrate import upgrade
 from tests.support import broker_events as made
-from tests.support.consumers import ZONE, processed, publish, queued, running
+from tests.support.consumers import consumer_for, processed, publish, queued, running
+from tests.support.postgres import throwaway_database
 from tests.support.rabbitmq import Broker, throwaway_broker, unreachable
 
 CONVERSATIONS = 300
 BATCH_SIZES = (1, 20, 100)
 LIMIT_SECONDS = 300.0
-ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-
-
-@contextmanager
-def throwaway_database() -> Iterator[str]:
-    name = f"changai_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 async def drain(consumer: EventConsumer, factory: Any, until: Any) -> float:
@@ -78,14 +56,8 @@ async def one_run(broker: Broker, database_url: str, batch_size: int) -> tuple[i
         assert await queued(broker) == len(bodies)
 
         def consumer() -> EventConsumer:
-            return EventConsumer(
-                amqp_url=broker.url,
-                session_factory=factory,
-                zone=ZONE,
-                queue=broker.queue,
-                exchange=broker.exchange,
-                batch_size=batch_size,
-                prefetch=max(2 * batch_size, 10),
+            return consumer_for(
+                broker, factory, batch_size=batch_size, prefetch=max(2 * batch_size, 10)
             )
 
         catch_up = await drain(consumer(), factory, lambda: processed(factory) == counted)
@@ -110,7 +82,7 @@ def main() -> int:
         names = throwaway_broker()
         broker = next(names)
         try:
-            with throwaway_database() as url:
+            with throwaway_database("changai_bench") as url:
                 events, catch_up, redelivery = asyncio.run(one_run(broker, url, batch_size))
         finally:
             next(names, None)  # deletes the queues and the exchange

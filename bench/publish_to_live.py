@@ -11,16 +11,16 @@ import platform
 import statistics
 import tempfile
 import time
+from pathlib import Path
 
 from bench.report import write_section
 from changai.db import make_engine, make_session_factory
-from changai.db.migrate import upgrade
 from changai.settings import load_settings
 from knowledge import catalogue
 from knowledge.analysis import default_analyzer
 from knowledge.lexicon import load_lexicon
 from knowledge.live_index import LiveIndex
-from knowledge.seed_loader import load_seed
+from tests.servers import seeded_database
 
 RUNS = 10
 QUESTION = "特级技师是什么待遇"
@@ -33,12 +33,8 @@ def _served_answer(index: LiveIndex) -> str | None:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        upgrade(url)
-        engine = make_engine(url)
+        engine = make_engine(seeded_database(Path(tmp), "bench.db"))
         factory = make_session_factory(engine)
-        with factory.begin() as session:
-            load_seed(session=session)
         refresh = load_settings().index_refresh_seconds
         lexicon = load_lexicon()
         index = LiveIndex(factory, default_analyzer(), lexicon, refresh_seconds=refresh)

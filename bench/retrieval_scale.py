@@ -20,16 +20,17 @@ import statistics
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from bench.report import write_section
 from changai.db import make_engine, make_session_factory
-from changai.db.migrate import upgrade
 from knowledge.analysis import default_analyzer
+from knowledge.indexed_entries import IndexedEntry
 from knowledge.lexicon import load_lexicon
 from knowledge.live_index import servable_entries
-from knowledge.retrieval import IndexedEntry, RetrievalIndex
-from knowledge.seed_loader import load_seed
+from knowledge.retrieval import RetrievalIndex
 from tests.eval.evaluate import TOPICS, load_dev_set
+from tests.servers import seeded_database
 
 SIZES = (100, 1_000, 10_000)
 TARGET_P95_MS = 5.0
@@ -38,12 +39,8 @@ REPEATS = 3  # every query is asked this many times per size
 
 def seed_entries() -> list[IndexedEntry]:
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/seed.db"
-        upgrade(url)
-        engine = make_engine(url)
+        engine = make_engine(seeded_database(Path(tmp), "seed.db"))
         factory = make_session_factory(engine)
-        with factory.begin() as session:
-            load_seed(session=session)
         with factory() as session:
             entries = servable_entries(session, dt.date(2026, 11, 21))
         engine.dispose()

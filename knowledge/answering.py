@@ -21,15 +21,12 @@ from knowledge.fit import (
     judge_fit,
     named_benefits,
 )
+from knowledge.indexed_entries import Hit, RetrievalResult
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.live_index import LiveIndex
 from knowledge.replies import Reply, honest_reply, source_line
-from knowledge.retrieval import (
-    ANY_REGION,
-    Hit,
-    RetrievalIndex,
-    RetrievalResult,
-)
+from knowledge.repository import citation_fields
+from knowledge.retrieval import ANY_REGION, RetrievalIndex
 
 # A regional entry this close to the national answer means the region matters.
 LOCAL_RULE_RATIO = 0.85
@@ -81,13 +78,7 @@ def region_note(hit: Hit, region: str | None, lexicon: Lexicon | None = None) ->
 def source_payload(hit: Hit) -> dict[str, Any]:
     source = hit.entry.source
     return {
-        "title": source.title,
-        "doc_number": source.doc_number,
-        "issuer": source.issuer,
-        "region": source.region,
-        "effective_from": source.effective_from.isoformat() if source.effective_from else None,
-        "expires_on": source.expires_on.isoformat() if source.expires_on else None,
-        "url": source.url,
+        **citation_fields(source),
         "clause": hit.entry.clause,
         "clauses": [
             {

@@ -21,6 +21,7 @@ import yaml
 from sqlalchemy.orm import Session
 
 from changai.vocabulary import FaqStatus, LegalStatus
+from knowledge.chinese_numbers import chinese_number
 from knowledge.models import FaqEntry, PolicyDocument
 from knowledge.repository import list_documents, list_faqs
 
@@ -29,28 +30,10 @@ EXCEPTIONS_FILE = Path(__file__).resolve().parent / "seed" / "figure_exceptions.
 OFFICIAL_HOST_SUFFIXES = (".gov.cn", "acftu.org", "aqszgh.org.cn", "qhszgh.com", "jiangmen.cn")
 _UNITS = "万元|元|个月|周岁|岁|年|%|日|天|次|平方米|㎡|倍|小时|人次|分"
 FIGURE = re.compile(rf"(?<![0-9.])(\d+(?:\.\d+)?)\s*({_UNITS})")
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
-_CN_DIGITS.update({"七": 7, "八": 8, "九": 9})
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_NUMBER = re.compile(
     rf"(?<![0-9.])([零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万]*)(?=(?:{_UNITS}))"
 )
 _DIGIT_SPACE_UNIT = re.compile(rf"(\d)\s+(?=(?:{_UNITS}))")
-
-
-def chinese_number(text: str) -> int:
-    """三 -> 3, 十二 -> 12, 三十六 -> 36, 一万五千 -> 15000."""
-    total = section = digit = 0
-    for char in text:
-        if char in _CN_DIGITS:
-            digit = _CN_DIGITS[char]
-        elif char in _CN_UNITS:
-            section += (digit or 1) * _CN_UNITS[char]
-            digit = 0
-        elif char == "万":
-            total += (section + digit) * 10000
-            section = digit = 0
-    return total + section + digit
 
 
 def normalise_figures(text: str, chinese: bool = True) -> str:

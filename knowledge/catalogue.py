@@ -228,23 +228,42 @@ def restore(
     data = dict(
         versions.get_version(session=session, kind=kind, item_id=item_id, version=version).data
     )
+    item, _ = save_item(
+        session=session,
+        lexicon=lexicon,
+        kind=kind,
+        raw=data,
+        actor=actor,
+        item_id=item_id,
+        today=today,
+        action="restore",
+    )
+    return item
+
+
+def save_item(
+    *,
+    session: Session,
+    lexicon: Lexicon,
+    kind: str,
+    raw: dict[str, Any],
+    actor: str,
+    item_id: int | None,
+    today: dt.date | None,
+    action: str,
+) -> tuple[FaqEntry | PolicyDocument, bool]:
+    """``save_entry`` or ``save_document``, by the item's kind (``content_versions.FAQ`` or
+    ``content_versions.DOCUMENT``)."""
     if kind == versions.FAQ:
-        item, _ = save_entry(
+        return save_entry(
             session=session,
             lexicon=lexicon,
-            raw=data,
+            raw=raw,
             actor=actor,
             entry_id=item_id,
             today=today,
-            action="restore",
+            action=action,
         )
-    else:
-        item, _ = save_document(
-            session=session,
-            lexicon=lexicon,
-            raw=data,
-            actor=actor,
-            document_id=item_id,
-            action="restore",
-        )
-    return item
+    return save_document(
+        session=session, lexicon=lexicon, raw=raw, actor=actor, document_id=item_id, action=action
+    )

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CN = "零〇一二三四五六七八九十百千两"
+from knowledge.chinese_numbers import DIGITS, UNITS, chinese_number
+
+_CN = "".join([*DIGITS, *UNITS])  # the numerals a clause number is written in
 _ARTICLE = re.compile(rf"^(第([{_CN}\d]+)条)\s*(.*)$")
 _CHAPTER = re.compile(rf"^第([{_CN}\d]+)[章节]\s*\S*")
 _SECTION = re.compile(rf"^(([{_CN}]+)、)\s*(.*)$")
@@ -34,24 +36,6 @@ class DraftClause:
 
     def as_item(self) -> dict[str, str]:
         return {"key": self.key, "number": self.number, "text": self.text}
-
-
-def chinese_number(digits: str) -> int:
-    """一百二十三 -> 123, 十五 -> 15, 12 -> 12; not a number -> ValueError."""
-    if digits.isdigit():
-        return int(digits)
-    values = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-    units = {"十": 10, "百": 100, "千": 1000}
-    total, current = 0, 0
-    for char in digits:
-        if char in values:
-            current = values[char]
-        elif char in units:
-            total += (current or 1) * units[char]
-            current = 0
-        else:
-            raise ValueError(digits)
-    return total + current
 
 
 def split_clauses(text: str, document_key: str) -> list[DraftClause]:

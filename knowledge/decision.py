@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from changai.vocabulary import ESCALATE_INTENTS, FALLBACK_INTENT, INTENT_TOPICS, Topic
-from knowledge.answering import find_answer, render_answer
+from knowledge.answering import render_answer
 from knowledge.aspects import ordered
 from knowledge.fit import Fit, judge_fit
-from knowledge.multi_part import answer_parts, compose, part_entities, region_needed
+from knowledge.multi_part import compose, region_needed
 from knowledge.replies import Reply
 from knowledge.service import KnowledgeService
 from knowledge.topic_cues import CLARIFY, ESCALATE, cue_finder, not_ours, resolve_unsure
@@ -102,24 +102,8 @@ def decide(
         return AskResult(parse_data, "not_a_question", f"（识别为 {intent}，不是政策问题）", {})
     question = parse_data.get("text") or text
 
-    def find(searched: str, named: dict[str, list[str]], asked: str | None = None) -> Reply:
-        return find_answer(
-            service.index,
-            service.lexicon,
-            searched,
-            topic=topic,
-            region=region,
-            entities=named,
-            threshold=service.settings.retrieval_threshold,
-            fit_threshold=service.settings.fit_threshold,
-            asked=asked,
-        )
-
     # several questions in one message: one reply per part, as the answer action sends them
-    parts = answer_parts(
-        question,
-        lambda part: find(part.search_text, part_entities(entities, part.search_text), part.asked),
-    )
+    parts = service.find_parts(question, topic=topic, region=region, entities=entities)
     reply: Reply
     if parts is not None:
         asked_region = region_needed(parts)
@@ -131,7 +115,7 @@ def decide(
             (p.reply for p in parts if p.reply.kind == "no_specific_rule"), parts[0].reply
         )
     else:
-        reply = find(question, entities)
+        reply = service.find(question, topic=topic, region=region, entities=entities)
     fit = fit_of(service, reply, question, entities, region)
     if reply.kind == "ask_region" and reply.hit is not None:
         national = render_answer(reply.hit, None, [])

@@ -57,18 +57,8 @@ def clean_entry(
     values["topic"] = topic
     if topic not in TOPICS:
         errors["topic"] = "请选择话题" if not topic else f"没有这个话题：{topic}"
-    question = clean_text(raw.get("question"))
-    values["question"] = question
-    if not question:
-        errors["question"] = "标准问题必填"
-    elif len(question) > MAX_QUESTION_CHARS:
-        errors["question"] = f"标准问题最多{MAX_QUESTION_CHARS}字（现在{len(question)}字）"
-    answer = clean_text(raw.get("answer"))
-    values["answer"] = answer
-    if not answer:
-        errors["answer"] = "答案必填"
-    elif len(answer) > MAX_ANSWER_CHARS:
-        errors["answer"] = f"答案最多{MAX_ANSWER_CHARS}字（现在{len(answer)}字），请精简"
+    question = _required_text(raw, "question", "标准问题", MAX_QUESTION_CHARS, values, errors)
+    _required_text(raw, "answer", "答案", MAX_ANSWER_CHARS, values, errors, "，请精简")
     region_raw = str(raw.get("region") or "")
     region = canonical_region(lexicon, region_raw)
     values["region"] = region if region is not None else region_raw.strip()
@@ -158,6 +148,25 @@ def _entry_clauses(
             if reason and blocks_entries(found[key].document):
                 return keys, f"条款 {key} 所在的文件{reason}，不能作为发布条目的依据"
     return keys, ""
+
+
+def _required_text(
+    raw: dict[str, Any],
+    name: str,
+    label: str,
+    limit: int,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    advice: str = "",
+) -> str:
+    """A text field that must be given and may not exceed ``limit`` characters."""
+    text = clean_text(raw.get(name))
+    values[name] = text
+    if not text:
+        errors[name] = f"{label}必填"
+    elif len(text) > limit:
+        errors[name] = f"{label}最多{limit}字（现在{len(text)}字）{advice}"
+    return text
 
 
 def _alternatives_problem(

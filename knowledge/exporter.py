@@ -16,13 +16,7 @@ def export_knowledge(*, session: Session) -> dict[str, list[dict[str, Any]]]:
         "documents": [
             {
                 "key": d.key,
-                "title": d.title,
-                "doc_number": d.doc_number,
-                "issuer": d.issuer,
-                "region": d.region,
-                "effective_from": d.effective_from.isoformat() if d.effective_from else None,
-                "expires_on": d.expires_on.isoformat() if d.expires_on else None,
-                "url": d.url,
+                **repository.citation_fields(d),
                 "source_note": d.source_note,
                 "legal_status": d.legal_status,
                 "in_force_until": d.in_force_until.isoformat() if d.in_force_until else None,

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from changai.vocabulary import NATIONAL
 from knowledge.aspects import detect_aspects
-from knowledge.retrieval import Hit
+from knowledge.indexed_entries import Hit
 from knowledge.text_normalise import normalise
 
 FITS = "fits"

@@ -18,15 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from changai.vocabulary import DocumentStatus, FaqStatus, LegalStatus
 from knowledge.analysis import Analyzer
 from knowledge.aspects import entry_aspects
+from knowledge.indexed_entries import ClauseInfo, IndexedEntry, RetrievalResult, SourceInfo
 from knowledge.lexicon import Lexicon
 from knowledge.models import FaqEntry, FaqEntryClause, PolicyClause, PolicyDocument
-from knowledge.retrieval import (
-    ClauseInfo,
-    IndexedEntry,
-    RetrievalIndex,
-    RetrievalResult,
-    SourceInfo,
-)
+from knowledge.retrieval import RetrievalIndex
 
 NOT_CURRENT = frozenset({LegalStatus.lapsed.value, LegalStatus.replaced.value})
 

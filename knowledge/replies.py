@@ -14,7 +14,7 @@ from changai.vocabulary import NATIONAL, Topic, aspect_label
 from knowledge.aspects import ordered
 from knowledge.book_titles import book_title
 from knowledge.fit import Fit
-from knowledge.retrieval import Hit, SourceInfo
+from knowledge.indexed_entries import Hit, SourceInfo
 
 
 @dataclass

@@ -7,11 +7,13 @@ versioned, audited). The caller owns the transaction.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge.errors import DocumentNotFound, FaqNotFound
+from knowledge.indexed_entries import SourceInfo
 from knowledge.models import (
     AnswerFeedback,
     FaqEntry,
@@ -29,8 +31,8 @@ DOCUMENT_SOURCE_FIELDS = (
     "official_title",
     "checked_on",
 )
-# The fields an edit can change (besides the key); content versions snapshot them.
-DOCUMENT_FIELDS = (
+# What a document is: its title, number, issuer, region, dates, address and note.
+DOCUMENT_DESCRIPTION_FIELDS = (
     "title",
     "doc_number",
     "issuer",
@@ -39,8 +41,9 @@ DOCUMENT_FIELDS = (
     "expires_on",
     "url",
     "source_note",
-    *DOCUMENT_SOURCE_FIELDS,
 )
+# The fields an edit can change (besides the key); content versions snapshot them.
+DOCUMENT_FIELDS = (*DOCUMENT_DESCRIPTION_FIELDS, *DOCUMENT_SOURCE_FIELDS)
 # Saved with the item, snapshotted and versioned with it, but not plain columns: a
 # document's clauses (list of {key, number, text}) and an entry's linked clause keys.
 DOCUMENT_CLAUSES = "clauses"
@@ -143,3 +146,21 @@ def record_unanswered(
     session.add(item)
     session.flush()
     return item
+
+
+def citation_fields(document: PolicyDocument | SourceInfo) -> dict[str, Any]:
+    """What a citation names of a document: title, number, issuer, region, dates (ISO dates,
+    or None) and address, in that order (the answer's ``source`` payload, the export)."""
+    return {
+        "title": document.title,
+        "doc_number": document.doc_number,
+        "issuer": document.issuer,
+        "region": document.region,
+        "effective_from": _iso(document.effective_from),
+        "expires_on": _iso(document.expires_on),
+        "url": document.url,
+    }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None

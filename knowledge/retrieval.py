@@ -9,19 +9,16 @@ an index in step with the database.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from changai.vocabulary import NATIONAL
 from knowledge.analysis import Analyzer
+from knowledge.indexed_entries import Hit, IndexedEntry, RetrievalResult
 from knowledge.lexicon import Lexicon
 from knowledge.text_normalise import normalise
+from knowledge.tfidf import Vectoriser
 from knowledge.word_coverage import WordCoverage
 
 PHRASING_WEIGHT = 0.7
@@ -33,129 +30,6 @@ MATCH_KINDS = ("exact", "parent", "national", "other")
 ANY_REGION = "*"  # search every region's entries (to learn whether local rules exist)
 # Last characters of an occupation's name (育婴师, 焊工, 学员): its 补贴 is a certificate's.
 OCCUPATION_ENDINGS = frozenset("师工员")
-
-
-@dataclass(frozen=True)
-class ClauseInfo:
-    """A clause an entry rests on, with the document it belongs to (#12)."""
-
-    id: int
-    key: str
-    number: str  # as printed; "" when not known
-    text: str
-    document_title: str
-    doc_number: str
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    document_id: int
-    title: str
-    doc_number: str
-    issuer: str
-    region: str
-    effective_from: dt.date | None
-    expires_on: dt.date | None
-    url: str | None
-    clauses: tuple[ClauseInfo, ...] = ()
-    # The end date of a time-limited rule the entry rests on, when it has passed on the day
-    # the index was built: the answer says until when it applied (#12).
-    time_limit_passed: dt.date | None = None
-    # The document's own end date when it is a time-limited rule (``in_force_until``).
-    valid_until: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class IndexedEntry:
-    id: int
-    key: str
-    topic: str
-    question: str
-    answer: str
-    region: str
-    region_sensitive: bool
-    tags: frozenset[str]
-    clause: str
-    version: int
-    source: SourceInfo
-    phrasings: tuple[str, ...]
-    # what the entry answers (stored, or else its phrasings' aspects: knowledge/aspects.py)
-    aspects: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Hit:
-    entry: IndexedEntry
-    score: float
-    text_score: float
-    region_match: str  # exact | parent | national | other (only with ANY_REGION)
-
-
-@dataclass(frozen=True)
-class RetrievalResult:
-    hits: list[Hit]
-    region: str | None
-    chain: list[str]
-
-    @property
-    def best(self) -> Hit | None:
-        return self.hits[0] if self.hits else None
-
-
-class _Vectoriser:
-    """TF-IDF over analyser features, L2-normalised rows, built once per index.
-
-    scikit-learn's ``TfidfVectorizer(analyzer=analyzer.features, sublinear_tf=True)``:
-    tf = 1 + ln(count), idf = ln((1 + n) / (1 + df)) + 1, rows L2-normalised.
-    """
-
-    def __init__(self, analyzer: Analyzer, documents: list[str]) -> None:
-        self._analyzer = analyzer
-        self.vectorizer = TfidfVectorizer(analyzer=analyzer.features, sublinear_tf=True)
-        try:
-            self.matrix = sparse.csr_matrix(self.vectorizer.fit_transform(documents))
-            self._vocabulary: dict[str, int] = self.vectorizer.vocabulary_
-            self._idf = self.vectorizer.idf_
-        except ValueError:
-            if any(analyzer.features(d) for d in documents):
-                raise
-            # scikit-learn refuses an empty vocabulary; no text has a feature, so nothing matches
-            self.matrix = sparse.csr_matrix((len(documents), 0))
-            self._vocabulary, self._idf = {}, np.zeros(0)
-        self._columns = self.matrix.tocsc()  # per-feature columns for ``scores``
-
-    def query(self, text: str) -> sparse.csr_matrix:
-        """``self.vectorizer.transform([text])``: the same row, computed directly.
-
-        Written by hand because of latency: for one short question scikit-learn's
-        ``transform`` spends about 0.5 ms on input checks and conversions, more than a
-        whole search over 10,000 entries (``bench/retrieval_scale.py``). It applies the
-        fitted vocabulary and idf exactly as ``transform`` does (unknown features dropped,
-        tf = 1 + ln(count), L2 norm); tests/test_retrieval_tfidf.py compares the two.
-        """
-        counts = Counter(
-            index
-            for index in map(self._vocabulary.get, self._analyzer.features(text))
-            if index is not None
-        )
-        indices = np.array(sorted(counts), dtype=np.int32)
-        tf = 1.0 + np.log(np.array([counts[i] for i in indices.tolist()], dtype=np.float64))
-        values = tf * self._idf[indices]
-        norm = float(np.sqrt(values @ values)) or 1.0
-        return sparse.csr_matrix(
-            (values / norm, indices, np.array([0, len(indices)], dtype=np.int32)),
-            shape=(1, self.matrix.shape[1]),
-        )
-
-    def scores(self, text: str) -> np.ndarray:
-        """Cosine similarity of every row with ``text``, touching only its features' columns.
-
-        The same sums as ``(matrix @ query(text).T)``, without building a sparse product.
-        """
-        query = self.query(text)
-        if query.nnz == 0:
-            return np.zeros(self.matrix.shape[0])
-        return np.asarray(self._columns[:, query.indices] @ query.data).ravel()
 
 
 class RetrievalIndex:
@@ -177,8 +51,8 @@ class RetrievalIndex:
                 phrasings.append(phrasing)
                 self._phrasing_owner.append(position)
         answers = [f"{e.question} {e.answer}" for e in entries]
-        self._phrasings = _Vectoriser(analyzer, phrasings) if phrasings else None
-        self._answers = _Vectoriser(analyzer, answers) if answers else None
+        self._phrasings = Vectoriser(analyzer, phrasings) if phrasings else None
+        self._answers = Vectoriser(analyzer, answers) if answers else None
         self._owner = np.array(self._phrasing_owner, dtype=np.int64)
         # every entry has at least its question, and its phrasings are consecutive
         self._phrasing_starts = np.flatnonzero(np.r_[True, np.diff(self._owner) != 0])
@@ -223,10 +97,10 @@ class RetrievalIndex:
         """
         if self._phrasings is None:
             return 0.0
-        features = self._phrasings._analyzer.features(question)
+        features = self._phrasings.analyzer.features(question)
         if not features:
             return 0.0
-        vocabulary = self._phrasings._vocabulary
+        vocabulary = self._phrasings.vocabulary
         return sum(feature in vocabulary for feature in features) / len(features)
 
     def mentions(self, word: str) -> bool:
@@ -245,7 +119,7 @@ class RetrievalIndex:
             return False
         if self._answers is None:
             return True
-        vocabulary = self._answers._vocabulary
+        vocabulary = self._answers.vocabulary
         slips = [
             w
             for w in vocabulary
@@ -261,12 +135,12 @@ class RetrievalIndex:
         if self._coverage is None:
             vectoriser = self._answers
             self._coverage = WordCoverage(
-                vectoriser._analyzer.words, vectoriser._vocabulary, vectoriser._idf
+                vectoriser.analyzer.words, vectoriser.vocabulary, vectoriser.idf
             )
         text = self._entry_texts.get(entry.key)
         if text is None:
             raw = " ".join([*entry.phrasings, entry.answer, *entry.tags])
-            text = self._entry_texts[entry.key] = self._answers._analyzer.canonical_text(raw)
+            text = self._entry_texts[entry.key] = self._answers.analyzer.canonical_text(raw)
         return self._coverage.share(question, text)
 
     def _region_matches(self, chain: list[str], positions: np.ndarray) -> np.ndarray:

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from changai.db import make_engine, make_session_factory
 from changai.settings import Settings, load_settings
 from knowledge.analysis import default_analyzer
+from knowledge.answering import find_answer
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.live_index import LiveIndex
+from knowledge.multi_part import PartReply, answer_parts, part_entities
+from knowledge.replies import Reply
 
 
 class KnowledgeService:
@@ -35,6 +38,49 @@ class KnowledgeService:
     def transaction(self) -> Session:
         """A session inside a transaction: ``with service.transaction() as s:``."""
         return self.session_factory.begin()
+
+    def find(
+        self,
+        question: str,
+        *,
+        topic: str | None,
+        region: str | None,
+        entities: Mapping[str, Iterable[str]] | None,
+        asked: str | None = None,
+    ) -> Reply:
+        """``find_answer`` over this service's index and lexicon, with its thresholds."""
+        return find_answer(
+            self.index,
+            self.lexicon,
+            question,
+            topic=topic,
+            region=region,
+            entities=entities,
+            threshold=self.settings.retrieval_threshold,
+            fit_threshold=self.settings.fit_threshold,
+            asked=asked,
+        )
+
+    def find_parts(
+        self,
+        question: str,
+        *,
+        topic: str | None,
+        region: str | None,
+        entities: Mapping[str, Iterable[str]] | None,
+    ) -> list[PartReply] | None:
+        """Each question that ``question`` asks, found with the entities that part names;
+        None when it asks only one (``knowledge.multi_part.answer_parts``)."""
+        return answer_parts(
+            question,
+            lambda part: self.find(
+                part.search_text,
+                topic=topic,
+                region=region,
+                entities=part_entities(entities, part.search_text),
+                asked=part.asked,
+            ),
+        )
 
 
 _service: KnowledgeService | None = None

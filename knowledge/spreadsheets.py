@@ -265,35 +265,27 @@ def apply_import(
     if not plan.ok:
         raise catalogue.ValidationFailed({"file": "文件还有错误，未导入任何内容"})
     model = FaqEntry if plan.kind == ENTRIES else PolicyDocument
+    kind = versions.FAQ if plan.kind == ENTRIES else versions.DOCUMENT
     changed = 0
     for _number, raw in plan.rows:
         existing = session.execute(select(model).where(model.key == raw["key"].strip())).scalar()
         item_id = existing.id if existing is not None else None
-        if plan.kind == ENTRIES:
-            _item, did = catalogue.save_entry(
-                session=session,
-                lexicon=lexicon,
-                raw=raw,
-                actor=actor,
-                entry_id=item_id,
-                today=today,
-                action="import",
-            )
-        else:
-            _item, did = catalogue.save_document(
-                session=session,
-                lexicon=lexicon,
-                raw=raw,
-                actor=actor,
-                document_id=item_id,
-                action="import",
-            )
+        _item, did = catalogue.save_item(
+            session=session,
+            lexicon=lexicon,
+            kind=kind,
+            raw=raw,
+            actor=actor,
+            item_id=item_id,
+            today=today,
+            action="import",
+        )
         changed += int(did)
     content_writes.audit(
         session=session,
         actor=actor,
         action="import",
-        kind=versions.FAQ if plan.kind == ENTRIES else versions.DOCUMENT,
+        kind=kind,
         item_id=None,
         detail=f"导入{len(plan.rows)}行，其中{changed}项有变化",
     )

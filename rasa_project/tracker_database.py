@@ -1,7 +1,7 @@
 """The tracker store's database: its engine for the SQLite file, its settings from a URL, and
 the ``events`` rows it writes (the rows stock Rasa's ``SQLTrackerStore`` writes).
 
-Used by ``rasa_project.tracker_store.CachingSQLTrackerStore``.
+Used by ``rasa_project.tracker_rows.EventRowsStore``.
 """
 
 from __future__ import annotations

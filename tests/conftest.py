@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import redis
-from sqlalchemy import create_engine, text
 
 from changai.db import make_engine, make_session_factory
 from changai.db.migrate import upgrade
@@ -21,10 +20,8 @@ from knowledge import service as knowledge_service
 from knowledge.analysis import default_analyzer
 from knowledge.lexicon import load_lexicon
 from knowledge.seed_loader import load_seed
+from tests.support.postgres import PostgresUnavailable, throwaway_database
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
@@ -85,12 +82,10 @@ def service(session_factory, database_url, clock) -> Iterator[knowledge_service.
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     """The real Rasa server and action server on loopback, with a throwaway database."""
-    from rasa_project.training import model_path
-    from tests.servers import ROOT, running_stack, seeded_database
+    from tests.servers import running_stack, seeded_database
+    from tests.support.training import trained_model
 
-    model = model_path(ROOT / "models")
-    if not model.exists():
-        pytest.fail(f"no trained model at {model}; `make test` trains it first (make train)")
+    model = trained_model()
     workdir = tmp_path_factory.mktemp("stack")
     url = seeded_database(workdir)
     with running_stack(model, url, workdir) as running:
@@ -100,20 +95,11 @@ def stack(tmp_path_factory):
 @pytest.fixture()
 def postgres_url() -> Iterator[str]:
     """A throwaway database, created for this test and dropped afterwards."""
-    name = f"changai_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        admin.dispose()
-        pytest.fail(f"PostgreSQL is required for this test ({POSTGRES_ADMIN_URL}): {exc}")
-    try:
-        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        with throwaway_database("changai_test") as url:
+            yield url
+    except PostgresUnavailable as unavailable:
+        pytest.fail(str(unavailable))
 
 
 @dataclass(frozen=True)

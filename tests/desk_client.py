@@ -25,6 +25,24 @@ def in_database(stack: Any, work: Callable[[Any], T]) -> T:
         engine.dispose()
 
 
+def ensure_account(stack: Any, username: str, display_name: str, role: str, password: str) -> None:
+    """The account on the stack's database, created unless it exists already."""
+    from changai.passwords import hash_password
+    from helpdesk.accounts import create_user, get_user
+
+    def work(session: Any) -> None:
+        if get_user(session=session, username=username) is None:
+            create_user(
+                session=session,
+                username=username,
+                display_name=display_name,
+                role=role,
+                password_hash=hash_password(password),
+            )
+
+    in_database(stack, work)
+
+
 def ticket_of(stack: Any, conversation_id: str) -> int:
     """The id of the conversation's latest ticket (the desk never shows conversation ids)."""
     from helpdesk.models import Ticket
@@ -56,3 +74,19 @@ async def log_in(
     )
     page = await (await http.get(f"{console_url}/desk")).text()
     return _PAGE_TOKEN.search(page).group(1)
+
+
+async def desk_post(
+    stack: Any,
+    staff: aiohttp.ClientSession,
+    ticket: int,
+    action: str,
+    csrf: str,
+    body: dict[str, Any] | None = None,
+) -> aiohttp.ClientResponse:
+    """A desk action on ``ticket`` (claim, reply, note, close, faq-draft) as logged-in staff."""
+    return await staff.post(
+        f"{stack.console_url}/desk/api/tickets/{ticket}/{action}",
+        headers={"X-CSRF-Token": csrf},
+        json=body,
+    )

@@ -7,13 +7,11 @@ import datetime as dt
 
 import pytest
 
-from changai.passwords import hash_password
-from helpdesk.accounts import create_user, get_user
 from helpdesk.models import Ticket
 from knowledge import catalogue, repository
 from knowledge import content_versions as versions
 from knowledge.lexicon import load_lexicon
-from tests.desk_client import in_database
+from tests.desk_client import ensure_account, in_database
 from tests.support.browser import ask, conversation_id, open_chat, record_dialogs
 
 pytestmark = [pytest.mark.servers, pytest.mark.browser]
@@ -27,15 +25,9 @@ def prepare(stack) -> tuple[int, int, int]:
     """An admin, the payload in a published answer (a new version) and in a draft."""
     lexicon = load_lexicon()
 
+    ensure_account(stack, "browser-admin", "管理员", "admin", PASSWORD)
+
     def work(session):
-        if get_user(session=session, username="browser-admin") is None:
-            create_user(
-                session=session,
-                username="browser-admin",
-                display_name="管理员",
-                role="admin",
-                password_hash=hash_password(PASSWORD),
-            )
         entry = repository.get_faq_by_key(session=session, key=ENTRY_KEY)
         first = entry.version
         raw = {**versions.snapshot(entry), "answer": f"{entry.answer}\n{PAYLOAD}"}

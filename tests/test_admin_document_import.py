@@ -13,15 +13,15 @@ from sqlalchemy import func, select
 from knowledge.document_text import SCANNED_PDF
 from knowledge.models import AuditEntry, PolicyClause, PolicyDocument
 from tests.support.console import admin_csrf, console_settings, create_accounts, login, run
-from tests.support.document_files import articles_text, make_docx, make_pdf, make_zip_bomb
+from tests.support.document_files import (
+    DOCUMENT_FIELDS,
+    articles_text,
+    make_docx,
+    make_pdf,
+    make_zip_bomb,
+)
 
-FIELDS = {
-    "key": "city-skill-2026",
-    "title": "某市职工技能提升补贴管理办法",
-    "doc_number": "某人社发〔2026〕1号",
-    "issuer": "某市人力资源和社会保障局",
-    "region": "全国",
-}
+FIELDS = DOCUMENT_FIELDS
 
 
 def _upload(token: str, filename: str, data: bytes, **fields: str) -> aiohttp.FormData:

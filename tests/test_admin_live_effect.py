@@ -13,9 +13,7 @@ import uuid
 import aiohttp
 import pytest
 
-from changai.passwords import hash_password
-from helpdesk.accounts import create_user, get_user
-from tests.desk_client import in_database, log_in
+from tests.desk_client import ensure_account, log_in
 from tests.support.questions import ACCEPTANCE_QUESTION
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
@@ -25,17 +23,7 @@ TIMEOUT = aiohttp.ClientTimeout(total=60)
 
 
 def ensure_admin(stack) -> None:
-    def work(session):
-        if get_user(session=session, username="zhuren") is None:
-            create_user(
-                session=session,
-                username="zhuren",
-                display_name="王主任",
-                role="admin",
-                password_hash=hash_password(PASSWORD),
-            )
-
-    in_database(stack, work)
+    ensure_account(stack, "zhuren", "王主任", "admin", PASSWORD)
 
 
 def ask(stack) -> dict:

@@ -274,10 +274,10 @@ def test_the_consumer_waits_out_a_database_outage(broker: Broker) -> None:
     is stored once the database is back, counted once."""
     from sqlalchemy import create_engine, text
 
-    from tests.conftest import POSTGRES_ADMIN_URL
+    from tests.support.postgres import POSTGRES_ADMIN_URL, database_url
 
     name = f"changai_test_{uuid.uuid4().hex[:12]}"
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    url = database_url(name)
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     engine = make_engine(url)
     factory = make_session_factory(engine)

@@ -16,10 +16,10 @@ import yaml
 
 from changai.db import make_engine, make_session_factory
 from rasa_project.endpoints import EVENT_BROKER_TYPE
-from rasa_project.training import model_path
-from tests.servers import ROOT, Processes, seeded_database
+from tests.servers import Processes, seeded_database
 from tests.support.consumers import consumer_for, counts, running, wait_for
 from tests.support.rabbitmq import Broker
+from tests.support.training import trained_model
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
 
@@ -60,9 +60,7 @@ def expected_from(replies: dict[str, list[list[dict[str, Any]]]]) -> dict[str, i
 def test_rasa_publishes_and_the_consumer_counts_what_workers_were_told(
     tmp_path, broker: Broker
 ) -> None:
-    model = model_path(ROOT / "models")
-    if not model.exists():
-        pytest.fail(f"no trained model at {model}; `make test` trains it first (make train)")
+    model = trained_model()
     url = seeded_database(tmp_path)
     processes = Processes(model, url, tmp_path)
     endpoints = tmp_path / "endpoints.yml"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from changai.vocabulary import ASPECT_LABELS
-from knowledge.answering import find_answer
 from knowledge.aspects import detect_aspects
 
 
@@ -22,15 +21,11 @@ def test_why_is_an_aspect_of_its_own(question: str) -> None:
 
 
 def test_a_why_question_gets_the_honest_reply(service) -> None:
-    reply = find_answer(
-        service.index,
-        service.lexicon,
+    reply = service.find(
         "技能提升补贴为啥规定证书发下来一年内就得申请",
         topic="training_subsidy",
         region=None,
         entities={},
-        threshold=service.settings.retrieval_threshold,
-        fit_threshold=service.settings.fit_threshold,
     )
     assert reply.kind == "no_specific_rule", reply.custom
     assert "原因" in reply.custom["aspects"] or "reason" in reply.custom["aspects"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from knowledge.book_titles import book_title
+from knowledge.indexed_entries import ClauseInfo, SourceInfo
 from knowledge.replies import source_line
-from knowledge.retrieval import ClauseInfo, SourceInfo
 
 INNER = "人力资源社会保障部 财政部 国家税务总局关于延续实施失业保险稳岗惠民政策措施的通知"
 FORWARDED = f"关于转发《{INNER}》的通知"

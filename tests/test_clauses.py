@@ -12,17 +12,17 @@ from knowledge import catalogue
 from knowledge import content_versions as versions
 from knowledge.answering import find_answer
 from knowledge.audit import (
-    chinese_number,
     figures,
     load_exceptions,
     run_audit,
     unsupported_figures,
 )
+from knowledge.chinese_numbers import chinese_number
+from knowledge.indexed_entries import ClauseInfo, SourceInfo
 from knowledge.live_index import servable_entries
 from knowledge.models import AuditEntry, FaqEntry, FaqEntryClause, PolicyClause, PolicyDocument
 from knowledge.replies import clause_number, source_line
 from knowledge.repository import get_clause_by_key, get_document_by_key, get_faq_by_key
-from knowledge.retrieval import ClauseInfo, SourceInfo
 from knowledge.seed_loader import load_seed, read_entry_clauses
 
 TODAY = dt.date(2026, 11, 21)

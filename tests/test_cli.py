@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from changai.cli import main
-from rasa_project.training import model_path
 from tests.servers import ROOT
+from tests.support.training import trained_model
 
 
 def run_cli(
@@ -69,8 +69,7 @@ def test_production_without_secrets_is_a_clear_error(monkeypatch, capsys) -> Non
 
 @pytest.mark.slow
 def test_ask_answers_dormitory_question_without_servers(tmp_path) -> None:
-    if not model_path(ROOT / "models").exists():
-        pytest.fail("no trained model; `make test` trains it first (make train)")
+    trained_model()
     url = f"sqlite:///{tmp_path / 'ask.db'}"
     assert run_cli(["db", "upgrade"], url).returncode == 0
     assert run_cli(["kb", "load"], url).returncode == 0

@@ -34,12 +34,12 @@ from changai.db.migrate import upgrade
 from connectors.widget.models import ChannelMessage
 from helpdesk.models import Ticket, User
 from knowledge.seed_loader import load_seed
-from rasa_project.training import model_path
 from tests.conftest import RedisSpace
 from tests.desk_client import log_in
 from tests.support.cluster import Cluster, rabbitmq_reachable
 from tests.support.console import PASSWORD, create_accounts
 from tests.support.resilient_worker import ResumingStream, call, send, start_conversation
+from tests.support.training import trained_model
 
 pytestmark = [pytest.mark.cluster, pytest.mark.postgres, pytest.mark.servers, pytest.mark.slow]
 
@@ -66,9 +66,7 @@ def cluster(tmp_path: Path, postgres_url: str, redis_space: RedisSpace) -> Itera
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
-    model = model_path(Path(__file__).resolve().parent.parent / "models")
-    if not model.exists():
-        pytest.fail(f"no trained model at {model}; `make cluster-test` trains it first")
+    model = trained_model()
     upgrade(postgres_url)
     engine = make_engine(postgres_url)
     with make_session_factory(engine).begin() as session:

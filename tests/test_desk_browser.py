@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from changai.passwords import hash_password
 from helpdesk import tickets
-from helpdesk.accounts import create_user, get_user
-from tests.desk_client import in_database
+from tests.desk_client import ensure_account, in_database
 from tests.support.browser import record_dialogs
 
 pytestmark = [pytest.mark.servers, pytest.mark.browser]
@@ -17,17 +15,7 @@ PAYLOAD = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 
 
 def staff_user(stack) -> None:
-    def work(session):
-        if get_user(session=session, username="fang") is None:
-            create_user(
-                session=session,
-                username="fang",
-                display_name="李芳",
-                role="staff",
-                password_hash=hash_password(PASSWORD),
-            )
-
-    in_database(stack, work)
+    ensure_account(stack, "fang", "李芳", "staff", PASSWORD)
 
 
 def new_ticket(stack, question: str) -> int:

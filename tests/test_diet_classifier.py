@@ -20,9 +20,8 @@ from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.utils.tensorflow.model_data import RasaModelData
 
 from rasa_project.components.diet_classifier import ReusingDIETClassifier
-from rasa_project.training import model_path
 from tests.eval.evaluate import load_dev_set
-from tests.support.training import training_examples
+from tests.support.training import trained_model, training_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,9 +65,7 @@ def same(left: list, right: list) -> bool:
 
 @pytest.fixture(scope="module")
 def agent() -> Agent:
-    model = model_path(ROOT / "models")
-    if not model.exists():
-        pytest.fail(f"no model at {model}: run `make train`")
+    model = trained_model()
     return Agent.load(str(model))
 
 

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from knowledge import catalogue
 from knowledge import document_import as importing
-from knowledge.clause_split import NumberingUnreadable, apply_fixes, chinese_number, split_clauses
+from knowledge.chinese_numbers import chinese_number
+from knowledge.clause_split import NumberingUnreadable, apply_fixes, split_clauses
 from knowledge.document_text import (
     MAX_FILE_BYTES,
     SCANNED_PDF,
@@ -17,6 +18,7 @@ from knowledge.document_text import (
 )
 from knowledge.models import AuditEntry, ContentVersion, PolicyClause, PolicyDocument
 from tests.support.document_files import (
+    DOCUMENT_FIELDS,
     articles_text,
     make_docx,
     make_pdf,
@@ -152,14 +154,7 @@ def test_size_cap_is_ten_megabytes() -> None:
     extract_text("ok.txt", ("第一条 甲\n" + "乙" * 1000).encode())
 
 
-FIELDS = {
-    "key": "city-skill-2026",
-    "title": "某市职工技能提升补贴管理办法",
-    "doc_number": "某人社发〔2026〕1号",
-    "issuer": "某市人力资源和社会保障局",
-    "region": "全国",
-    "status": "active",
-}
+FIELDS = {**DOCUMENT_FIELDS, "status": "active"}
 
 
 def test_confirm_stores_document_clauses_version_and_audit(session_factory, lexicon) -> None:

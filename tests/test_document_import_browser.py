@@ -3,19 +3,14 @@ and read it on 查看原文 (issue #12 part 2). The console alone, served on loo
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
 
 import pytest
-from aiohttp import web
 from sqlalchemy import select
 
-from connectors.console.app import create_app
 from knowledge.models import PolicyDocument
 from knowledge.repository import get_faq_by_key
-from tests.servers import free_port
-from tests.support.console import PASSWORD, console_settings, create_accounts
+from tests.support.console import PASSWORD, console_settings, create_accounts, serving
 from tests.support.document_files import make_docx
 
 pytestmark = [pytest.mark.browser]
@@ -33,26 +28,8 @@ def console(database_url: str, session_factory) -> Iterator[str]:
     """The console on a free loopback port, in a thread with its own event loop."""
     with session_factory.begin() as session:
         create_accounts(session, ("boss", "admin"))
-    port = free_port()
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(create_app(console_settings(database_url)))
-    ready = threading.Event()
-
-    def serve() -> None:  # Playwright's sync API owns the main thread's loop
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(runner.setup())
-        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-        ready.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    assert ready.wait(timeout=30)
-    yield f"http://127.0.0.1:{port}"
-    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(timeout=10)
-    loop.close()
+    with serving(console_settings(database_url)) as url:
+        yield url
 
 
 def test_import_fix_confirm_link_and_read(console: str, context, session_factory) -> None:

@@ -7,14 +7,10 @@ here is our own.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions import eligibility_session as check_session
 from actions.eligibility_form import ValidateEligibilityForm
@@ -23,16 +19,11 @@ from actions.eligibility_session import STOPPED
 from actions.eligibility_verdict import ActionEligibilityVerdict
 from actions.policy_answer import ActionAnswerPolicy
 from knowledge.eligibility_answers import UNKNOWN
-from tests.support.actions import PAYLOAD_KEYS, slots, tickets
 from tests.support.actions import run as base_run
+from tests.support.actions import slots, tickets
+from tests.support.eligibility import DOMAIN, FORM_SLOTS, ask, form_tracker, run
 from tests.trackers import make_tracker
 
-DOMAIN: dict[str, Any] = yaml.safe_load(
-    (Path(__file__).resolve().parents[1] / "rasa_project/domain/eligibility.yml").read_text(
-        encoding="utf-8"
-    )
-)
-FORM_SLOTS: list[str] = DOMAIN["forms"]["eligibility_form"]["required_slots"]
 TODAY = dt.date(2026, 12, 2)
 ALL_MET = {
     "elig_worker_status": "enterprise",
@@ -47,33 +38,6 @@ ALL_MET = {
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch, service):
     monkeypatch.setattr(check_session, "today", lambda: TODAY)
-
-
-def run(action, tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Only the validation action gets the domain, as with enable_selective_domain."""
-    dispatcher = CollectingDispatcher()
-    domain = DOMAIN if action.name().startswith("validate_") else {}
-    events = asyncio.run(action.run(dispatcher, tracker, domain))
-    for message in dispatcher.messages:
-        assert PAYLOAD_KEYS <= set(message["custom"]), message
-        assert message["text"]
-    return events, dispatcher.messages
-
-
-def form_tracker(text: str, requested: str | None, **filled: Any):
-    values = {slot: None for slot in FORM_SLOTS}
-    values.update(filled)
-    started = [{"entity": "check", "value": "skill_upgrade_subsidy"}] if requested is None else []
-    return make_tracker(
-        text,
-        "ask_training_subsidy",
-        entities=started,
-        slots={**values, "requested_slot": requested, "eligibility_check": None},
-    )
-
-
-def ask(slot: str):
-    return next(a() for a in ASK_ACTIONS if a().name() == f"action_ask_{slot}")
 
 
 def test_the_actions_know_the_forms_slots() -> None:

@@ -20,8 +20,8 @@ from actions.policy_answer import ActionAnswerPolicy
 from knowledge.eligibility_answers import UNKNOWN
 from tests.support.actions import run as base_run
 from tests.support.actions import slots, tickets
-from tests.support.eligibility import FORM_SLOTS, ask, run
-from tests.trackers import make_tracker
+from tests.support.eligibility import FORM_SLOTS, ask, check_tracker, run
+from tests.support.eligibility import condition_rows as rows
 
 TODAY = dt.date(2026, 12, 2)
 CHECK = "hardship_aid"
@@ -36,15 +36,7 @@ def fixed_today(monkeypatch, service):
 
 def hardship_tracker(text: str, requested: str | None, **filled: Any):
     """A tracker inside the hardship check (or, with no requested slot, at its start)."""
-    values: dict[str, Any] = {slot: None for slot in FORM_SLOTS}
-    values.update(filled)
-    started = [{"entity": "check", "value": CHECK}] if requested is None else []
-    return make_tracker(
-        text,
-        "ask_hardship_aid",
-        entities=started,
-        slots={**values, "requested_slot": requested, "eligibility_check": CHECK},
-    )
+    return check_tracker(CHECK, "ask_hardship_aid", text, requested, True, **filled)
 
 
 # ---- starting the check ----
@@ -195,10 +187,6 @@ def verdict(**values: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     tracker.slots.update(values)
     events, (message,) = run(ActionEligibilityVerdict(), tracker)
     return events, message
-
-
-def rows(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {row["key"]: row for row in message["custom"]["conditions"]}
 
 
 def test_a_qingdao_worker_under_the_qingdao_line_may_apply_with_the_kinds_of_help() -> None:

@@ -11,22 +11,14 @@ import uuid
 
 import pytest
 
-from tests.support.eligibility import only
+from tests.support.eligibility import check_question, only
+from tests.support.eligibility import condition_rows as rows
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
 
 
 def asked(stack, worker: str, text: str, condition: str) -> dict:
-    message = only(stack.post(worker, text))
-    custom = message["custom"]
-    assert custom["type"] == "eligibility_question", message
-    assert custom["condition"] == condition, message
-    assert custom["topic"] == "hardship_aid" and custom["check"] == "hardship_aid"
-    return message
-
-
-def rows(card: dict) -> dict[str, dict]:
-    return {row["key"]: row for row in card["custom"]["conditions"]}
+    return check_question(stack, worker, text, condition, "hardship_aid", "hardship_aid")
 
 
 def test_a_qingdao_worker_is_checked_against_the_qingdao_line(stack) -> None:

@@ -19,8 +19,7 @@ from actions.policy_answer import ActionAnswerPolicy
 from knowledge.eligibility_answers import UNKNOWN
 from tests.support.actions import run as base_run
 from tests.support.actions import slots, tickets
-from tests.support.eligibility import FORM_SLOTS, ask, run
-from tests.trackers import make_tracker
+from tests.support.eligibility import FORM_SLOTS, ask, check_tracker, run
 
 TODAY = dt.date(2026, 12, 2)
 CHECK = "skill_level_next"
@@ -33,15 +32,7 @@ def fixed_today(monkeypatch, service):
 
 def level_tracker(text: str, requested: str | None, **filled: Any):
     """A tracker inside the level check (or, with no requested slot, at its start)."""
-    values: dict[str, Any] = {slot: None for slot in FORM_SLOTS}
-    values.update(filled)
-    started = [{"entity": "check", "value": CHECK}] if requested is None else []
-    return make_tracker(
-        text,
-        "ask_skill_grading",
-        entities=started,
-        slots={**values, "requested_slot": requested, "eligibility_check": CHECK},
-    )
+    return check_tracker(CHECK, "ask_skill_grading", text, requested, True, **filled)
 
 
 # ---- starting the check ----

@@ -10,18 +10,13 @@ import uuid
 
 import pytest
 
-from tests.support.eligibility import only
+from tests.support.eligibility import check_question, only
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
 
 
 def asked(stack, worker: str, text: str, condition: str) -> dict:
-    message = only(stack.post(worker, text))
-    custom = message["custom"]
-    assert custom["type"] == "eligibility_question", message
-    assert custom["condition"] == condition, message
-    assert custom["topic"] == "skill_grading" and custom["check"] == "skill_level_next"
-    return message
+    return check_question(stack, worker, text, condition, "skill_grading", "skill_level_next")
 
 
 def test_years_in_the_trade_open_the_fourth_level(stack) -> None:

@@ -10,23 +10,17 @@ import uuid
 
 import pytest
 
+from tests.support.eligibility import check_question, only
+
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
 
 FIRST = "我在东莞交了两年社保，考了个四级电工证，能领技能提升补贴吗"
 
 
-def only(messages: list[dict]) -> dict:
-    assert len(messages) == 1, messages
-    return messages[0]
-
-
 def asked(stack, worker: str, text: str, condition: str) -> dict:
-    message = only(stack.post(worker, text))
-    custom = message["custom"]
-    assert custom["type"] == "eligibility_question", message
-    assert custom["condition"] == condition, message
-    assert custom["topic"] == "training_subsidy" and custom["check"] == "skill_upgrade_subsidy"
-    return message
+    return check_question(
+        stack, worker, text, condition, "training_subsidy", "skill_upgrade_subsidy"
+    )
 
 
 def test_question_then_questions_then_the_verdict(stack) -> None:

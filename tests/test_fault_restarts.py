@@ -7,9 +7,9 @@ import asyncio
 import aiohttp
 import pytest
 
-from rasa_project.training import model_path
-from tests.desk_client import log_in, ticket_of
-from tests.servers import ROOT, add_staff, running_stack, seeded_database
+from tests.desk_client import desk_post, log_in, ticket_of
+from tests.servers import add_staff, running_stack, seeded_database
+from tests.support.training import trained_model
 from tests.widget_client import TIMEOUT, WidgetClient
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
@@ -18,9 +18,7 @@ PASSWORD = "fault-password-12"
 
 @pytest.fixture(scope="module")
 def fault_stack(tmp_path_factory):
-    model = model_path(ROOT / "models")
-    if not model.exists():
-        pytest.fail(f"no trained model at {model}; `make test` trains it first")
+    model = trained_model()
     workdir = tmp_path_factory.mktemp("fault")
     url = seeded_database(workdir)
     add_staff(url, "zhang", "张姐", PASSWORD)
@@ -37,16 +35,10 @@ async def open_case(stack, worker, staff, client):
     events = await client.events(worker, cid, count=2)
     csrf = await log_in(stack.console_url, staff, "zhang", PASSWORD)
     ticket = ticket_of(stack, cid)
-    claim = await staff.post(
-        f"{stack.console_url}/desk/api/tickets/{ticket}/claim", headers={"X-CSRF-Token": csrf}
-    )
+    claim = await desk_post(stack, staff, ticket, "claim", csrf)
     assert (await claim.json())["joined"] is True
     await client.send(worker, cid, {"text": "我的情况是工资少发了", "client_id": "b"})
-    reply = await staff.post(
-        f"{stack.console_url}/desk/api/tickets/{ticket}/reply",
-        headers={"X-CSRF-Token": csrf},
-        json={"text": "收到，我来看看。"},
-    )
+    reply = await desk_post(stack, staff, ticket, "reply", csrf, {"text": "收到，我来看看。"})
     assert reply.status == 200
     events = await client.events(worker, cid, count=3, last_event_id=events[-1]["id"])
     assert [e["text"] for e in events][-1] == "收到，我来看看。"
@@ -78,11 +70,7 @@ def test_console_killed_and_restarted(fault_stack) -> None:
             assert detail["status"] == "claimed" and detail["mine"] is True
             queue = await (await staff.get(f"{stack.console_url}/desk/api/queue")).json()
             assert any(t["id"] == ticket for t in queue["tickets"])
-            sent = await staff.post(
-                f"{stack.console_url}/desk/api/tickets/{ticket}/reply",
-                headers={"X-CSRF-Token": csrf},
-                json={"text": "重启后的回复"},
-            )
+            sent = await desk_post(stack, staff, ticket, "reply", csrf, {"text": "重启后的回复"})
             assert sent.status == 200
             news = await client.events(worker, cid, count=3, last_event_id=last, wait=5)
             assert [e["text"] for e in news] == ["控制台重启时我又发了一条", "重启后的回复"]
@@ -105,18 +93,12 @@ def test_rasa_killed_and_restarted(fault_stack) -> None:
             stack.processes.kill("rasa")
             during, detail = await desk_texts(stack, staff, ticket)
             assert during == before and detail["status"] == "claimed"
-            refused = await staff.post(
-                f"{stack.console_url}/desk/api/tickets/{ticket}/reply",
-                headers={"X-CSRF-Token": csrf},
-                json={"text": "宕机时的回复"},
-            )
+            refused = await desk_post(stack, staff, ticket, "reply", csrf, {"text": "宕机时的回复"})
             assert refused.status == 502 and "重试" in (await refused.json())["error"]
             stack.processes.start("rasa")
             await client.send(worker, cid, {"text": "小助手重启后我发的", "client_id": "d"})
-            sent = await staff.post(
-                f"{stack.console_url}/desk/api/tickets/{ticket}/reply",
-                headers={"X-CSRF-Token": csrf},
-                json={"text": "重启后我接着帮您"},
+            sent = await desk_post(
+                stack, staff, ticket, "reply", csrf, {"text": "重启后我接着帮您"}
             )
             assert sent.status == 200
             news = await client.events(worker, cid, count=3, last_event_id=last, wait=5)

@@ -18,9 +18,9 @@ from knowledge import answering
 from knowledge import fit as fitting
 from knowledge.answering import find_answer
 from knowledge.aspects import detect_aspects, entry_aspects
+from knowledge.indexed_entries import Hit
 from knowledge.models import UnansweredQuestion
 from knowledge.replies import honest_reply
-from knowledge.retrieval import Hit
 from knowledge.seed_loader import read_seed
 from tests.support.actions import run, slots, tickets
 from tests.trackers import make_tracker

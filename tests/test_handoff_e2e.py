@@ -7,11 +7,9 @@ import asyncio
 import aiohttp
 import pytest
 
-from changai.passwords import hash_password
-from helpdesk.accounts import create_user, get_user
 from helpdesk.models import Ticket
 from knowledge.models import FaqEntry
-from tests.desk_client import in_database, log_in, ticket_of
+from tests.desk_client import desk_post, ensure_account, in_database, log_in, ticket_of
 from tests.widget_client import TIMEOUT, WidgetClient
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
@@ -19,17 +17,7 @@ PASSWORD = "handoff-password-1"
 
 
 async def staff_session(stack, http: aiohttp.ClientSession) -> str:
-    def ensure(session):
-        if get_user(session=session, username="wanglaoshi") is None:
-            create_user(
-                session=session,
-                username="wanglaoshi",
-                display_name="王老师",
-                role="staff",
-                password_hash=hash_password(PASSWORD),
-            )
-
-    in_database(stack, ensure)
+    ensure_account(stack, "wanglaoshi", "王老师", "staff", PASSWORD)
     return await log_in(stack.console_url, http, "wanglaoshi", PASSWORD)
 
 
@@ -57,16 +45,13 @@ def test_escalate_claim_quiet_bot_reply_close_rate_and_draft(stack) -> None:
             assert first[-1]["custom"]["escalated"] is True
             # 2. the ticket appears on the desk
             csrf = await staff_session(stack, staff)
-            headers = {"X-CSRF-Token": csrf}
             queue = await (await staff.get(f"{stack.console_url}/desk/api/queue")).json()
             ticket_id = ticket_of(stack, cid)
             [ticket] = [t for t in queue["tickets"] if t["id"] == ticket_id]
             assert "conversation_id" not in ticket  # the worker's bearer secret (#15)
             assert ticket["status"] == "waiting" and ticket["reason"] == "out_of_scope"
             # 3. staff claim it; the worker sees who joined; the bot stays quiet
-            claim = await staff.post(
-                f"{stack.console_url}/desk/api/tickets/{ticket['id']}/claim", headers=headers
-            )
+            claim = await desk_post(stack, staff, ticket["id"], "claim", csrf)
             assert claim.status == 200 and (await claim.json())["joined"] is True
             joined = await client.events(worker, cid, count=1, last_event_id=first[-1]["id"])
             assert joined[0]["custom"]["type"] == "staff_joined" and "王老师" in joined[0]["text"]
@@ -83,11 +68,7 @@ def test_escalate_claim_quiet_bot_reply_close_rate_and_draft(stack) -> None:
             assert detail["mine"] and detail["messages"][-1]["text"] == "宿舍怎么申请"
             # 4. the staff reply reaches the worker's channel and the Rasa tracker
             reply = "您好，欠薪可以先拨打12351，我们也会帮您联系劳动监察。"
-            sent = await staff.post(
-                f"{stack.console_url}/desk/api/tickets/{ticket['id']}/reply",
-                headers=headers,
-                json={"text": reply},
-            )
+            sent = await desk_post(stack, staff, ticket["id"], "reply", csrf, {"text": reply})
             assert sent.status == 200
             got = await client.events(worker, cid, count=1, last_event_id=quiet[-1]["id"])
             assert got[0]["text"] == reply and got[0]["sender"] == "staff"
@@ -96,17 +77,11 @@ def test_escalate_claim_quiet_bot_reply_close_rate_and_draft(stack) -> None:
                 e["event"] == "bot" and e.get("text") == reply
                 for e in await tracker_events(stack, staff, cid)
             )
-            note = await staff.post(
-                f"{stack.console_url}/desk/api/tickets/{ticket['id']}/note",
-                headers=headers,
-                json={"text": "已电话联系"},
-            )
+            note = await desk_post(stack, staff, ticket["id"], "note", csrf, {"text": "已电话联系"})
             assert note.status == 200
             # 5. closing resumes the bot and asks for the rating
-            closed = await staff.post(
-                f"{stack.console_url}/desk/api/tickets/{ticket['id']}/close",
-                headers=headers,
-                json={"outcome": "referred"},
+            closed = await desk_post(
+                stack, staff, ticket["id"], "close", csrf, {"outcome": "referred"}
             )
             assert closed.status == 200
             ending = await client.events(worker, cid, count=1, last_event_id=got[-1]["id"])
@@ -128,10 +103,13 @@ def test_escalate_claim_quiet_bot_reply_close_rate_and_draft(stack) -> None:
                 answered[-1]["sender"] == "bot" and answered[-1]["custom"]["topic"] == "dormitory"
             )
             # 6. the FAQ draft exists (and is never served)
-            draft = await staff.post(
-                f"{stack.console_url}/desk/api/tickets/{ticket['id']}/faq-draft",
-                headers=headers,
-                json={"answer": reply, "topic": "hardship_aid"},
+            draft = await desk_post(
+                stack,
+                staff,
+                ticket["id"],
+                "faq-draft",
+                csrf,
+                {"answer": reply, "topic": "hardship_aid"},
             )
             assert draft.status == 200
             faq_id = (await draft.json())["faq_id"]

@@ -14,7 +14,8 @@ from rasa.shared.nlu.training_data.message import Message
 import knowledge.spacy_pipeline  # noqa: F401  registers the tokenizer
 from knowledge.lexicon import load_lexicon
 from knowledge.text_normalise import normalise
-from rasa_project.components.lexicon_entities import LexiconEntityExtractor
+from rasa_project.components.base import sure_entity
+from rasa_project.components.lexicon_entities import EXTRACTOR, LexiconEntityExtractor
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +27,9 @@ def plain_scan(extractor: LexiconEntityExtractor, message: Message) -> list[dict
     covered: set[int] = set()
     for ent in doc.ents:
         found.append(
-            extractor._entity(ent.label_, ent.ent_id_ or ent.text, ent.start_char, ent.end_char)
+            sure_entity(
+                ent.label_, ent.ent_id_ or ent.text, ent.start_char, ent.end_char, EXTRACTOR
+            )
         )
         covered.update(range(ent.start, ent.end))
     terms = load_lexicon().embedded_terms()  # longest first
@@ -40,7 +43,9 @@ def plain_scan(extractor: LexiconEntityExtractor, message: Message) -> list[dict
                     if surface != token.text:
                         start = token.idx + position
                         found.append(
-                            extractor._entity(entity_type, canonical, start, start + len(surface))
+                            sure_entity(
+                                entity_type, canonical, start, start + len(surface), EXTRACTOR
+                            )
                         )
                     position += len(surface)
                     break

@@ -7,29 +7,15 @@ import pytest
 from sqlalchemy import select
 
 from actions.policy_answer import ActionAnswerPolicy
-from knowledge.answering import find_answer
 from knowledge.aspects import detect_aspects
 from knowledge.models import UnansweredQuestion
-from knowledge.multi_part import answer_parts, compose, part_entities
+from knowledge.multi_part import compose, part_entities
 from tests.support.actions import run, slots
 from tests.trackers import make_tracker
 
 
 def parts_of(service, text: str, topic: str, region: str | None = None):
-    def find(part):
-        return find_answer(
-            service.index,
-            service.lexicon,
-            part.search_text,
-            topic=topic,
-            region=region,
-            entities={},
-            threshold=service.settings.retrieval_threshold,
-            fit_threshold=service.settings.fit_threshold,
-            asked=part.asked,
-        )
-
-    return answer_parts(text, find)
+    return service.find_parts(text, topic=topic, region=region, entities={})
 
 
 def composed(service, text: str, topic: str, region: str | None = None) -> list:
@@ -88,16 +74,7 @@ def test_when_no_part_is_answered_the_whole_message_is_not_answered_either(servi
     text = "安居房和人才房区别是什么?公租房和人才房哪个好?"
     replies = parts_of(service, text, "dormitory")
     assert replies is not None and compose(replies, "dormitory", None) is None
-    whole = find_answer(
-        service.index,
-        service.lexicon,
-        text,
-        topic="dormitory",
-        region=None,
-        entities={},
-        threshold=service.settings.retrieval_threshold,
-        fit_threshold=service.settings.fit_threshold,
-    )
+    whole = service.find(text, topic="dormitory", region=None, entities={})
     assert whole.kind == "answer"  # the whole message alone would be served an entry
     tracker = make_tracker(text, "ask_dormitory", sender_id="w-none")
     _events, messages = run(ActionAnswerPolicy(), tracker)

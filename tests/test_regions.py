@@ -19,9 +19,9 @@ from knowledge.answering import (
     region_note,
     render_answer,
 )
+from knowledge.indexed_entries import Hit, IndexedEntry, RetrievalResult, SourceInfo
 from knowledge.lexicon import LEXICON_DIR, short_form
 from knowledge.region_reply import RegionReplyReader
-from knowledge.retrieval import Hit, IndexedEntry, RetrievalResult, SourceInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = LEXICON_DIR / "divisions" / "adcodes.csv"

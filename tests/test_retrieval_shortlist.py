@@ -15,7 +15,8 @@ import pytest
 
 from bench.retrieval_scale import seed_entries, synthetic_entries
 from changai.vocabulary import NATIONAL
-from knowledge.retrieval import ANY_REGION, REGION_BONUS, Hit, RetrievalIndex
+from knowledge.indexed_entries import Hit
+from knowledge.retrieval import ANY_REGION, REGION_BONUS, RetrievalIndex
 from tests.eval.evaluate import load_dev_set
 
 

@@ -20,12 +20,8 @@ import numpy as np
 import pytest
 
 from bench.retrieval_scale import seed_entries
-from knowledge.retrieval import (
-    ANSWER_WEIGHT,
-    PHRASING_WEIGHT,
-    RetrievalIndex,
-    _Vectoriser,
-)
+from knowledge.retrieval import ANSWER_WEIGHT, PHRASING_WEIGHT, RetrievalIndex
+from knowledge.tfidf import Vectoriser
 from tests.eval.evaluate import load_dev_set
 
 Vector = dict[str, float]
@@ -71,7 +67,7 @@ def test_hand_computed_score() -> None:
     expected = [a_weight / math.sqrt(a_weight**2 + idf_b**2), 0.0]
     rows, vector = reference_tfidf([d.split() for d in documents])
     assert [cosine(vector(question.split()), row) for row in rows] == pytest.approx(expected)
-    scores = _Vectoriser(WordAnalyzer(), documents).scores(question)  # type: ignore[arg-type]
+    scores = Vectoriser(WordAnalyzer(), documents).scores(question)  # type: ignore[arg-type]
     assert np.allclose(scores, expected, rtol=0, atol=1e-12)
 
 
@@ -94,7 +90,7 @@ def test_hand_computed_score() -> None:
 )
 def test_toy_corpus_scores_match_the_formula(analyzer, analyzer_kind, documents, questions) -> None:
     chosen: Any = WordAnalyzer() if analyzer_kind == "words" else analyzer  # duck-typed analyser
-    vectoriser = _Vectoriser(chosen, documents)
+    vectoriser = Vectoriser(chosen, documents)
     rows, vector = reference_tfidf([chosen.features(d) for d in documents])
     for question in questions:
         expected = [cosine(vector(chosen.features(question)), row) for row in rows]
@@ -105,7 +101,7 @@ def test_toy_corpus_scores_match_the_formula(analyzer, analyzer_kind, documents,
 
 
 def test_no_features_anywhere_scores_zero() -> None:
-    vectoriser = _Vectoriser(WordAnalyzer(), ["", "  "])  # type: ignore[arg-type]
+    vectoriser = Vectoriser(WordAnalyzer(), ["", "  "])  # type: ignore[arg-type]
     assert vectoriser.matrix.shape == (2, 0)
     assert vectoriser.scores("a b").tolist() == [0.0, 0.0]
 

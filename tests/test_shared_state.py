@@ -18,7 +18,6 @@ REDIS_URL) keeps its in-process hub and limiter.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,7 +36,7 @@ from changai.settings import Settings
 from changai.shared_redis import async_redis
 from connectors.console.app import create_app
 from connectors.console.login_limiter import LoginLimiter, RedisLoginLimiter, make_login_limiter
-from connectors.widget import channel
+from connectors.widget import event_stream
 from connectors.widget.hub import Hub, make_hub
 from connectors.widget.redis_hub import RedisHub
 from helpdesk import tickets
@@ -46,6 +45,7 @@ from tests.servers import free_port
 from tests.support.console import PASSWORD, create_accounts, csrf_of, login
 from tests.support.tcp_proxy import TcpRelay
 from tests.support.widget_instance import WidgetInstance
+from tests.widget_client import sse_messages
 
 # Far below the streams' one-second database poll; with the poll stubbed to LONG_POLL only a
 # wake-up delivers within it.
@@ -104,14 +104,8 @@ class Stream:
         self._task = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
-        data = None
-        async for raw in self.response.content:
-            line = raw.decode().rstrip("\n")
-            if line.startswith("data: "):
-                data = json.loads(line[6:])
-            elif line == "" and data is not None:
-                self.events.put_nowait((data, time.monotonic()))
-                data = None
+        async for data in sse_messages(self.response):
+            self.events.put_nowait((data, time.monotonic()))
 
     async def next(self, timeout: float) -> tuple[dict[str, Any], float]:
         return await asyncio.wait_for(self.events.get(), timeout)
@@ -172,7 +166,7 @@ pytestmark = pytest.mark.postgres
 def test_a_message_sent_through_console_1_wakes_a_stream_on_console_2(
     shared_database: str, redis_space: RedisSpace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(channel, "POLL_SECONDS", LONG_POLL)
+    monkeypatch.setattr(event_stream, "POLL_SECONDS", LONG_POLL)
 
     async def go() -> None:
         async with cluster(shared_database, redis_space) as running:
@@ -195,7 +189,7 @@ def test_a_message_sent_through_console_1_wakes_a_stream_on_console_2(
 def test_a_staff_reply_from_the_desk_on_console_1_reaches_the_worker_on_console_2(
     shared_database: str, redis_space: RedisSpace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(channel, "POLL_SECONDS", LONG_POLL)
+    monkeypatch.setattr(event_stream, "POLL_SECONDS", LONG_POLL)
 
     async def go() -> None:
         async with cluster(shared_database, redis_space) as running:
@@ -244,7 +238,7 @@ def test_a_staff_reply_from_the_desk_on_console_1_reaches_the_worker_on_console_
 def test_redis_going_away_mid_stream_loses_no_message(
     shared_database: str, redis_space: RedisSpace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(channel, "POLL_SECONDS", LONG_POLL)
+    monkeypatch.setattr(event_stream, "POLL_SECONDS", LONG_POLL)
     target = urlsplit(redis_space.url)
     relay = TcpRelay(target.hostname or "127.0.0.1", target.port or 6379)
     relayed_url = urlunsplit(target._replace(netloc=f"127.0.0.1:{relay.port}"))
@@ -262,7 +256,7 @@ def test_redis_going_away_mid_stream_loses_no_message(
                 woken = listener.wakes_received
 
                 # Redis goes away: the stream falls back to its database poll.
-                monkeypatch.setattr(channel, "POLL_SECONDS", 0.5)
+                monkeypatch.setattr(event_stream, "POLL_SECONDS", 0.5)
                 await relay.cut()
                 deadline = time.monotonic() + 10
                 while listener.ready.is_set() and time.monotonic() < deadline:
@@ -274,7 +268,7 @@ def test_redis_going_away_mid_stream_loses_no_message(
                 assert sender.publish_failures >= 1 and listener.wakes_received == woken
 
                 # Redis is back: the subscriber reconnects and wake-ups are immediate again.
-                monkeypatch.setattr(channel, "POLL_SECONDS", LONG_POLL)
+                monkeypatch.setattr(event_stream, "POLL_SECONDS", LONG_POLL)
                 await relay.start()
                 await asyncio.wait_for(listener.ready.wait(), 15)
                 assert listener.subscriptions == 2
@@ -363,7 +357,7 @@ def test_the_embedded_hub_still_wakes_streams_of_its_own_process(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SQLite, no Redis: one instance, its stream woken in process, well before the poll."""
-    monkeypatch.setattr(channel, "POLL_SECONDS", LONG_POLL)
+    monkeypatch.setattr(event_stream, "POLL_SECONDS", LONG_POLL)
 
     async def go() -> None:
         engine = make_engine(database_url)

@@ -26,6 +26,7 @@ from changai.db import make_engine, make_session_factory
 from changai.vocabulary import TRANSCRIPT_LIMIT
 from helpdesk.models import Ticket
 from tests.servers import Processes, rest_post, seeded_database
+from tests.support.training import trained_model
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
 
@@ -52,11 +53,7 @@ ESCALATE = "老板拖欠了我三个月工资咋办"
 
 @pytest.fixture(scope="module")
 def two_servers() -> Iterator[dict[str, str]]:
-    from rasa_project.training import model_path
-
-    model = model_path(ROOT / "models")
-    if not model.exists():
-        pytest.fail(f"no trained model at {model}; run `make train`")
+    model = trained_model()
     with tempfile.TemporaryDirectory(prefix="changai-equivalence-") as tmp:
         workdir = Path(tmp)
         url = seeded_database(workdir)

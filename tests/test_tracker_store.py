@@ -26,13 +26,12 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from actions.conversation import transcript
 from changai.vocabulary import TRANSCRIPT_LIMIT
 from rasa_project.tracker_store import CachingSQLTrackerStore
 from rasa_project.tracker_window import deserialise_events
+from tests.support.postgres import throwaway_database
 from tests.support.trackers import (
     DOMAIN,
     SENDER,
@@ -97,20 +96,10 @@ def test_same_rows_and_same_view_as_stock_on_sqlite(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_same_rows_and_same_view_as_stock_on_postgresql(postgres_url: str) -> None:
-    base = postgres_url.rsplit("/", 1)[0]
-    name = make_url(postgres_url).database
-    # two databases: the fixture's for ours, a second one (dropped below) for stock
-    stock_db = f"{name}_stock"
-    server = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{stock_db}"'))
-    try:
-        urls = {"ours": postgres_url, "stock": f"{base}/{stock_db}"}
+    # two databases: the fixture's for ours, a second throwaway one for stock
+    with throwaway_database() as stock_url:
+        urls = {"ours": postgres_url, "stock": stock_url}
         asyncio.run(converse(lambda which: postgres_kwargs(urls[which]), urls))
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{stock_db}" WITH (FORCE)'))
-        server.dispose()
 
 
 def test_a_tracker_not_handed_out_is_saved_as_stock_saves_it(tmp_path: Path) -> None:

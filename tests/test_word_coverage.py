@@ -8,21 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.answering import find_answer
 from knowledge.fit import MIN_WORD_COVERAGE, OFF_SUBJECT
 
 
 def ask(service, question: str, topic: str):
-    return find_answer(
-        service.index,
-        service.lexicon,
-        question,
-        topic=topic,
-        region=None,
-        entities={},
-        threshold=service.settings.retrieval_threshold,
-        fit_threshold=service.settings.fit_threshold,
-    )
+    return service.find(question, topic=topic, region=None, entities={})
 
 
 def entry(service, key: str):

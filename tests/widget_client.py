@@ -4,11 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 
 TIMEOUT = aiohttp.ClientTimeout(total=60)
+
+
+async def sse_messages(response: aiohttp.ClientResponse) -> AsyncIterator[dict[str, Any]]:
+    """Each message of a widget event stream as it arrives (its ``id:`` line checked)."""
+    event_id: int | None = None
+    data: dict[str, Any] | None = None
+    async for raw in response.content:
+        line = raw.decode().rstrip("\n")
+        if line.startswith("id: "):
+            event_id = int(line[4:])
+        elif line.startswith("data: "):
+            data = json.loads(line[6:])
+        elif line == "" and data is not None:
+            assert data["id"] == event_id
+            yield data
+            data = None
 
 
 class WidgetClient:
@@ -56,19 +73,10 @@ class WidgetClient:
         async def read() -> None:
             async with http.get(f"{self.base}/conversations/{cid}/events", headers=headers) as r:
                 assert r.status == 200, r.status
-                event_id, data = None, None
-                async for raw_line in r.content:
-                    line = raw_line.decode().rstrip("\n")
-                    if line.startswith("id: "):
-                        event_id = int(line[4:])
-                    elif line.startswith("data: "):
-                        data = json.loads(line[6:])
-                    elif line == "" and data is not None:
-                        assert data["id"] == event_id
-                        received.append(data)
-                        data = None
-                        if len(received) >= count:
-                            return
+                async for data in sse_messages(r):
+                    received.append(data)
+                    if len(received) >= count:
+                        return
 
         try:
             await asyncio.wait_for(read(), timeout=wait)

@@ -13,6 +13,7 @@ from aiohttp import web
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from changai.db.off_loop import in_session
 from changai.settings import Settings
 from changai.vocabulary import FaqStatus
 from knowledge import catalogue, field_values, listing, validity
@@ -55,6 +56,11 @@ def ctx(request: web.Request) -> AdminContext:
 
 def html(text: str, status: int = 200) -> web.Response:
     return web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
+
+
+async def html_page(request: web.Request, build: Callable[[Session], str]) -> web.Response:
+    """The page ``build(session)`` renders, read and rendered in a worker thread."""
+    return html(await in_session(ctx(request).sessions, build))
 
 
 def parse_int(value: str | None) -> int | None:

@@ -5,18 +5,18 @@
   by ``client_id``) and hands it to Rasa in the background.
 - ``GET …/conversations/<id>/messages?after=N`` returns the stored history.
 - ``GET …/conversations/<id>/events`` streams every stored message with id > the
-  ``Last-Event-ID`` (or ``?after=``) as Server-Sent Events, then live ones.
+  ``Last-Event-ID`` (or ``?after=``) as Server-Sent Events, then live ones
+  (``connectors/widget/event_stream.py``).
 
 Every outgoing message (bot, or staff through Rasa's HTTP API with
-``output_channel=widget``) is stored before it is pushed, so a reconnect or a
-later visit receives it exactly once, in order.
+``output_channel=widget``) is stored before it is pushed (``connectors/widget/outputs.py``),
+so a reconnect or a later visit receives it exactly once, in order.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -31,11 +31,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from changai.db import make_engine, make_session_factory
+from changai.db.off_loop import in_transaction
 from changai.settings import load_settings
-from connectors.rest_channel import MESSAGE_KEYS
 from connectors.widget import redelivery as take_over
 from connectors.widget import store
+from connectors.widget.event_stream import stream_messages
 from connectors.widget.hub import Hub, make_hub
+from connectors.widget.outputs import ReplayOutput, WidgetOutput
 from connectors.widget.redelivery import InProcess, entry_for, make_redelivery, parse_entry
 from connectors.widget.validation import RequestRejected, parse_after, parse_message
 
@@ -43,45 +45,9 @@ logger = logging.getLogger(__name__)
 
 CONVERSATION = "<conversation_id:str>"
 CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-HEARTBEAT_SECONDS = 15.0
-POLL_SECONDS = 1.0
 DEFAULT_MAX_CHARS = 2000
 FAILURE_TEXT = "抱歉，小助手刚才出了点问题，没能回复您。请稍后再发一次，或者点「转人工」。"
 NOT_FOUND = RequestRejected(404, "no_conversation", "找不到这个对话，请刷新页面重新开始。")
-
-
-class WidgetOutput(OutputChannel):
-    """Stores each message, then wakes the conversation's open streams."""
-
-    def __init__(self, channel: WidgetInput) -> None:
-        self._channel = channel
-
-    @classmethod
-    def name(cls) -> str:
-        return "widget"
-
-    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        payload = {k: message[k] for k in MESSAGE_KEYS if message.get(k) is not None}
-        custom = payload.get("custom") or {}
-        sender = "staff" if isinstance(custom, dict) and custom.get("type") == "staff" else "bot"
-        await self._channel.store_outgoing(recipient_id, sender, payload)
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
-
-
-class ReplayOutput(OutputChannel):
-    """Drops what Rasa says while it replays a turn the worker was already answered in."""
-
-    @classmethod
-    def name(cls) -> str:
-        return "widget"
-
-    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        logger.info("replayed turn of %s: its reply was delivered before", recipient_id[:6])
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
 
 
 class WidgetInput(InputChannel):
@@ -118,11 +84,7 @@ class WidgetInput(InputChannel):
         return self._session_factory
 
     async def _db(self, work: Callable[[Any], Any]) -> Any:
-        def run() -> Any:
-            with self.sessions.begin() as session:
-                return work(session)
-
-        return await asyncio.to_thread(run)
+        return await in_transaction(self.sessions, work)
 
     def get_output_channel(self) -> OutputChannel:
         return WidgetOutput(self)
@@ -312,12 +274,9 @@ class WidgetInput(InputChannel):
             after = parse_after(request.args.get("after"))
             await self._require(conversation_id)
             messages = await self._db(
-                lambda s: [
-                    store.as_event(m)
-                    for m in store.messages_after(
-                        session=s, conversation_id=conversation_id, after_id=after
-                    )
-                ]
+                lambda session: store.events_after(
+                    session=session, conversation_id=conversation_id, after_id=after
+                )
             )
             return response.json({"messages": messages})
 
@@ -325,54 +284,9 @@ class WidgetInput(InputChannel):
         async def events(request: Request, conversation_id: str) -> None:
             after = parse_after(request.headers.get("last-event-id") or request.args.get("after"))
             await self._require(conversation_id)
-            await self._stream(request, conversation_id, after)
+            await stream_messages(request, self.hub, self._db, conversation_id, after)
 
         return widget
-
-    async def _stream(self, request: Request, conversation_id: str, after: int) -> None:
-        stream = await request.respond(
-            content_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-        )
-        wake = self.hub.subscribe(conversation_id)
-        last = after
-        idle = 0.0
-        try:
-            await stream.send("retry: 2000\n\n")
-            while not _closed(request):
-                wake.clear()
-                batch = await self._db(functools.partial(_events_after, conversation_id, last))
-                for event in batch:
-                    data = json.dumps(event, ensure_ascii=False)
-                    await stream.send(f"id: {event['id']}\nevent: message\ndata: {data}\n\n")
-                    last = event["id"]
-                if batch:
-                    idle = 0.0
-                try:
-                    await asyncio.wait_for(wake.wait(), timeout=POLL_SECONDS)
-                except asyncio.TimeoutError:
-                    idle += POLL_SECONDS
-                    if idle >= HEARTBEAT_SECONDS:
-                        await stream.send(": ping\n\n")
-                        idle = 0.0
-        except (asyncio.CancelledError, ConnectionError):
-            pass
-        finally:
-            self.hub.unsubscribe(conversation_id, wake)
-
-
-def _events_after(conversation_id: str, after_id: int, session: Any) -> list[dict[str, Any]]:
-    return [
-        store.as_event(m)
-        for m in store.messages_after(
-            session=session, conversation_id=conversation_id, after_id=after_id
-        )
-    ]
-
-
-def _closed(request: Request) -> bool:
-    transport = getattr(request, "transport", None)
-    return transport is None or transport.is_closing()
 
 
 def _stored(result: tuple[Any, bool]) -> tuple[dict[str, Any], bool]:

@@ -3,7 +3,7 @@
 ``Hub`` wakes the streams of this process only (the embedded default). ``make_hub`` picks
 ``redis_hub.RedisHub`` when ``REDIS_URL`` is set, so a message stored by any instance wakes
 the streams open on every instance. A wake-up only makes a stream read the database now
-rather than at its next poll (``channel.POLL_SECONDS``), so a lost wake-up delays a message
+rather than at its next poll (``event_stream.POLL_SECONDS``), so a lost wake-up delays a message
 by at most that long and never loses it.
 """
 

@@ -78,6 +78,14 @@ def as_event(message: ChannelMessage) -> dict[str, Any]:
     }
 
 
+def events_after(*, session: Session, conversation_id: str, after_id: int) -> list[dict[str, Any]]:
+    """The conversation's stored messages with an id above ``after_id``, as events."""
+    return [
+        as_event(m)
+        for m in messages_after(session=session, conversation_id=conversation_id, after_id=after_id)
+    ]
+
+
 def new_conversation_with_id(*, session: Session, conversation_id: str) -> WidgetConversation:
     """For messages pushed to a conversation that began on another channel."""
     conversation = WidgetConversation(id=conversation_id)

@@ -9,33 +9,19 @@ unchanged and every other message keeps exactly the intent it had.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from knowledge.eligibility_cues import CHECK_INTENTS, eligibility_check_for
+from rasa_project.components.base import UntrainedComponent, sure_entity, sure_intent
 
 EXTRACTOR = "EligibilityCueClassifier"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class EligibilityCueClassifier(GraphComponent):
+class EligibilityCueClassifier(UntrainedComponent):
     """Marks "can I claim it?" questions about a checked subsidy with a ``check`` entity."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> EligibilityCueClassifier:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -46,22 +32,7 @@ class EligibilityCueClassifier(GraphComponent):
             check = eligibility_check_for(text, entities)
             if check is None:
                 continue
-            name = CHECK_INTENTS[check]
-            intent = {"name": name, "confidence": 1.0}
-            ranking = [intent] + [
-                item for item in message.get(INTENT_RANKING_KEY) or [] if item.get("name") != name
-            ]
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-            entities.append(
-                {
-                    "entity": "check",
-                    "value": check,
-                    "start": 0,
-                    "end": len(text),
-                    "confidence_entity": 1.0,
-                    "extractor": EXTRACTOR,
-                }
-            )
+            sure_intent(message, CHECK_INTENTS[check])
+            entities.append(sure_entity("check", check, 0, len(text), EXTRACTOR))
             message.set(ENTITIES, entities, add_to_output=True)
         return messages

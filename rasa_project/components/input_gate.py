@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from rasa_project.components.base import UntrainedComponent
 from rasa_project.components.normaliser import INPUT_ISSUE
 
 UNREADABLE_INTENT = "unreadable"
@@ -18,22 +14,12 @@ KEYWORD_MATCH = 0.999
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class InputGate(GraphComponent):
+class InputGate(UntrainedComponent):
     """Empty, emoji-only, foreign, numeric or overlong messages skip classification.
 
     The normaliser names the issue; this component overrides whatever the
     classifier guessed, so such input always gets its own kind reply.
     """
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> InputGate:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

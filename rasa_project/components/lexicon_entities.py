@@ -5,21 +5,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from knowledge.lexicon import Lexicon, load_lexicon
+from rasa_project.components.base import UntrainedComponent, sure_entity
 
 EXTRACTOR = "LexiconEntityExtractor"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class LexiconEntityExtractor(GraphComponent):
+class LexiconEntityExtractor(UntrainedComponent):
     """Reads the ruler's entities (value = canonical id) and adds terms jieba merged.
 
     jieba sometimes glues a lexicon term to its neighbour (``广东人``,
@@ -37,24 +35,8 @@ class LexiconEntityExtractor(GraphComponent):
         self._any_term = re.compile("|".join(map(re.escape, surfaces))) if surfaces else None
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LexiconEntityExtractor:
+    def build(cls) -> LexiconEntityExtractor:
         return cls(load_lexicon())
-
-    def _entity(self, label: str, value: str, start: int, end: int) -> dict[str, Any]:
-        return {
-            "entity": label,
-            "value": value,
-            "start": start,
-            "end": end,
-            "confidence_entity": 1.0,
-            "extractor": EXTRACTOR,
-        }
 
     def extract(self, message: Message) -> list[dict[str, Any]]:
         doc = message.get(SPACY_DOCS[TEXT])
@@ -64,7 +46,7 @@ class LexiconEntityExtractor(GraphComponent):
         covered: set[int] = set()
         for ent in doc.ents:
             value = ent.ent_id_ or ent.text
-            found.append(self._entity(ent.label_, value, ent.start_char, ent.end_char))
+            found.append(sure_entity(ent.label_, value, ent.start_char, ent.end_char, EXTRACTOR))
             covered.update(range(ent.start, ent.end))
         for token in doc:
             if token.i in covered or len(token.text) < 3:
@@ -78,7 +60,9 @@ class LexiconEntityExtractor(GraphComponent):
                     continue
                 entity_type, canonical = self._by_surface[surface]
                 start = token.idx + match.start()
-                found.append(self._entity(entity_type, canonical, start, start + len(surface)))
+                found.append(
+                    sure_entity(entity_type, canonical, start, start + len(surface), EXTRACTOR)
+                )
         return found
 
     def process(self, messages: list[Message]) -> list[Message]:

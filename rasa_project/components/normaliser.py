@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 import knowledge.spacy_pipeline  # noqa: F401  registers the spaCy tokenizer
 from knowledge.text_normalise import check_input, normalise, strip_filler
+from rasa_project.components.base import UntrainedComponent
 
 RAW_TEXT = "raw_text"
 INPUT_ISSUE = "input_issue"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
-class ChineseTextNormaliser(GraphComponent):
+class ChineseTextNormaliser(UntrainedComponent):
     """Traditional to Simplified, full-width to half-width, pinyin and emoji removed.
 
     Greetings, thanks and filler around a question (您好，请问… …吗？谢谢！) are dropped
@@ -30,16 +26,6 @@ class ChineseTextNormaliser(GraphComponent):
     Keeps the worker's original text as ``raw_text`` and names unreadable input
     as ``input_issue`` (both in the parse data) for the gate and the actions.
     """
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ChineseTextNormaliser:
-        return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for message in training_data.training_examples:

@@ -14,12 +14,7 @@ an entity, and the answer is for that place.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -27,26 +22,21 @@ from changai.vocabulary import NATIONAL
 from knowledge.lexicon import load_lexicon
 from knowledge.region_reply import RegionReplyReader
 from knowledge.topic_cues import cue_finder
+from rasa_project.components.base import UntrainedComponent, sure_entity, sure_intent
 
 REGION_INTENT = "inform_region"
 EXTRACTOR = "RegionReplyClassifier"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class RegionReplyClassifier(GraphComponent):
+class RegionReplyClassifier(UntrainedComponent):
     """Sets ``inform_region`` on messages that are only a region or 全国."""
 
     def __init__(self, reader: RegionReplyReader) -> None:
         self._reader = reader
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> RegionReplyClassifier:
+    def build(cls) -> RegionReplyClassifier:
         return cls(RegionReplyReader(load_lexicon()))
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -60,26 +50,10 @@ class RegionReplyClassifier(GraphComponent):
                 continue
             if reply.kind == "unknown":
                 continue  # 不知道 is a region reply only while the question is pending
-            intent = {"name": REGION_INTENT, "confidence": 1.0}
-            ranking = [intent] + [
-                item
-                for item in message.get(INTENT_RANKING_KEY) or []
-                if item.get("name") != REGION_INTENT
-            ]
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            sure_intent(message, REGION_INTENT)
             entities = list(message.get(ENTITIES) or [])
             if reply.kind == "national" and not any(e.get("entity") == "region" for e in entities):
-                entities.append(
-                    {
-                        "entity": "region",
-                        "value": NATIONAL,
-                        "start": 0,
-                        "end": len(text),
-                        "confidence_entity": 1.0,
-                        "extractor": EXTRACTOR,
-                    }
-                )
+                entities.append(sure_entity("region", NATIONAL, 0, len(text), EXTRACTOR))
                 message.set(ENTITIES, entities, add_to_output=True)
         return messages
 

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
 from connectors.widget.validation import RequestRejected, parse_message
-from helpdesk import accounts, tickets
+from helpdesk import tickets
 from helpdesk.models import TicketEntry
 from tests.support.console import (
     admin_csrf,
@@ -32,9 +32,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 @pytest.fixture()
 def console(session_factory, database_url):
     with session_factory.begin() as session:
-        create_accounts(session, ("li", "staff"), ("boss", "admin"))
-        li = accounts.get_user(session=session, username="li")
-        assert li is not None
+        li = create_accounts(session, ("li", "staff"), ("boss", "admin"))["li"]
         ticket = open_ticket(session, question="欠薪")
         tickets.claim(session=session, ticket_id=ticket.id, user_id=li.id)
     return console_settings(database_url)

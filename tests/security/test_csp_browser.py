@@ -3,46 +3,10 @@ ticket, admin, worker chat): no violation is reported and each page's script run
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from aiohttp import web
 
-from changai.settings import Settings
-from connectors.console.app import create_app
-from tests.servers import free_port
-from tests.support.console import PASSWORD, console_settings, create_accounts
+from tests.support.console import PASSWORD, console_settings, create_accounts, serving
 from tests.support.tickets import open_ticket
-
-
-@contextmanager
-def serving(settings: Settings) -> Iterator[str]:
-    """The console on a loopback port in a thread, for the length of the block."""
-    port = free_port()
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(create_app(settings))
-    ready = threading.Event()
-
-    def serve() -> None:  # Playwright's sync API owns the main thread's loop
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(runner.setup())
-        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-        ready.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    assert ready.wait(timeout=30)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=30)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=30)
-        loop.close()
 
 
 @pytest.fixture()

@@ -9,7 +9,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
-from helpdesk import accounts, contacts, tickets
+from helpdesk import contacts, tickets
 from helpdesk.models import TicketEntry
 from knowledge import content_versions as versions
 from knowledge.models import AuditEntry, ContentVersion, FaqEntry
@@ -30,9 +30,7 @@ def desk(session_factory, database_url):
     """Ticket 1: open, held by li, with a number. Ticket 2: closed by li, and a published
     entry already sits under the key the old code used for its draft."""
     with session_factory.begin() as session:
-        create_accounts(session, ("li", "staff"), ("zhao", "staff"), ("boss", "admin"))
-        li = accounts.get_user(session=session, username="li")
-        assert li is not None
+        li = create_accounts(session, ("li", "staff"), ("zhao", "staff"), ("boss", "admin"))["li"]
         held = open_ticket(session)
         contacts.store_contact(session=session, conversation_id="c" * 22, phone=PHONE)
         tickets.claim(session=session, ticket_id=held.id, user_id=li.id)

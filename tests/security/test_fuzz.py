@@ -25,7 +25,6 @@ from changai.db import make_engine
 from changai.settings import Settings
 from connectors.console.app import create_app
 from connectors.widget.validation import RequestRejected, parse_message
-from helpdesk import accounts
 from tests.security.upstream import fake_rasa
 from tests.support.console import admin_csrf, create_accounts, login
 from tests.support.fuzzing import JSON, row_counts
@@ -123,9 +122,7 @@ def console(tmp_path_factory) -> Iterator[Console]:
     from changai.db import make_session_factory
 
     with make_session_factory(engine).begin() as session:
-        create_accounts(session, ("boss", "admin"))
-        boss = accounts.get_user(session=session, username="boss")
-        assert boss is not None
+        boss = create_accounts(session, ("boss", "admin"))["boss"]
         for n, status in ((1, "claimed"), (2, "closed")):
             ticket = open_ticket(session, conversation_id=chr(96 + n) * 22)
             ticket.status, ticket.claimed_by = status, boss.id

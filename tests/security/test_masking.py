@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from aiohttp.test_utils import TestClient
 
-from helpdesk import accounts, tickets
+from helpdesk import tickets
 from knowledge.models import UnansweredQuestion
 from knowledge.text_normalise import find_mobile, mask_personal_numbers
 from tests.support.console import admin_csrf, console_settings, create_accounts, csrf_of, login, run
@@ -56,9 +56,7 @@ def digits_only(text: str) -> str:
 @pytest.fixture()
 def console(session_factory, database_url):
     with session_factory.begin() as session:
-        create_accounts(session, ("li", "staff"), ("boss", "admin"))
-        li = accounts.get_user(session=session, username="li")
-        assert li is not None
+        li = create_accounts(session, ("li", "staff"), ("boss", "admin"))["li"]
         ticket = tickets.create_ticket(
             session=session,
             conversation_id="c" * 22,

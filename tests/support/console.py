@@ -1,10 +1,13 @@
-"""Driving the console in-process (aiohttp's TestClient): log-in and CSRF tokens."""
+"""Driving the console in-process (aiohttp's TestClient, or served on loopback for a
+browser): log-in and CSRF tokens."""
 
 from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from aiohttp import web
@@ -15,6 +18,8 @@ from changai.passwords import hash_password
 from changai.settings import Settings
 from connectors.console.app import create_app
 from helpdesk.accounts import create_user
+from helpdesk.models import User
+from tests.servers import free_port
 
 PASSWORD = "a-long-password-1"
 UNREACHABLE_RASA = "http://127.0.0.1:9"  # the discard port: calls to Rasa fail at once
@@ -43,16 +48,19 @@ def run_app(app: web.Application, scenario: Callable[[TestClient], Awaitable[Any
     return asyncio.run(go())
 
 
-def create_accounts(session: Session, *accounts: tuple[str, str]) -> None:
-    """(username, role) accounts, each with ``PASSWORD`` and its username as display name."""
-    for username, role in accounts:
-        create_user(
+def create_accounts(session: Session, *accounts: tuple[str, str]) -> dict[str, User]:
+    """(username, role) accounts, each with ``PASSWORD`` and its username as display name;
+    the users by username."""
+    return {
+        username: create_user(
             session=session,
             username=username,
             display_name=username,
             role=role,
             password_hash=hash_password(PASSWORD),
         )
+        for username, role in accounts
+    }
 
 
 async def login(client: TestClient, username: str, password: str = PASSWORD):
@@ -73,3 +81,30 @@ async def csrf_of(client: TestClient) -> str:
 async def admin_csrf(client: TestClient) -> str:
     page = await client.get("/admin")
     return re.search(r'name="csrf-token" content="([^"]+)"', await page.text()).group(1)
+
+
+@contextmanager
+def serving(settings: Settings) -> Iterator[str]:
+    """The console on a loopback port in a thread, for the length of the block."""
+    port = free_port()
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(create_app(settings))
+    ready = threading.Event()
+
+    def serve() -> None:  # Playwright's sync API owns the main thread's loop
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(runner.setup())
+        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+        ready.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert ready.wait(timeout=30)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=30)
+        loop.close()

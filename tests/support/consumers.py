@@ -13,6 +13,7 @@ import aio_pika
 from sqlalchemy import func, select
 
 from analytics.consumer import EventConsumer
+from analytics.events import COUNTERS
 from analytics.metrics_store import totals
 from analytics.models import ProcessedEvent
 from rasa_project.shared_stores import URLPikaEventBroker
@@ -100,19 +101,9 @@ async def queued(broker: Broker, queue: str | None = None) -> int:
 def counts(factory: Any) -> dict[str, int]:
     with factory() as session:
         summary = totals(session=session)
-    return {
-        name: getattr(summary, name)
-        for name in (
-            "worker_messages",
-            "answered",
-            "unanswered",
-            "escalated",
-            "helpful",
-            "unhelpful",
-            "rated",
-            "rating_sum",
-        )
-    } | {"conversations": summary.conversations}
+    return {name: getattr(summary, name) for name in COUNTERS} | {
+        "conversations": summary.conversations
+    }
 
 
 def processed(factory: Any) -> int:

@@ -10,6 +10,14 @@ import zipfile
 import docx
 
 CN_DIGITS = "零一二三四五六七八九"
+# The document the import tests upload: its fields besides the text.
+DOCUMENT_FIELDS = {
+    "key": "city-skill-2026",
+    "title": "某市职工技能提升补贴管理办法",
+    "doc_number": "某人社发〔2026〕1号",
+    "issuer": "某市人力资源和社会保障局",
+    "region": "全国",
+}
 
 
 def cn(n: int) -> str:

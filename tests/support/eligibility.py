@@ -42,15 +42,45 @@ def only(messages: list[dict]) -> dict:
     return messages[0]
 
 
-def form_tracker(text: str, requested: str | None, **filled: Any):
-    """The 技能提升补贴 form with ``requested`` asked (None: being started) and ``filled``."""
-
-    values = {slot: None for slot in FORM_SLOTS}
+def check_tracker(
+    check: str, intent: str, text: str, requested: str | None, chosen: bool, **filled: Any
+):
+    """A tracker inside ``check``'s form with ``requested`` asked (None: being started, the
+    message naming the check) and ``filled``; ``chosen``: the check is already in its slot."""
+    values: dict[str, Any] = {slot: None for slot in FORM_SLOTS}
     values.update(filled)
-    started = [{"entity": "check", "value": "skill_upgrade_subsidy"}] if requested is None else []
+    started = [{"entity": "check", "value": check}] if requested is None else []
     return make_tracker(
         text,
-        "ask_training_subsidy",
+        intent,
         entities=started,
-        slots={**values, "requested_slot": requested, "eligibility_check": None},
+        slots={
+            **values,
+            "requested_slot": requested,
+            "eligibility_check": check if chosen else None,
+        },
     )
+
+
+def form_tracker(text: str, requested: str | None, **filled: Any):
+    """The 技能提升补贴 form with ``requested`` asked (None: being started) and ``filled``."""
+    return check_tracker(
+        "skill_upgrade_subsidy", "ask_training_subsidy", text, requested, False, **filled
+    )
+
+
+def check_question(
+    stack: Any, worker: str, text: str, condition: str, topic: str, check: str
+) -> dict:
+    """The reply to ``text`` through the REST channel: ``check``'s question on ``condition``."""
+    message = only(stack.post(worker, text))
+    custom = message["custom"]
+    assert custom["type"] == "eligibility_question", message
+    assert custom["condition"] == condition, message
+    assert custom["topic"] == topic and custom["check"] == check
+    return message
+
+
+def condition_rows(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A verdict card's conditions by key."""
+    return {row["key"]: row for row in card["custom"]["conditions"]}

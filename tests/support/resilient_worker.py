@@ -5,12 +5,13 @@ reconnects with ``Last-Event-ID`` (tests/test_cluster.py, bench/cluster.py)."""
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+
+from tests.widget_client import sse_messages
 
 API = "/api/widget/conversations"
 RETRY_STATUSES = {502, 503, 504}
@@ -94,19 +95,9 @@ class ResumingStream:
             await asyncio.sleep(0.2)  # then reconnect from the last event received
 
     async def _read(self, response: aiohttp.ClientResponse) -> None:
-        event_id: int | None = None
-        data: dict[str, Any] | None = None
-        async for raw in response.content:
-            line = raw.decode().rstrip("\n")
-            if line.startswith("id: "):
-                event_id = int(line[4:])
-            elif line.startswith("data: "):
-                data = json.loads(line[6:])
-            elif line == "" and data is not None:
-                assert data["id"] == event_id
-                self.events.append(data)
-                self.changed.set()
-                data = None
+        async for data in sse_messages(response):
+            self.events.append(data)
+            self.changed.set()
 
     async def wait_for(self, predicate: Any, timeout: float) -> dict[str, Any]:
         """The first event (by arrival) for which ``predicate(event)`` holds."""

@@ -1,15 +1,18 @@
-"""The Rasa NLU training examples, read from rasa_project/data/nlu."""
+"""The Rasa NLU training examples, read from rasa_project/data/nlu, and the trained model."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from knowledge.text_normalise import normalise
+from rasa_project.training import model_path
 
-NLU_DIR = Path(__file__).resolve().parents[2] / "rasa_project" / "data" / "nlu"
+ROOT = Path(__file__).resolve().parents[2]
+NLU_DIR = ROOT / "rasa_project" / "data" / "nlu"
 _PUNCT = re.compile(r"[\W_]+")
 
 
@@ -28,3 +31,11 @@ def training_examples() -> list[tuple[str, str]]:
 def key(text: str) -> str:
     """A text compared without punctuation, after normalisation (for leak checks)."""
     return _PUNCT.sub("", normalise(text))
+
+
+def trained_model() -> Path:
+    """The trained model of the current inputs; fails the test when it is missing."""
+    model = model_path(ROOT / "models")
+    if not model.exists():
+        pytest.fail(f"no trained model at {model}; `make train` trains it (`make test` does)")
+    return model

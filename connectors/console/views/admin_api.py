@@ -8,7 +8,9 @@ import asyncio
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.orm import Session
 
+from changai.db.off_loop import in_session
 from connectors.console import auth
 from connectors.console.admin_context import (
     AdminContext,
@@ -36,14 +38,13 @@ async def entries_api(request: web.Request) -> web.Response:
     c = ctx(request)
     filters = entry_filters(c, request.query)
 
-    def work() -> list[dict[str, Any]]:
-        with c.sessions() as session:
-            return [
-                entry_json(e, c.today())
-                for e in listing.search_entries(session=session, filters=filters)
-            ]
+    def work(session: Session) -> list[dict[str, Any]]:
+        return [
+            entry_json(e, c.today())
+            for e in listing.search_entries(session=session, filters=filters)
+        ]
 
-    return web.json_response({"entries": await asyncio.to_thread(work)})
+    return web.json_response({"entries": await in_session(c.sessions, work)})
 
 
 @routes.get("/admin/api/entries/{entry_id:[0-9]{1,18}}")
@@ -52,11 +53,10 @@ async def entry_api(request: web.Request) -> web.Response:
     c = ctx(request)
     entry_id = int(request.match_info["entry_id"])
 
-    def work() -> dict[str, Any]:
-        with c.sessions() as session:
-            return entry_json(get_entry(session, entry_id), c.today())
+    def work(session: Session) -> dict[str, Any]:
+        return entry_json(get_entry(session, entry_id), c.today())
 
-    return web.json_response(await asyncio.to_thread(work))
+    return web.json_response(await in_session(c.sessions, work))
 
 
 def _save_entry(
@@ -88,20 +88,19 @@ async def versions_api(request: web.Request) -> web.Response:
     c = ctx(request)
     kind, item_id = kind_of(request), int(request.match_info["item_id"])
 
-    def work() -> list[dict[str, Any]]:
-        with c.sessions() as session:
-            return [
-                {
-                    "version": r.version,
-                    "action": r.action,
-                    "author": r.author,
-                    "created_at": r.created_at.isoformat() + "Z",
-                    "data": r.data,
-                }
-                for r in versions.history(session=session, kind=kind, item_id=item_id)
-            ]
+    def work(session: Session) -> list[dict[str, Any]]:
+        return [
+            {
+                "version": r.version,
+                "action": r.action,
+                "author": r.author,
+                "created_at": r.created_at.isoformat() + "Z",
+                "data": r.data,
+            }
+            for r in versions.history(session=session, kind=kind, item_id=item_id)
+        ]
 
-    return web.json_response({"versions": await asyncio.to_thread(work)})
+    return web.json_response({"versions": await in_session(c.sessions, work)})
 
 
 @routes.post("/admin/api/{kind:entries|documents}/{item_id:[0-9]{1,18}}/restore")

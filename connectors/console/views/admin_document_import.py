@@ -14,16 +14,25 @@ from typing import Any
 from aiohttp import web
 from aiohttp_jinja2 import render_string
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from changai.db.off_loop import in_session, in_transaction
 from connectors.console import auth
-from connectors.console.admin_context import AdminContext, ctx, get_document, html, parse_int
+from connectors.console.admin_context import (
+    AdminContext,
+    ctx,
+    get_document,
+    html,
+    html_page,
+    parse_int,
+)
 from knowledge import catalogue, review_flags
 from knowledge import document_import as importing
 from knowledge.clause_split import DraftClause, NumberingUnreadable, apply_fixes
 from knowledge.document_text import MAX_FILE_BYTES, DocumentUnreadable
 from knowledge.errors import FaqNotFound
 from knowledge.models import FaqEntry, FaqEntryClause
-from knowledge.repository import ENTRY_CLAUSE_KEYS
+from knowledge.repository import DOCUMENT_DESCRIPTION_FIELDS, ENTRY_CLAUSE_KEYS
 
 routes = web.RouteTableDef()
 PAGE = "/admin/documents/import"
@@ -32,17 +41,7 @@ UPLOAD_PATHS = frozenset({PAGE, CONFIRM})
 MAX_CLAUSE_ROWS = 2000
 PASTED = "粘贴文本"
 TOO_LARGE = f"文件太大（最多 {MAX_FILE_BYTES // (1024 * 1024)} MB）"
-FIELDS = (
-    "key",
-    "title",
-    "doc_number",
-    "issuer",
-    "region",
-    "effective_from",
-    "expires_on",
-    "url",
-    "source_note",
-)
+FIELDS = ("key", *DOCUMENT_DESCRIPTION_FIELDS)
 
 
 def with_upload_limit(request: web.Request) -> web.Request:
@@ -103,20 +102,19 @@ async def preview_upload(request: web.Request) -> web.Response:
         data = upload.file.read(MAX_FILE_BYTES + 1)
     c = ctx(request)
 
-    def work() -> list[DraftClause]:
-        with c.sessions() as session:
-            return importing.preview(
-                session=session,
-                document_key=values["key"],
-                filename=filename,
-                data=data,
-                text=pasted,
-            )
+    def work(session: Session) -> list[DraftClause]:
+        return importing.preview(
+            session=session,
+            document_key=values["key"],
+            filename=filename,
+            data=data,
+            text=pasted,
+        )
 
     try:
         if not filename and not pasted.strip():
             raise DocumentUnreadable("请选择文件或粘贴文本")
-        clauses = await asyncio.to_thread(work)
+        clauses = await in_session(c.sessions, work)
     except (DocumentUnreadable, NumberingUnreadable) as problem:
         return html(_page(request, values, problem=str(problem), pasted=pasted[:200_000]), 422)
     return html(_page(request, values, clauses=clauses, source=filename or PASTED))
@@ -173,33 +171,31 @@ async def confirm_import(request: web.Request) -> web.StreamResponse:
 @auth.require("admin")
 async def clauses_page(request: web.Request) -> web.Response:
     """查看原文: the document's clauses as stored, each with the entries that rest on it."""
-    c = ctx(request)
     document_id = parse_int(request.match_info["document_id"])
     assert document_id is not None  # the route only matches digits
 
-    def work() -> str:
-        with c.sessions() as session:
-            document = get_document(session, document_id)
-            rows = session.execute(
-                select(FaqEntryClause.clause_id, FaqEntry.id, FaqEntry.key)
-                .join(FaqEntry, FaqEntry.id == FaqEntryClause.entry_id)
-                .where(FaqEntryClause.clause_id.in_([cl.id for cl in document.clauses]))
-                .order_by(FaqEntry.key)
-            ).all()
-            entries: dict[int, list[tuple[int, str]]] = {}
-            for clause_id, entry_id, entry_key in rows:
-                entries.setdefault(clause_id, []).append((entry_id, entry_key))
-            return render_string(
-                "admin/document_clauses.html",
-                request,
-                {
-                    "document": document,
-                    "entries": entries,
-                    "imported": request.query.get("imported") == "1",
-                },
-            )
+    def build(session: Session) -> str:
+        document = get_document(session, document_id)
+        rows = session.execute(
+            select(FaqEntryClause.clause_id, FaqEntry.id, FaqEntry.key)
+            .join(FaqEntry, FaqEntry.id == FaqEntryClause.entry_id)
+            .where(FaqEntryClause.clause_id.in_([cl.id for cl in document.clauses]))
+            .order_by(FaqEntry.key)
+        ).all()
+        entries: dict[int, list[tuple[int, str]]] = {}
+        for clause_id, entry_id, entry_key in rows:
+            entries.setdefault(clause_id, []).append((entry_id, entry_key))
+        return render_string(
+            "admin/document_clauses.html",
+            request,
+            {
+                "document": document,
+                "entries": entries,
+                "imported": request.query.get("imported") == "1",
+            },
+        )
 
-    return html(await asyncio.to_thread(work))
+    return await html_page(request, build)
 
 
 def _link(c: AdminContext, document_id: int, clause_key: str, entry_key: str, actor: str) -> None:
@@ -244,14 +240,12 @@ async def link_entry(request: web.Request) -> web.StreamResponse:
 async def review_flags_page(request: web.Request) -> web.Response:
     """待复核: entries whose clauses or documents changed or ended (read only: end dates are
     checked by ``connectors.console.end_date_sweep``)."""
-    c = ctx(request)
-
-    def work() -> str:
-        with c.sessions() as session:
-            flags = review_flags.open_flags(session)
-            return render_string("admin/review_flags.html", request, {"flags": flags})
-
-    return html(await asyncio.to_thread(work))
+    return await html_page(
+        request,
+        lambda session: render_string(
+            "admin/review_flags.html", request, {"flags": review_flags.open_flags(session)}
+        ),
+    )
 
 
 @routes.post("/admin/review-flags/{entry_id:[0-9]{1,18}}/clear")
@@ -261,12 +255,11 @@ async def clear_review_flags(request: web.Request) -> web.StreamResponse:
     c = ctx(request)
     entry_id = parse_int(request.match_info["entry_id"])
 
-    def work() -> None:
-        with c.sessions.begin() as session:
-            entry = session.get(FaqEntry, entry_id)
-            if entry is None:
-                raise FaqNotFound(str(entry_id))
-            review_flags.clear_entry_flags(session, entry, actor=request["user"].username)
+    def work(session: Session) -> None:
+        entry = session.get(FaqEntry, entry_id)
+        if entry is None:
+            raise FaqNotFound(str(entry_id))
+        review_flags.clear_entry_flags(session, entry, actor=request["user"].username)
 
-    await asyncio.to_thread(work)
+    await in_transaction(c.sessions, work)
     raise web.HTTPFound("/admin/review-flags")

@@ -7,6 +7,7 @@ import asyncio
 
 from aiohttp import web
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from connectors.console import admin_pages as pages
 from connectors.console import auth
@@ -16,6 +17,7 @@ from connectors.console.admin_context import (
     form_raw,
     get_document,
     html,
+    html_page,
     parse_int,
     region_filter,
     save_document,
@@ -36,24 +38,21 @@ async def documents_page(request: web.Request) -> web.Response:
     region_raw = request.query.get("region", "").strip()
     region = region_filter(c, region_raw)
 
-    def work() -> str:
-        with c.sessions() as session:
-            counts = dict(
-                session.execute(
-                    select(FaqEntry.document_id, func.count(FaqEntry.id)).group_by(
-                        FaqEntry.document_id
-                    )
-                ).all()
-            )
-            return pages.documents_page(
-                request,
-                listing.search_documents(session=session, text=text, status=status, region=region),
-                counts,
-                c.today(),
-                {"q": text, "status": status, "region": region},
-            )
+    def build(session: Session) -> str:
+        counts = dict(
+            session.execute(
+                select(FaqEntry.document_id, func.count(FaqEntry.id)).group_by(FaqEntry.document_id)
+            ).all()
+        )
+        return pages.documents_page(
+            request,
+            listing.search_documents(session=session, text=text, status=status, region=region),
+            counts,
+            c.today(),
+            {"q": text, "status": status, "region": region},
+        )
 
-    return html(await asyncio.to_thread(work))
+    return await html_page(request, build)
 
 
 @routes.get("/admin/documents/new")

@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.orm import Session
 
 from connectors.console import admin_pages as pages
 from connectors.console import auth
@@ -19,6 +20,7 @@ from connectors.console.admin_context import (
     form_raw,
     get_entry,
     html,
+    html_page,
     parse_int,
     save_entry,
 )
@@ -35,18 +37,17 @@ async def entries_page(request: web.Request) -> web.Response:
     c = ctx(request)
     filters = entry_filters(c, request.query)
 
-    def work() -> str:
-        with c.sessions() as session:
-            return pages.entries_page(
-                request,
-                listing.search_entries(session=session, filters=filters),
-                filters,
-                listing.search_documents(session=session),
-                c.today(),
-                drafts_waiting(session),
-            )
+    def build(session: Session) -> str:
+        return pages.entries_page(
+            request,
+            listing.search_entries(session=session, filters=filters),
+            filters,
+            listing.search_documents(session=session),
+            c.today(),
+            drafts_waiting(session),
+        )
 
-    return html(await asyncio.to_thread(work))
+    return await html_page(request, build)
 
 
 def _render_entry(

@@ -7,7 +7,9 @@ import asyncio
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.orm import Session
 
+from changai.db.off_loop import in_session
 from connectors.console import admin_pages as pages
 from connectors.console import auth
 from connectors.console.admin_context import AdminContext, ctx, html
@@ -27,11 +29,10 @@ async def export_file(request: web.Request) -> web.Response:
     if kind not in spreadsheets.COLUMNS or fmt not in sheet_files.FORMATS:
         raise web.HTTPBadRequest(text="不支持的导出类型")
 
-    def work() -> bytes:
-        with c.sessions() as session:
-            return spreadsheets.export_file(session=session, kind=kind, fmt=fmt)
+    def work(session: Session) -> bytes:
+        return spreadsheets.export_file(session=session, kind=kind, fmt=fmt)
 
-    data = await asyncio.to_thread(work)
+    data = await in_session(c.sessions, work)
     content_type = (
         "text/csv"
         if fmt == "csv"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from aiohttp import web
+from sqlalchemy.orm import Session
 
 from connectors.console import admin_pages as pages
 from connectors.console import auth
@@ -14,6 +15,7 @@ from connectors.console.admin_context import (
     get_document,
     get_entry,
     html,
+    html_page,
     kind_of,
     parse_int,
     restore_version,
@@ -28,37 +30,35 @@ routes = web.RouteTableDef()
 @routes.get("/admin/{kind:entries|documents}/{item_id:[0-9]{1,18}}/history")
 @auth.require("admin")
 async def history_page(request: web.Request) -> web.Response:
-    c = ctx(request)
     kind, item_id = kind_of(request), int(request.match_info["item_id"])
 
-    def work() -> str:
-        with c.sessions() as session:
-            get_item = get_entry if kind == versions.FAQ else get_document
-            item = get_item(session, item_id)
-            rows = versions.history(session=session, kind=kind, item_id=item_id)
-            current = {r.version: r.data for r in rows}
-            left, right = parse_int(request.query.get("a")), parse_int(request.query.get("b"))
-            if left is None and len(rows) >= 2:
-                left, right = rows[1].version, rows[0].version
-            changes = (
-                versions.diff(current[left], current[right])
-                if left in current and right in current
-                else []
-            )
-            if left not in current or right not in current:
-                left = right = None
-            return pages.history_page(
-                request,
-                request.match_info["kind"],
-                item_id,
-                item.key,
-                rows,
-                left,
-                right,
-                changes,
-            )
+    def build(session: Session) -> str:
+        get_item = get_entry if kind == versions.FAQ else get_document
+        item = get_item(session, item_id)
+        rows = versions.history(session=session, kind=kind, item_id=item_id)
+        current = {r.version: r.data for r in rows}
+        left, right = parse_int(request.query.get("a")), parse_int(request.query.get("b"))
+        if left is None and len(rows) >= 2:
+            left, right = rows[1].version, rows[0].version
+        changes = (
+            versions.diff(current[left], current[right])
+            if left in current and right in current
+            else []
+        )
+        if left not in current or right not in current:
+            left = right = None
+        return pages.history_page(
+            request,
+            request.match_info["kind"],
+            item_id,
+            item.key,
+            rows,
+            left,
+            right,
+            changes,
+        )
 
-    return html(await asyncio.to_thread(work))
+    return await html_page(request, build)
 
 
 @routes.post("/admin/{kind:entries|documents}/{item_id:[0-9]{1,18}}/restore")

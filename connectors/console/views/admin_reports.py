@@ -10,7 +10,7 @@ from aiohttp import web
 
 from connectors.console import admin_pages as pages
 from connectors.console import auth
-from connectors.console.admin_context import ctx, html, parse_int, region_filter
+from connectors.console.admin_context import ctx, html, html_page, parse_int, region_filter
 from knowledge import listing, unanswered_groups
 
 routes = web.RouteTableDef()
@@ -20,25 +20,17 @@ MAX_DAYS = 3660  # ten years; more would overflow the date arithmetic
 @routes.get("/admin/review")
 @auth.require("admin")
 async def review_page(request: web.Request) -> web.Response:
-    c = ctx(request)
-
-    def work() -> str:
-        with c.sessions() as session:
-            return pages.review_page(request, listing.review_queue(session=session))
-
-    return html(await asyncio.to_thread(work))
+    return await html_page(
+        request, lambda session: pages.review_page(request, listing.review_queue(session=session))
+    )
 
 
 @routes.get("/admin/audit")
 @auth.require("admin")
 async def audit_page(request: web.Request) -> web.Response:
-    c = ctx(request)
-
-    def work() -> str:
-        with c.sessions() as session:
-            return pages.audit_page(request, listing.audit_log(session=session))
-
-    return html(await asyncio.to_thread(work))
+    return await html_page(
+        request, lambda session: pages.audit_page(request, listing.audit_log(session=session))
+    )
 
 
 @routes.get("/admin/unanswered")

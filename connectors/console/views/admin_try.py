@@ -38,7 +38,6 @@ def try_question(
 ) -> dict[str, Any]:
     """What the assistant would answer: ``knowledge.decision.decide`` with the same index."""
     from changai.vocabulary import INTENT_TOPICS, aspect_label
-    from knowledge.answering import find_answer
     from knowledge.aspects import detect_aspects, ordered
     from knowledge.decision import decide, fit_of, parse_entities
 
@@ -52,15 +51,8 @@ def try_question(
     topic = INTENT_TOPICS.get(intent or "")
     entities = parse_entities(parse)
     region_used = region_name or next(iter(entities.get("region") or []), None)
-    reply = find_answer(
-        service.index,
-        service.lexicon,
-        parse.get("text") or text,
-        topic=topic,
-        region=region_used,
-        entities=entities,
-        threshold=service.settings.retrieval_threshold,
-        fit_threshold=service.settings.fit_threshold,
+    reply = service.find(
+        parse.get("text") or text, topic=topic, region=region_used, entities=entities
     )
     fit = fit_of(service, reply, parse.get("text") or text, entities, region_used)
     if notice:

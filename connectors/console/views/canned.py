@@ -6,8 +6,9 @@ import asyncio
 
 import aiohttp_jinja2
 from aiohttp import web
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from changai.db.off_loop import in_transaction
 from connectors.console import auth
 from connectors.console.appkeys import SESSIONS
 from connectors.console.errors import form_problem
@@ -40,14 +41,13 @@ async def canned_add(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     title, text = str(form.get("title", "")), str(form.get("text", ""))
 
-    def add() -> None:
-        with request.app[SESSIONS].begin() as session:
-            canned_replies.add_reply(
-                session=session, title=title, text=text, actor=request["user"].username
-            )
+    def add(session: Session) -> None:
+        canned_replies.add_reply(
+            session=session, title=title, text=text, actor=request["user"].username
+        )
 
     try:
-        await asyncio.to_thread(add)
+        await in_transaction(request.app[SESSIONS], add)
     except InvalidCannedReply as refused:
         return await _page(request, *form_problem(request, refused))
     raise web.HTTPFound("/admin/canned")
@@ -58,11 +58,10 @@ async def canned_add(request: web.Request) -> web.StreamResponse:
 async def canned_delete(request: web.Request) -> web.StreamResponse:
     reply_id = int(request.match_info["reply_id"])
 
-    def delete() -> None:
-        with request.app[SESSIONS].begin() as session:
-            canned_replies.delete_reply(session=session, reply_id=reply_id)
-
-    await asyncio.to_thread(delete)
+    await in_transaction(
+        request.app[SESSIONS],
+        lambda session: canned_replies.delete_reply(session=session, reply_id=reply_id),
+    )
     raise web.HTTPFound("/admin/canned")
 
 

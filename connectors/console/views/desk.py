@@ -74,12 +74,7 @@ def _ticket(sessions: sessionmaker, ticket_id: int) -> dict[str, Any]:
     with sessions() as session:
         ticket = tickets.get_ticket(session=session, ticket_id=ticket_id)
         messages = (
-            [
-                store.as_event(m)
-                for m in store.messages_after(
-                    session=session, conversation_id=ticket.conversation_id, after_id=0
-                )
-            ]
+            store.events_after(session=session, conversation_id=ticket.conversation_id, after_id=0)
             if store.conversation_exists(session=session, conversation_id=ticket.conversation_id)
             else []
         )

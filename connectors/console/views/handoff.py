@@ -9,8 +9,9 @@ import asyncio
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from changai.db.off_loop import in_transaction
 from connectors.console import auth
 from connectors.console.appkeys import RASA, SESSIONS
 from connectors.console.bodies import json_object
@@ -61,21 +62,21 @@ def _claim(sessions: sessionmaker, ticket_id: int, user_id: int) -> dict[str, An
         return {"id": ticket.id, "status": ticket.status}  # never the conversation id
 
 
+async def _switch_bot(
+    request: web.Request, cid: str, switch: dict[str, str], text: str, kind: str, **extra: Any
+) -> None:
+    """Pause or resume the bot (``switch``) and tell the worker ``text`` in the staff
+    member's name; ``RasaUnavailable`` if Rasa is down."""
+    message = staff_message(text, request["user"].display_name, kind, **extra)
+    await request.app[RASA].append(cid, [switch, message])
+
+
 async def _join(request: web.Request) -> None:
     """Pause the bot and tell the worker who joined; ``RasaUnavailable`` if Rasa is down."""
     ticket_id, cid = await _conversation_held(request)
     user = request["user"]
-    await request.app[RASA].append(
-        cid,
-        [
-            PAUSE,
-            staff_message(
-                f"工作人员 {user.display_name} 已接入，请直接在这里说您的情况。",
-                user.display_name,
-                "staff_joined",
-            ),
-        ],
-    )
+    text = f"工作人员 {user.display_name} 已接入，请直接在这里说您的情况。"
+    await _switch_bot(request, cid, PAUSE, text, "staff_joined")
     await asyncio.to_thread(
         _log, request.app[SESSIONS], ticket_id, "claim", user.username, "接手并暂停机器人"
     )
@@ -120,18 +121,17 @@ async def note_api(request: web.Request) -> web.Response:
     ticket_id = int(request.match_info["ticket_id"])
     user = request["user"]
 
-    def work() -> None:
-        with request.app[SESSIONS].begin() as session:
-            tickets.add_note(
-                session=session,
-                ticket_id=ticket_id,
-                user_id=user.id,
-                is_admin=user.role == "admin",
-                author=user.username,
-                text=text,
-            )
+    def work(session: Session) -> None:
+        tickets.add_note(
+            session=session,
+            ticket_id=ticket_id,
+            user_id=user.id,
+            is_admin=user.role == "admin",
+            author=user.username,
+            text=text,
+        )
 
-    await asyncio.to_thread(work)
+    await in_transaction(request.app[SESSIONS], work)
     return web.json_response({"ok": True})
 
 
@@ -142,17 +142,16 @@ async def transfer_api(request: web.Request) -> web.Response:
     ticket_id = int(request.match_info["ticket_id"])
     user = request["user"]
 
-    def work() -> str:
-        with request.app[SESSIONS].begin() as session:
-            return tickets.transfer(
-                session=session,
-                ticket_id=ticket_id,
-                user_id=user.id,
-                to_username=to,
-                author=user.username,
-            ).display_name
+    def work(session: Session) -> str:
+        return tickets.transfer(
+            session=session,
+            ticket_id=ticket_id,
+            user_id=user.id,
+            to_username=to,
+            author=user.username,
+        ).display_name
 
-    return web.json_response({"ok": True, "to": await asyncio.to_thread(work)})
+    return web.json_response({"ok": True, "to": await in_transaction(request.app[SESSIONS], work)})
 
 
 @routes.post("/desk/api/tickets/{ticket_id:[0-9]{1,18}}/close")
@@ -163,30 +162,19 @@ async def close_api(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text="请选择处理结果")
     ticket_id, cid = await _conversation_held(request)
     user = request["user"]
-    await request.app[RASA].append(
-        cid,
-        [
-            RESUME,
-            staff_message(
-                "本次人工服务已结束，小助手会继续为您服务。请为这次服务打个分吧：",
-                user.display_name,
-                "handoff_closed",
-                ask_rating=True,
-            ),
-        ],
-    )
+    text = "本次人工服务已结束，小助手会继续为您服务。请为这次服务打个分吧："
+    await _switch_bot(request, cid, RESUME, text, "handoff_closed", ask_rating=True)
 
-    def work() -> None:
-        with request.app[SESSIONS].begin() as session:
-            tickets.close(
-                session=session,
-                ticket_id=ticket_id,
-                user_id=user.id,
-                outcome=str(outcome),
-                author=user.username,
-            )
+    def work(session: Session) -> None:
+        tickets.close(
+            session=session,
+            ticket_id=ticket_id,
+            user_id=user.id,
+            outcome=str(outcome),
+            author=user.username,
+        )
 
-    await asyncio.to_thread(work)
+    await in_transaction(request.app[SESSIONS], work)
     return web.json_response({"ok": True})
 
 
@@ -199,16 +187,17 @@ async def faq_draft_api(request: web.Request) -> web.Response:
     ticket_id = int(request.match_info["ticket_id"])
     user = request["user"]
 
-    def work() -> int:
-        with request.app[SESSIONS].begin() as session:
-            return tickets.faq_draft_from(
-                session=session,
-                ticket_id=ticket_id,
-                answer=answer,
-                topic=str(topic or ""),
-                author=user.username,
-                user_id=user.id,
-                is_admin=user.role == "admin",
-            ).id
+    def work(session: Session) -> int:
+        return tickets.faq_draft_from(
+            session=session,
+            ticket_id=ticket_id,
+            answer=answer,
+            topic=str(topic or ""),
+            author=user.username,
+            user_id=user.id,
+            is_admin=user.role == "admin",
+        ).id
 
-    return web.json_response({"ok": True, "faq_id": await asyncio.to_thread(work)})
+    return web.json_response(
+        {"ok": True, "faq_id": await in_transaction(request.app[SESSIONS], work)}
+    )

@@ -1,0 +1,77 @@
+"""What a retrieval index holds and returns: entries with their sources and clauses, and hits.
+
+``knowledge/retrieval.py`` ranks ``IndexedEntry`` rows; ``knowledge/live_index.py`` builds them
+from the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ClauseInfo:
+    """A clause an entry rests on, with the document it belongs to (#12)."""
+
+    id: int
+    key: str
+    number: str  # as printed; "" when not known
+    text: str
+    document_title: str
+    doc_number: str
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    document_id: int
+    title: str
+    doc_number: str
+    issuer: str
+    region: str
+    effective_from: dt.date | None
+    expires_on: dt.date | None
+    url: str | None
+    clauses: tuple[ClauseInfo, ...] = ()
+    # The end date of a time-limited rule the entry rests on, when it has passed on the day
+    # the index was built: the answer says until when it applied (#12).
+    time_limit_passed: dt.date | None = None
+    # The document's own end date when it is a time-limited rule (``in_force_until``).
+    valid_until: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class IndexedEntry:
+    id: int
+    key: str
+    topic: str
+    question: str
+    answer: str
+    region: str
+    region_sensitive: bool
+    tags: frozenset[str]
+    clause: str
+    version: int
+    source: SourceInfo
+    phrasings: tuple[str, ...]
+    # what the entry answers (stored, or else its phrasings' aspects: knowledge/aspects.py)
+    aspects: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: IndexedEntry
+    score: float
+    text_score: float
+    region_match: str  # exact | parent | national | other (only with ANY_REGION)
+
+
+@dataclass(frozen=True)
+class RetrievalResult:
+    hits: list[Hit]
+    region: str | None
+    chain: list[str]
+
+    @property
+    def best(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
