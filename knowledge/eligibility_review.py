@@ -25,8 +25,8 @@ from changai.db import utcnow
 from changai.vocabulary import NATIONAL, ConditionStatus
 from knowledge import content_versions as versions
 from knowledge.catalogue import ValidationFailed
-from knowledge.content_writes import audit
 from knowledge.eligibility_writes import (
+    audit_condition,
     clean_values,
     get_condition,
     refuse_taken,
@@ -158,13 +158,12 @@ def propose_change(
     if withdrawn:
         row.pending_by = row.pending_at = None
     labels = "、".join(versions.FIELD_LABELS.get(name, name) for name in pending or ())
-    audit(
-        session=session,
-        actor=actor,
-        action="discard" if withdrawn else "propose",
-        kind=versions.CONDITION,
-        item_id=row.id,
-        detail=f"{_name(row)} "
+    audit_condition(
+        session,
+        row,
+        actor,
+        "discard" if withdrawn else "propose",
+        f"{_name(row)} "
         + (
             "修改后与现行版本相同，撤回待审核的修改" if withdrawn else f"提交修改，待审核：{labels}"
         ),
@@ -184,13 +183,12 @@ def _edit_draft(
     if not changes:
         return False
     row.pending_by, row.pending_at = actor, utcnow()
-    audit(
-        session=session,
-        actor=actor,
-        action="propose",
-        kind=versions.CONDITION,
-        item_id=row.id,
-        detail=f"{_name(row)} 修改待审核的地区版本：" + "、".join(c.label for c in changes),
+    audit_condition(
+        session,
+        row,
+        actor,
+        "propose",
+        f"{_name(row)} 修改待审核的地区版本：" + "、".join(c.label for c in changes),
     )
     return True
 
@@ -221,13 +219,12 @@ def propose_variant(
     session.add(row)
     session.flush()
     session.expire(base.check, ["conditions"])
-    audit(
-        session=session,
-        actor=actor,
-        action="propose",
-        kind=versions.CONDITION,
-        item_id=row.id,
-        detail=f"{row.check.title}·{row.key} 提交新增{row.region}版本，待审核",
+    audit_condition(
+        session,
+        row,
+        actor,
+        "propose",
+        f"{row.check.title}·{row.key} 提交新增{row.region}版本，待审核",
     )
     return row
 
@@ -245,13 +242,12 @@ def approve_change(
         session.flush()
         versions.record(session=session, item=row, action="publish", author=actor)
         touch(row, actor)
-        audit(
-            session=session,
-            actor=actor,
-            action="publish",
-            kind=versions.CONDITION,
-            item_id=row.id,
-            detail=f"{row.check.title}·{row.key} 发布{row.region}版本（{proposer}提交）",
+        audit_condition(
+            session,
+            row,
+            actor,
+            "publish",
+            f"{row.check.title}·{row.key} 发布{row.region}版本（{proposer}提交）",
         )
         return True
     if not row.pending:
@@ -262,13 +258,12 @@ def approve_change(
     row.pending = row.pending_by = row.pending_at = None
     if save(session, row, clean, actor, "publish", note=f"（{proposer}提交）"):
         return True
-    audit(
-        session=session,
-        actor=actor,
-        action="discard",
-        kind=versions.CONDITION,
-        item_id=row.id,
-        detail=f"{_name(row)} 待审核的修改与现行版本已无不同，已清除（{proposer}提交）",
+    audit_condition(
+        session,
+        row,
+        actor,
+        "discard",
+        f"{_name(row)} 待审核的修改与现行版本已无不同，已清除（{proposer}提交）",
     )
     return False
 
@@ -279,13 +274,12 @@ def discard_change(*, session: Session, condition_id: int, actor: str) -> bool:
     row = get_condition(session=session, condition_id=condition_id)
     proposer = row.pending_by or ""
     if row.status == DRAFT:
-        audit(
-            session=session,
-            actor=actor,
-            action="discard",
-            kind=versions.CONDITION,
-            item_id=row.id,
-            detail=f"{row.check.title}·{row.key} 放弃新增的{row.region}版本（{proposer}提交）",
+        audit_condition(
+            session,
+            row,
+            actor,
+            "discard",
+            f"{row.check.title}·{row.key} 放弃新增的{row.region}版本（{proposer}提交）",
         )
         check = row.check
         session.delete(row)
@@ -296,12 +290,7 @@ def discard_change(*, session: Session, condition_id: int, actor: str) -> bool:
         raise _nothing_waiting(row)
     labels = "、".join(versions.FIELD_LABELS.get(name, name) for name in row.pending)
     row.pending = row.pending_by = row.pending_at = None
-    audit(
-        session=session,
-        actor=actor,
-        action="discard",
-        kind=versions.CONDITION,
-        item_id=row.id,
-        detail=f"{_name(row)} 放弃{proposer}提交的修改：{labels}",
+    audit_condition(
+        session, row, actor, "discard", f"{_name(row)} 放弃{proposer}提交的修改：{labels}"
     )
     return False

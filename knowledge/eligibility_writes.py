@@ -201,17 +201,30 @@ def save(
     row.version += 1
     versions.record(session=session, item=row, action=action, author=actor)
     touch(row, actor)
+    audit_condition(
+        session,
+        row,
+        actor,
+        action,
+        f"{row.check.title}·{row.key}（{row.region}） 第{row.version}版："
+        + "、".join(c.label for c in changes)
+        + note,
+    )
+    return True
+
+
+def audit_condition(
+    session: Session, row: EligibilityCondition, actor: str, action: str, detail: str
+) -> None:
+    """An audit line about a condition (edit, propose, publish, discard, delete …)."""
     audit(
         session=session,
         actor=actor,
         action=action,
         kind=versions.CONDITION,
         item_id=row.id,
-        detail=f"{row.check.title}·{row.key}（{row.region}） 第{row.version}版："
-        + "、".join(c.label for c in changes)
-        + note,
+        detail=detail,
     )
-    return True
 
 
 def touch(row: EligibilityCondition, actor: str) -> None:
@@ -268,13 +281,12 @@ def remove_variant(*, session: Session, condition_id: int, actor: str) -> None:
         )
     touch(row, actor)
     draft = row.status == ConditionStatus.draft.value
-    audit(
-        session=session,
-        actor=actor,
-        action="delete",
-        kind=versions.CONDITION,
-        item_id=row.id,
-        detail=f"{row.check.title}·{row.key} 删除{row.region}版本"
+    audit_condition(
+        session,
+        row,
+        actor,
+        "delete",
+        f"{row.check.title}·{row.key} 删除{row.region}版本"
         + ("（待审核，未发布）" if draft else f"（第{row.version}版）"),
     )
     check = row.check
