@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 from sqlalchemy import func, select
@@ -20,9 +20,20 @@ from knowledge import catalogue, field_values, listing, validity
 from knowledge import content_versions as versions
 from knowledge.errors import DocumentNotFound, FaqNotFound
 from knowledge.lexicon import Lexicon, load_lexicon
-from knowledge.models import FaqEntry, PolicyDocument
+from knowledge.models import ContentVersion, FaqEntry, PolicyDocument
 
 KINDS = {"entries": versions.FAQ, "documents": versions.DOCUMENT}
+
+
+class Waiting(Protocol):
+    """An edit waiting for review: who proposed it, when, and what it proposes."""
+
+    @property
+    def by(self) -> str: ...
+    @property
+    def at(self) -> dt.datetime | None: ...
+    @property
+    def proposed(self) -> dict[str, Any]: ...
 
 
 class AdminContext:
@@ -169,4 +180,24 @@ def entry_json(entry: FaqEntry, today: dt.date) -> dict[str, Any]:
         **versions.snapshot(entry),
         "served": served,
         "serving_note": reason,
+    }
+
+
+def version_json(row: ContentVersion) -> dict[str, Any]:
+    """One version of an entry, a document, a condition or a ladder, as the JSON API lists it."""
+    return {
+        "version": row.version,
+        "action": row.action,
+        "author": row.author,
+        "created_at": row.created_at.isoformat() + "Z",
+        "data": row.data,
+    }
+
+
+def pending_json(found: Waiting) -> dict[str, Any]:
+    """The common part of what waits for review (a condition's or a ladder's), as JSON."""
+    return {
+        "by": found.by,
+        "at": found.at.isoformat() + "Z" if found.at else None,
+        "proposed": found.proposed,
     }

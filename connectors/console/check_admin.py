@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.console.admin_context import AdminContext
+from connectors.console.admin_context import AdminContext, pending_json, version_json
 from knowledge import content_versions as versions
 from knowledge import eligibility_review as review
 from knowledge import eligibility_writes as writes
@@ -89,9 +89,7 @@ def condition_json(session: Any, row: EligibilityCondition) -> dict[str, Any]:
         if found is None
         else {
             "variant": found.variant,
-            "by": found.by,
-            "at": found.at.isoformat() + "Z" if found.at else None,
-            "proposed": found.proposed,
+            **pending_json(found),
             "changes": [
                 {"field": c.field, "label": c.label, "before": c.before, "after": c.after}
                 for c in found.changes
@@ -105,6 +103,14 @@ def regions(c: AdminContext) -> set[str]:
 
 
 # ---- the work, in a thread (pages and JSON) ----------------------------------------
+
+
+def read(c: AdminContext, condition_id: int) -> dict[str, Any]:
+    """One condition as JSON, with its versions."""
+    with c.sessions() as session:
+        row = writes.get_condition(session=session, condition_id=condition_id)
+        rows = versions.history(session=session, kind=versions.CONDITION, item_id=row.id)
+        return {**condition_json(session, row), "versions": [version_json(r) for r in rows]}
 
 
 def propose(c: AdminContext, condition_id: int, values: dict[str, Any], actor: str) -> bool:

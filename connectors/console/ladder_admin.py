@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from connectors.console.admin_context import AdminContext
+from connectors.console.admin_context import AdminContext, pending_json, version_json
 from connectors.console.check_admin import OP_LABELS
 from knowledge import eligibility_ladder_review as review
 from knowledge.eligibility_ladder_values import OPS_BY_KIND, conditions_of, known_values
@@ -136,24 +136,8 @@ def ladder_json(session: Session, row: EligibilityCheck) -> dict[str, Any]:
         "title": row.title,
         "version": row.ladder_version,
         "ladder": row.ladder,
-        "pending": None
-        if found is None
-        else {
-            "by": found.by,
-            "at": found.at.isoformat() + "Z" if found.at else None,
-            "proposed": found.proposed,
-            "changed": found.changed,
-        },
-        "versions": [
-            {
-                "version": r.version,
-                "action": r.action,
-                "author": r.author,
-                "created_at": r.created_at.isoformat() + "Z",
-                "data": r.data,
-            }
-            for r in review.history(session=session, check_id=row.id)
-        ],
+        "pending": None if found is None else {**pending_json(found), "changed": found.changed},
+        "versions": [version_json(r) for r in review.history(session=session, check_id=row.id)],
     }
 
 

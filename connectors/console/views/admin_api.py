@@ -24,6 +24,7 @@ from connectors.console.admin_context import (
     restore_version,
     save_document,
     save_entry,
+    version_json,
 )
 from connectors.console.bodies import json_object
 from knowledge import content_versions as versions
@@ -90,14 +91,7 @@ async def versions_api(request: web.Request) -> web.Response:
 
     def work(session: Session) -> list[dict[str, Any]]:
         return [
-            {
-                "version": r.version,
-                "action": r.action,
-                "author": r.author,
-                "created_at": r.created_at.isoformat() + "Z",
-                "data": r.data,
-            }
-            for r in versions.history(session=session, kind=kind, item_id=item_id)
+            version_json(r) for r in versions.history(session=session, kind=kind, item_id=item_id)
         ]
 
     return web.json_response({"versions": await in_session(c.sessions, work)})

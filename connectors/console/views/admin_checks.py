@@ -2,7 +2,8 @@
 change waiting for review beside the live condition (发布 / 放弃), a region's new variant,
 its versions (恢复此版本). An edit or a new variant waits for review
 (``knowledge.eligibility_review``); only a published change reaches the next check. The JSON
-routes are ``admin_checks_api``; what both share is ``connectors.console.check_admin``."""
+routes are ``admin_checks_api``; what both share is ``connectors.console.check_admin``. The
+page itself and its 发布 / 放弃 / 恢复 forms are ``views.reviewed``'s, as for the ladder."""
 
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ from aiohttp_jinja2 import render_string
 
 from connectors.console import admin_pages as pages
 from connectors.console import auth
-from connectors.console.admin_context import AdminContext, ctx, html, parse_int
+from connectors.console.admin_context import AdminContext, ctx, html
 from connectors.console.check_admin import (
     OPS,
     approve,
     discard,
     propose,
+    read,
     remove,
     restore,
     review_rows,
@@ -29,6 +31,7 @@ from connectors.console.check_admin import (
 )
 from connectors.console.errors import form_problem
 from connectors.console.ladder_admin import ladder_view, path_lines
+from connectors.console.views.reviewed import Reviewed, page_again, page_routes, version_rows
 from knowledge import catalogue
 from knowledge import content_versions as versions
 from knowledge import eligibility_review as review
@@ -38,12 +41,16 @@ routes = web.RouteTableDef()
 
 CONDITION_ID = "{condition_id:[0-9]{1,18}}"
 PAGE = "/admin/checks/conditions/{}"
-NOTICES = {
-    "proposed": "已提交，待审核：发布后，下一次核对才按新内容判断",
-    "published": "已发布：下一次核对就按新条件判断",
-    "discarded": "已放弃待审核的修改，现行条件不变",
-    "saved": "已保存",
-}
+CONDITION = Reviewed(
+    "condition_id",
+    PAGE,
+    read,
+    approve,
+    discard,
+    restore,
+    published="已发布：下一次核对就按新条件判断",
+    discarded="已放弃待审核的修改，现行条件不变",
+)
 
 
 def _form_values(form: Any) -> dict[str, Any]:
@@ -109,57 +116,43 @@ def _condition_page(
         # the form edits what waits for review, when something does
         shown = found.proposed if found is not None else versions.snapshot(row)
         rows = versions.history(session=session, kind=versions.CONDITION, item_id=row.id)
-        notice = next((text for key, text in NOTICES.items() if request.query.get(key)), "")
         context = {
             "c": row,
             "values": {**_form_fields(shown), **(typed or {})},
             "ops": OPS,
             "review": found,
             "review_rows": review_rows(found) if found is not None else [],
-            "versions": [(r, pages.ACTION_LABELS.get(r.action, r.action)) for r in rows],
+            "versions": version_rows(rows),
             "errors": errors or {},
-            "notice": notice,
+            "notice": CONDITION.notice(request),
             "field_labels": versions.FIELD_LABELS,
         }
         return render_string("admin/condition_form.html", request, context)
 
 
-@routes.get(f"/admin/checks/conditions/{CONDITION_ID}")
-@auth.require("admin")
-async def condition_page(request: web.Request) -> web.Response:
-    condition_id = int(request.match_info["condition_id"])
-    return html(await asyncio.to_thread(_condition_page, ctx(request), request, condition_id))
-
-
-async def _with_problems(
-    request: web.Request, condition_id: int, form: Any, failed: catalogue.ValidationFailed
-) -> web.Response:
-    _message, status = form_problem(request, failed)
-    typed = {name: str(form[name]) for name in form if name != "csrf_token"}
-    page = await asyncio.to_thread(
-        _condition_page, ctx(request), request, condition_id, typed, failed.errors
-    )
-    return html(page, status)
+def _typed(form: Any) -> dict[str, str]:
+    """What was typed into a form that comes back with errors."""
+    return {name: str(form[name]) for name in form if name != "csrf_token"}
 
 
 @routes.post(f"/admin/checks/conditions/{CONDITION_ID}")
 @auth.require("admin")
 async def save_condition_form(request: web.Request) -> web.StreamResponse:
-    condition_id = int(request.match_info["condition_id"])
+    condition_id = CONDITION.item_id(request)
     form = await request.post()
     try:
         await asyncio.to_thread(
             propose, ctx(request), condition_id, _form_values(form), request["user"].username
         )
     except catalogue.ValidationFailed as failed:
-        return await _with_problems(request, condition_id, form, failed)
+        return await page_again(request, _condition_page, condition_id, failed, _typed(form))
     raise web.HTTPFound(PAGE.format(condition_id) + "?proposed=1")
 
 
 @routes.post(f"/admin/checks/conditions/{CONDITION_ID}/variant")
 @auth.require("admin")
 async def variant_form(request: web.Request) -> web.StreamResponse:
-    condition_id = int(request.match_info["condition_id"])
+    condition_id = CONDITION.item_id(request)
     form = await request.post()
     values = _form_values(form)
     region = str(values.pop("region", ""))
@@ -168,53 +161,17 @@ async def variant_form(request: web.Request) -> web.StreamResponse:
             variant, ctx(request), condition_id, region, values, request["user"].username
         )
     except catalogue.ValidationFailed as failed:
-        return await _with_problems(request, condition_id, {}, failed)
+        return await page_again(request, _condition_page, condition_id, failed)
     raise web.HTTPFound(PAGE.format(new_id) + "?proposed=1")
 
 
-@routes.post(f"/admin/checks/conditions/{CONDITION_ID}/approve")
-@auth.require("admin")
-async def approve_form(request: web.Request) -> web.StreamResponse:
-    condition_id = int(request.match_info["condition_id"])
-    try:
-        await asyncio.to_thread(approve, ctx(request), condition_id, request["user"].username)
-    except catalogue.ValidationFailed as failed:
-        return await _with_problems(request, condition_id, {}, failed)
-    raise web.HTTPFound(PAGE.format(condition_id) + "?published=1")
-
-
-@routes.post(f"/admin/checks/conditions/{CONDITION_ID}/discard")
-@auth.require("admin")
-async def discard_form(request: web.Request) -> web.StreamResponse:
-    condition_id = int(request.match_info["condition_id"])
-    try:
-        deleted = await asyncio.to_thread(
-            discard, ctx(request), condition_id, request["user"].username
-        )
-    except catalogue.ValidationFailed as failed:
-        return await _with_problems(request, condition_id, {}, failed)
-    raise web.HTTPFound("/admin/checks" if deleted else PAGE.format(condition_id) + "?discarded=1")
-
-
-@routes.post(f"/admin/checks/conditions/{CONDITION_ID}/restore")
-@auth.require("admin")
-async def restore_form(request: web.Request) -> web.StreamResponse:
-    condition_id = int(request.match_info["condition_id"])
-    version = parse_int(str((await request.post()).get("version", "")))
-    try:
-        await asyncio.to_thread(
-            restore, ctx(request), condition_id, version or 0, request["user"].username
-        )
-    except catalogue.ValidationFailed as failed:
-        message, status = form_problem(request, failed)
-        return html(pages.restore_failed_page(request, message), status)
-    raise web.HTTPFound(PAGE.format(condition_id) + "?saved=1")
+page_routes(routes, f"/admin/checks/conditions/{CONDITION_ID}", CONDITION, _condition_page)
 
 
 @routes.post(f"/admin/checks/conditions/{CONDITION_ID}/delete")
 @auth.require("admin")
 async def delete_variant_form(request: web.Request) -> web.StreamResponse:
-    condition_id = int(request.match_info["condition_id"])
+    condition_id = CONDITION.item_id(request)
     try:
         await asyncio.to_thread(remove, ctx(request), condition_id, request["user"].username)
     except catalogue.ValidationFailed as failed:
