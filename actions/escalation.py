@@ -46,6 +46,8 @@ CONTACT_BUTTONS = [
     {"title": "不用了", "payload": "/deny"},
 ]
 HOTLINE = "着急的话，也可以拨打职工服务热线 12351。"
+# The ticket's question when the worker asked for a person before asking anything (staff read it).
+NO_QUESTION_YET = "（职工还没有说具体问题，直接要求转人工）"
 
 
 @dataclass(frozen=True)
@@ -269,4 +271,5 @@ def _last_real_question(tracker: Tracker) -> str:
             and not str(line["text"]).startswith("/")
         ):
             return str(line["text"])
-    return conversation.latest_text(tracker)
+    # 转人工 as the first message: the desk reads that no question was asked yet, not "转人工"
+    return NO_QUESTION_YET

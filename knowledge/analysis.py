@@ -13,6 +13,9 @@ STOP_WORDS = frozenset(
     "请问 问 想 想问 一下 下 个 这 那 怎么 怎样 如何 什么 啥 咋 能 可以 会 要 多少 请".split()
 )
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+# A modal particle closing a clause (宿舍咋申请啊, 能领吗呀): it carries no meaning, and as a
+# character bigram (请啊) it only dilutes the match.
+_CLOSING_PARTICLE = re.compile(r"[啊呀呢嘛哈哦啦哇捏]+(?=[\s\W_]|$)", re.UNICODE)
 
 
 class Analyzer:
@@ -45,7 +48,7 @@ class Analyzer:
         self._synonym_pattern = re.compile(alternation) if alternation else None
 
     def canonical_text(self, text: str) -> str:
-        text = strip_filler(normalise(text)).lower()
+        text = _CLOSING_PARTICLE.sub("", strip_filler(normalise(text)).lower())
         if self._synonym_pattern is None:
             return text
         return self._synonym_pattern.sub(lambda m: self._synonyms[m.group(0)], text)

@@ -138,6 +138,12 @@ def test_request_for_a_person_uses_the_earlier_question(service) -> None:
     assert [line["role"] for line in ticket.case_card["transcript"]] == ["worker", "worker"]
 
 
+def test_request_for_a_person_before_any_question_says_so_on_the_ticket(service) -> None:
+    run(ActionEscalate(), make_tracker("转人工", "request_human"))
+    [ticket] = tickets(service)
+    assert ticket.question == "（职工还没有说具体问题，直接要求转人工）"
+
+
 def test_second_request_does_not_open_a_second_ticket(service) -> None:
     run(ActionEscalate(), make_tracker("转人工", "request_human"))
     _events, [message] = run(ActionEscalate(), make_tracker("快点找人", "request_human"))

@@ -251,7 +251,7 @@ def test_a_technician_asking_how_to_claim_gets_no_steps_for_the_three_lower_leve
 
 
 def test_an_entry_answering_the_aspect_is_preferred_to_a_closer_one(service) -> None:
-    question = "技能提升补贴咋申请啊"
+    question = "技能提升补贴要怎么弄"
     nearest = service.index.current().search(question, topic="training_subsidy", region=NATIONAL)
     assert nearest.best.entry.key != "ts-how-to-apply"  # the closest text is another entry
     reply = ask(service, question, "training_subsidy", NATIONAL)
