@@ -250,6 +250,17 @@ def test_a_technician_asking_how_to_claim_gets_no_steps_for_the_three_lower_leve
     assert served.kind == "answer" and served.custom["faq_key"] == "ts-how-to-apply"
 
 
+def test_a_safety_permit_gets_no_steps_for_the_skill_certificates(service) -> None:
+    """The steps are tagged with the two certificate kinds the subsidy counts: a question about
+    a 特种作业操作证 (低压电工证) is a conflict, not a claim it can make this way."""
+    entities = {"certificate": ["特种作业操作证"]}
+    question = "考了焊工证去哪里申请补贴"
+    steps = judge(service, entry_hit(service, "ts-how-to-apply"), question, entities)
+    assert steps.reason == fitting.ENTITY_CONFLICT and steps.conflicts == ("特种作业操作证",)
+    reply = ask(service, question, "training_subsidy", NATIONAL, entities)
+    assert reply.kind != "answer" or reply.custom["faq_key"] != "ts-how-to-apply"
+
+
 def test_an_entry_answering_the_aspect_is_preferred_to_a_closer_one(service) -> None:
     question = "技能提升补贴要怎么弄"
     nearest = service.index.current().search(question, topic="training_subsidy", region=NATIONAL)
