@@ -135,7 +135,10 @@ class RetrievalIndex:
         if self._coverage is None:
             vectoriser = self._answers
             self._coverage = WordCoverage(
-                vectoriser.analyzer.words, vectoriser.vocabulary, vectoriser.idf
+                vectoriser.analyzer.words,
+                vectoriser.vocabulary,
+                vectoriser.idf,
+                {surface: value for _type, surface, value in self._lexicon.all_terms()},
             )
         text = self._entry_texts.get(entry.key)
         if text is None:

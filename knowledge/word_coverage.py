@@ -30,8 +30,11 @@ class WordCoverage:
         words_of: Callable[[str], list[str]],
         vocabulary: Mapping[str, int],
         idf: np.ndarray,
+        aliases: Mapping[str, str] | None = None,
     ) -> None:
         self._words_of = words_of
+        # an entity's other names stand for its value (4级证 -> 中级工): the entry names the value
+        self._aliases = dict(aliases or {})
         self._idf = {
             feature[2:]: float(idf[index])
             for feature, index in vocabulary.items()
@@ -60,16 +63,21 @@ class WordCoverage:
 
     def share(self, question: str, entry_text: str) -> float:
         """The share of ``question``'s weighted words found in ``entry_text`` (1.0 if none)."""
-        weights: dict[str, float] = {}
+        weights: dict[str, tuple[float, bool]] = {}
         for word in self._words_of(without_cues(question)):
             if len(word) < MIN_WORD_CHARS:
                 continue
             known = self.known_form(word)
-            weights[known or word] = self._idf[known] if known else self._unknown
+            value = self._aliases.get(word)
+            if known is None and value is not None:  # 4级证: weighed and found as 中级工
+                known = self.known_form(value)
+            form = known or word
+            found = form in entry_text or (value is not None and value in entry_text)
+            weights[form] = (self._idf[known] if known else self._unknown, found)
         if not weights:
             return 1.0
-        found = sum(weight for word, weight in weights.items() if word in entry_text)
-        return found / sum(weights.values())
+        total = sum(weight for weight, _found in weights.values())
+        return sum(weight for weight, found in weights.values() if found) / total
 
 
 # single characters that are function words (我, 了, 的 …): glued to a known word by jieba

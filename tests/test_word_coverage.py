@@ -98,3 +98,14 @@ def test_forum_pleas_are_not_the_subject_either(service) -> None:
         assert snapshot.word_coverage(pleading, eight) == pytest.approx(
             snapshot.word_coverage(plain, eight)
         )
+
+
+def test_an_entity_alias_counts_as_its_value(service) -> None:
+    """4级证 is 中级工 to the lexicon: the 中级工 entry covers it, and a word the knowledge base
+    never uses (an unknown alias) does not outweigh the rest of the question; an entry on
+    another subject still covers little of it."""
+    snapshot = service.index.current()
+    intermediate = entry(service, "ts-amount-intermediate")
+    assert snapshot.word_coverage("考了4级证 补贴能拿多少", intermediate) >= MIN_WORD_COVERAGE
+    who = entry(service, "dm-public-rental-who")
+    assert snapshot.word_coverage("考了4级证 补贴能拿多少", who) < MIN_WORD_COVERAGE
