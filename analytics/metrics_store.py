@@ -46,7 +46,7 @@ TICKET = "ticket"  # ``processed_events.event_type`` of a hand-off counted from 
 
 @dataclass(frozen=True)
 class Recorded:
-    counted: int  # events that changed a count
+    counted: int  # events (and tickets, for hand-offs) that changed a count
     duplicates: int  # events counted before (redelivered or published twice)
     ignored: int  # events that count nothing (slots, actions …)
 
