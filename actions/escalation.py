@@ -194,7 +194,8 @@ async def escalate(
         "escalated": True,
         "reason": reason,
         "first_step": first.payload() if first else None,
-        "new_ticket": opened.created,  # False: the ticket was already open (analytics/)
+        # False: the ticket was already open. analytics/ counts a new one by its ticket_id
+        "new_ticket": opened.created,
         "unanswered": note if opened.created else None,
     }
     if schedule.is_open(now) or not opened.waiting:

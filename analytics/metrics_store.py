@@ -6,6 +6,11 @@ is skipped. Counts are added with ``UPDATE … SET n = n + :k`` (an insert for a
 two consumers never lose each other's increments; when they race on the same new row or event
 id, one transaction fails on the unique key and :func:`store` runs the batch again, which then
 skips what the other stored. The caller owns the transaction of :func:`record`.
+
+A hand-off is a desk ticket opened (``helpdesk`` ``tickets``, committed by the action before
+Rasa publishes anything of the turn). It is counted under its ticket's id, from its message
+or, when that message never reached the broker, from the ticket itself, which every batch
+looks up for the conversations it holds events of: once either way, whatever crashed when.
 """
 
 from __future__ import annotations
@@ -20,17 +25,28 @@ from sqlalchemy import case, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from analytics.events import COUNTERS, BrokerEvent, MetricDelta, delta, unanswered_row
+from analytics.events import (
+    COUNTERS,
+    BrokerEvent,
+    MetricDelta,
+    delta,
+    handoff,
+    ticket_key,
+    ticket_row,
+    unanswered_row,
+)
 from analytics.models import ConversationMetric, ProcessedEvent
 from changai.db import utcnow
+from helpdesk.models import Ticket
 from knowledge import repository
 
 ATTEMPTS = 3
+TICKET = "ticket"  # ``processed_events.event_type`` of a hand-off counted from its ticket
 
 
 @dataclass(frozen=True)
 class Recorded:
-    counted: int  # events that changed a count
+    counted: int  # events (and tickets, for hand-offs) that changed a count
     duplicates: int  # events counted before (redelivered or published twice)
     ignored: int  # events that count nothing (slots, actions …)
 
@@ -43,16 +59,14 @@ class _Group:
     rated_at: dt.datetime | None = None
 
 
-def _merge(group: _Group, event: BrokerEvent, change: MetricDelta) -> None:
+def _merge(group: _Group, moment: dt.datetime, change: MetricDelta) -> None:
     for name, value in change.increments().items():
         setattr(group.change, name, getattr(group.change, name) + value)
-    if change.last_rating is not None and (
-        group.rated_at is None or event.moment() >= group.rated_at
-    ):
+    if change.last_rating is not None and (group.rated_at is None or moment >= group.rated_at):
         group.change.last_rating = change.last_rating
-        group.rated_at = event.moment()
-    group.first = min(group.first, event.moment())
-    group.last = max(group.last, event.moment())
+        group.rated_at = moment
+    group.first = min(group.first, moment)
+    group.last = max(group.last, moment)
 
 
 def _add(session: Session, conversation_id: str, day: dt.date, group: _Group) -> None:
@@ -91,6 +105,74 @@ def _add(session: Session, conversation_id: str, day: dt.date, group: _Group) ->
     )
 
 
+@dataclass(frozen=True)
+class _Fact:
+    """Something that counts: a broker event, or a ticket opened (a hand-off)."""
+
+    key: str  # its id in ``processed_events``
+    conversation_id: str
+    kind: str  # ``processed_events.event_type``: the event's type, or "ticket"
+    moment: dt.datetime  # naive UTC
+    day: dt.date
+    change: MetricDelta
+    row: dict[str, Any] | None  # its ``unanswered_questions`` fields, if it is one
+
+
+def _event_fact(event: BrokerEvent, change: MetricDelta, zone: ZoneInfo) -> _Fact:
+    return _Fact(
+        event.event_id,
+        event.conversation_id,
+        event.event_type,
+        event.moment(),
+        event.day(zone),
+        change,
+        unanswered_row(event),
+    )
+
+
+def _tickets_to_count(
+    session: Session, conversations: set[str], seen: set[str], zone: ZoneInfo
+) -> list[_Fact]:
+    """The hand-offs of ``conversations`` not counted yet: their tickets, each under the id
+    its hand-off message is counted under (``analytics.events.ticket_key``)."""
+    if not conversations:
+        return []
+    ids = session.execute(
+        select(Ticket.id).where(Ticket.conversation_id.in_(sorted(conversations)))
+    ).scalars()
+    keys = {ticket_key(ticket): ticket for ticket in ids}
+    fresh = set(keys) - seen
+    if fresh:
+        fresh -= set(
+            session.execute(
+                select(ProcessedEvent.event_id).where(ProcessedEvent.event_id.in_(fresh))
+            ).scalars()
+        )
+    if not fresh:
+        return []
+    tickets = session.execute(
+        select(Ticket).where(Ticket.id.in_([keys[key] for key in fresh])).order_by(Ticket.id)
+    ).scalars()
+    return [
+        _Fact(
+            ticket_key(ticket.id),
+            ticket.conversation_id,
+            TICKET,
+            ticket.created_at,
+            ticket.created_at.replace(tzinfo=dt.timezone.utc).astimezone(zone).date(),
+            handoff(),
+            ticket_row(
+                question=ticket.question,
+                topic=ticket.topic,
+                region=ticket.region,
+                reason=ticket.reason,
+                case_card=ticket.case_card,
+            ),
+        )
+        for ticket in tickets
+    ]
+
+
 def record(
     *,
     session: Session,
@@ -100,11 +182,19 @@ def record(
 ) -> Recorded:
     """Add ``events`` to the metrics, skipping those already counted; does not commit.
 
+    A hand-off is a ticket opened: counted from its message when that is published, and
+    otherwise from the ticket, read when any event of its conversation comes by (a turn
+    whose events were lost in a crash after the ticket was opened is replayed, and the
+    replay takes another path: the ticket is open, staff may have joined). Both count it
+    under its ticket's id, so once.
+
     ``unanswered``: also store the unanswered questions the events carry (production, where
     the actions leave that to this consumer: ``Settings.unanswered_from_broker``)."""
     changes = [(event, delta(event)) for event in events]
-    counting = [(event, change) for event, change in changes if not change.is_empty()]
-    ids = {event.event_id for event, _ in counting}
+    counting = [
+        _event_fact(event, change, zone) for event, change in changes if not change.is_empty()
+    ]
+    ids = {fact.key for fact in counting}
     seen: set[str] = set()
     if ids:
         seen = set(
@@ -112,37 +202,41 @@ def record(
                 select(ProcessedEvent.event_id).where(ProcessedEvent.event_id.in_(ids))
             ).scalars()
         )
+    fresh = [fact for fact in counting if fact.key not in seen]
+    counted_events = len({fact.key for fact in fresh})
+    seen |= ids
+    fresh += _tickets_to_count(session, {event.conversation_id for event in events}, seen, zone)
     groups: dict[tuple[str, dt.date], _Group] = {}
     claimed: list[dict[str, Any]] = []
-    for event, change in counting:
-        if event.event_id in seen:
+    done: set[str] = set()
+    for fact in fresh:
+        if fact.key in done:
             continue
-        seen.add(event.event_id)  # the same event twice in one batch counts once
+        done.add(fact.key)  # the same event twice in one batch counts once
         claimed.append(
             {
-                "event_id": event.event_id,
-                "conversation_id": event.conversation_id,
-                "event_type": event.event_type,
+                "event_id": fact.key,
+                "conversation_id": fact.conversation_id,
+                "event_type": fact.kind,
                 "processed_at": utcnow(),
             }
         )
-        row = unanswered_row(event) if unanswered else None
-        if row is not None:
+        if unanswered and fact.row is not None:
             repository.record_unanswered(
                 session=session,
-                conversation_id=event.conversation_id,
-                created_at=event.moment(),
-                **row,
+                conversation_id=fact.conversation_id,
+                created_at=fact.moment,
+                **fact.row,
             )
-        key = (event.conversation_id, event.day(zone))
+        key = (fact.conversation_id, fact.day)
         if key not in groups:
-            groups[key] = _Group(MetricDelta(), event.moment(), event.moment())
-        _merge(groups[key], event, change)
+            groups[key] = _Group(MetricDelta(), fact.moment, fact.moment)
+        _merge(groups[key], fact.moment, fact.change)
     if claimed:
         session.execute(insert(ProcessedEvent.__table__), claimed)
     for (conversation_id, day), group in sorted(groups.items()):
         _add(session, conversation_id, day, group)
-    return Recorded(len(claimed), len(counting) - len(claimed), len(changes) - len(counting))
+    return Recorded(len(claimed), len(counting) - counted_events, len(changes) - len(counting))
 
 
 def store(

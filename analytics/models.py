@@ -32,7 +32,8 @@ class ConversationMetric(Base):
 
 
 class ProcessedEvent(Base):
-    """A broker event already counted: its id is the primary key, so it is counted once."""
+    """A broker event already counted: its id is the primary key, so it is counted once. A
+    hand-off's id is its ticket's (``ticket:<id>``), from its message or its ticket."""
 
     __tablename__ = "processed_events"
 

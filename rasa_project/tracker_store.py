@@ -220,9 +220,13 @@ class CachingSQLTrackerStore(EventRowsStore):
             return
         new_events = list(tracker.events)[handout.given :]
         if new_events:
+            last_id = await self._write(self._insert, tracker.sender_id, new_events)
+            # Published only once stored: a server killed in between leaves a turn stored and
+            # not published, which the widget's take-over publishes again (counted once, by
+            # event id), never one published and not stored, which it would replay and so
+            # publish (and count) a second time (connectors/widget/redelivery.py).
             if self.event_broker is not None:
                 await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
-            last_id = await self._write(self._insert, tracker.sender_id, new_events)
             self._extend(conversation, new_events)
             conversation.last_id = max(conversation.last_id, last_id)
         self._mark(tracker, conversation)

@@ -42,6 +42,7 @@ def factory(database_url: str):
         (made.honest_reply("c", LATE), {"unanswered": 1}),
         (made.handoff("c", LATE), {"escalated": 1, "unanswered": 1}),
         (made.handoff("c", LATE, new_ticket=False), {}),  # already in the queue
+        (made.handoff("c", LATE, ticket_id=None), {}),  # no ticket named: its ticket counts
         (made.feedback("c", LATE, helpful=True), {"helpful": 1}),
         (made.feedback("c", LATE, helpful=False), {"unhelpful": 1}),
         (made.rating("c", LATE, 5), {"rated": 1, "rating_sum": 5}),
@@ -71,6 +72,11 @@ def test_the_event_id_is_stable_and_tells_events_apart() -> None:
     ]
     ids = {parse(raw(other)).event_id for other in others}
     assert len(ids) == len(others) and same.event_id not in ids
+    # a hand-off is its ticket: whatever the message, its id is the ticket's
+    handoffs = [made.handoff("c1", LATE, ticket_id=5), made.handoff("c1", LATE + 9, ticket_id=5)]
+    assert {parse(raw(h)).event_id for h in handoffs} == {"ticket:5"}
+    # no new ticket: a message like any other
+    assert len(parse(raw(made.handoff("c1", LATE, new_ticket=False, ticket_id=5))).event_id) == 64
 
 
 @pytest.mark.parametrize(
@@ -118,6 +124,90 @@ def test_a_conversation_is_counted_per_day_and_once(factory) -> None:
     assert row.first_event_at == events[1].moment()  # the first worker message
     assert row.last_event_at == events[-1].moment()
     assert processed == counting
+
+
+def _open_ticket(factory, conversation_id: str, created_at: dt.datetime) -> int:
+    from helpdesk import tickets
+
+    with factory.begin() as session:
+        ticket = tickets.create_ticket(
+            session=session,
+            conversation_id=conversation_id,
+            reason="request_human",
+            topic="wage_arrears",
+            region="广东",
+            question="老板拖欠三个月工资怎么办",
+            case_card={"best_guesses": [{"score": 0.42}], "transcript": []},
+        )
+        ticket.created_at = created_at
+        return int(ticket.id)
+
+
+def _counted(factory, conversation_id: str) -> dict[str, int]:
+    with factory() as session:
+        rows = session.execute(
+            select(ConversationMetric).where(ConversationMetric.conversation_id == conversation_id)
+        ).scalars()
+        total: dict[str, int] = {}
+        for row in rows:
+            for name in broker_events.COUNTERS:
+                if getattr(row, name):
+                    total[name] = total.get(name, 0) + getattr(row, name)
+        return total
+
+
+def test_a_hand_off_whose_message_was_lost_is_counted_once_from_its_ticket(factory) -> None:
+    """The cluster test's crash window: the action opened the ticket and the worker saw the
+    reply, but Rasa died before it saved the turn and published its events. The turn
+    replayed on the surviving server found the conversation paused (staff had joined), so
+    only the worker's message was published: the ticket is the hand-off. Later the hand-off
+    message may come after all (a republish), and everything again (redelivery): still one."""
+    opened = dt.datetime.fromtimestamp(LATE - 5, dt.timezone.utc).replace(tzinfo=None)
+    ticket = _open_ticket(factory, "w", opened)
+    replay = [
+        parse(raw(made.worker("w", "转人工", LATE, "request_human"))),
+        parse(raw(made.staff("w", LATE + 1))),
+    ]
+    first = store(factory, replay, SHANGHAI)
+    assert _counted(factory, "w") == {"worker_messages": 1, "escalated": 1, "unanswered": 1}
+    assert (first.counted, first.duplicates) == (2, 0)  # the message and the ticket
+    handoff = parse(raw(made.handoff("w", LATE - 4, ticket_id=ticket)))
+    for _ in range(2):
+        again = store(factory, [*replay, handoff], SHANGHAI)
+        assert (again.counted, again.duplicates) == (0, 2)
+    follow_up = parse(raw(made.worker("w", "我的情况是工资少发了", LATE + 20)))
+    store(factory, [follow_up], SHANGHAI)
+    assert _counted(factory, "w") == {"worker_messages": 2, "escalated": 1, "unanswered": 1}
+    with factory() as session:
+        row = session.get(ConversationMetric, ("w", dt.date(2026, 12, 1)))
+        kinds = session.execute(
+            select(ProcessedEvent.event_type).where(ProcessedEvent.event_id == f"ticket:{ticket}")
+        ).scalars()
+        assert list(kinds) == ["ticket"]
+    assert row is not None and row.first_event_at == opened  # counted when it was opened
+
+
+def test_a_hand_off_counted_from_its_message_is_not_counted_again_from_its_ticket(
+    factory,
+) -> None:
+    ticket = _open_ticket(factory, "v", dt.datetime(2026, 12, 1, 15, 59))
+    turn = [
+        parse(raw(made.worker("v", "转人工", LATE, "request_human"))),
+        parse(raw(made.handoff("v", LATE + 0.1, ticket_id=ticket))),
+    ]
+    first = store(factory, turn, SHANGHAI)
+    assert (first.counted, first.duplicates) == (2, 0)
+    for later in ([turn[1]], [parse(raw(made.staff("v", LATE + 9)))], turn):
+        store(factory, later, SHANGHAI)  # the message again, the conversation going on
+    assert _counted(factory, "v") == {"worker_messages": 1, "escalated": 1, "unanswered": 1}
+    with factory() as session:
+        kinds = session.execute(
+            select(ProcessedEvent.event_type).where(ProcessedEvent.event_id == f"ticket:{ticket}")
+        ).scalars()
+        assert list(kinds) == ["bot"]
+    # another conversation's events do not count this one's ticket
+    store(factory, [parse(raw(made.worker("u", "你好", LATE)))], SHANGHAI)
+    assert _counted(factory, "u") == {"worker_messages": 1}
 
 
 def test_the_day_is_the_local_day(factory) -> None:
@@ -308,6 +398,17 @@ def test_production_stores_unanswered_questions_from_the_events_as_the_actions_d
             )
         ).one()
     assert stamp == events[0].moment()
+
+    # the new hand-off's message lost in a crash: its ticket gives the same row, once
+    bodies = _published(service, "by-ticket")
+    lost = [
+        parse(raw(b)) for b in bodies if b["data"].get("custom", {}).get("new_ticket") is not True
+    ]
+    assert len(lost) == len(bodies) - 1
+    for _ in range(2):
+        with service.session_factory.begin() as session:
+            record(session=session, events=lost, zone=SHANGHAI, unanswered=True)
+    assert _noted(service, "by-ticket") == by_action
 
 
 def test_an_unanswered_note_is_read_only_from_an_unanswered_message() -> None:

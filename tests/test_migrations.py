@@ -307,3 +307,52 @@ def test_ladder_review_migration_down_to_0014_and_up_again(tmp_path) -> None:
     upgrade(url)
     assert LADDER_COLUMNS <= check_columns()
     engine.dispose()
+
+
+def _processed(engine) -> list[tuple[str, str, str]]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT event_id, conversation_id, event_type FROM processed_events ORDER BY 1")
+        ).all()
+    return [tuple(row) for row in rows]
+
+
+@pytest.mark.parametrize("where", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_handoffs_by_ticket_migration_marks_the_tickets_already_open_as_counted(
+    where: str, tmp_path, request
+) -> None:
+    """0016: a hand-off is counted under its ticket's id now; the tickets opened before were
+    counted under their messages' ids, so they are marked counted; going down unmarks them."""
+    url = (
+        f"sqlite:///{tmp_path / 't.db'}"
+        if where == "sqlite"
+        else request.getfixturevalue("postgres_url")
+    )
+    upgrade(url, "0015")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for conversation in ("c-1", "c-2"):
+            connection.execute(
+                text(
+                    "INSERT INTO tickets (conversation_id, status, reason, question, case_card,"
+                    " created_at, updated_at) VALUES (:c, 'waiting', 'request_human', 'q', '{}',"
+                    " '2026-12-01 10:00:00', '2026-12-01 10:00:00')"
+                ),
+                {"c": conversation},
+            )
+        connection.execute(
+            text(
+                "INSERT INTO processed_events (event_id, conversation_id, event_type,"
+                " processed_at) VALUES (:id, 'c-1', 'bot', '2026-12-01 10:00:01')"
+            ),
+            {"id": "a" * 64},
+        )
+        ids = connection.execute(text("SELECT id FROM tickets ORDER BY id")).scalars().all()
+    upgrade(url)
+    expected = [(f"ticket:{ids[0]}", "c-1", "ticket"), (f"ticket:{ids[1]}", "c-2", "ticket")]
+    assert _processed(engine) == sorted([("a" * 64, "c-1", "bot"), *expected])
+    downgrade(url, "0015")
+    assert _processed(engine) == [("a" * 64, "c-1", "bot")]
+    upgrade(url)
+    assert len(_processed(engine)) == 3
+    engine.dispose()

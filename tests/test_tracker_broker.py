@@ -4,9 +4,9 @@ The analytics consumer counts the broker's events (README, "The analytics consum
 ``CachingSQLTrackerStore`` instances share a throwaway PostgreSQL database, as Rasa servers
 behind a load balancer do; one conversation's turns alternate between them, with a pause
 and the events Rasa's HTTP API appends (staff replies). After every turn, the events
-published equal the rows stored: each once, none missing. (The cluster test found turns
-saved after the other instance wrote, published by Rasa's stock diff against a windowed
-tracker, going missing.)
+published equal the rows stored: each once, none missing, and none published before it was
+stored. (The cluster test found turns saved after the other instance wrote, published by
+Rasa's stock diff against a windowed tracker, going missing.)
 """
 
 from __future__ import annotations
@@ -35,13 +35,20 @@ TURNS = 60
 
 
 class Broker:
-    """Rasa's ``EventBroker`` as the tracker store uses it: ``publish(body)``."""
+    """Rasa's ``EventBroker`` as the tracker store uses it: ``publish(body)``. It notes every
+    event handed to it before it was stored: a server killed right then would have published
+    a turn its tracker never got, which the widget's take-over replays, so published twice."""
 
-    def __init__(self) -> None:
+    def __init__(self, url: str) -> None:
+        self.url = url
         self.published: list[dict[str, Any]] = []
+        self.not_stored_yet: list[dict[str, Any]] = []
 
     def publish(self, event: dict[str, Any]) -> None:
         self.published.append(event)
+        body = {k: v for k, v in event.items() if k != "sender_id"}
+        if body not in stored_events(self.url, event["sender_id"]):
+            self.not_stored_yet.append(body)
 
 
 def instance_for(turn: int) -> int:
@@ -49,7 +56,7 @@ def instance_for(turn: int) -> int:
 
 
 async def alternate(url: str) -> None:
-    broker = Broker()
+    broker = Broker(url)
     instances = [CachingSQLTrackerStore(DOMAIN, host=url, event_broker=broker) for _ in range(2)]
     stock = SQLTrackerStore(DOMAIN, **postgres_kwargs(url))
     clock = Clock()
@@ -78,6 +85,7 @@ async def alternate(url: str) -> None:
         ]
         assert published == stored_events(url), f"turn {turn}"
         assert all(body["sender_id"] == SENDER for body in broker.published)
+        assert broker.not_stored_yet == [], f"turn {turn}: published before it was stored"
 
 
 def test_published_events_are_the_stored_events_once_each(postgres_url: str) -> None:

@@ -21,7 +21,11 @@ tasks after saving the tracker, so a SIGKILL can store a turn and lose its event
 instance therefore clears an entry only once its broker has sent them (``flush``), and an
 instance that takes over an entry whose message was answered publishes the conversation's
 stored events again (``republish``): the analytics consumer counts an event once by its
-id (a hash of the event), so what had been published already is not counted twice.
+id (a hash of the event), so what had been published already is not counted twice. The
+tracker store publishes only after it has stored, so a turn is never published without
+being in the tracker (a replay would publish it twice). A replayed turn may take another
+path than the lost one (the ticket is open, staff have joined): the hand-off the lost turn
+made is counted from its ticket (``analytics/metrics_store.py``).
 
 Without Redis there is one instance and nothing to take over (``InProcess``).
 """

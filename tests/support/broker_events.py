@@ -7,6 +7,7 @@ an action's ``json_message`` under ``data.custom``.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
@@ -38,12 +39,20 @@ def honest_reply(sender: str, at: float) -> dict[str, Any]:
     return bot(sender, "您问的这个问题，我的政策库里没有找到针对性的具体规定。", custom, at)
 
 
-def handoff(sender: str, at: float, new_ticket: bool = True) -> dict[str, Any]:
+def handoff(
+    sender: str, at: float, new_ticket: bool = True, ticket_id: int | None = 3
+) -> dict[str, Any]:
     custom = custom_payload(
-        "queue", escalated=True, ticket_id=3, position=0, reason="request_human"
+        "queue", escalated=True, ticket_id=ticket_id, position=0, reason="request_human"
     )
     custom["new_ticket"] = new_ticket
-    return bot(sender, "好的，我已经把您的问题转给工会工作人员（工单号 3）。您是下一位", custom, at)
+    text = f"好的，我已经把您的问题转给工会工作人员（工单号 {ticket_id}）。您是下一位"
+    return bot(sender, text, custom, at)
+
+
+def ticket_of(sender: str) -> int:
+    """A ticket id of the conversation's own (a hand-off is counted once per ticket id)."""
+    return 1 + int.from_bytes(hashlib.sha256(sender.encode("utf-8")).digest()[:4], "big")
 
 
 def feedback(sender: str, at: float, helpful: bool) -> dict[str, Any]:
@@ -90,7 +99,7 @@ def conversation(sender: str, start: float) -> tuple[list[dict[str, Any]], dict[
         worker(sender, "宿舍能住多久", t + 3),
         honest_reply(sender, t + 3.1),
         worker(sender, "/request_human", t + 4, intent="request_human"),
-        handoff(sender, t + 4.1),
+        handoff(sender, t + 4.1, ticket_id=ticket_of(sender)),
         staff(sender, t + 5),
         rating(sender, t + 6, 4),
     ]
