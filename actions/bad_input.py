@@ -36,7 +36,7 @@ class ActionHandleUnreadable(Action):
             asked = (
                 ""
                 if contact.awaiting_contact(tracker)
-                else question_beside_number(str(tracker.latest_message.get("text") or ""))
+                else question_beside_number(conversation.latest_text(tracker))
             )
             events = await contact.receive_number(dispatcher, tracker)
             if asked:  # 我电话138…，技能提升补贴怎么申请: the question is still answered

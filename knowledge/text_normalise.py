@@ -175,6 +175,8 @@ _CONTACT_WORDS = re.compile(
     r"(?:我的|我)?(?:手机号码|手机号|手机|电话号码|电话|联系方式|号码)(?:是|为)?"
 )
 _SEPARATORS = re.compile(r"[\s,，。.!！?？、;；:：~～]+")
+# A number already masked by ``mask_personal_numbers`` (138****5678, 1101**********123X).
+_MASKED = re.compile(r"[\dXx]*\*{3,}[\dXx]*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 MIN_QUESTION_CHARS = 4  # Chinese characters left beside a number that make a question
 
@@ -183,7 +185,7 @@ def question_beside_number(text: str) -> str:
     """What a message says besides a phone, ID-card or bank-card number, when that is a
     question (我电话138…，技能提升补贴怎么申请 -> 技能提升补贴怎么申请); "" when nothing is."""
     normalised = unicodedata.normalize("NFKC", text or "")
-    rest = _MOBILE.sub(" ", _LONG_NUMBER.sub(" ", normalised))
+    rest = _MASKED.sub(" ", _MOBILE.sub(" ", _LONG_NUMBER.sub(" ", normalised)))
     rest = _SEPARATORS.sub(" ", _CONTACT_WORDS.sub(" ", rest)).strip()
     return rest if len(_CJK.findall(rest)) >= MIN_QUESTION_CHARS else ""
 

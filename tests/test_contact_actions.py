@@ -194,6 +194,20 @@ def test_a_question_beside_an_unasked_number_is_still_answered(after_hours) -> N
     assert stored(after_hours) == []  # no ticket, no number kept
 
 
+def test_the_question_is_read_from_the_workers_own_text_not_the_masked_one(after_hours) -> None:
+    """The NLU hands the actions the number masked (138****5678) and the worker's text as
+    raw_text: the question is what is left of the worker's text, and it is answered."""
+    message = make_tracker(
+        "我电话138****5678 宿舍咋申请啊",
+        "unreadable",
+        extra={"input_issue": "mobile_number", "raw_text": "我电话13812345678 宿舍咋申请啊"},
+        sender_id="w-2",
+    )
+    _events, [_note, answer] = run(ActionHandleUnreadable(), message)
+    assert answer["custom"]["type"] == "answer"
+    assert answer["custom"]["faq_key"] == "dm-how-to-apply"
+
+
 def test_a_number_alone_gets_only_the_privacy_note(after_hours) -> None:
     _events, messages = run(
         ActionHandleUnreadable(), number_message("我的手机号是 138 1234 5678", asked=False)

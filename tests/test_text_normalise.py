@@ -152,4 +152,6 @@ def test_the_question_beside_a_number() -> None:
         question_beside_number("身份证110101199003077777 宿舍怎么申请啊") == "身份证 宿舍怎么申请啊"
     )
     assert question_beside_number("我的手机号是138-1234-5678") == ""
+    # the NLU's text has the number masked already: the mask is not part of the question
+    assert question_beside_number("我电话138****5678 宿舍咋申请啊") == "宿舍咋申请啊"
     assert question_beside_number("13812345678 谢谢") == ""
