@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
 from actions.escalation import escalate
-from actions.policy_answer import ActionAnswerPolicy, answer_question, not_ours
+from actions.policy_answer import ActionAnswerPolicy, answer_question, answer_unless_not_ours
 from changai.payloads import HANDOFF_BUTTON, custom_payload
 from changai.vocabulary import TOPIC_INTENTS, topic_label
 from knowledge.topic_cues import ANSWER, ESCALATE, OUT_OF_SCOPE, Choice, resolve_unsure
@@ -73,14 +73,11 @@ class ActionClarify(Action):
         if choice.kind == ESCALATE:
             return await escalate(dispatcher, tracker, reason="out_of_scope", question=question)
         if choice.kind == ANSWER:
-            topic = choice.subjects[0]
-            if not_ours(topic, question):
-                return await escalate(dispatcher, tracker, reason="out_of_scope", question=question)
-            return await answer_question(
+            return await answer_unless_not_ours(
                 dispatcher,
                 tracker,
                 question=question,
-                topic=topic,
+                topic=choice.subjects[0],
                 region=conversation.current_region(tracker),
             )
         text, buttons = clarify_text_and_buttons(choice)

@@ -35,6 +35,7 @@ from actions.eligibility_session import (
     condition_for,
     current_check,
     needed_conditions,
+    parse_reply,
     payload,
     region_names,
     skill_levels,
@@ -198,14 +199,7 @@ class ValidateEligibilityForm(FormValidationAction):
         )
         if kept or value == answers.UNKNOWN:  # kept from before (taken up again after 算了)
             return {slot: value, TRIES_SLOT: {**tries, slot: 0}}
-        parsed = answers.parse_answer(
-            condition.answer_kind,
-            value,
-            today=session.today(),
-            levels=skill_levels(),
-            choices=condition.choices,
-            regions=region_names(),
-        )
+        parsed = parse_reply(condition, value)
         if parsed is None:
             return {slot: None, TRIES_SLOT: {**tries, slot: tries.get(slot, 0) + 1}}
         return {slot: parsed, TRIES_SLOT: {**tries, slot: 0}}

@@ -21,7 +21,6 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import conversation
-from actions import eligibility_session as session
 from actions.clarify import ActionClarify
 from actions.eligibility_session import (
     CHECK_SLOT,
@@ -30,9 +29,8 @@ from actions.eligibility_session import (
     check_entity,
     condition_for,
     current_check,
+    parse_reply,
     payload,
-    region_names,
-    skill_levels,
 )
 from actions.escalation import ActionEscalate
 from actions.policy_answer import answer_latest
@@ -72,17 +70,7 @@ def read_reply(text: str, tracker: Tracker, check: Check, requested: str) -> str
     condition = condition_for(check, requested, tracker)
     if answers.is_skip(text) or condition is None:
         return ANSWER
-    fits = (
-        answers.parse_answer(
-            condition.answer_kind,
-            text,
-            today=session.today(),
-            levels=skill_levels(),
-            choices=condition.choices,
-            regions=region_names(),
-        )
-        is not None
-    )
+    fits = parse_reply(condition, text) is not None
     intent = tracker.latest_message.get("intent") or {}
     name = intent.get("name")
     if not fits and (resumes(tracker) or check_entity(tracker) == check.key):

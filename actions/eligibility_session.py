@@ -111,6 +111,18 @@ def region_names() -> dict[str, str]:
     return dict(_lexicon().surfaces.get("region", {}))
 
 
+def parse_reply(condition: Condition, text: str) -> Any:
+    """The worker's ``text`` as an answer to ``condition`` (its canonical value), or None."""
+    return answers.parse_answer(
+        condition.answer_kind,
+        text,
+        today=today(),
+        levels=skill_levels(),
+        choices=condition.choices,
+        regions=region_names(),
+    )
+
+
 def worker_regions(
     check: Check, values: dict[str, Any], tracker: Tracker | None = None
 ) -> list[str]:

@@ -112,9 +112,9 @@ async def answer_latest(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
             return []
     else:
         topic = conversation.topic_of_intent(intent)
-        question = text
-        if not_ours(topic, question):
-            return await escalate(dispatcher, tracker, reason="out_of_scope", question=question)
+        return await answer_unless_not_ours(
+            dispatcher, tracker, question=text, topic=topic, region=region
+        )
 
     return await answer_question(
         dispatcher,
@@ -126,6 +126,21 @@ async def answer_latest(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
         events=events,
         remember=remember,
     )
+
+
+async def answer_unless_not_ours(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    *,
+    question: str,
+    topic: str | None,
+    region: str | None,
+) -> list[dict[str, Any]]:
+    """A question the worker typed, on ``topic``: answered, unless its words say it is not
+    ours (``knowledge.topic_cues.not_ours``), then handed to staff as out of scope."""
+    if not_ours(topic, question):
+        return await escalate(dispatcher, tracker, reason="out_of_scope", question=question)
+    return await answer_question(dispatcher, tracker, question=question, topic=topic, region=region)
 
 
 async def answer_question(

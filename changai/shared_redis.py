@@ -20,3 +20,9 @@ def async_redis(url: str) -> redis.asyncio.Redis:
         socket_timeout=COMMAND_SECONDS,
         socket_keepalive=True,
     )
+
+
+async def close_redis(client: redis.asyncio.Redis) -> None:
+    """Close ``client`` and disconnect its connection pool."""
+    await client.close()
+    await client.connection_pool.disconnect()

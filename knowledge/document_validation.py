@@ -66,12 +66,7 @@ def clean_document(
     values["region"] = region or region_raw.strip()
     if not region:
         errors["region"] = f"没有这个地区：{region_raw.strip()}（请写省或地级市，或 全国）"
-    for name, label in (("effective_from", "生效日期"), ("expires_on", "失效日期")):
-        try:
-            values[name] = parse_date(raw.get(name))
-        except ValueError:
-            values[name] = None
-            errors[name] = f"{label}格式应为 2025-01-31"
+    _read_dates(raw, values, errors, {"effective_from": "生效日期", "expires_on": "失效日期"})
     if (
         values["effective_from"]
         and values["expires_on"]
@@ -90,6 +85,19 @@ def clean_document(
     return values, errors
 
 
+def _read_dates(
+    raw: dict[str, Any], values: dict[str, Any], errors: dict[str, str], labels: dict[str, str]
+) -> None:
+    """Each of the date fields ``labels`` names, as a date (None when empty or unreadable, with
+    a message under the field)."""
+    for name, label in labels.items():
+        try:
+            values[name] = parse_date(raw.get(name))
+        except ValueError:
+            values[name] = None
+            errors[name] = f"{label}格式应为 2025-01-31"
+
+
 def _clean_document_sources(
     session: Session,
     raw: dict[str, Any],
@@ -102,12 +110,7 @@ def _clean_document_sources(
     values["legal_status"] = legal
     if legal not in LEGAL_STATUS_LABELS:
         errors["legal_status"] = "效力状态只能是现行有效、阶段性政策、已失效或已被替代"
-    for name, label in (("in_force_until", "执行期限"), ("checked_on", "核对日期")):
-        try:
-            values[name] = parse_date(raw.get(name))
-        except ValueError:
-            values[name] = None
-            errors[name] = f"{label}格式应为 2025-01-31"
+    _read_dates(raw, values, errors, {"in_force_until": "执行期限", "checked_on": "核对日期"})
     if legal == LegalStatus.time_limited.value and values["in_force_until"] is None:
         errors.setdefault("in_force_until", "阶段性政策必须写明执行到哪一天")
     values["replaced_by_id"] = None

@@ -24,6 +24,7 @@ from knowledge.eligibility_rules import (
     Ladder,
     Requirement,
     Target,
+    clause_payload,
     run_test,
 )
 from knowledge.eligibility_verdict import ELIGIBLE, NEEDS_CONFIRMING, NOT_ELIGIBLE, show_answer
@@ -41,20 +42,13 @@ class RequirementResult:
     met: bool | None
 
     def as_payload(self) -> dict[str, Any]:
-        clause = self.target.clause
         return {
             "key": f"{self.target.key}.{self.condition.key}",
             "question": self.requirement.text or self.condition.question,
             "answer": self.answer,
             "met": self.met,
             "note": self.target.label,
-            "clause": {
-                "key": clause.key,
-                "document": clause.document_title,
-                "doc_number": clause.doc_number,
-                "number": clause.number,
-                "text": clause.text,
-            },
+            "clause": clause_payload(self.target.clause),
         }
 
 

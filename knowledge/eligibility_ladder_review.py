@@ -29,6 +29,7 @@ from knowledge.eligibility_ladder_values import (
     clean_paths,
     with_target,
 )
+from knowledge.eligibility_review import cleared_detail, discarded_detail, proposal_detail
 from knowledge.errors import LadderNotFound
 from knowledge.models import ContentVersion, EligibilityCheck
 
@@ -72,6 +73,10 @@ def _name(row: EligibilityCheck) -> str:
     return f"{row.title}·等级路径"
 
 
+def _audit(session: Session, row: EligibilityCheck, actor: str, action: str, detail: str) -> None:
+    audit(session=session, actor=actor, action=action, kind=LADDER, item_id=row.id, detail=detail)
+
+
 def review_of(row: EligibilityCheck) -> LadderReview | None:
     if not row.ladder_pending:
         return None
@@ -108,19 +113,9 @@ def propose_target(
     withdrawn = row.ladder_pending is not None and pending is None
     row.ladder_pending = copy.deepcopy(pending)
     row.ladder_pending_by, row.ladder_pending_at = (None, None) if withdrawn else (actor, utcnow())
-    audit(
-        session=session,
-        actor=actor,
-        action="discard" if withdrawn else "propose",
-        kind=LADDER,
-        item_id=row.id,
-        detail=f"{_name(row)} "
-        + (
-            "修改后与现行版本相同，撤回待审核的修改"
-            if withdrawn
-            else f"提交修改，待审核：{target.get('label') or target_key}"
-        ),
-    )
+    label = str(target.get("label") or target_key)
+    action = "discard" if withdrawn else "propose"
+    _audit(session, row, actor, action, proposal_detail(_name(row), label, withdrawn))
     return True
 
 
@@ -178,16 +173,11 @@ def approve_ladder(*, session: Session, check_id: int, actor: str) -> bool:
     clean = clean_ladder(row, row.ladder_pending)
     row.ladder_pending = row.ladder_pending_by = row.ladder_pending_at = None
     changed = _save(session, row, clean, actor, "publish")
-    audit(
-        session=session,
-        actor=actor,
-        action="publish" if changed else "discard",
-        kind=LADDER,
-        item_id=row.id,
-        detail=f"{_name(row)} 第{row.ladder_version}版：{_labels(changed)}（{proposer}提交）"
-        if changed
-        else f"{_name(row)} 待审核的修改与现行版本已无不同，已清除（{proposer}提交）",
-    )
+    if changed:
+        detail = f"{_name(row)} 第{row.ladder_version}版：{_labels(changed)}（{proposer}提交）"
+        _audit(session, row, actor, "publish", detail)
+    else:
+        _audit(session, row, actor, "discard", cleared_detail(_name(row), proposer))
     return bool(changed)
 
 
@@ -199,14 +189,7 @@ def discard_ladder(*, session: Session, check_id: int, actor: str) -> None:
     proposer = row.ladder_pending_by or ""
     labels = _labels(changed_targets(row.ladder, row.ladder_pending))
     row.ladder_pending = row.ladder_pending_by = row.ladder_pending_at = None
-    audit(
-        session=session,
-        actor=actor,
-        action="discard",
-        kind=LADDER,
-        item_id=row.id,
-        detail=f"{_name(row)} 放弃{proposer}提交的修改：{labels}",
-    )
+    _audit(session, row, actor, "discard", discarded_detail(_name(row), proposer, labels))
 
 
 def restore_ladder(*, session: Session, check_id: int, version: int, actor: str) -> bool:
@@ -217,13 +200,6 @@ def restore_ladder(*, session: Session, check_id: int, version: int, actor: str)
     clean = clean_ladder(row, old.data["ladder"])
     changed = _save(session, row, clean, actor, "restore")
     if changed:
-        audit(
-            session=session,
-            actor=actor,
-            action="restore",
-            kind=LADDER,
-            item_id=row.id,
-            detail=f"{_name(row)} 第{row.ladder_version}版：恢复第{version}版"
-            f"（{_labels(changed)}）",
-        )
+        detail = f"{_name(row)} 第{row.ladder_version}版：恢复第{version}版（{_labels(changed)}）"
+        _audit(session, row, actor, "restore", detail)
     return bool(changed)

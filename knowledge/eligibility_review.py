@@ -26,6 +26,7 @@ from changai.vocabulary import NATIONAL, ConditionStatus
 from knowledge import content_versions as versions
 from knowledge.catalogue import ValidationFailed
 from knowledge.eligibility_writes import (
+    apply_values,
     audit_condition,
     clean_values,
     get_condition,
@@ -74,6 +75,24 @@ class Review:
 
 def _name(row: EligibilityCondition) -> str:
     return f"{row.check.title}·{row.key}（{row.region}）"
+
+
+def proposal_detail(name: str, labels: str, withdrawn: bool) -> str:
+    """The audit line of an edit stored for review, or of one that withdrew the edit waiting
+    (it left the item as it is); also for ladders (``eligibility_ladder_review``)."""
+    if withdrawn:
+        return f"{name} 修改后与现行版本相同，撤回待审核的修改"
+    return f"{name} 提交修改，待审核：{labels}"
+
+
+def cleared_detail(name: str, proposer: str) -> str:
+    """The audit line of a published edit that no longer changed anything (it is cleared)."""
+    return f"{name} 待审核的修改与现行版本已无不同，已清除（{proposer}提交）"
+
+
+def discarded_detail(name: str, proposer: str, labels: str) -> str:
+    """The audit line of an edit waiting for review that an admin discarded (放弃)."""
+    return f"{name} 放弃{proposer}提交的修改：{labels}"
 
 
 def _nothing_waiting(row: EligibilityCondition) -> ValidationFailed:
@@ -163,10 +182,7 @@ def propose_change(
         row,
         actor,
         "discard" if withdrawn else "propose",
-        f"{_name(row)} "
-        + (
-            "修改后与现行版本相同，撤回待审核的修改" if withdrawn else f"提交修改，待审核：{labels}"
-        ),
+        proposal_detail(_name(row), labels, withdrawn),
     )
     return True
 
@@ -174,12 +190,7 @@ def propose_change(
 def _edit_draft(
     session: Session, row: EligibilityCondition, clean: dict[str, Any], actor: str
 ) -> bool:
-    before = versions.snapshot(row)
-    for name, value in clean.items():
-        setattr(row, name, value)
-    session.flush()
-    session.expire(row, ["clause"])
-    changes = versions.diff(before, versions.snapshot(row))
+    _before, changes = apply_values(session, row, clean)
     if not changes:
         return False
     row.pending_by, row.pending_at = actor, utcnow()
@@ -258,13 +269,7 @@ def approve_change(
     row.pending = row.pending_by = row.pending_at = None
     if save(session, row, clean, actor, "publish", note=f"（{proposer}提交）"):
         return True
-    audit_condition(
-        session,
-        row,
-        actor,
-        "discard",
-        f"{_name(row)} 待审核的修改与现行版本已无不同，已清除（{proposer}提交）",
-    )
+    audit_condition(session, row, actor, "discard", cleared_detail(_name(row), proposer))
     return False
 
 
@@ -290,7 +295,5 @@ def discard_change(*, session: Session, condition_id: int, actor: str) -> bool:
         raise _nothing_waiting(row)
     labels = "、".join(versions.FIELD_LABELS.get(name, name) for name in row.pending)
     row.pending = row.pending_by = row.pending_at = None
-    audit_condition(
-        session, row, actor, "discard", f"{_name(row)} 放弃{proposer}提交的修改：{labels}"
-    )
+    audit_condition(session, row, actor, "discard", discarded_detail(_name(row), proposer, labels))
     return False

@@ -189,12 +189,7 @@ def save(
 ) -> bool:
     """Apply checked values to a published condition: a new version and an audit line (with
     ``note`` after the changes); False, writing nothing, when nothing changed."""
-    before = versions.snapshot(row)
-    for name, value in clean.items():
-        setattr(row, name, value)
-    session.flush()
-    session.expire(row, ["clause"])
-    changes = versions.diff(before, versions.snapshot(row))
+    before, changes = apply_values(session, row, clean)
     if not changes:
         return False
     versions.ensure_baseline(session=session, item=row, data=before)
@@ -211,6 +206,18 @@ def save(
         + note,
     )
     return True
+
+
+def apply_values(
+    session: Session, row: EligibilityCondition, clean: dict[str, Any]
+) -> tuple[dict[str, Any], list[versions.FieldChange]]:
+    """Set checked values on ``row``: its snapshot before, and the fields they changed."""
+    before = versions.snapshot(row)
+    for name, value in clean.items():
+        setattr(row, name, value)
+    session.flush()
+    session.expire(row, ["clause"])
+    return before, versions.diff(before, versions.snapshot(row))
 
 
 def audit_condition(

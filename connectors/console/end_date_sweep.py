@@ -8,7 +8,6 @@ console instances may run it side by side.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -17,6 +16,7 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
+from changai.background import stop_task
 from connectors.console.admin_context import ADMIN
 from knowledge import review_flags
 
@@ -47,6 +47,4 @@ async def end_date_sweep(app: web.Application) -> AsyncIterator[None]:
     admin = app[ADMIN]
     task = asyncio.create_task(_sweep_forever(admin.sessions, lambda: admin.today()))
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    await stop_task(task)

@@ -13,13 +13,13 @@ import secrets
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 import redis.asyncio
 from redis.exceptions import RedisError
 
 from changai.settings import Settings
-from changai.shared_redis import async_redis
+from changai.shared_redis import async_redis, close_redis
 
 logger = logging.getLogger(__name__)
 
@@ -151,24 +151,20 @@ class RedisLoginLimiter:
         self,
         client: redis.asyncio.Redis,
         key_prefix: str,
-        per_pair: int = 5,
-        per_account: int = 20,
-        window_seconds: float = 900.0,
-        base_delay: float = 60.0,
-        max_delay: float = 900.0,
+        *,
         clock: Clock = time.time,
+        **rules: Any,
     ) -> None:
+        """``rules``: ``LoginLimiter``'s limits and delays (its defaults for those left out)."""
+        self.fallback = LoginLimiter(**rules, clock=clock)
         self._redis = client
         self.prefix = f"{key_prefix}login:"
-        self.limits = (per_pair, per_account)
-        self.window = window_seconds
-        self.base_delay = base_delay
-        self.max_delay = max_delay
+        self.limits = (self.fallback.limits["pair"], self.fallback.limits["account"])
+        self.window = self.fallback.window
+        self.base_delay = self.fallback.base_delay
+        self.max_delay = self.fallback.max_delay
         self._clock = clock
         self._acquire = client.register_script(ACQUIRE)
-        self.fallback = LoginLimiter(
-            per_pair, per_account, window_seconds, base_delay, max_delay, clock
-        )
 
     def _keys(self, address: str, username: str) -> list[str]:
         keys = _keys(address, username)
@@ -201,8 +197,7 @@ class RedisLoginLimiter:
         self.fallback.succeeded_now(address, username)
 
     async def close(self) -> None:
-        await self._redis.close()
-        await self._redis.connection_pool.disconnect()
+        await close_redis(self._redis)
 
 
 def make_login_limiter(settings: Settings) -> LoginLimits:

@@ -41,8 +41,9 @@ from typing import Any
 import redis.asyncio
 from redis.exceptions import RedisError
 
+from changai.background import stop_task
 from changai.settings import Settings
-from changai.shared_redis import async_redis
+from changai.shared_redis import async_redis, close_redis
 
 logger = logging.getLogger(__name__)
 
@@ -174,19 +175,13 @@ class RedisRedelivery(InProcess):
         return taken
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        await stop_task(self._task)
+        self._task = None
         try:
             await self._redis.delete(self.alive_prefix + self.instance)
         except (RedisError, OSError):
             pass
-        await self._redis.close()
-        await self._redis.connection_pool.disconnect()
+        await close_redis(self._redis)
 
 
 def _log_failure(task: asyncio.Task) -> None:

@@ -22,7 +22,8 @@ import secrets
 import redis.asyncio
 from redis.exceptions import RedisError
 
-from changai.shared_redis import async_redis
+from changai.background import stop_task
+from changai.shared_redis import async_redis, close_redis
 from connectors.widget.hub import Hub
 
 logger = logging.getLogger(__name__)
@@ -136,12 +137,6 @@ class RedisHub(Hub):
                 pass
 
     async def close(self) -> None:
-        if self._subscriber is not None:
-            self._subscriber.cancel()
-            try:
-                await self._subscriber
-            except asyncio.CancelledError:
-                pass
-            self._subscriber = None
-        await self._redis.close()
-        await self._redis.connection_pool.disconnect()
+        await stop_task(self._subscriber)
+        self._subscriber = None
+        await close_redis(self._redis)

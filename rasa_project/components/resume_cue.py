@@ -10,54 +10,26 @@ vocabulary and so its weights, and a tested hardship question became a training 
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from knowledge.interruptions import RESUME_ENTITY, RESUME_INTENT, RESUME_VALUE, is_resume
+from rasa_project.components.base import UntrainedComponent, sure_entity, sure_intent
 
 EXTRACTOR = "ResumeCueClassifier"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class ResumeCueClassifier(GraphComponent):
+class ResumeCueClassifier(UntrainedComponent):
     """Marks 继续 (and its forms) with the ``resume`` entity and the intent ``affirm``."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ResumeCueClassifier:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = str(message.get(TEXT) or "")
             if text.startswith("/") or not is_resume(text):
                 continue
-            intent = {"name": RESUME_INTENT, "confidence": 1.0}
-            ranking = [intent] + [
-                item
-                for item in message.get(INTENT_RANKING_KEY) or []
-                if item.get("name") != RESUME_INTENT
-            ]
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-            entity = {
-                "entity": RESUME_ENTITY,
-                "value": RESUME_VALUE,
-                "start": 0,
-                "end": len(text),
-                "confidence_entity": 1.0,
-                "extractor": EXTRACTOR,
-            }
+            sure_intent(message, RESUME_INTENT)
+            entity = sure_entity(RESUME_ENTITY, RESUME_VALUE, 0, len(text), EXTRACTOR)
             message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
         return messages
