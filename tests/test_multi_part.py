@@ -69,13 +69,21 @@ def test_no_covered_part_leaves_the_whole_message_to_the_ordinary_path(service) 
     assert compose(replies, "dormitory", None) is None
 
 
-def test_when_no_part_is_answered_the_whole_message_is_not_answered_either(service) -> None:
-    """An entry that fits the words of both questions answers neither (#11)."""
+def test_when_no_part_is_answered_the_whole_message_is_not_answered_either(
+    service, monkeypatch
+) -> None:
+    """An entry that fits the words of both questions answers neither (#11). The word-coverage
+    line now refuses this whole message too, so the search of the whole message is made to
+    serve an entry here: the action must still not send it."""
     text = "安居房和人才房区别是什么?公租房和人才房哪个好?"
     replies = parts_of(service, text, "dormitory")
     assert replies is not None and compose(replies, "dormitory", None) is None
-    whole = service.find(text, topic="dormitory", region=None, entities={})
-    assert whole.kind == "answer"  # the whole message alone would be served an entry
+    served = service.find("公租房和保租房有什么区别", topic="dormitory", region=None, entities={})
+    assert served.kind == "answer"
+    find = service.find
+    monkeypatch.setattr(
+        service, "find", lambda q, **kw: served if q == text else find(q, **kw), raising=False
+    )
     tracker = make_tracker(text, "ask_dormitory", sender_id="w-none")
     _events, messages = run(ActionAnswerPolicy(), tracker)
     assert [m["custom"]["type"] for m in messages] == ["no_specific_rule"]
