@@ -71,13 +71,7 @@ def correct(
     if not answered:
         return []  # nothing to change yet: the current question is asked again
     for condition in reversed(answered) if instead else ():
-        value = answers.parse_answer(
-            condition.answer_kind,
-            instead,
-            today=session.today(),
-            levels=skill_levels(),
-            choices=condition.choices,
-        )
+        value = session.parse_reply(condition, instead)  # regions too: 刚才说错了，是苏州
         if value is not None:
             dispatcher.utter_message(
                 text=f"好的，“{condition.question}”改为：{instead}。",

@@ -298,3 +298,11 @@ def test_asking_for_a_person_hands_over_with_the_answers(service) -> None:
     (ticket,) = tickets(service)
     assert ticket.question.startswith("困难职工帮扶资格核对中转人工")
     assert "青岛" in ticket.question and "子女教育费用负担过重" in ticket.question
+
+
+def test_a_region_answer_can_be_corrected_like_any_other() -> None:
+    """刚才说错了，是X reads X with the same parser as a typed answer: places included."""
+    tracker = hardship_tracker("刚才说错了，是青岛", CAUSES, elig_region="武汉")
+    events, messages = run(ValidateEligibilityForm(), tracker)
+    assert slots(events)["elig_region"] == "青岛"
+    assert messages[0]["custom"]["type"] == "eligibility_corrected"
