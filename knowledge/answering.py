@@ -102,7 +102,7 @@ def render_answer(
 ) -> Reply:
     entry = hit.entry
     note = region_note(hit, region, lexicon)
-    text = f"{note}{entry.answer.strip()}\n\n{source_line(entry.source)}"
+    text = f"{note}{entry.answer.strip()}\n\n{source_line(entry.source, entry.topic)}"
     custom = custom_payload(
         "answer",
         topic=entry.topic,

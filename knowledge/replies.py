@@ -40,14 +40,16 @@ def validity_text(source: SourceInfo) -> str:
     return "现行有效（未注明截止日期）"
 
 
-def source_line(source: SourceInfo) -> str:
+def source_line(source: SourceInfo, topic: str | None = None) -> str:
+    """来源：… with the clauses cited; a time-limited rule that ended names the hotline of
+    ``topic``'s office (12333 for 人社 rules, 12351 for the union's)."""
     number = f"（{source.doc_number}）" if source.doc_number else ""
     issuer = f"｜{source.issuer}" if source.issuer else ""
     line = (
         f"来源：{book_title(source.title)}{number}{issuer}"
         f"｜适用地区：{source.region}｜有效期：{validity_text(source)}"
     )
-    return line + citation_lines(source)
+    return line + citation_lines(source, topic)
 
 
 def clause_number(number: str) -> str:
@@ -63,7 +65,7 @@ def clause_number(number: str) -> str:
     return f"{cited}第{item}项" if item else cited
 
 
-def citation_lines(source: SourceInfo) -> str:
+def citation_lines(source: SourceInfo, topic: str | None = None) -> str:
     """依据《标题》（文号）第X条 per document the entry rests on, and the time-limit note (#12)."""
     lines = []
     by_document: dict[tuple[str, str], list[str]] = {}
@@ -75,8 +77,9 @@ def citation_lines(source: SourceInfo) -> str:
         number = f"（{doc_number}）" if doc_number else ""
         lines.append(f"依据{book_title(title)}{number}{'、'.join(numbers)}")
     if source.time_limit_passed is not None:
+        hotline = TOPIC_OFFICES.get(topic or "", ("", "12333"))[1]
         lines.append(
-            f"该规定有效期至{source.time_limit_passed:%Y年%m月%d日}，请拨打12333确认当年政策"
+            f"该规定有效期至{source.time_limit_passed:%Y年%m月%d日}，请拨打{hotline}确认当年政策"
         )
     return "".join(f"\n{line}" for line in lines)
 

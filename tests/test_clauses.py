@@ -212,6 +212,8 @@ def test_citation_formats() -> None:
     text = source_line(ended)
     assert "有效期：阶段性政策，执行至 2025-12-31" in text
     assert text.endswith("该规定有效期至2025年12月31日，请拨打12333确认当年政策")
+    # a union rule that ended sends the worker to the union's hotline, not to 人社
+    assert source_line(ended, "hardship_aid").endswith("请拨打12351确认当年政策")
 
 
 def test_lapsed_or_replaced_documents_are_not_served(session_factory, lexicon) -> None:
