@@ -196,7 +196,9 @@ async def answer_question(
             best_guesses=best_guesses(reply),
         )
     if reply.kind == "no_specific_rule":
-        events += await send_honest_reply(dispatcher, tracker, service, reply, question, region)
+        events += await send_honest_reply(
+            dispatcher, tracker, service, reply, question, region, prefix
+        )
         return _remember_region(events, tracker, region, remember)
     if reply.kind == "ask_region":
         return _ask_region(dispatcher, reply, events, question, topic)
@@ -289,8 +291,10 @@ async def send_honest_reply(
     reply: Reply,
     question: str,
     region: str | None,
+    prefix: str = "",
 ) -> list[dict[str, Any]]:
     """No specific rule for this question: say so, and note it for the knowledge team.
+    ``prefix`` says why the question is answered again (好的，按X给您重新查：).
 
     The worker gets the office, the closest entry as a button and 转人工; no ticket is
     opened unless they ask for a person.
@@ -303,7 +307,9 @@ async def send_honest_reply(
         reason="no_specific_rule",
     )
     dispatcher.utter_message(
-        text=reply.text, buttons=reply.buttons, json_message={**reply.custom, "unanswered": note}
+        text=prefix + reply.text,
+        buttons=reply.buttons,
+        json_message={**reply.custom, "unanswered": note},
     )
     await asyncio.to_thread(unanswered.keep, service, tracker.sender_id, note)
     events: list[dict[str, Any]] = [

@@ -77,6 +77,20 @@ def test_region_without_its_own_rule_gets_an_honest_reply(service) -> None:
     assert message["buttons"][0]["title"].startswith("相关规定：")
 
 
+def test_a_new_region_says_the_question_is_looked_up_again_even_without_a_rule(service) -> None:
+    """After an answer the worker moves to 云南, where no rule is held: the honest reply still
+    says that the last question was looked up again for the new place."""
+    tracker = make_tracker(
+        "我现在到云南上班了",
+        "inform_region",
+        entities=[region_entity("云南")],
+        slots={"last_question": "中级工证书补贴能拿多少钱", "region": "东莞"},
+    )
+    _events, [message] = run(ActionAnswerPolicy(), tracker)
+    assert message["custom"]["type"] == "no_specific_rule"
+    assert message["text"].startswith("好的，按云南给您重新查")
+
+
 def test_unrecognised_region_reply_still_answers(service) -> None:
     tracker = make_tracker(
         "在老家",
