@@ -26,6 +26,7 @@ from typing import Any
 from sanic import Sanic, response
 from sanic.request import Request
 
+from changai.gc_freeze import freeze_loaded_objects
 from changai.settings import ConfigurationError, Settings, load_settings
 from rasa_project.endpoints import ACTION_TOKEN_HEADER
 
@@ -68,10 +69,20 @@ def protect(app: Sanic, token: str) -> Sanic:
     return app
 
 
+def freeze_after_start(app: Sanic) -> Sanic:
+    """Freeze what the actions loaded at import out of full garbage collections (``gc_freeze``)."""
+
+    async def freeze(_app: Sanic, _loop: Any) -> None:
+        freeze_loaded_objects()
+
+    app.register_listener(freeze, "after_server_start")
+    return app
+
+
 def create_app(settings: Settings, package: str = "actions") -> Sanic:
     from rasa_sdk.endpoint import create_app as sdk_app
 
-    return protect(sdk_app(package, cors_origins=None), settings.action_token)
+    return freeze_after_start(protect(sdk_app(package, cors_origins=None), settings.action_token))
 
 
 def main(argv: list[str] | None = None) -> int:
