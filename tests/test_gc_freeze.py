@@ -72,10 +72,15 @@ def test_the_rasa_server_freezes_once_the_model_is_loaded(
     assert gc.get_freeze_count() > 0
 
 
-def test_the_action_server_freezes_once_started(unfrozen: None) -> None:
+def test_the_action_server_builds_the_index_then_freezes_once_started(unfrozen: None) -> None:
+    built: list[int] = []
+
+    def warm() -> None:
+        built.append(gc.get_freeze_count())
+
     was, Sanic.test_mode = Sanic.test_mode, True  # rasa_sdk names every app "rasa_sdk"
     try:
-        app = action_server.create_app(Settings(env="test", action_token="t"))
+        app = action_server.create_app(Settings(env="test", action_token="t"), warm=warm)
     finally:
         Sanic.test_mode = was
 
@@ -90,4 +95,38 @@ def test_the_action_server_freezes_once_started(unfrozen: None) -> None:
 
     before, after = asyncio.run(go())
     assert before == 0
+    assert built == [0]  # the index is built first, so it is frozen too
     assert after > 0
+
+
+def test_a_failed_warm_up_still_starts_and_freezes(unfrozen: None) -> None:
+    def warm() -> None:
+        raise RuntimeError("no database")
+
+    was, Sanic.test_mode = Sanic.test_mode, True
+    try:
+        app = action_server.create_app(Settings(env="test", action_token="t"), warm=warm)
+    finally:
+        Sanic.test_mode = was
+
+    async def go() -> int:
+        server = await start_sanic(app, free_port())
+        try:
+            await server.after_start()
+            return gc.get_freeze_count()
+        finally:
+            await server.close()
+
+    assert asyncio.run(go()) > 0
+
+
+def test_the_warm_up_builds_the_live_index(service: Any) -> None:
+    from knowledge.service import set_service
+
+    set_service(service)
+    try:
+        assert len(service.index.cache) == 0
+        action_server.warm_knowledge_index()
+        assert len(service.index.cache) > 0  # texts analysed: the index is built
+    finally:
+        set_service(None)
