@@ -288,6 +288,7 @@ def _fitting(
             region=region,
             asked=asked,
             coverage=lambda text, hit: snapshot.word_coverage(text, hit.entry),
+            certificates=lambda hit: snapshot.certificates_named(hit.entry),
         )
         verdict = verdict or fit
         if fit.fits:

@@ -177,6 +177,7 @@ def fit_of(
         threshold=service.settings.fit_threshold,
         region=region,
         coverage=lambda text, hit: snapshot.word_coverage(text, hit.entry),
+        certificates=lambda hit: snapshot.certificates_named(hit.entry),
     )
 
 

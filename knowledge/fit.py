@@ -9,7 +9,8 @@ is served only when it fits (ARCHITECTURE decision 10):
 - it is about the things the question names: a skill level, subsidy, aid or housing
   type the question names (parsed entities) that differs from the entry's tags of the
   same kind is a conflict, and so is a named benefit (住房补贴) that the entry never
-  mentions.
+  mentions, and a certificate the question names when the entry speaks of other
+  certificates only (叉车证 against an entry on 职业资格证书 and 职业技能等级证书).
 
 Otherwise the assistant says honestly that it has no specific rule
 (:func:`knowledge.replies.honest_reply`). The lines were calibrated on the real
@@ -153,6 +154,23 @@ def entity_conflicts(
     return conflicts
 
 
+def unnamed_certificates(
+    hit: Hit,
+    entities: Mapping[str, Iterable[str]] | None,
+    certificates: Callable[[Hit], frozenset[str]] | None,
+) -> list[str]:
+    """The certificates the question names when the entry names other certificates only.
+
+    An entry that says which certificates count (职业资格证书、职业技能等级证书) does not
+    answer for a certificate it never names (叉车证 is a 特种设备作业人员证); entries that
+    name no certificate at all are not about the certificate's kind."""
+    asked = {str(value) for value in (entities or {}).get("certificate", ())}
+    if not asked or certificates is None:
+        return []
+    named = certificates(hit)
+    return sorted(asked) if named and not asked & named else []
+
+
 def named_benefits(question: str) -> list[tuple[str, str]]:
     """The benefits ``question`` names, as (name, the two characters naming it): 住房补贴."""
     found = []
@@ -209,13 +227,20 @@ def judge_fit(
     region: str | None = None,
     asked: frozenset[str] | None = None,
     coverage: Callable[[str, Hit], float] | None = None,
+    certificates: Callable[[Hit], frozenset[str]] | None = None,
 ) -> Fit:
-    """Whether ``hit`` (the best entry for ``question``) answers it, for a worker in ``region``."""
+    """Whether ``hit`` (the best entry for ``question``) answers it, for a worker in ``region``.
+
+    ``certificates``: the certificates an entry names (``RetrievalIndex.certificates_named``)."""
     asked = detect_aspects(question) if asked is None else asked
     answered = hit.entry.aspects
     if is_own_phrasing(question, hit):
         return Fit(True, FITS, hit.score, asked, answered)
-    conflicts = tuple(entity_conflicts(hit, entities, tag_type) + absent_benefits(question, hit))
+    conflicts = tuple(
+        entity_conflicts(hit, entities, tag_type)
+        + absent_benefits(question, hit)
+        + unnamed_certificates(hit, entities, certificates)
+    )
     if lacks_local_rule(hit, region):
         reason = NO_LOCAL_RULE
     elif hit.score < threshold:

@@ -81,6 +81,7 @@ class RetrievalIndex:
         self._entry_texts: dict[str, str] = {}  # canonical text per entry, for word_coverage
         self._coverage: WordCoverage | None = None  # built on first use
         self._all_text: str | None = None  # every entry's text, for ``mentions``
+        self._certificates: dict[str, frozenset[str]] = {}  # per entry, for ``certificates_named``
         if texts is not None:  # built now, from what is cached: on first use it took seconds
             self._all_text = "\n".join(texts.normalised(_mention_text(e)) for e in entries)
 
@@ -123,6 +124,22 @@ class RetrievalIndex:
         if self._all_text is None:
             self._all_text = "\n".join(normalise(_mention_text(e)) for e in self.entries)
         return word in self._all_text
+
+    def certificates_named(self, entry: IndexedEntry) -> frozenset[str]:
+        """The certificates (canonical values) ``entry`` names in its phrasings, answer or tags,
+        by any of the lexicon's names for them (叉车证 -> 特种设备作业人员证)."""
+        found = self._certificates.get(entry.key)
+        if found is None:
+            text = normalise(_mention_text(entry))
+            surfaces = self._lexicon.surfaces.get("certificate", {})
+            found = (
+                frozenset(
+                    value for surface, value in surfaces.items() if normalise(surface) in text
+                )
+                | frozenset(surfaces.values()) & entry.tags
+            )
+            self._certificates[entry.key] = found
+        return found
 
     def unknown_name(self, name: str) -> bool:
         """Whether ``name`` (the two characters before 补贴: 取暖, 人才) names something no entry

@@ -135,6 +135,37 @@ def test_a_benefit_the_entry_never_mentions_is_a_conflict(service) -> None:
     assert judge(service, steps, "考了证能补贴的那个怎么申请").fits
 
 
+def test_a_certificate_the_entry_never_names_is_a_conflict(service) -> None:
+    """An entry on the certificates the subsidy counts does not answer for another kind."""
+    index = service.index.current()
+    unemployed = entry_hit(service, "ts-unemployed")
+    assert index.certificates_named(unemployed.entry) >= {"职业资格证书", "职业技能等级证书"}
+
+    def verdict(question: str, certificate: str):
+        return fitting.judge_fit(
+            unemployed,
+            question,
+            entities={"certificate": [certificate]},
+            tag_type=index.tag_type,
+            threshold=FIT_LINE,
+            certificates=lambda hit: index.certificates_named(hit.entry),
+        )
+
+    forklift = verdict("拿到叉车操作证了，失业期间也能领补贴吧", "特种设备作业人员证")
+    assert forklift.reason == fitting.ENTITY_CONFLICT
+    assert forklift.conflicts == ("特种设备作业人员证",)
+    named = verdict("拿到职业技能等级证了，失业期间也能领补贴吧", "职业技能等级证书")
+    assert named.reason != fitting.ENTITY_CONFLICT
+    # through the whole search: the forklift permit gets the honest reply, not this entry
+    reply = ask(
+        service,
+        "俺刚考下叉车操作证 失业那会儿的补贴还能领不",
+        "training_subsidy",
+        entities={"certificate": ["特种设备作业人员证"]},
+    )
+    assert reply.kind == "no_specific_rule"
+
+
 def test_a_low_score_does_not_fit(service) -> None:
     hit = entry_hit(service, "ts-amount-intermediate", score=FIT_LINE - 0.01)
     assert judge(service, hit, "中级证补贴多少钱").reason == fitting.LOW_SCORE
