@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 
 from changai.vocabulary import EARLIER_LINES_EVENT, INTENT_TOPICS, TRANSCRIPT_LIMIT
 from knowledge.lexicon import load_lexicon
-from knowledge.text_normalise import mask_personal_numbers
+from knowledge.text_normalise import mask_personal_numbers, question_beside_number
 
 
 def latest_intent(tracker: Tracker) -> str | None:
@@ -19,6 +19,16 @@ def latest_text(tracker: Tracker) -> str:
     """What the worker typed, before normalisation where the NLU kept it."""
     message = tracker.latest_message
     return str(message.get("raw_text") or message.get("text") or "")
+
+
+def asked_text(tracker: Tracker) -> str:
+    """The worker's question: what they typed, without an ID-card, bank-card or phone number
+    and the words introducing it (我身份证1101…，宿舍咋申请 -> 宿舍咋申请). The number and 身份证
+    are not what is asked: left in, they read as a question about materials."""
+    text = latest_text(tracker)
+    if mask_personal_numbers(text) is text:  # no such number in it
+        return text
+    return question_beside_number(text) or text
 
 
 def is_button_payload(text: str) -> bool:

@@ -113,7 +113,11 @@ async def answer_latest(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
     else:
         topic = conversation.topic_of_intent(intent)
         return await answer_unless_not_ours(
-            dispatcher, tracker, question=text, topic=topic, region=region
+            dispatcher,
+            tracker,
+            question=conversation.asked_text(tracker),
+            topic=topic,
+            region=region,
         )
 
     return await answer_question(

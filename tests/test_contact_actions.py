@@ -213,3 +213,17 @@ def test_a_number_alone_gets_only_the_privacy_note(after_hours) -> None:
         ActionHandleUnreadable(), number_message("我的手机号是 138 1234 5678", asked=False)
     )
     assert [m["text"] for m in messages] == [UNASKED_TEXT]
+
+
+def test_the_question_asked_leaves_out_a_card_number_and_its_words() -> None:
+    from actions.conversation import asked_text
+
+    def tracker_saying(text: str) -> Any:
+        return make_tracker(text, "ask_dormitory")
+
+    assert asked_text(tracker_saying("我身份证110101199003071234 宿舍咋申请")) == "宿舍咋申请"
+    assert asked_text(tracker_saying("银行卡号6222 0212 3456 7890 123，补贴打到哪")) == "补贴打到哪"
+    # without a number nothing is taken out, not even the words that would introduce one
+    assert asked_text(tracker_saying("我手机丢了，身份证补办期间能申请宿舍吗")) == (
+        "我手机丢了，身份证补办期间能申请宿舍吗"
+    )

@@ -73,6 +73,19 @@ def test_an_unasked_number_is_caught_and_not_kept(stack) -> None:
     assert not any("1234" in question for question in in_database(stack, unanswered))
 
 
+def test_a_question_beside_an_id_card_number_is_answered(stack) -> None:
+    """The number and the word introducing it (身份证) are not what is asked: left in, 身份证
+    read as a question about materials and the question got the honest reply."""
+    for message in (
+        "俺身份证号码是44010619850101123X 宿舍咋个申请嘛",
+        "身份证320102198808086666，想问下保租房去哪申请",
+    ):
+        answer = last(stack.post(sender(), message))
+        assert answer["custom"]["type"] == "answer", message
+        assert answer["custom"]["topic"] == "dormitory", message
+        assert "123X" not in answer["text"] and "6666" not in answer["text"]
+
+
 def test_declining_the_offer(stack) -> None:
     worker = sender()
     stack.post(worker, "转人工")
