@@ -26,7 +26,7 @@ from knowledge import repository
 from knowledge.first_steps import first_step_for
 from knowledge.service import KnowledgeService, get_service
 from knowledge.text_normalise import mask_personal_numbers
-from knowledge.topic_cues import cue_finder
+from knowledge.topic_cues import cue_finder, programme_topic
 
 REASON_MESSAGES = {
     "out_of_scope": (
@@ -248,6 +248,18 @@ class ActionEscalate(Action):
                 tracker,
                 question=question,
                 topic=Topic.hardship_aid.value,
+                region=conversation.current_region(tracker),
+            )
+        elif (named := programme_topic(None, question)) is not None:
+            # a question naming one of our programmes (电工证补贴…要交几年社保): answered on its
+            # topic, or told honestly that no specific rule was found (issue 11)
+            from actions.policy_answer import answer_unless_not_ours
+
+            return await answer_unless_not_ours(
+                dispatcher,
+                tracker,
+                question=question,
+                topic=named,
                 region=conversation.current_region(tracker),
             )
         return await escalate(dispatcher, tracker, reason=reason, question=question)

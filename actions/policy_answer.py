@@ -19,7 +19,7 @@ from knowledge.region_reply import RegionReply, region_reader
 from knowledge.replies import Reply
 from knowledge.service import KnowledgeService, get_service
 from knowledge.text_normalise import mask_mobiles, normalise
-from knowledge.topic_cues import not_ours
+from knowledge.topic_cues import not_ours, programme_topic
 
 OVERVIEW_QUESTIONS = 4
 
@@ -137,7 +137,10 @@ async def answer_unless_not_ours(
     region: str | None,
 ) -> list[dict[str, Any]]:
     """A question the worker typed, on ``topic``: answered, unless its words say it is not
-    ours (``knowledge.topic_cues.not_ours``), then handed to staff as out of scope."""
+    ours (``knowledge.topic_cues.not_ours``), then handed to staff as out of scope. A question
+    naming the programme of one other topic only is answered on that topic
+    (``knowledge.topic_cues.programme_topic``: 公租房补贴 is housing, not the skills subsidy)."""
+    topic = programme_topic(topic, question) or topic
     if not_ours(topic, question):
         return await escalate(dispatcher, tracker, reason="out_of_scope", question=question)
     return await answer_question(dispatcher, tracker, question=question, topic=topic, region=region)

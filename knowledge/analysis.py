@@ -54,7 +54,9 @@ class Analyzer:
         return self._synonym_pattern.sub(lambda m: self._synonyms[m.group(0)], text)
 
     def words(self, text: str) -> list[str]:
-        canonical = self.canonical_text(text)
+        return self._words(self.canonical_text(text))
+
+    def _words(self, canonical: str) -> list[str]:
         return [
             w
             for w in self._jieba.lcut(canonical)
@@ -62,9 +64,10 @@ class Analyzer:
         ]
 
     def features(self, text: str) -> list[str]:
-        canonical = _PUNCT.sub("", self.canonical_text(text))
-        words = self.words(text)
-        bigrams = [canonical[i : i + 2] for i in range(len(canonical) - 1)]
+        canonical = self.canonical_text(text)  # once: it is most of the cost
+        words = self._words(canonical)
+        compact = _PUNCT.sub("", canonical)
+        bigrams = [compact[i : i + 2] for i in range(len(compact) - 1)]
         return [f"w:{w}" for w in words] + [f"c:{b}" for b in bigrams]
 
 

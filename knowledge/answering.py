@@ -27,6 +27,7 @@ from knowledge.live_index import LiveIndex
 from knowledge.replies import Reply, honest_reply, source_line
 from knowledge.repository import citation_fields
 from knowledge.retrieval import ANY_REGION, RetrievalIndex
+from knowledge.topic_cues import cue_finder
 
 # A regional entry this close to the national answer means the region matters.
 LOCAL_RULE_RATIO = 0.85
@@ -158,9 +159,10 @@ def find_answer(
     """
     snapshot = index.current() if isinstance(index, LiveIndex) else index
     unknown = [name for name, prefix in named_benefits(question) if snapshot.unknown_name(prefix)]
-    if unknown:
+    if unknown and topic not in cue_finder().named_programmes(question):
         # 就业补贴, 人才补贴, 取暖补贴: a programme no entry of any topic mentions is not one of
         # the four this assistant knows; staff take it rather than an honest "no rule" reply.
+        # Beside one of the topic's own programmes (XX培训补贴) it is a local name of that one.
         custom = custom_payload("out_of_scope", topic=topic, benefits=unknown)
         return Reply("out_of_scope", "", [], custom)
     scores = snapshot.text_scores(question)

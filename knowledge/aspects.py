@@ -10,7 +10,7 @@ falls back to the aspects of its phrasings when none are stored.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from changai.vocabulary import ASPECTS
@@ -125,11 +125,16 @@ def ordered(aspects: Iterable[str]) -> list[str]:
     return [a for a in ASPECTS if a in chosen]
 
 
-def entry_aspects(stored: Iterable[str] | None, phrasings: Iterable[str]) -> frozenset[str]:
-    """An entry's aspects: the stored ones, or else those of its question phrasings."""
+def entry_aspects(
+    stored: Iterable[str] | None,
+    phrasings: Iterable[str],
+    detect: Callable[[str], frozenset[str]] = detect_aspects,
+) -> frozenset[str]:
+    """An entry's aspects: the stored ones, or else those of its question phrasings
+    (``detect``: ``detect_aspects``, or a cache of it)."""
     if stored:
         return frozenset(stored)
     found: set[str] = set()
     for phrasing in phrasings:
-        found |= detect_aspects(phrasing)
+        found |= detect(phrasing)
     return frozenset(found)

@@ -11,14 +11,27 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from changai.vocabulary import ESCALATE_INTENTS, FALLBACK_INTENT, INTENT_TOPICS, Topic
+from changai.vocabulary import (
+    ESCALATE_INTENTS,
+    FALLBACK_INTENT,
+    INTENT_TOPICS,
+    TOPIC_INTENTS,
+    Topic,
+)
 from knowledge.answering import render_answer
 from knowledge.aspects import ordered
 from knowledge.fit import Fit, judge_fit
 from knowledge.multi_part import compose, region_needed
 from knowledge.replies import Reply
 from knowledge.service import KnowledgeService
-from knowledge.topic_cues import CLARIFY, ESCALATE, cue_finder, not_ours, resolve_unsure
+from knowledge.topic_cues import (
+    CLARIFY,
+    ESCALATE,
+    cue_finder,
+    not_ours,
+    programme_topic,
+    resolve_unsure,
+)
 
 # A mobile number sent without being asked for is not kept (actions/contact.py).
 UNASKED_MOBILE_TEXT = (
@@ -79,6 +92,11 @@ def decide(
     topic = INTENT_TOPICS.get(intent or "")
     if intent == "out_of_scope" and cue_finder().union_aid(text):
         intent, topic = "ask_hardship_aid", Topic.hardship_aid.value
+    if intent == "out_of_scope" or topic is not None:
+        # the one programme the question names keeps it on its topic (issue 11)
+        named = programme_topic(topic, text)
+        if named is not None:
+            intent, topic = TOPIC_INTENTS[named], named
     if intent in ESCALATE_INTENTS:
         return AskResult(parse_data, "escalate", "（会转给工会工作人员处理）", {"escalated": True})
     if intent == FALLBACK_INTENT:
@@ -93,7 +111,7 @@ def decide(
             return AskResult(
                 parse_data, "escalate", "（会转给工会工作人员处理）", {"escalated": True}
             )
-        topic = choice.subjects[0]
+        topic = programme_topic(choice.subjects[0], text) or choice.subjects[0]
     if not_ours(topic, text):
         return AskResult(
             parse_data, "escalate", "（政府救助问题，会转给工会工作人员处理）", {"escalated": True}

@@ -15,6 +15,7 @@ import numpy as np
 
 from changai.vocabulary import NATIONAL
 from knowledge.analysis import Analyzer
+from knowledge.index_cache import IndexCache
 from knowledge.indexed_entries import Hit, IndexedEntry, RetrievalResult
 from knowledge.lexicon import Lexicon
 from knowledge.text_normalise import normalise
@@ -32,10 +33,22 @@ ANY_REGION = "*"  # search every region's entries (to learn whether local rules 
 OCCUPATION_ENDINGS = frozenset("师工员")
 
 
+def _mention_text(entry: IndexedEntry) -> str:
+    return " ".join([*entry.phrasings, entry.answer, *entry.tags])
+
+
 class RetrievalIndex:
     """An immutable index over a snapshot of servable entries."""
 
-    def __init__(self, entries: list[IndexedEntry], analyzer: Analyzer, lexicon: Lexicon) -> None:
+    def __init__(
+        self,
+        entries: list[IndexedEntry],
+        analyzer: Analyzer,
+        lexicon: Lexicon,
+        texts: IndexCache | None = None,
+    ) -> None:
+        """``texts``: the analysed texts of an earlier build (the live index keeps them between
+        rebuilds, ``knowledge/index_cache.py``); then only new texts are analysed."""
         self.entries = entries
         self._lexicon = lexicon
         self._tag_types = {
@@ -51,8 +64,8 @@ class RetrievalIndex:
                 phrasings.append(phrasing)
                 self._phrasing_owner.append(position)
         answers = [f"{e.question} {e.answer}" for e in entries]
-        self._phrasings = Vectoriser(analyzer, phrasings) if phrasings else None
-        self._answers = Vectoriser(analyzer, answers) if answers else None
+        self._phrasings = Vectoriser(analyzer, phrasings, texts) if phrasings else None
+        self._answers = Vectoriser(analyzer, answers, texts) if answers else None
         self._owner = np.array(self._phrasing_owner, dtype=np.int64)
         # every entry has at least its question, and its phrasings are consecutive
         self._phrasing_starts = np.flatnonzero(np.r_[True, np.diff(self._owner) != 0])
@@ -60,14 +73,16 @@ class RetrievalIndex:
         self._regions = np.array([e.region for e in entries], dtype=object)
         self._topic_masks = {t: self._topics == t for t in {e.topic for e in entries}}
         region_names = sorted({e.region for e in entries})
-        self._region_codes = np.array(
-            [region_names.index(e.region) for e in entries] if entries else [], dtype=np.int64
-        )
         self._region_index = {name: code for code, name in enumerate(region_names)}
+        self._region_codes = np.array(
+            [self._region_index[e.region] for e in entries], dtype=np.int64
+        )
         self._max_tags = np.array([min(2, len(e.tags)) for e in entries], dtype=np.int64)
         self._entry_texts: dict[str, str] = {}  # canonical text per entry, for word_coverage
         self._coverage: WordCoverage | None = None  # built on first use
         self._all_text: str | None = None  # every entry's text, for ``mentions``
+        if texts is not None:  # built now, from what is cached: on first use it took seconds
+            self._all_text = "\n".join(texts.normalised(_mention_text(e)) for e in entries)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -106,9 +121,7 @@ class RetrievalIndex:
     def mentions(self, word: str) -> bool:
         """Whether any entry's phrasings, answer or tags contain ``word`` (normalised text)."""
         if self._all_text is None:
-            self._all_text = "\n".join(
-                normalise(" ".join([*e.phrasings, e.answer, *e.tags])) for e in self.entries
-            )
+            self._all_text = "\n".join(normalise(_mention_text(e)) for e in self.entries)
         return word in self._all_text
 
     def unknown_name(self, name: str) -> bool:

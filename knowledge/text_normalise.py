@@ -170,9 +170,12 @@ def mask_personal_numbers(text: str) -> str:
     return _MOBILE.sub(lambda match: mask_mobile(match.group(1)), masked)
 
 
-# Words that only introduce a number (我的手机号是…), left out of the question beside it.
+# Words that only introduce a number (我的手机号是…, 身份证, 银行卡号), left out of the
+# question beside it.
+# Longest first: 身份证号码 before 身份证号 before 身份证 (an alternation takes its first match).
 _CONTACT_WORDS = re.compile(
-    r"(?:我的|我)?(?:手机号码|手机号|手机|电话号码|电话|联系方式|号码)(?:是|为)?"
+    r"(?:我的|我)?(?:身份证号码|身份证号|身份证|银行卡号|银行卡|卡号"
+    r"|手机号码|手机号|手机|电话号码|电话|联系方式|号码)(?:是|为)?"
 )
 _SEPARATORS = re.compile(r"[\s,，。.!！?？、;；:：~～]+")
 # A number already masked by ``mask_personal_numbers`` (138****5678, 1101**********123X).

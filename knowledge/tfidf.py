@@ -1,5 +1,13 @@
-"""TF-IDF vectors of texts for retrieval: scikit-learn's ``TfidfVectorizer`` over the analyser's
-features, with a faster query row and a column-wise cosine score (``knowledge/retrieval.py``).
+"""TF-IDF vectors of texts for retrieval, with a fast query row and a column-wise cosine score
+(``knowledge/retrieval.py``).
+
+The formula is scikit-learn's ``TfidfVectorizer(sublinear_tf=True)``: tf = 1 + ln(count),
+idf = ln((1 + n) / (1 + df)) + 1, rows L2-normalised (tests/test_retrieval_tfidf.py checks
+every score against it, written out in plain Python). The matrix is assembled with NumPy from
+each text's feature counts, which a ``IndexCache`` keeps between builds: the live index
+rebuilds after an admin's edit without analysing the texts again (scikit-learn's ``fit``
+analyses and counts every text each time, about 1 s for 10,000 entries even when the
+analysis itself is cached).
 """
 
 from __future__ import annotations
@@ -8,41 +16,55 @@ from collections import Counter
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from knowledge.analysis import Analyzer
+from knowledge.index_cache import IndexCache
 
 
 class Vectoriser:
-    """TF-IDF over analyser features, L2-normalised rows, built once per index.
+    """TF-IDF over analyser features, L2-normalised rows."""
 
-    scikit-learn's ``TfidfVectorizer(analyzer=analyzer.features, sublinear_tf=True)``:
-    tf = 1 + ln(count), idf = ln((1 + n) / (1 + df)) + 1, rows L2-normalised.
-    """
-
-    def __init__(self, analyzer: Analyzer, documents: list[str]) -> None:
+    def __init__(
+        self, analyzer: Analyzer, documents: list[str], texts: IndexCache | None = None
+    ) -> None:
+        """``texts``: where the documents' feature counts are kept between builds; by default
+        they are analysed now and forgotten."""
         self.analyzer = analyzer
-        self.vectorizer = TfidfVectorizer(analyzer=analyzer.features, sublinear_tf=True)
-        try:
-            self.matrix = sparse.csr_matrix(self.vectorizer.fit_transform(documents))
-            self.vocabulary: dict[str, int] = self.vectorizer.vocabulary_
-            self.idf = self.vectorizer.idf_
-        except ValueError:
-            if any(analyzer.features(d) for d in documents):
-                raise
-            # scikit-learn refuses an empty vocabulary; no text has a feature, so nothing matches
-            self.matrix = sparse.csr_matrix((len(documents), 0))
-            self.vocabulary, self.idf = {}, np.zeros(0)
+        cache = texts if texts is not None else IndexCache(analyzer)
+        rows = [cache.counts(document) for document in documents]
+        lengths = np.array([len(ids) for ids, _ in rows], dtype=np.int64)
+        if rows and lengths.sum():
+            feature_ids = np.concatenate([ids for ids, _ in rows])
+            counts = np.concatenate([n for _, n in rows])
+        else:
+            feature_ids, counts = np.zeros(0, dtype=np.int64), np.zeros(0)
+        # the features that occur, in id order, and each one's column (a bincount, not a sort)
+        present = np.zeros(len(cache.names), dtype=bool)
+        present[feature_ids] = True
+        used = np.flatnonzero(present)
+        columns = (np.cumsum(present) - 1)[feature_ids]
+        document_frequency = np.bincount(columns, minlength=len(used))  # ids are unique per row
+        self.idf = np.log((1 + len(documents)) / (1 + document_frequency)) + 1.0
+        values = (1.0 + np.log(counts)) * self.idf[columns]
+        row_of = np.repeat(np.arange(len(documents)), lengths)
+        norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=len(documents)))
+        norms[norms == 0] = 1.0
+        self.matrix = sparse.csr_matrix(
+            (values / norms[row_of], columns, np.r_[0, np.cumsum(lengths)]),
+            shape=(len(documents), len(used)),
+        )
+        self.vocabulary: dict[str, int] = {
+            cache.names[feature]: column for column, feature in enumerate(used.tolist())
+        }
         self._columns = self.matrix.tocsc()  # per-feature columns for ``scores``
 
     def query(self, text: str) -> sparse.csr_matrix:
-        """``self.vectorizer.transform([text])``: the same row, computed directly.
+        """The question's row in the documents' feature space.
 
-        Written by hand because of latency: for one short question scikit-learn's
-        ``transform`` spends about 0.5 ms on input checks and conversions, more than a
-        whole search over 10,000 entries (``bench/retrieval_scale.py``). It applies the
-        fitted vocabulary and idf exactly as ``transform`` does (unknown features dropped,
-        tf = 1 + ln(count), L2 norm); tests/test_retrieval_tfidf.py compares the two.
+        It applies the vocabulary and idf as scikit-learn's ``transform`` would (unknown
+        features dropped, tf = 1 + ln(count), L2 norm), without its input checks and
+        conversions, which cost about 0.5 ms, more than a whole search over 10,000 entries
+        (``bench/retrieval_scale.py``).
         """
         counts = Counter(
             index

@@ -80,6 +80,24 @@ class CueFinder:
         self._employer_terms = _alternation(table.get("employer_terms") or [])
         self._employer = _alternation(table.get("employer_context") or [])
         self._public_housing = _alternation(table.get("public_housing") or [])
+        programmes: dict[str, str] = {}
+        for subject, listed in (table.get("named_programmes") or {}).items():
+            if subject not in TOPICS:
+                raise ValueError(f"topic_cues.yml: unknown programme topic {subject!r}")
+            for word in listed:
+                programmes[str(word)] = subject
+        self._programme_of = programmes
+        self._programmes = _alternation(programmes)
+        self._certified = _alternation(
+            [
+                surface
+                for entity_type in ("certificate", "skill_level")
+                for surface in lexicon.surfaces.get(entity_type, {})
+                if len(surface) > 1
+            ]
+        )
+        self._subsidy = _alternation(table.get("subsidy_words") or [])
+        self._conditions = frozenset(str(w) for w in table.get("programme_conditions") or [])
 
     def find(self, text: str) -> Cues:
         found: dict[str, list[str]] = {}
@@ -109,6 +127,38 @@ class CueFinder:
         """True when ``text`` names another programme (就业补贴, 失业金 …) and none of ours."""
         prepared = _prepare(text)
         return bool(self._other.search(prepared)) and not self._ours.search(prepared)
+
+    def named_programmes(self, text: str) -> list[str]:
+        """The topics whose programmes ``text`` names outright (技能提升补贴, 公租房, 补考 …),
+        in order of appearance; a certificate or level named with a subsidy word (一级证书…
+        有补贴吗) names the skills subsidy."""
+        prepared = _prepare(text)
+        named: list[str] = []
+        for match in self._programmes.finditer(prepared):
+            subject = self._programme_of[match.group(0)]
+            if subject not in named:
+                named.append(subject)
+        training = Topic.training_subsidy.value
+        if (
+            training not in named
+            and self._certified.search(prepared)
+            and self._subsidy.search(prepared)
+        ):
+            named.append(training)
+        return named
+
+    def out_of_scope_named(self, text: str) -> bool:
+        """True when ``text`` names something out of scope by itself: another programme,
+        government aid, an employer's own terms, or an out-of-scope word that is not merely a
+        condition of one of ours (社保, 退休 …: 电工证补贴要交几年社保)."""
+        prepared = _prepare(text)
+        words = self.find(prepared).words.get(OUT_OF_SCOPE, [])
+        return (
+            any(w not in self._conditions for w in words)
+            or bool(self._other.search(prepared))
+            or bool(self._government.search(prepared))
+            or self.employer_terms_only(prepared)
+        )
 
     def employer_terms_only(self, text: str) -> bool:
         """True when ``text`` asks about an employer's own housing terms (押金, 收费, 搬出 with
@@ -154,6 +204,24 @@ def not_ours(topic: str | None, text: str) -> bool:
     )
 
 
+def programme_topic(topic: str | None, text: str) -> str | None:
+    """The topic ``text`` stays on by the one programme it names, when the NLU's ``topic``
+    (None: out of scope) should give way to it; None when the NLU's choice stands (issue 11).
+
+    Out of scope: the question keeps the topic of the programme it names unless it also names
+    something out of scope by itself (电工证补贴要交几年社保 keeps the subsidy; 解除劳动合同后
+    单位扣着职业资格证书 goes to staff). In scope: a question that names the programme of one
+    other topic and none of its own moves to that topic (公租房补贴按季度发吗 is housing).
+    """
+    finder = cue_finder()
+    named = finder.named_programmes(text)
+    if len(named) != 1 or named[0] == topic:
+        return None
+    if topic is None and finder.out_of_scope_named(text):
+        return None
+    return named[0]
+
+
 def subject_of_intent(intent: str | None) -> str | None:
     if intent == OUT_OF_SCOPE:
         return OUT_OF_SCOPE
@@ -164,7 +232,8 @@ def resolve_unsure(text: str, ranking: Sequence[tuple[str, float]]) -> Choice:
     """What to do when the NLU is unsure of ``text`` (``ranking``: intent, confidence).
 
     Words pointing at one subject only: answer on it, or hand out-of-scope to staff (also when
-    the NLU ranks out-of-scope first among several). Words pointing at several subjects:
+    the NLU ranks out-of-scope first among several, unless one of our programmes is named and
+    nothing out of scope by itself: ``programme_topic``). Words pointing at several subjects:
     clarify between the two the NLU ranks highest, named by those words.
     No telling words: clarify between the two topics the NLU ranks highest.
     """
@@ -176,7 +245,11 @@ def resolve_unsure(text: str, ranking: Sequence[tuple[str, float]]) -> Choice:
             order[subject] = confidence
     cued = sorted(cues.subjects(), key=lambda s: -order.get(s, 0.0))
     if len(cued) == 1 or (cued and cued[0] == OUT_OF_SCOPE):
-        # out of scope by its words and the NLU's first choice too: staff can answer either part
+        # out of scope by its words and the NLU's first choice too: staff can answer either part,
+        # unless the question names one of our programmes and nothing out of scope by itself
+        named = programme_topic(None, text) if cued[0] == OUT_OF_SCOPE else None
+        if named is not None:
+            return Choice(ANSWER, [named], cues)
         kind = ESCALATE if cued[0] == OUT_OF_SCOPE else ANSWER
         return Choice(kind, cued[:1], cues)
     if len(cued) >= 2:

@@ -344,6 +344,8 @@ def test_a_benefit_no_entry_knows_goes_to_staff_as_out_of_scope(service, questio
         ("考了焊工证有焊工补贴吗", "training_subsidy"),
         ("困南补助怎么申请", "hardship_aid"),  # a slip of 困难补助
         ("考了中级证有住房补贴吗", "training_subsidy"),  # 住房: a subject the KB knows
+        # a local name beside the programme's own (蓝领技训 is a 培训补贴): not another programme
+        ("新市民蓝领培训补贴（蓝领技训补贴）发多少", "training_subsidy"),
     ],
 )
 def test_benefits_that_are_ours_or_slips_are_not_sent_away(service, question, topic) -> None:
@@ -356,3 +358,25 @@ def test_the_action_hands_an_unknown_benefit_to_staff(service) -> None:
     assert messages[-1]["custom"]["escalated"] is True
     assert not any(m["custom"].get("faq_key") for m in messages)
     assert tickets(service)[0].reason == "out_of_scope"
+
+
+def test_an_out_of_scope_guess_naming_our_programme_keeps_its_topic(service) -> None:
+    """The NLU's out-of-scope guess gives way to the programme named (issue 11): an answer or
+    the honest reply on its topic, not a bare hand-off; another subject named goes to staff."""
+    from actions.escalation import ActionEscalate
+
+    tracker = make_tracker("保育师补贴申请时医保要交满多久", "out_of_scope", sender_id="w-named")
+    _events, messages = run(ActionEscalate(), tracker)
+    assert messages[0]["custom"]["topic"] == "training_subsidy"
+    assert not any(m["custom"].get("escalated") for m in messages)
+    assert not tickets(service)
+    tracker = make_tracker("参加技能培训路上出了车祸算工伤吗", "out_of_scope", sender_id="w-hurt")
+    _events, messages = run(ActionEscalate(), tracker)
+    assert messages[-1]["custom"]["escalated"] is True
+
+
+def test_a_question_naming_another_topics_programme_is_answered_on_it(service) -> None:
+    question = "保租房的租金补贴一个月给多少"
+    tracker = make_tracker(question, "ask_training_subsidy", sender_id="w-rent")
+    _events, messages = run(ActionAnswerPolicy(), tracker)
+    assert messages[0]["custom"]["topic"] == "dormitory"

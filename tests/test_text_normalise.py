@@ -148,9 +148,15 @@ def test_the_question_beside_a_number() -> None:
     assert (
         question_beside_number("我电话13812345678，技能提升补贴怎么申请") == "技能提升补贴怎么申请"
     )
-    assert (
-        question_beside_number("身份证110101199003077777 宿舍怎么申请啊") == "身份证 宿舍怎么申请啊"
+    # the words that introduce an ID-card or bank-card number are not part of the question
+    assert question_beside_number("身份证110101199003077777 宿舍怎么申请啊") == "宿舍怎么申请啊"
+    assert question_beside_number("我的身份证号码是11010119900307777X，金秋助学找谁") == (
+        "金秋助学找谁"
     )
+    assert question_beside_number("银行卡号6222 0210 0112 3456 789 补贴打到这张卡上行吗") == (
+        "补贴打到这张卡上行吗"
+    )
+    assert question_beside_number("我银行卡6222021001123456789") == ""
     assert question_beside_number("我的手机号是138-1234-5678") == ""
     # the NLU's text has the number masked already: the mask is not part of the question
     assert question_beside_number("我电话138****5678 宿舍咋申请啊") == "宿舍咋申请啊"

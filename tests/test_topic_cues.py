@@ -99,3 +99,53 @@ def test_other_programmes_go_to_staff_unless_ours_is_named(
     from knowledge.topic_cues import not_ours
 
     assert not_ours(topic, text) is staff
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "kept"),
+    [
+        # out of scope by the NLU, but one of our programmes is named: it keeps its topic
+        ("考了高级工证书，补贴发放跟医保有关系吗", None, "training_subsidy"),  # 医保: a condition
+        ("保育师补贴的钱多久能打到卡上", None, "training_subsidy"),  # a certificate's subsidy
+        ("参加技能培训班每天有伙食补助吗", None, "training_subsidy"),
+        ("技能等级认定的成绩单丢了怎么补", None, "skill_grading"),
+        ("职工互助保障的住院报销怎么算", None, "hardship_aid"),
+        # something out of scope by itself is named too: staff take it
+        ("参加技能培训路上出了车祸算工伤吗", None, None),
+        ("退休人员考了中级证还能领补贴吗", None, None),  # retirement is a subject of its own
+        ("大学生就业补贴和技能补贴能一起领吗", None, None),  # another programme
+        # on a topic whose programmes it does not name: it moves to the one it names
+        ("保租房的租金补贴一个月给多少", "training_subsidy", "dormitory"),
+        ("电梯操作证补考报名在哪", "training_subsidy", "skill_grading"),
+        ("职工互助保障的住院报销怎么算", "training_subsidy", "hardship_aid"),
+        # the NLU's topic stands: it names its own programme, two topics, or none
+        ("保租房的租金补贴一个月给多少", "dormitory", None),
+        ("困难职工家庭孩子能申请公租房吗", "hardship_aid", None),
+        ("考了证能补多少钱", "training_subsidy", None),
+    ],
+)
+def test_a_named_programme_keeps_the_question_on_its_topic(
+    text: str, topic: str | None, kept: str | None
+) -> None:
+    from knowledge.topic_cues import programme_topic
+
+    assert programme_topic(topic, text) == kept
+
+
+def test_an_unsure_question_naming_our_programme_is_answered_not_handed_over() -> None:
+    ranking = [("out_of_scope", 0.45), ("ask_training_subsidy", 0.41)]
+    choice = resolve_unsure("技能培训补贴要先交社保吗", ranking)
+    assert choice.kind == ANSWER and choice.subjects == ["training_subsidy"]
+    assert resolve_unsure("技能培训时受伤了算工伤吗", ranking).kind == ESCALATE
+
+
+def test_a_programmes_compound_name_settles_an_unsure_question() -> None:
+    # a housing subsidy is housing: its 补贴 does not make it compete with the skills subsidy
+    ranking = [("ask_training_subsidy", 0.46), ("ask_dormitory", 0.44)]
+    choice = resolve_unsure("租房补贴要交哪些材料", ranking)
+    assert choice.kind == ANSWER and choice.subjects == ["dormitory"]
+    ranking = [("ask_training_subsidy", 0.41), ("out_of_scope", 0.3)]
+    choice = resolve_unsure("职工互助保障的门诊费用能报多少", ranking)
+    assert choice.kind == ANSWER and choice.subjects == ["hardship_aid"]
+    # funeral grants of retired workers: another programme, staff take it
+    assert resolve_unsure("退休职工去世了丧葬费谁来发", ranking).kind == ESCALATE
