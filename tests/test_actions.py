@@ -116,12 +116,12 @@ def test_topic_button_without_question_lists_common_questions(service) -> None:
 
 
 def test_retrieval_miss_escalates_with_case_card(service) -> None:
-    tracker = make_tracker("量子力学考试补贴", "ask_training_subsidy", sender_id="w-miss")
+    tracker = make_tracker("量子力学竞赛奖金", "ask_training_subsidy", sender_id="w-miss")
     _events, [message] = run(ActionAnswerPolicy(), tracker)
     assert message["custom"]["escalated"] is True
     [ticket] = tickets(service)
-    assert ticket.reason == "no_answer" and ticket.question == "量子力学考试补贴"
-    assert ticket.case_card["transcript"][-1]["text"] == "量子力学考试补贴"
+    assert ticket.reason == "no_answer" and ticket.question == "量子力学竞赛奖金"
+    assert ticket.case_card["transcript"][-1]["text"] == "量子力学竞赛奖金"
 
 
 def test_out_of_scope_escalates(service) -> None:

@@ -154,7 +154,7 @@ def test_entry_links_are_validated_and_versioned(session_factory, lexicon) -> No
         assert changed and entry.version == version + 1
         history = versions.history(session=session, kind=versions.FAQ, item_id=entry.id)
         assert history[0].data["clause_keys"] == [AMOUNT_CLAUSE]
-        assert history[1].data["clause_keys"] == []
+        assert history[1].data["clause_keys"] == read_entry_clauses()["ts-how-to-apply"]
 
 
 def test_answer_cites_the_clause_and_says_the_time_limit_ended(service, lexicon) -> None:
