@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from knowledge.homophones import HomophoneReader
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.text_normalise import normalise, strip_filler
 
@@ -46,6 +47,16 @@ class Analyzer:
             re.escape(word) for word in sorted(self._synonyms, key=len, reverse=True)
         )
         self._synonym_pattern = re.compile(alternation) if alternation else None
+        # place names are left out: thousands of them, and they sound like everyday words
+        vocabulary = [s for kind, s, _canonical in lexicon.all_terms() if kind != "region"]
+        self._homophones = HomophoneReader(
+            [*vocabulary, *self._synonyms, *self._synonyms.values()],
+            lambda text: self._jieba.lcut(text, HMM=False),
+        )
+
+    def read_homophones(self, text: str) -> str:
+        """``text`` with sound-alike typing slips read as our words (不贴 -> 补贴, 困南 -> 困难)."""
+        return self._homophones.read(normalise(text))
 
     def canonical_text(self, text: str) -> str:
         text = _CLOSING_PARTICLE.sub("", strip_filler(normalise(text)).lower())

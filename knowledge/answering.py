@@ -158,6 +158,8 @@ def find_answer(
     needs ``fit_threshold``) gives an honest reply instead of the answer.
     """
     snapshot = index.current() if isinstance(index, LiveIndex) else index
+    question = snapshot.read_homophones(question)  # 技能提升不贴 -> 补贴 (pinyin typing)
+    asked = snapshot.read_homophones(asked) if asked else asked
     unknown = [name for name, prefix in named_benefits(question) if snapshot.unknown_name(prefix)]
     if unknown and topic not in cue_finder().named_programmes(question):
         # 就业补贴, 人才补贴, 取暖补贴: a programme no entry of any topic mentions is not one of

@@ -50,6 +50,7 @@ class RetrievalIndex:
         """``texts``: the analysed texts of an earlier build (the live index keeps them between
         rebuilds, ``knowledge/index_cache.py``); then only new texts are analysed."""
         self.entries = entries
+        self._analyzer = analyzer
         self._lexicon = lexicon
         self._tag_types = {
             canonical: entity_type
@@ -124,6 +125,11 @@ class RetrievalIndex:
         if self._all_text is None:
             self._all_text = "\n".join(normalise(_mention_text(e)) for e in self.entries)
         return word in self._all_text
+
+    def read_homophones(self, question: str) -> str:
+        """The question with sound-alike typing slips read as our words (不贴 -> 补贴):
+        ``knowledge/homophones.py``."""
+        return self._analyzer.read_homophones(question)
 
     def certificates_named(self, entry: IndexedEntry) -> frozenset[str]:
         """The certificates (canonical values) ``entry`` names in its phrasings, answer or tags,

@@ -20,6 +20,8 @@ INPUTS = [
     ROOT / "knowledge" / "divisions.py",
     ROOT / "knowledge" / "region_reply.py",
     ROOT / "knowledge" / "text_normalise.py",
+    ROOT / "knowledge" / "analysis.py",
+    ROOT / "knowledge" / "homophones.py",
     ROOT / "knowledge" / "spacy_pipeline.py",
     ROOT / "constraints.txt",
 ]

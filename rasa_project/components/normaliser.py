@@ -8,6 +8,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 import knowledge.spacy_pipeline  # noqa: F401  registers the spaCy tokenizer
+from knowledge.analysis import default_analyzer
 from knowledge.text_normalise import check_input, normalise, strip_filler
 from rasa_project.components.base import UntrainedComponent
 
@@ -23,6 +24,9 @@ class ChineseTextNormaliser(UntrainedComponent):
     before classification, in training and at run time alike: 谢谢 alone is a thank-you,
     a question that ends in 谢谢 is the question.
 
+    Pinyin typing slips are read as the words meant (技能提升不贴 -> 补贴, 困南 -> 困难:
+    ``knowledge/homophones.py``), in training and at run time alike.
+
     Keeps the worker's original text as ``raw_text`` and names unreadable input
     as ``input_issue`` (both in the parse data) for the gate and the actions.
     """
@@ -31,7 +35,7 @@ class ChineseTextNormaliser(UntrainedComponent):
         for message in training_data.training_examples:
             text = message.get(TEXT)
             if text:
-                message.set(TEXT, strip_filler(normalise(text)))
+                message.set(TEXT, _read(strip_filler(normalise(text))))
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -41,5 +45,9 @@ class ChineseTextNormaliser(UntrainedComponent):
             message.set(RAW_TEXT, raw, add_to_output=True)
             if checked.issue:
                 message.set(INPUT_ISSUE, checked.issue, add_to_output=True)
-            message.set(TEXT, checked.text if checked.issue else strip_filler(checked.text))
+            message.set(TEXT, checked.text if checked.issue else _read(strip_filler(checked.text)))
         return messages
+
+
+def _read(text: str) -> str:
+    return default_analyzer().read_homophones(text) if text else text
