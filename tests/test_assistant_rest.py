@@ -52,7 +52,9 @@ def test_acceptance_question_gets_a_cited_answer(stack) -> None:
 def test_traditional_and_typos_get_the_same_topic(stack, variant) -> None:
     message = only(stack.post(sender(), variant))
     assert message["custom"]["topic"] == "training_subsidy"
-    assert message["custom"]["type"] == "answer"
+    # the amount of a 中级 certificate differs by region (宁夏, 湖北, 上海 and 丽水 have their own
+    # entries): asking for the region is as right as the national answer
+    assert message["custom"]["type"] in {"answer", "ask_region"}
 
 
 def test_region_is_asked_then_remembered_across_turns(stack) -> None:
