@@ -159,7 +159,9 @@ class Processes:
                 [
                     sys.executable,
                     "-m",
-                    "rasa_project.rasa_server",  # the token from RASA_TOKEN, not argv
+                    # ours: the token from RASA_TOKEN, not argv, and the start-up objects frozen
+                    # out of full collections; stock: the ``rasa`` command as it comes
+                    *(["rasa"] if stock_rasa else ["rasa_project.rasa_server"]),
                     "run",
                     "--model",
                     str(model),
@@ -172,6 +174,7 @@ class Processes:
                     "--enable-api",
                     "--credentials",
                     str(ROOT / "rasa_project" / "credentials.yml"),
+                    *(["--auth-token", TOKEN] if stock_rasa else []),
                 ],
                 f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/",
                 240,
