@@ -6,6 +6,7 @@ Shared by :mod:`knowledge.answering` (one question) and :mod:`knowledge.multi_pa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,17 +53,29 @@ def source_line(source: SourceInfo, topic: str | None = None) -> str:
     return line + citation_lines(source, topic)
 
 
+_NUMBERED = re.compile(
+    r"^(?:(?P<article>[一二三四五六七八九十百零〇]+)、)?(?P<item>（[^（）]+）)?"
+    r"(?:(?P<point>\d+)[.．、]?)?$"
+)
+
+
 def clause_number(number: str) -> str:
     """A clause number as cited: 第三条 stays; 三、 -> 第三条; 一、（一） -> 第一条第（一）项;
-    （十七） -> 第（十七）项."""
+    （十七） -> 第（十七）项; 二、1. -> 第二条第1项; 一、（一）4. -> 第一条第（一）项第4目;
+    1. -> 第1项. A unit named, not numbered (五级/初级工), is cited by its name in quotes."""
     number = number.strip()
     if not number or number.startswith("第"):
         return number
-    head, _, item = number.partition("、")
-    if not item and head.startswith("（"):
-        return f"第{head}项"
-    cited = f"第{head}条"
-    return f"{cited}第{item}项" if item else cited
+    match = _NUMBERED.match(number)
+    if match is None or not any(match.groups()):
+        return f"“{number}”部分"
+    article, item, point = match.group("article"), match.group("item"), match.group("point")
+    parts = [f"第{article}条"] if article else []
+    if item:
+        parts.append(f"第{item}项")
+    if point:
+        parts.append(f"第{point}{'目' if item else '项'}")
+    return "".join(parts)
 
 
 def citation_lines(source: SourceInfo, topic: str | None = None) -> str:

@@ -187,6 +187,12 @@ def test_citation_formats() -> None:
     assert clause_number("三、") == "第三条"
     assert clause_number("一、（一）") == "第一条第（一）项"
     assert clause_number("（十七）") == "第（十七）项"
+    assert clause_number("二、1.") == "第二条第1项"
+    assert clause_number("一、（一）4.") == "第一条第（一）项第4目"
+    assert clause_number("1.") == "第1项"
+    assert clause_number("（3）") == "第（3）项"
+    # a unit named, not numbered, is cited by its name
+    assert clause_number("五级/初级工") == "“五级/初级工”部分"
     clauses = (
         ClauseInfo(1, "a.3", "第三条", "甲", "公共租赁住房管理办法", "住房和城乡建设部令第11号"),
         ClauseInfo(2, "a.7", "第七条", "乙", "公共租赁住房管理办法", "住房和城乡建设部令第11号"),
