@@ -32,7 +32,6 @@ class HomophoneReader:
                 by_sound.setdefault(self._sound(word), set()).add(word)
         # a sound two of our words share says nothing about which one was meant
         self._words = {sound: next(iter(w)) for sound, w in by_sound.items() if len(w) == 1}
-        self._known = set().union(*by_sound.values()) if by_sound else set()
         self._starts = {sound[0] for sound in self._words}
         self._segment = segment
 

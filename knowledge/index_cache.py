@@ -54,46 +54,37 @@ class IndexCache:
 
     def counts(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """``text``'s features as (ids ascending, counts): one entry per distinct feature."""
-        found = self._counts.get(text)
-        if found is None:
-            counted = Counter(self.analyzer.features(text))
-            pairs = sorted((self._id(feature), n) for feature, n in counted.items())
-            found = (
-                np.array([i for i, _ in pairs], dtype=np.int64),
-                np.array([n for _, n in pairs], dtype=np.float64),
-            )
-            self._counts[text] = found
-            self.analysed += 1
-        if self._used is not None:
-            self._used.add(text)
-        return found
+        return self._kept(self._counts, text, lambda: self._count(text))
 
     def normalised(self, text: str) -> str:
         """``normalise(text)`` (what ``RetrievalIndex.mentions`` searches)."""
-        found = self._normalised.get(text)
-        if found is None:
-            found = self._normalised[text] = normalise(text)
-        if self._used is not None:
-            self._used.add(text)
-        return found
+        return self._kept(self._normalised, text, lambda: normalise(text))
 
     def aspects(self, phrasing: str) -> frozenset[str]:
         """``detect_aspects(phrasing)`` (an entry without stored aspects takes its phrasings')."""
-        found = self._aspects.get(phrasing)
-        if found is None:
-            found = self._aspects[phrasing] = detect_aspects(phrasing)
-        if self._used is not None:
-            self._used.add(phrasing)
-        return found
+        return self._kept(self._aspects, phrasing, lambda: detect_aspects(phrasing))
 
     def entry(self, key: Hashable, build: Callable[[], T]) -> T:
         """The entry built from what ``key`` stands for: kept, or built now by ``build``."""
-        found = self._entries.get(key)
+        return cast(T, self._kept(self._entries, key, build))
+
+    def _kept(self, store: dict[Any, Any], key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``store[key]``, computed on first use; the key counts as used by the build."""
+        found = store.get(key)
         if found is None:
-            found = self._entries[key] = build()
+            found = store[key] = compute()
         if self._used is not None:
             self._used.add(key)
-        return cast(T, found)
+        return found
+
+    def _count(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        counted = Counter(self.analyzer.features(text))
+        pairs = sorted((self._id(feature), n) for feature, n in counted.items())
+        self.analysed += 1
+        return (
+            np.array([i for i, _ in pairs], dtype=np.int64),
+            np.array([n for _, n in pairs], dtype=np.float64),
+        )
 
     def _id(self, feature: str) -> int:
         found = self._ids.get(feature)
@@ -116,7 +107,12 @@ class IndexCache:
             self._used = None
             raise
         self._used = None
-        self._counts = {t: c for t, c in self._counts.items() if t in used}
-        self._normalised = {t: n for t, n in self._normalised.items() if t in used}
-        self._aspects = {t: a for t, a in self._aspects.items() if t in used}
-        self._entries = {k: e for k, e in self._entries.items() if k in used}
+        stores: tuple[dict[Any, Any], ...] = (
+            self._counts,
+            self._normalised,
+            self._aspects,
+            self._entries,
+        )
+        for store in stores:
+            for key in [k for k in store if k not in used]:
+                del store[key]

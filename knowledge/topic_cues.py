@@ -9,7 +9,7 @@ Cue words live in ``lexicon/topic_cues.yml``, with the entity values of ``lexico
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -59,6 +59,17 @@ class Choice:
     cues: Cues | None = None
 
 
+def _words_of(table: dict, key: str, allowed: Iterable[str]) -> dict[str, str]:
+    """word -> what it names, from ``table[key]`` (what -> its words); an unknown what fails."""
+    words: dict[str, str] = {}
+    for subject, listed in (table.get(key) or {}).items():
+        if subject not in allowed:
+            raise ValueError(f"topic_cues.yml: unknown {key} key {subject!r}")
+        for word in listed:
+            words[str(word)] = subject
+    return words
+
+
 class CueFinder:
     def __init__(self, table: dict, lexicon: Lexicon) -> None:
         words: dict[str, str] = {}
@@ -66,11 +77,7 @@ class CueFinder:
             for surface in lexicon.surfaces.get(entity_type, {}):
                 if len(surface) > 1:
                     words.setdefault(surface, subject)
-        for subject, listed in (table.get("subjects") or {}).items():
-            if subject not in SUBJECTS:
-                raise ValueError(f"topic_cues.yml: unknown subject {subject!r}")
-            for word in listed:
-                words[str(word)] = subject
+        words.update(_words_of(table, "subjects", SUBJECTS))
         self._subject_of = words
         self._pattern = _alternation(words)
         self._government = _alternation(table.get("government_aid") or [])
@@ -80,12 +87,7 @@ class CueFinder:
         self._employer_terms = _alternation(table.get("employer_terms") or [])
         self._employer = _alternation(table.get("employer_context") or [])
         self._public_housing = _alternation(table.get("public_housing") or [])
-        programmes: dict[str, str] = {}
-        for subject, listed in (table.get("named_programmes") or {}).items():
-            if subject not in TOPICS:
-                raise ValueError(f"topic_cues.yml: unknown programme topic {subject!r}")
-            for word in listed:
-                programmes[str(word)] = subject
+        programmes = _words_of(table, "named_programmes", TOPICS)
         self._programme_of = programmes
         self._programmes = _alternation(programmes)
         self._certified = _alternation(
