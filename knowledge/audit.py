@@ -11,6 +11,7 @@ the goal is to shrink that list to nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -26,8 +27,7 @@ from knowledge.models import FaqEntry, PolicyDocument
 from knowledge.repository import list_documents, list_faqs
 
 EXCEPTIONS_FILE = Path(__file__).resolve().parent / "seed" / "figure_exceptions.yml"
-# Government sites, and union sites that KB_AUDIT confirmed as such.
-OFFICIAL_HOST_SUFFIXES = (".gov.cn", "acftu.org", "aqszgh.org.cn", "qhszgh.com", "jiangmen.cn")
+OFFICIAL_HOSTS_FILE = Path(__file__).resolve().parent / "seed" / "official_hosts.yml"
 _UNITS = "万元|元|个月|周岁|岁|年|%|日|天|次|平方米|㎡|倍|小时|人次|分"
 FIGURE = re.compile(rf"(?<![0-9.])(\d+(?:\.\d+)?)\s*({_UNITS})")
 _CN_NUMBER = re.compile(
@@ -73,9 +73,17 @@ def unsupported_figures(answer: str, clause_texts: list[str], metadata: list[str
     return missing
 
 
+@functools.cache
+def official_host_suffixes() -> tuple[str, ...]:
+    """Government sites, and union sites confirmed as such (``seed/official_hosts.yml``)."""
+    with OFFICIAL_HOSTS_FILE.open(encoding="utf-8") as handle:
+        return tuple(str(h["suffix"]).lower() for h in yaml.safe_load(handle)["hosts"])
+
+
 def official_host(url: str | None) -> bool:
-    host = (urlsplit(url).hostname or "") if url else ""
-    return any(host == s.lstrip(".") or host.endswith(s) for s in OFFICIAL_HOST_SUFFIXES)
+    """The URL (http or https) is on a government or confirmed union host."""
+    host = (urlsplit(url).hostname or "").lower() if url else ""
+    return any(host == s or host.endswith("." + s) for s in official_host_suffixes())
 
 
 def load_exceptions(path: Path = EXCEPTIONS_FILE) -> dict[str, dict]:

@@ -44,26 +44,41 @@ class LoadReport:
     entries_flagged: int = 0  # 待复核: entries on documents past their end date, newly flagged
 
 
+def _read_yaml(path: Path) -> dict:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
 def read_seed(seed_dir: Path = SEED_DIR) -> tuple[list[dict], list[dict]]:
-    with (seed_dir / "documents.yml").open(encoding="utf-8") as handle:
-        documents = yaml.safe_load(handle)["documents"]
+    """The seed's documents (``documents.yml``, then ``documents/*.yml``) and FAQ entries
+    (``faq/*.yml``, each entry with its file's topic)."""
+    documents = list(_read_yaml(seed_dir / "documents.yml")["documents"])
+    for path in sorted((seed_dir / "documents").glob("*.yml")):
+        documents.extend(_read_yaml(path).get("documents") or [])
     entries: list[dict] = []
     for path in sorted((seed_dir / "faq").glob("*.yml")):
-        with path.open(encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+        data = _read_yaml(path)
         for item in data["entries"]:
             entries.append({**item, "topic": data["topic"]})
     return documents, entries
 
 
 def read_entry_clauses(seed_dir: Path = SEED_DIR) -> dict[str, list[str]]:
-    """Entry key -> the clause keys it rests on (``entry_clauses.yml``; none if absent)."""
+    """Entry key -> the clause keys it rests on: ``entry_clauses.yml``, and an entry's own
+    ``clauses:`` list in its FAQ file. An entry links in one place or the other, not both."""
     path = seed_dir / "entry_clauses.yml"
-    if not path.exists():
-        return {}
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
-    return {str(k): [str(c) for c in (v or [])] for k, v in (data.get("entries") or {}).items()}
+    data = _read_yaml(path) if path.exists() else {}
+    links = {str(k): [str(c) for c in (v or [])] for k, v in (data.get("entries") or {}).items()}
+    for item in read_seed(seed_dir)[1]:
+        if "clauses" not in item:
+            continue
+        if item["key"] in links:
+            raise InvalidEntry(
+                f"seed entry {item['key']}: clauses are linked both in its FAQ file "
+                "and in entry_clauses.yml"
+            )
+        links[item["key"]] = [str(c) for c in (item["clauses"] or [])]
+    return links
 
 
 def load_seed(
