@@ -202,7 +202,7 @@ async def answer_question(
             topic=topic,
             best_guesses=best_guesses(reply),
         )
-    if reply.kind == "no_specific_rule":
+    if reply.kind in ("no_specific_rule", "clause_text"):  # a clause quoted is still unanswered
         events += await send_honest_reply(
             dispatcher, tracker, service, reply, question, region, prefix
         )

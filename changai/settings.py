@@ -135,6 +135,9 @@ class Settings:
     retrieval_threshold: float = 0.16
     # Serve an entry only at or above this score, and only when it fits (knowledge/fit.py).
     fit_threshold: float = 0.35
+    # When no entry fits: quote a clause of an in-force document scoring at least this
+    # (knowledge/answering.from_clause); above 1 never quotes one.
+    clause_threshold: float = 0.1
     index_refresh_seconds: float = 1.0
     # Union staff working hours (helpdesk.working_hours.Schedule reads them).
     staff_hours: tuple[int, int] = field(default_factory=lambda: parse_hours(DEFAULT_HOURS))
@@ -180,6 +183,7 @@ def load_settings() -> Settings:
         model_dir=Path(os.environ.get("MODEL_DIR") or PROJECT_ROOT / "models"),
         retrieval_threshold=_float("RETRIEVAL_THRESHOLD", 0.16),
         fit_threshold=_float("FIT_THRESHOLD", 0.35),
+        clause_threshold=_float("CLAUSE_THRESHOLD", 0.1),
         index_refresh_seconds=_float("INDEX_REFRESH_SECONDS", 1.0),
         staff_hours=staff_hours,
         staff_days=staff_days,

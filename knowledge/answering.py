@@ -24,7 +24,7 @@ from knowledge.fit import (
 from knowledge.indexed_entries import Hit, RetrievalResult
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.live_index import LiveIndex
-from knowledge.replies import Reply, honest_reply, source_line
+from knowledge.replies import Reply, clause_reply, honest_reply, source_line
 from knowledge.repository import citation_fields
 from knowledge.retrieval import ANY_REGION, RetrievalIndex
 from knowledge.topic_cues import cue_finder
@@ -146,8 +146,13 @@ def find_answer(
     threshold: float,
     fit_threshold: float | None = None,
     asked: str | None = None,
+    clause_threshold: float | None = None,
 ) -> Reply:
     """Decide what to say to ``question``; never raises for odd input.
+
+    ``clause_threshold``: when no entry fits, a clause of an in-force document scoring at
+    least this (and covering ``CLAUSE_MIN_COVERAGE`` of the question's words) is quoted
+    instead of the honest reply (:func:`from_clause`); None never quotes one.
 
     ``asked`` is the text whose aspects must be answered when it is not the searched text
     itself (one part of a several-question message, searched with its context).
@@ -179,23 +184,52 @@ def find_answer(
             hits, unfit = _fitting(
                 snapshot, wider.hits, question, topic, region, entities, fit_threshold, asked
             )
-            return unfit or render_answer(hits[0], region, hits[1:], lexicon)
+            if unfit is None:
+                return render_answer(hits[0], region, hits[1:], lexicon)
+            return from_clause(snapshot, question, topic, region, clause_threshold) or unfit
     if best is None or best.score < threshold:
         custom = custom_payload(
             "no_answer", topic=topic, score=round(best.score, 4) if best else None
         )
-        return Reply("no_answer", "", [], custom, best, result.hits[1:])
+        no_answer = Reply("no_answer", "", [], custom, best, result.hits[1:])
+        return from_clause(snapshot, question, topic, region, clause_threshold) or no_answer
     hits, unfit = _fitting(
         snapshot, result.hits, question, topic, region, entities, fit_threshold, asked
     )
     if unfit is not None:
-        return unfit
+        return from_clause(snapshot, question, topic, region, clause_threshold) or unfit
     best = hits[0]
     if region is None and best.entry.region_sensitive:
         wider = search(region=ANY_REGION, limit=10, text_scores=scores)
         if _local_rules_compete(wider, best, threshold, snapshot.known_share(question)):
             return region_question(lexicon, topic, best)
     return render_answer(best, region, hits[1:], lexicon)
+
+
+# A quoted clause must contain at least this idf-weighted share of the question's words.
+CLAUSE_MIN_COVERAGE = 0.7
+
+
+def from_clause(
+    snapshot: RetrievalIndex,
+    question: str,
+    topic: str | None,
+    region: str | None,
+    threshold: float | None,
+) -> Reply | None:
+    """The document's own words when a clause clearly matches and no entry fits (#12).
+
+    Lapsed, replaced and ended time-limited rules are not in the clause index
+    (:mod:`knowledge.clause_index`), so they are never quoted as current. The threshold is
+    chosen on the development set (docs/decisions.md).
+    """
+    clauses = snapshot.clause_index
+    if threshold is None or clauses is None or not question.strip():
+        return None
+    hit = clauses.best(question, topic=topic, region=region)
+    if hit is None or hit.score < threshold or hit.coverage < CLAUSE_MIN_COVERAGE:
+        return None
+    return clause_reply(hit, topic, region)
 
 
 def _local_rules_compete(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from changai.vocabulary import DocumentStatus, FaqStatus, LegalStatus
 from knowledge.analysis import Analyzer
 from knowledge.aspects import detect_aspects, entry_aspects
+from knowledge.clause_index import ClauseIndex, servable_clauses
 from knowledge.index_cache import IndexCache
 from knowledge.indexed_entries import ClauseInfo, IndexedEntry, RetrievalResult, SourceInfo
 from knowledge.lexicon import Lexicon
@@ -239,6 +240,12 @@ class LiveIndex:
                         entries = servable_entries(session, today, self.cache)
                         self._index = RetrievalIndex(
                             entries, self._analyzer, self._lexicon, self.cache
+                        )
+                        self._index.clause_index = ClauseIndex(
+                            servable_clauses(session, today),
+                            self._analyzer,
+                            self._lexicon,
+                            self.cache,
                         )
                     self._stamp = stamp
             self._checked_at = now

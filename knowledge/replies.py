@@ -14,13 +14,14 @@ from changai.payloads import HANDOFF_BUTTON, custom_payload
 from changai.vocabulary import NATIONAL, Topic, aspect_label
 from knowledge.aspects import ordered
 from knowledge.book_titles import book_title
+from knowledge.clause_index import ClauseHit
 from knowledge.fit import Fit
 from knowledge.indexed_entries import Hit, SourceInfo
 
 
 @dataclass
 class Reply:
-    kind: str  # answer | ask_region | no_answer | no_specific_rule
+    kind: str  # answer | ask_region | no_answer | no_specific_rule | clause_text
     text: str
     buttons: list[dict[str, str]] = field(default_factory=list)
     custom: dict[str, Any] = field(default_factory=dict)
@@ -146,3 +147,44 @@ def honest_reply(hit: Hit, fit: Fit, topic: str | None, region: str | None) -> R
         related={"faq_id": entry.id, "faq_key": entry.key, "question": entry.question},
     )
     return Reply("no_specific_rule", text, buttons, custom, hit, fit=fit)
+
+
+def clause_reply(hit: ClauseHit, topic: str | None, region: str | None) -> Reply:
+    """No entry fits, but a clause of an in-force document clearly matches (#12, item 3):
+    the document's own words, labelled as such and cited, with the office and a person."""
+    clause = hit.clause
+    number = f"（{clause.doc_number}）" if clause.doc_number else ""
+    cited = f"{book_title(clause.document_title)}{number}{clause_number(clause.number)}"
+    text = (
+        "这个问题我的政策库里没有现成的解答。下面是和您问的最接近的一条规定，"
+        "是文件的原文，不是我们的解读：\n"
+        f"根据{cited}的原文：“{clause.text.strip()}”\n"
+        f"这条规定是否适用于您的情况，{office_line(topic, region).removeprefix('这类问题')}"
+        "也可以点「转人工」，请工会工作人员帮您看。\n\n"
+        f"来源：{cited}｜适用地区：{clause.region}"
+    )
+    clause_payload = {
+        "id": clause.id,
+        "key": clause.key,
+        "number": clause.number,
+        "text": clause.text,
+        "document_title": clause.document_title,
+        "doc_number": clause.doc_number,
+    }
+    custom = custom_payload(
+        "clause_text",
+        topic=topic,
+        user_region=region,
+        score=hit.score,
+        coverage=hit.coverage,
+        clause_key=clause.key,
+        document_id=clause.document_id,
+        source={
+            "title": clause.document_title,
+            "doc_number": clause.doc_number,
+            "region": clause.region,
+            "url": clause.url,
+            "clauses": [clause_payload],
+        },
+    )
+    return Reply("clause_text", text, [dict(HANDOFF_BUTTON)], custom)

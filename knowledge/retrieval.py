@@ -10,6 +10,7 @@ an index in step with the database.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,6 +22,9 @@ from knowledge.lexicon import Lexicon
 from knowledge.text_normalise import normalise
 from knowledge.tfidf import Vectoriser
 from knowledge.word_coverage import WordCoverage
+
+if TYPE_CHECKING:
+    from knowledge.clause_index import ClauseIndex
 
 PHRASING_WEIGHT = 0.7
 ANSWER_WEIGHT = 0.3
@@ -83,6 +87,8 @@ class RetrievalIndex:
         self._coverage: WordCoverage | None = None  # built on first use
         self._all_text: str | None = None  # every entry's text, for ``mentions``
         self._certificates: dict[str, frozenset[str]] = {}  # per entry, for ``certificates_named``
+        # the in-force clauses, searched when no entry fits (the live index sets it)
+        self.clause_index: ClauseIndex | None = None
         if texts is not None:  # built now, from what is cached: on first use it took seconds
             self._all_text = "\n".join(texts.normalised(_mention_text(e)) for e in entries)
 

@@ -59,6 +59,8 @@ class KnowledgeService:
             threshold=self.settings.retrieval_threshold,
             fit_threshold=self.settings.fit_threshold,
             asked=asked,
+            # one question at a time: a part of a several-question message is not quoted a clause
+            clause_threshold=self.settings.clause_threshold if asked is None else None,
         )
 
     def find_parts(

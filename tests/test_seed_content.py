@@ -31,8 +31,10 @@ def test_documents_have_titles_and_https_links() -> None:
     for document in documents:
         assert document["title"].strip()
         url = document.get("url")
-        assert url is None or url.startswith("https://") or (
-            url.startswith("http://") and official_host(url)
+        assert (
+            url is None
+            or url.startswith("https://")
+            or (url.startswith("http://") and official_host(url))
         ), document["key"]
 
 

@@ -32,8 +32,9 @@
     (window.crypto || window.msCrypto).getRandomValues(bytes);
     return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
-  function httpsUrl(value) {
-    try { var url = new URL(value); return url.protocol === "https:" ? url.href : null; } catch (e) { return null; }
+  // a web page's address (official government and union sites are often http only)
+  function webUrl(value) {
+    try { var url = new URL(value); return url.protocol === "https:" || url.protocol === "http:" ? url.href : null; } catch (e) { return null; }
   }
 
   // ---- styles and skeleton ------------------------------------------------
@@ -331,7 +332,7 @@
     r.bubble.textContent = parts[0];
     if (parts[1]) {
       var source = el("div", "cg-source", parts[1]);
-      var link = custom.source && httpsUrl(custom.source.url);
+      var link = custom.source && webUrl(custom.source.url);
       if (link) {
         source.appendChild(document.createTextNode(" "));
         var a = el("a", null, "来源网页");

@@ -1,0 +1,175 @@
+"""The clauses of in-force documents, searched when no FAQ entry fits a question (#12, item 3).
+
+Only clauses that may be told as current are indexed: the document is active, in force today
+(``effective_from``/``expires_on``), not lapsed or replaced, and not a time-limited rule past
+its end date. A clause belongs to the topics of the published entries that rest on its
+document (its own ``document`` or a linked clause): a document no entry rests on is not known
+to be about one of the four programmes, so its clauses are not offered.
+
+Scores are the same TF-IDF cosine as entries' (:mod:`knowledge.tfidf`, the same analyser), and
+``coverage`` is the idf-weighted share of the question's words that the clause contains
+(:mod:`knowledge.word_coverage`): a clause that shares the subject's words but not what the
+question names (转租, 落户) covers little of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from changai.vocabulary import NATIONAL, DocumentStatus, FaqStatus, LegalStatus
+from knowledge.analysis import Analyzer
+from knowledge.index_cache import IndexCache
+from knowledge.lexicon import Lexicon
+from knowledge.models import FaqEntry, FaqEntryClause, PolicyClause, PolicyDocument
+from knowledge.tfidf import Vectoriser
+from knowledge.word_coverage import WordCoverage
+
+NOT_CURRENT = frozenset({LegalStatus.lapsed.value, LegalStatus.replaced.value})
+CANDIDATES = 3  # the best few by score are weighed by coverage too
+
+
+@dataclass(frozen=True)
+class IndexedClause:
+    id: int
+    key: str
+    number: str
+    text: str
+    document_id: int
+    document_title: str
+    doc_number: str
+    region: str
+    url: str | None
+    topics: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ClauseHit:
+    clause: IndexedClause
+    score: float  # TF-IDF cosine with the question
+    coverage: float  # share of the question's weighted words the clause contains
+
+
+def current_document(document: PolicyDocument, today: dt.date) -> bool:
+    """The document's rules may be told as current today."""
+    if document.status != DocumentStatus.active.value or document.legal_status in NOT_CURRENT:
+        return False
+    until = document.in_force_until
+    if document.legal_status == LegalStatus.time_limited.value and until and until < today:
+        return False
+    return document.in_force(today)
+
+
+def servable_clauses(session: Session, today: dt.date) -> list[IndexedClause]:
+    """Every clause of a current document that a published entry's topic can place."""
+    documents = {
+        d.id: d
+        for d in session.execute(select(PolicyDocument)).scalars()
+        if current_document(d, today)
+    }
+    topics: dict[int, set[str]] = defaultdict(set)
+    published = FaqEntry.status == FaqStatus.published.value
+    for document_id, topic in session.execute(
+        select(FaqEntry.document_id, FaqEntry.topic).where(published)
+    ):
+        topics[document_id].add(topic)
+    for document_id, topic in session.execute(
+        select(PolicyClause.document_id, FaqEntry.topic)
+        .join(FaqEntryClause, FaqEntryClause.clause_id == PolicyClause.id)
+        .join(FaqEntry, FaqEntry.id == FaqEntryClause.entry_id)
+        .where(published)
+    ):
+        topics[document_id].add(topic)
+    rows = session.execute(
+        select(
+            PolicyClause.id,
+            PolicyClause.key,
+            PolicyClause.number,
+            PolicyClause.text,
+            PolicyClause.document_id,
+        ).order_by(PolicyClause.document_id, PolicyClause.position)
+    ).all()
+    clauses = []
+    for row in rows:
+        document = documents.get(row.document_id)
+        if document is None or not topics.get(row.document_id) or not (row.text or "").strip():
+            continue
+        clauses.append(
+            IndexedClause(
+                id=row.id,
+                key=row.key,
+                number=row.number or "",
+                text=row.text,
+                document_id=document.id,
+                document_title=document.title,
+                doc_number=document.doc_number or "",
+                region=document.region or NATIONAL,
+                url=document.url,
+                topics=frozenset(topics[row.document_id]),
+            )
+        )
+    return clauses
+
+
+class ClauseIndex:
+    """An immutable index over a snapshot of servable clauses."""
+
+    def __init__(
+        self,
+        clauses: list[IndexedClause],
+        analyzer: Analyzer,
+        lexicon: Lexicon,
+        texts: IndexCache | None = None,
+    ) -> None:
+        self.clauses = clauses
+        self._lexicon = lexicon
+        self._vectoriser = (
+            Vectoriser(analyzer, [c.text for c in clauses], texts) if clauses else None
+        )
+        self._regions = np.array([c.region for c in clauses], dtype=object)
+        self._topic_masks = {
+            topic: np.array([topic in c.topics for c in clauses], dtype=bool)
+            for topic in {t for c in clauses for t in c.topics}
+        }
+        self._coverage: WordCoverage | None = None
+        self._canonical: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.clauses)
+
+    def best(self, question: str, *, topic: str | None, region: str | None) -> ClauseHit | None:
+        """The clause of ``topic`` for the worker's region (or national) that matches best."""
+        if self._vectoriser is None or topic not in self._topic_masks:
+            return None
+        chain = self._lexicon.region_chain(region)
+        mask = self._topic_masks[topic] & np.isin(self._regions, chain)
+        scores = np.where(mask, self._vectoriser.scores(question), 0.0)
+        top = [int(i) for i in np.argsort(-scores, kind="stable")[:CANDIDATES] if scores[i] > 0]
+        if not top:
+            return None
+        hits = [
+            ClauseHit(self.clauses[i], round(float(scores[i]), 4), self.coverage(question, i))
+            for i in top
+        ]
+        return max(hits, key=lambda h: (round(h.score * h.coverage, 4), h.score))
+
+    def coverage(self, question: str, position: int) -> float:
+        assert self._vectoriser is not None
+        if self._coverage is None:
+            vectoriser = self._vectoriser
+            self._coverage = WordCoverage(
+                vectoriser.analyzer.words,
+                vectoriser.vocabulary,
+                vectoriser.idf,
+                {surface: value for _type, surface, value in self._lexicon.all_terms()},
+            )
+        text = self._canonical.get(position)
+        if text is None:
+            text = self._vectoriser.analyzer.canonical_text(self.clauses[position].text)
+            self._canonical[position] = text
+        return round(self._coverage.share(question, text), 4)
