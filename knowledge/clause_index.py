@@ -131,7 +131,10 @@ class ClauseIndex:
         self._vectoriser = (
             Vectoriser(analyzer, [c.text for c in clauses], texts) if clauses else None
         )
-        self._regions = np.array([c.region for c in clauses], dtype=object)
+        self._region_codes = {
+            name: code for code, name in enumerate(sorted({c.region for c in clauses}))
+        }
+        self._regions = np.array([self._region_codes[c.region] for c in clauses], dtype=np.int64)
         self._topic_masks = {
             topic: np.array([topic in c.topics for c in clauses], dtype=bool)
             for topic in {t for c in clauses for t in c.topics}
@@ -146,10 +149,19 @@ class ClauseIndex:
         """The clause of ``topic`` for the worker's region (or national) that matches best."""
         if self._vectoriser is None or topic not in self._topic_masks:
             return None
-        chain = self._lexicon.region_chain(region)
+        chain = [
+            self._region_codes[r]
+            for r in self._lexicon.region_chain(region)
+            if r in self._region_codes
+        ]
         mask = self._topic_masks[topic] & np.isin(self._regions, chain)
         scores = np.where(mask, self._vectoriser.scores(question), 0.0)
-        top = [int(i) for i in np.argsort(-scores, kind="stable")[:CANDIDATES] if scores[i] > 0]
+        if scores.size > CANDIDATES:
+            best = np.argpartition(-scores, CANDIDATES)[:CANDIDATES]
+        else:
+            best = np.arange(scores.size)
+        best = best[np.lexsort((best, -scores[best]))]  # by score, then position
+        top = [int(i) for i in best if scores[i] > 0]
         if not top:
             return None
         hits = [

@@ -39,7 +39,7 @@ WORST_MISSES = 15
 VIEWS = ("rest", "local")
 ACCURACY_FLOOR = 0.90
 RECALL_FLOOR = 0.85
-NOT_ANSWERS = {"ask_region", "no_specific_rule"}
+NOT_ANSWERS = {"ask_region", "no_specific_rule", "clause_text"}
 
 
 @dataclass

@@ -19,12 +19,13 @@ from changai.vocabulary import TOPICS
 from tests.servers import Processes, rest_post, seeded_database
 
 # Replies that name the topic they answer on; an honest "no specific rule" reply names it too,
-# and so does the first question of an eligibility check (#13), which is about its topic.
+# as does a clause quoted when no entry fits (#12), and the first question of an eligibility check (#13), which is about its topic.
 ANSWER_TYPES = {
     "answer",
     "ask_region",
     "topic_overview",
     "no_specific_rule",
+    "clause_text",
     "eligibility_question",
 }
 PARALLEL_CLIENTS = 4

@@ -71,6 +71,7 @@ def try_question(
         "input_issue": "输入无法识别",
         "no_answer": "知识库中没有足够匹配的条目",
         "no_specific_rule": "没有针对这个问题的具体规定，会如实说明并给出相关规定",
+        "clause_text": "没有合适的条目，会引用一条文件原文（标明是原文）并提供转人工",
     }
     asked = fit.question_aspects if fit else detect_aspects(parse.get("text") or text)
     return {
