@@ -19,7 +19,8 @@ from changai.vocabulary import TOPICS
 from tests.servers import Processes, rest_post, seeded_database
 
 # Replies that name the topic they answer on; an honest "no specific rule" reply names it too,
-# as does a clause quoted when no entry fits (#12), and the first question of an eligibility check (#13), which is about its topic.
+# as does a clause quoted when no entry fits (#12), and the first question of an eligibility
+# check (#13), which is about its topic.
 ANSWER_TYPES = {
     "answer",
     "ask_region",
