@@ -10,7 +10,8 @@ topic, half of them with a region, exactly as the answer action calls
 ``RetrievalIndex.search``; then the clause index is searched for the same question, as
 ``answering.from_clause`` does when no entry fits (timed alone and together). Synthetic
 clauses recombine the seed clauses' words and carry their topics and regions. Writes a
-section of docs/benchmarks.md and exits 1 when p95 of entries plus clauses at 10,000 entries and 50,000 clauses is not under 5 ms.
+section of docs/benchmarks.md and exits 1 when p95 of entries plus clauses at 10,000 entries
+and 50,000 clauses is not under 5 ms.
 """
 
 from __future__ import annotations
