@@ -55,6 +55,10 @@ def seed_knowledge() -> tuple[list[IndexedEntry], list[IndexedClause]]:
     return entries, clauses
 
 
+def seed_entries() -> list[IndexedEntry]:
+    return seed_knowledge()[0]
+
+
 def synthetic_clauses(
     seeds: list[IndexedClause], count: int, rng: random.Random
 ) -> list[IndexedClause]:
