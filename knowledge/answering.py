@@ -16,6 +16,7 @@ from knowledge.aspects import detect_aspects
 from knowledge.fit import (
     ASPECT_MISMATCH,
     NEIGHBOURS,
+    NO_LOCAL_RULE,
     OFF_SUBJECT,
     Fit,
     judge_fit,
@@ -196,6 +197,10 @@ def find_answer(
     hits, unfit = _fitting(
         snapshot, result.hits, question, topic, region, entities, fit_threshold, asked
     )
+    if unfit is not None and unfit.fit is not None and unfit.fit.reason == NO_LOCAL_RULE:
+        # the national entry answers the question and the honest reply says the worker's
+        # region sets its own figure: better than any clause
+        return unfit
     if unfit is not None:
         return from_clause(snapshot, question, topic, region, clause_threshold) or unfit
     best = hits[0]

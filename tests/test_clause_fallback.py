@@ -141,3 +141,22 @@ def test_another_regions_clause_is_not_quoted(service, lexicon) -> None:
         clause_threshold=0.1,
     )
     assert reply.kind != "clause_text"
+
+
+def test_a_fitting_national_entry_without_a_local_rule_is_not_replaced_by_a_clause(
+    service, lexicon
+) -> None:
+    """The honest "your region sets its own amount" reply, with the national entry, says
+    more than a clause: 寿光市 has no rule of its own for union aid in a serious illness."""
+    reply = find_answer(
+        service.index.current(),
+        lexicon,
+        "职工得大病工会补多少钱",
+        topic="hardship_aid",
+        region="寿光市",
+        entities=None,
+        threshold=service.settings.retrieval_threshold,
+        fit_threshold=service.settings.fit_threshold,
+        clause_threshold=0.1,
+    )
+    assert reply.kind == "no_specific_rule" and reply.custom["fit"] == "no_local_rule"
