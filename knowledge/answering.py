@@ -82,17 +82,7 @@ def source_payload(hit: Hit) -> dict[str, Any]:
     return {
         **citation_fields(source),
         "clause": hit.entry.clause,
-        "clauses": [
-            {
-                "id": clause.id,
-                "key": clause.key,
-                "number": clause.number,
-                "text": clause.text,
-                "document_title": clause.document_title,
-                "doc_number": clause.doc_number,
-            }
-            for clause in source.clauses
-        ],
+        "clauses": [clause.payload() for clause in source.clauses],
         "valid_until_passed": (
             source.time_limit_passed.isoformat() if source.time_limit_passed else None
         ),

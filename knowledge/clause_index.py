@@ -25,24 +25,21 @@ from sqlalchemy.orm import Session
 from changai.vocabulary import NATIONAL, DocumentStatus, FaqStatus, LegalStatus
 from knowledge.analysis import Analyzer
 from knowledge.index_cache import IndexCache
+from knowledge.indexed_entries import ClauseInfo
 from knowledge.lexicon import Lexicon
 from knowledge.models import FaqEntry, FaqEntryClause, PolicyClause, PolicyDocument
 from knowledge.tfidf import Vectoriser
-from knowledge.word_coverage import WordCoverage
+from knowledge.word_coverage import IndexCoverage
 
 NOT_CURRENT = frozenset({LegalStatus.lapsed.value, LegalStatus.replaced.value})
 CANDIDATES = 3  # the best few by score are weighed by coverage too
 
 
 @dataclass(frozen=True)
-class IndexedClause:
-    id: int
-    key: str
-    number: str
-    text: str
+class IndexedClause(ClauseInfo):
+    """A servable clause with what places it: its document, region and topics."""
+
     document_id: int
-    document_title: str
-    doc_number: str
     region: str
     url: str | None
     topics: frozenset[str]
@@ -101,13 +98,8 @@ def servable_clauses(session: Session, today: dt.date) -> list[IndexedClause]:
             continue
         clauses.append(
             IndexedClause(
-                id=row.id,
-                key=row.key,
-                number=row.number or "",
-                text=row.text,
+                **ClauseInfo.fields(row, document),
                 document_id=document.id,
-                document_title=document.title,
-                doc_number=document.doc_number or "",
                 region=document.region or NATIONAL,
                 url=document.url,
                 topics=frozenset(topics[row.document_id]),
@@ -139,8 +131,7 @@ class ClauseIndex:
             topic: np.array([topic in c.topics for c in clauses], dtype=bool)
             for topic in {t for c in clauses for t in c.topics}
         }
-        self._coverage: WordCoverage | None = None
-        self._canonical: dict[int, str] = {}
+        self._coverage = IndexCoverage(self._vectoriser, lexicon) if self._vectoriser else None
 
     def __len__(self) -> int:
         return len(self.clauses)
@@ -171,17 +162,6 @@ class ClauseIndex:
         return max(hits, key=lambda h: (round(h.score * h.coverage, 4), h.score))
 
     def coverage(self, question: str, position: int) -> float:
-        assert self._vectoriser is not None
-        if self._coverage is None:
-            vectoriser = self._vectoriser
-            self._coverage = WordCoverage(
-                vectoriser.analyzer.words,
-                vectoriser.vocabulary,
-                vectoriser.idf,
-                {surface: value for _type, surface, value in self._lexicon.all_terms()},
-            )
-        text = self._canonical.get(position)
-        if text is None:
-            text = self._vectoriser.analyzer.canonical_text(self.clauses[position].text)
-            self._canonical[position] = text
-        return round(self._coverage.share(question, text), 4)
+        assert self._coverage is not None
+        clause = self.clauses[position]
+        return round(self._coverage.share(question, position, lambda: clause.text), 4)

@@ -8,6 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class _ClauseRow(Protocol):
+    id: int
+    key: str
+    number: str | None
+    text: str
+
+
+class _DocumentRow(Protocol):
+    title: str
+    doc_number: str | None
 
 
 @dataclass(frozen=True)
@@ -20,6 +33,29 @@ class ClauseInfo:
     text: str
     document_title: str
     doc_number: str
+
+    @staticmethod
+    def fields(clause: _ClauseRow, document: _DocumentRow) -> dict[str, Any]:
+        """A stored clause (or a row of its columns) of ``document``, as these fields."""
+        return {
+            "id": clause.id,
+            "key": clause.key,
+            "number": clause.number or "",
+            "text": clause.text,
+            "document_title": document.title,
+            "doc_number": document.doc_number or "",
+        }
+
+    def payload(self) -> dict[str, Any]:
+        """The clause as the REST payload's ``source.clauses`` carries it (查看原文)."""
+        return {
+            "id": self.id,
+            "key": self.key,
+            "number": self.number,
+            "text": self.text,
+            "document_title": self.document_title,
+            "doc_number": self.doc_number,
+        }
 
 
 @dataclass(frozen=True)

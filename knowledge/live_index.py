@@ -149,14 +149,7 @@ def _indexed_entry(
         expires_on=document.expires_on,
         url=document.url,
         clauses=tuple(
-            ClauseInfo(
-                id=clause.id,
-                key=clause.key,
-                number=clause.number or "",
-                text=clause.text,
-                document_title=clause_document.title,
-                doc_number=clause_document.doc_number or "",
-            )
+            ClauseInfo(**ClauseInfo.fields(clause, clause_document))
             for clause, clause_document in linked
         ),
         time_limit_passed=min(limits) if limits else None,

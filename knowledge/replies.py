@@ -163,14 +163,6 @@ def clause_reply(hit: ClauseHit, topic: str | None, region: str | None) -> Reply
         "也可以点「转人工」，请工会工作人员帮您看。\n\n"
         f"来源：{cited}｜适用地区：{clause.region}"
     )
-    clause_payload = {
-        "id": clause.id,
-        "key": clause.key,
-        "number": clause.number,
-        "text": clause.text,
-        "document_title": clause.document_title,
-        "doc_number": clause.doc_number,
-    }
     custom = custom_payload(
         "clause_text",
         topic=topic,
@@ -184,7 +176,7 @@ def clause_reply(hit: ClauseHit, topic: str | None, region: str | None) -> Reply
             "doc_number": clause.doc_number,
             "region": clause.region,
             "url": clause.url,
-            "clauses": [clause_payload],
+            "clauses": [clause.payload()],
         },
     )
     return Reply("clause_text", text, [dict(HANDOFF_BUTTON)], custom)

@@ -21,7 +21,7 @@ from knowledge.indexed_entries import Hit, IndexedEntry, RetrievalResult
 from knowledge.lexicon import Lexicon
 from knowledge.text_normalise import normalise
 from knowledge.tfidf import Vectoriser
-from knowledge.word_coverage import WordCoverage
+from knowledge.word_coverage import IndexCoverage
 
 if TYPE_CHECKING:
     from knowledge.clause_index import ClauseIndex
@@ -83,8 +83,7 @@ class RetrievalIndex:
             [self._region_index[e.region] for e in entries], dtype=np.int64
         )
         self._max_tags = np.array([min(2, len(e.tags)) for e in entries], dtype=np.int64)
-        self._entry_texts: dict[str, str] = {}  # canonical text per entry, for word_coverage
-        self._coverage: WordCoverage | None = None  # built on first use
+        self._coverage = IndexCoverage(self._answers, lexicon) if self._answers else None
         self._all_text: str | None = None  # every entry's text, for ``mentions``
         self._certificates: dict[str, frozenset[str]] = {}  # per entry, for ``certificates_named``
         # the in-force clauses, searched when no entry fits (the live index sets it)
@@ -172,21 +171,11 @@ class RetrievalIndex:
     def word_coverage(self, question: str, entry: IndexedEntry) -> float:
         """The idf-weighted share of ``question``'s words that ``entry`` mentions in its
         phrasings, answer or tags (:mod:`knowledge.word_coverage`); 1.0 for none."""
-        if self._answers is None:
-            return 1.0
         if self._coverage is None:
-            vectoriser = self._answers
-            self._coverage = WordCoverage(
-                vectoriser.analyzer.words,
-                vectoriser.vocabulary,
-                vectoriser.idf,
-                {surface: value for _type, surface, value in self._lexicon.all_terms()},
-            )
-        text = self._entry_texts.get(entry.key)
-        if text is None:
-            raw = " ".join([*entry.phrasings, entry.answer, *entry.tags])
-            text = self._entry_texts[entry.key] = self._answers.analyzer.canonical_text(raw)
-        return self._coverage.share(question, text)
+            return 1.0
+        return self._coverage.share(
+            question, entry.key, lambda: " ".join([*entry.phrasings, entry.answer, *entry.tags])
+        )
 
     def _region_matches(self, chain: list[str], positions: np.ndarray) -> np.ndarray:
         """0 exact, 1 parent, 2 national, 3 other, for the entries at ``positions``."""

@@ -12,12 +12,17 @@ that stay unknown weigh the most (转租 when no entry mentions it).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from knowledge.analysis import STOP_WORDS
 from knowledge.aspects import without_cues
+
+if TYPE_CHECKING:
+    from knowledge.lexicon import Lexicon
+    from knowledge.tfidf import Vectoriser
 
 MIN_WORD_CHARS = 2
 
@@ -82,3 +87,28 @@ class WordCoverage:
 
 # single characters that are function words (我, 了, 的 …): glued to a known word by jieba
 STOP_WORDS_CHARS = frozenset(word for word in STOP_WORDS if len(word) == 1)
+
+
+class IndexCoverage:
+    """Word coverage against one index's fitted vocabulary (entries' or clauses'), each text's
+    canonical form analysed once; the lexicon's other names count as their value."""
+
+    def __init__(self, vectoriser: Vectoriser, lexicon: Lexicon) -> None:
+        self._vectoriser = vectoriser
+        self._lexicon = lexicon
+        self._coverage: WordCoverage | None = None  # built on first use
+        self._texts: dict[Hashable, str] = {}
+
+    def share(self, question: str, key: Hashable, raw_text: Callable[[], str]) -> float:
+        """The share of ``question``'s weighted words in the text ``key`` names (its raw text
+        from ``raw_text`` the first time)."""
+        vectoriser = self._vectoriser
+        if self._coverage is None:
+            aliases = {surface: value for _type, surface, value in self._lexicon.all_terms()}
+            self._coverage = WordCoverage(
+                vectoriser.analyzer.words, vectoriser.vocabulary, vectoriser.idf, aliases
+            )
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = vectoriser.analyzer.canonical_text(raw_text())
+        return self._coverage.share(question, text)
