@@ -112,14 +112,23 @@ def render_answer(
     return Reply("answer", text, list(FEEDBACK_BUTTONS), custom, hit, runners_up)
 
 
-def region_question(lexicon: Lexicon, topic: str | None, hit: Hit) -> Reply:
+def region_question(
+    lexicon: Lexicon, topic: str | None, hit: Hit, local_only: bool = False
+) -> Reply:
+    """Ask where the worker works. ``local_only``: only some regions have a rule on this (no
+    national one), so the question says that rather than that standards differ."""
     buttons = [
         {"title": name, "payload": f'/inform_region{{"region":"{name}"}}'}
         for name in lexicon.region_buttons()
     ]
     buttons.append({"title": "全国通用规定", "payload": f'/inform_region{{"region":"{NATIONAL}"}}'})
+    opening = (
+        "这个问题我只收录了部分地区的规定，没有全国统一的规定。"
+        if local_only
+        else "这个问题各地标准不一样。"
+    )
     text = (
-        "这个问题各地标准不一样。请问您在哪个省或城市工作？"
+        f"{opening}请问您在哪个省或城市工作？"
         "可以点下面的地区，也可以直接打字告诉我（比如：东莞）。"
     )
     custom = custom_payload("ask_region", topic=topic, score=round(hit.score, 4))
@@ -167,14 +176,18 @@ def find_answer(
     search = functools.partial(snapshot.search, question, topic=topic, entities=entities)
     result = prefer_local(search(region=region, text_scores=scores), threshold)
     best = result.best
-    if best is None or best.score < threshold:
+    if (best is None or best.score < threshold) and region != NATIONAL:
         # Nothing for the worker's own region or nationally: another region's
-        # rule (say, 北京's 骑士之家) is still worth showing, clearly labelled.
+        # rule (say, 北京's 骑士之家) is still worth showing, clearly labelled. A worker
+        # who has not said where is asked first: the rule may be their own; one who chose
+        # the national rule (全国通用规定) is not shown another region's.
         wider = search(region=ANY_REGION, text_scores=scores)
         if wider.best is not None and wider.best.score >= threshold:
             hits, unfit = _fitting(
                 snapshot, wider.hits, question, topic, region, entities, fit_threshold, asked
             )
+            if unfit is None and region is None and hits[0].entry.region != NATIONAL:
+                return region_question(lexicon, topic, hits[0], local_only=True)
             if unfit is None:
                 return render_answer(hits[0], region, hits[1:], lexicon)
             return from_clause(snapshot, question, topic, region, clause_threshold) or unfit

@@ -15,6 +15,7 @@ from changai.vocabulary import (
     ESCALATE_INTENTS,
     FALLBACK_INTENT,
     INTENT_TOPICS,
+    NATIONAL,
     TOPIC_INTENTS,
     Topic,
 )
@@ -136,9 +137,14 @@ def decide(
         reply = service.find(question, topic=topic, region=region, entities=entities)
     fit = fit_of(service, reply, question, entities, region)
     if reply.kind == "ask_region" and reply.hit is not None:
-        national = render_answer(reply.hit, None, [])
-        note = "（各地标准不同，可用 --region 指定地区；以下为全国通用规定）\n"
-        return AskResult(parse_data, "answer", note + national.text, national.custom, fit)
+        shown = render_answer(reply.hit, None, [])
+        rule = reply.hit.entry.region
+        note = (
+            "（各地标准不同，可用 --region 指定地区；以下为全国通用规定）\n"
+            if rule == NATIONAL
+            else f"（只收录了部分地区的规定，可用 --region 指定地区；以下为{rule}的规定）\n"
+        )
+        return AskResult(parse_data, "answer", note + shown.text, shown.custom, fit)
     if reply.kind == "out_of_scope":
         return AskResult(
             parse_data,

@@ -11,6 +11,7 @@ import spacy
 
 import knowledge.spacy_pipeline  # noqa: F401  registers the tokenizer
 from changai.vocabulary import NATIONAL
+from knowledge import catalogue
 from knowledge.answering import (
     REGION_QUESTION_MIN_SCORE,
     _local_rules_compete,
@@ -287,3 +288,62 @@ def test_seed_knowledge_asks_only_where_regions_differ(service) -> None:
     local = decide("困难职工的孩子读书能补助多少", "hardship_aid", "宜昌")
     assert local.kind == "answer" and local.custom["rule_region"] == "湖北"
     assert local.text.startswith("宜昌属于湖北")
+
+
+def _add_tianjin_only_entry(service, lexicon) -> None:
+    with service.session_factory.begin() as session:
+        catalogue.put_document(
+            session=session,
+            lexicon=lexicon,
+            key="test-tianjin-night-school",
+            changes={"title": "职工夜校学费补助办法", "issuer": "测试区总工会", "region": "天津"},
+            actor="admin",
+        )
+        catalogue.put_entry(
+            session=session,
+            lexicon=lexicon,
+            key="test-tianjin-night-school-fee",
+            changes={
+                "topic": "training_subsidy",
+                "question": "天津职工夜校的学费工会报销吗？",
+                "answer": "职工夜校结业的，区总工会按学费的一半报销。",
+                "document": "test-tianjin-night-school",
+                "clause": "第二条",
+                "status": "published",
+                "region": "天津",
+            },
+            actor="admin",
+            today=dt.date(2026, 11, 21),
+        )
+    service.index._checked_at = float("-inf")
+
+
+@pytest.mark.parametrize(
+    ("region", "kind", "opening"),
+    [
+        (None, "ask_region", "这个问题我只收录了部分地区的规定，没有全国统一的规定。"),
+        ("广东", "answer", "暂未收录广东的相关规定，以下是天津的做法，仅供参考"),
+        ("全国", None, None),
+    ],
+    ids=["unsaid", "another-region", "national-chosen"],
+)
+def test_a_rule_only_one_region_has(service, lexicon, region, kind, opening) -> None:
+    """Only 天津 has a rule on night-school fees: a worker who has not said where is asked
+    first; one elsewhere gets 天津's rule, labelled; one who chose the national rule is not
+    shown another region's."""
+    _add_tianjin_only_entry(service, lexicon)
+    reply = find_answer(
+        service.index,
+        service.lexicon,
+        "职工夜校的学费工会报销吗",
+        topic="training_subsidy",
+        region=region,
+        entities={},
+        threshold=service.settings.retrieval_threshold,
+        fit_threshold=service.settings.fit_threshold,
+    )
+    if kind is None:
+        assert reply.kind not in ("answer", "ask_region"), reply.custom
+        return
+    assert reply.kind == kind and reply.text.startswith(opening), reply.text
+    assert reply.hit is not None and reply.hit.entry.key == "test-tianjin-night-school-fee"
