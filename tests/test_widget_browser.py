@@ -52,6 +52,22 @@ def test_view_clause_text_in_the_chat(stack, context) -> None:
     assert page.locator(".cg-clause-open").last.is_disabled()
 
 
+def test_a_clause_quoted_when_no_entry_fits_opens_on_view_clause_text(stack, context) -> None:
+    """No entry answers 技师证怎么考; the clause of the national standard that does is quoted
+    as the document's words, cited, with 转人工, and 查看原文 opens it (#12, item 3)."""
+    page = open_chat(context, stack)
+    ask(page, "技师证怎么考")
+    source = page.wait_for_selector(".cg-source", timeout=20000)
+    reply = page.locator(".cg-row:not(.cg-mine) .cg-bubble").last.inner_text()
+    assert "不是我们的解读" in reply and "“二级/技师”部分的原文" in reply
+    assert "国家职业技能标准通用申报条件" in source.inner_text()
+    assert page.locator(".cg-quick button", has_text="转人工").count() >= 1
+    page.locator(".cg-clause-open").last.click()
+    body = page.wait_for_selector(".cg-clause-body", timeout=5000)
+    assert body.inner_text().startswith("具备以下条件之一者，可申报二级/技师")
+    assert "二级/技师" in page.locator(".cg-clause-cite").last.inner_text()
+
+
 def test_quick_reply_works(stack, context) -> None:
     page = open_chat(context, stack)
     ask(page, "宿舍怎么申请")
