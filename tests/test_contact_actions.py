@@ -185,7 +185,7 @@ def test_no_open_ticket_points_to_a_person(service) -> None:
 
 
 def test_a_question_beside_an_unasked_number_is_still_answered(after_hours) -> None:
-    message = number_message("我电话13812345678，技能提升补贴怎么申请", asked=False)
+    message = number_message("我电话13812345678，技能提升补贴在哪里申领", asked=False)
     _events, [note, answer] = run(ActionHandleUnreadable(), message)
     assert note["text"] == UNASKED_TEXT and note["custom"]["stored"] is False
     assert answer["custom"]["type"] == "answer"
