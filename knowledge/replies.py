@@ -15,7 +15,7 @@ from changai.vocabulary import NATIONAL, Topic, aspect_label
 from knowledge.aspects import ordered
 from knowledge.book_titles import book_title
 from knowledge.clause_index import ClauseHit
-from knowledge.fit import Fit
+from knowledge.fit import NO_LOCAL_RULE, Fit
 from knowledge.indexed_entries import Hit, SourceInfo
 
 
@@ -122,19 +122,33 @@ def honest_reply(hit: Hit, fit: Fit, topic: str | None, region: str | None) -> R
     """No specific rule for this question: who decides it, the closest entry, a person."""
     asked = ordered(fit.question_aspects)
     about = "、".join(aspect_label(a) for a in asked)
-    opening = (
-        f"您问的{about}，我的政策库里没有找到针对这个问题的具体规定。"
-        if about
-        else "您问的这个问题，我的政策库里没有找到针对性的具体规定。"
-    )
+    entry = hit.entry
+    if fit.reason == NO_LOCAL_RULE and region:
+        # the national entry answers it, but the rule varies and the worker's region is not held
+        opening = f"这件事各地的规定不一样，我的政策库里还没有收录{region}的规定。"
+        pointer = (
+            f"下面是全国的规定，您可以点开看看，{region}的具体做法以当地为准；"
+            "也可以点「转人工」，请工会工作人员帮您。"
+        )
+        related_title = f"全国的规定：{entry.question}"
+    else:
+        opening = (
+            f"您问的{about}，我的政策库里没有找到针对这个问题的具体规定。"
+            if about
+            else "您问的这个问题，我的政策库里没有找到针对性的具体规定。"
+        )
+        pointer = (
+            "下面是一条相关的规定，您可以点开看看是否有帮助；"
+            "也可以点「转人工」，请工会工作人员帮您。"
+        )
+        related_title = f"相关规定：{entry.question}"
     text = (
         f"{opening}为了不给您不准确的信息，我先不直接回答。\n"
         f"{office_line(topic, region)}\n"
-        "下面是一条相关的规定，您可以点开看看是否有帮助；也可以点「转人工」，请工会工作人员帮您。"
+        f"{pointer}"
     )
-    entry = hit.entry
     buttons = [
-        {"title": f"相关规定：{entry.question}", "payload": entry.question},
+        {"title": related_title, "payload": entry.question},
         dict(HANDOFF_BUTTON),
     ]
     custom = custom_payload(

@@ -74,7 +74,8 @@ def test_region_without_its_own_rule_gets_an_honest_reply(service) -> None:
     custom = message["custom"]
     assert custom["type"] == "no_specific_rule" and custom["user_region"] == "云南"
     assert "云南" in message["text"] and "12333" in message["text"]
-    assert message["buttons"][0]["title"].startswith("相关规定：")
+    assert message["text"].startswith("这件事各地的规定不一样，我的政策库里还没有收录云南的规定。")
+    assert message["buttons"][0]["title"].startswith("全国的规定：")
 
 
 def test_a_new_region_says_the_question_is_looked_up_again_even_without_a_rule(service) -> None:

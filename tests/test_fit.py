@@ -247,6 +247,12 @@ def test_the_same_question_fits_nationally_but_not_for_a_region_without_its_rule
     assert honest.kind == "no_specific_rule"
     assert honest.custom["user_region"] == "昆明" and honest.custom["fit"] == "no_local_rule"
     assert "12333" in honest.text and "12345" in honest.text and "昆明" in honest.text
+    # says what is missing (昆明's rule) and offers the national one as such
+    assert "还没有收录昆明的规定" in honest.text and "下面是全国的规定" in honest.text
+    assert honest.buttons[0] == {
+        "title": "全国的规定：考了中级工证书能领多少技能提升补贴？",
+        "payload": "考了中级工证书能领多少技能提升补贴？",
+    }
 
 
 def test_of_two_fitting_entries_the_one_answering_more_of_the_question_is_served(service) -> None:
