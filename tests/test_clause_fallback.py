@@ -53,13 +53,20 @@ def add_document(service, lexicon, key: str = "test-dorm-rules", **changes) -> N
             )
 
 
-def ask(service, lexicon, question: str = QUESTION, threshold: float | None = 0.1):
+def ask(
+    service,
+    lexicon,
+    question: str = QUESTION,
+    threshold: float | None = 0.1,
+    topic: str = "dormitory",
+    region: str | None = None,
+):
     return find_answer(
         service.index.current(),
         lexicon,
         question,
-        topic="dormitory",
-        region=None,
+        topic=topic,
+        region=region,
         entities=None,
         threshold=service.settings.retrieval_threshold,
         fit_threshold=service.settings.fit_threshold,
@@ -129,17 +136,7 @@ def test_a_document_no_entry_rests_on_is_not_quoted(service, lexicon) -> None:
 def test_another_regions_clause_is_not_quoted(service, lexicon) -> None:
     add_document(service, lexicon, region="上海")
     service.index._checked_at = float("-inf")
-    reply = find_answer(
-        service.index.current(),
-        lexicon,
-        QUESTION,
-        topic="dormitory",
-        region="广东",
-        entities=None,
-        threshold=service.settings.retrieval_threshold,
-        fit_threshold=service.settings.fit_threshold,
-        clause_threshold=0.1,
-    )
+    reply = ask(service, lexicon, region="广东")
     assert reply.kind != "clause_text"
 
 
@@ -148,15 +145,5 @@ def test_a_fitting_national_entry_without_a_local_rule_is_not_replaced_by_a_clau
 ) -> None:
     """The honest "your region sets its own amount" reply, with the national entry, says
     more than a clause: 寿光市 has no rule of its own for union aid in a serious illness."""
-    reply = find_answer(
-        service.index.current(),
-        lexicon,
-        "职工得大病工会补多少钱",
-        topic="hardship_aid",
-        region="寿光市",
-        entities=None,
-        threshold=service.settings.retrieval_threshold,
-        fit_threshold=service.settings.fit_threshold,
-        clause_threshold=0.1,
-    )
+    reply = ask(service, lexicon, "职工得大病工会补多少钱", topic="hardship_aid", region="寿光市")
     assert reply.kind == "no_specific_rule" and reply.custom["fit"] == "no_local_rule"
