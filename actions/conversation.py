@@ -6,7 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from changai.vocabulary import EARLIER_LINES_EVENT, INTENT_TOPICS, TRANSCRIPT_LIMIT
+from changai.vocabulary import EARLIER_LINES_EVENT, INTENT_TOPICS, TOPICS, TRANSCRIPT_LIMIT
 from knowledge.lexicon import load_lexicon
 from knowledge.text_normalise import mask_personal_numbers, question_beside_number
 
@@ -101,6 +101,26 @@ def _events_with_earlier_lines(tracker: Tracker) -> list[dict[str, Any]]:
         else:
             events.append(event)
     return events
+
+
+def latest_topic(tracker: Tracker) -> str | None:
+    """The topic the conversation was last about: the question waiting for its region, else
+    the latest reply that named a topic, else the latest question whose intent names one.
+    A hand-off (转人工, 没帮上忙) carries it to the desk, which files the ticket under it."""
+    pending = tracker.get_slot("pending_topic")
+    if pending in TOPICS:
+        return str(pending)
+    for event in reversed(_events_with_earlier_lines(tracker)):
+        if event.get("event") == "bot":
+            topic = ((event.get("data") or {}).get("custom") or {}).get("topic")
+        elif event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            topic = topic_of_intent(intent)
+        else:
+            continue
+        if topic in TOPICS:
+            return str(topic)
+    return None
 
 
 def transcript(tracker: Tracker) -> list[dict[str, Any]]:

@@ -39,6 +39,9 @@ REASON_MESSAGES = {
     "unhelpful": "好的，",
 }
 
+# Hand-offs about the conversation so far (转人工, 没帮上忙): the ticket is filed under the topic
+# the conversation was about. An out-of-scope question is about something else.
+FOLLOW_UP_REASONS = frozenset({"request_human", "unhelpful", "low_confidence"})
 
 CONTACT_OFFER = "contact"
 CONTACT_BUTTONS = [
@@ -147,6 +150,8 @@ async def escalate(
         question or tracker.get_slot("pending_question") or conversation.latest_text(tracker)
     )
     region = conversation.current_region(tracker)
+    if topic is None and reason in FOLLOW_UP_REASONS:
+        topic = conversation.latest_topic(tracker)
     card = {
         "reason": reason,
         "topic": topic,

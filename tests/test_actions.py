@@ -153,6 +153,25 @@ def test_request_for_a_person_uses_the_earlier_question(service) -> None:
     assert [line["role"] for line in ticket.case_card["transcript"]] == ["worker", "worker"]
 
 
+def test_a_request_for_a_person_files_the_ticket_under_the_conversations_topic(service) -> None:
+    answered = {
+        "event": "bot",
+        "text": "…",
+        "data": {"custom": {"type": "answer", "topic": "dormitory"}},
+    }
+    history = [user_event("厂里宿舍有没有空调", "nlu_fallback"), answered]
+    run(ActionEscalate(), make_tracker("转人工", "request_human", history=history))
+    [ticket] = tickets(service)
+    assert ticket.topic == "dormitory"  # the desk showed 未分类
+
+
+def test_an_out_of_scope_question_is_not_filed_under_the_earlier_topic(service) -> None:
+    history = [user_event("宿舍怎么申请", "ask_dormitory")]
+    run(ActionEscalate(), make_tracker("老板欠我三个月工资", "out_of_scope", history=history))
+    [ticket] = tickets(service)
+    assert ticket.topic is None
+
+
 def test_request_for_a_person_before_any_question_says_so_on_the_ticket(service) -> None:
     run(ActionEscalate(), make_tracker("转人工", "request_human"))
     [ticket] = tickets(service)
