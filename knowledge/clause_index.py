@@ -62,17 +62,13 @@ def current_document(document: PolicyDocument, today: dt.date) -> bool:
     return document.in_force(today)
 
 
-def servable_clauses(session: Session, today: dt.date) -> list[IndexedClause]:
-    """Every clause of a current document that a published entry's topic can place."""
-    documents = {
-        d.id: d
-        for d in session.execute(select(PolicyDocument)).scalars()
-        if current_document(d, today)
-    }
+def clause_topics(session: Session) -> dict[int, frozenset[str]]:
+    """Document id -> the topics of the published entries resting on it or on its clauses:
+    where its clauses may be quoted."""
     topics: dict[int, set[str]] = defaultdict(set)
     published = FaqEntry.status == FaqStatus.published.value
     for document_id, topic in session.execute(
-        select(FaqEntry.document_id, FaqEntry.topic).where(published)
+        select(FaqEntry.document_id, FaqEntry.topic).where(published).distinct()
     ):
         topics[document_id].add(topic)
     for document_id, topic in session.execute(
@@ -80,8 +76,23 @@ def servable_clauses(session: Session, today: dt.date) -> list[IndexedClause]:
         .join(FaqEntryClause, FaqEntryClause.clause_id == PolicyClause.id)
         .join(FaqEntry, FaqEntry.id == FaqEntryClause.entry_id)
         .where(published)
+        .distinct()
     ):
         topics[document_id].add(topic)
+    return {document_id: frozenset(found) for document_id, found in topics.items()}
+
+
+def servable_clauses(
+    session: Session, today: dt.date, topics: dict[int, frozenset[str]] | None = None
+) -> list[IndexedClause]:
+    """Every clause of a current document that a published entry's topic can place
+    (``topics``: ``clause_topics(session)``, when already read)."""
+    topics = clause_topics(session) if topics is None else topics
+    documents = {
+        d.id: d
+        for d in session.execute(select(PolicyDocument)).scalars()
+        if current_document(d, today)
+    }
     rows = session.execute(
         select(
             PolicyClause.id,
@@ -102,7 +113,7 @@ def servable_clauses(session: Session, today: dt.date) -> list[IndexedClause]:
                 document_id=document.id,
                 region=document.region or NATIONAL,
                 url=document.url,
-                topics=frozenset(topics[row.document_id]),
+                topics=topics[row.document_id],
             )
         )
     return clauses

@@ -14,7 +14,7 @@ so a rebuild constructs only the entries whose row, document or clauses changed.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar, cast
 
@@ -64,9 +64,19 @@ class IndexCache:
         """``detect_aspects(phrasing)`` (an entry without stored aspects takes its phrasings')."""
         return self._kept(self._aspects, phrasing, lambda: detect_aspects(phrasing))
 
+    def has_entry(self, key: Hashable) -> bool:
+        """Whether the entry built from what ``key`` stands for is kept."""
+        return key in self._entries
+
     def entry(self, key: Hashable, build: Callable[[], T]) -> T:
         """The entry built from what ``key`` stands for: kept, or built now by ``build``."""
         return cast(T, self._kept(self._entries, key, build))
+
+    def keep(self, texts: Iterable[str]) -> None:
+        """Count ``texts`` as used by this build without reading them: an index the build
+        reuses as it is (the clause index after an entry's edit) still finds them next time."""
+        if self._used is not None:
+            self._used.update(text for text in texts if text in self._counts)
 
     def _kept(self, store: dict[Any, Any], key: Hashable, compute: Callable[[], Any]) -> Any:
         """``store[key]``, computed on first use; the key counts as used by the build."""

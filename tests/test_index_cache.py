@@ -12,6 +12,7 @@ import datetime as dt
 import numpy as np
 
 from knowledge import catalogue
+from knowledge.clause_index import servable_clauses
 from knowledge.live_index import LiveIndex, servable_entries
 from knowledge.models import FaqEntry, PolicyDocument
 from knowledge.retrieval import RetrievalIndex
@@ -65,6 +66,39 @@ def test_an_edit_analyses_only_the_new_text_and_scores_as_a_fresh_index(
     unchanged = [e for e in first.entries if e.key != edited.key]
     assert all(by_key[e.key] is e for e in unchanged)  # taken as built
     assert_same_as_from_scratch(second, session_factory, analyzer, lexicon)
+    # no document changed: the clause index is kept as built (2.3 s at 50,000 clauses)
+    assert second.clause_index is first.clause_index
+    assert first.clause_index is not None and len(first.clause_index) > 0
+    assert all(c.text in index.cache for c in first.clause_index.clauses)  # kept for next time
+
+
+def test_an_entry_edit_that_moves_where_clauses_are_quoted_rebuilds_the_clause_index(
+    session_factory, analyzer, lexicon, clock
+) -> None:
+    index = live(session_factory, analyzer, lexicon, clock)
+    first = index.current()
+    edited = next(e for e in first.entries if e.topic == "training_subsidy")
+    with session_factory.begin() as session:
+        catalogue.put_entry(
+            session=session,
+            lexicon=lexicon,
+            key=edited.key,
+            changes={"topic": "dormitory"},
+            actor="admin",
+            today=TODAY,
+        )
+    clock.advance(1.5)
+    second = index.current()
+
+    assert second.clause_index is not first.clause_index
+    assert second.clause_index is not None
+    with session_factory() as session:
+        fresh = servable_clauses(session, TODAY)
+    assert [(c.key, c.topics) for c in second.clause_index.clauses] == [
+        (c.key, c.topics) for c in fresh
+    ]
+    placed = {c.document_id for c in fresh if "dormitory" in c.topics}
+    assert edited.source.document_id in placed
 
 
 def test_a_document_edit_rebuilds_the_entries_resting_on_it(
@@ -91,6 +125,7 @@ def test_a_document_edit_rebuilds_the_entries_resting_on_it(
     second = index.current()
 
     assert index.cache.analysed == len(index.cache)  # no text analysed twice
+    assert second.clause_index is not first.clause_index  # its clauses' document changed
     rebuilt = 0
     for before, after in zip(first.entries, second.entries, strict=True):
         clause_documents = {c.document_title for c in before.source.clauses}
