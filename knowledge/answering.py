@@ -15,6 +15,7 @@ from changai.vocabulary import NATIONAL
 from knowledge.aspects import detect_aspects
 from knowledge.fit import (
     ASPECT_MISMATCH,
+    ENTITY_CONFLICT,
     NEIGHBOURS,
     NO_LOCAL_RULE,
     OFF_SUBJECT,
@@ -286,6 +287,10 @@ def prefer_local(result: RetrievalResult, threshold: float) -> RetrievalResult:
 
 # A lower hit that fits may replace the best only when it scores this share of the best.
 RERANK_RATIO = 0.75
+# Why a best entry may give way to a lower one that fits: it answers another aspect, speaks about
+# another subject, or names another certificate, level or benefit than the question (叉车证过期:
+# the 特种作业操作证 entry gives way to the 特种设备作业人员证 one).
+GIVES_WAY = (ASPECT_MISMATCH, OFF_SUBJECT, ENTITY_CONFLICT)
 
 
 def answered_share(asked: frozenset[str], hit: Hit) -> int:
@@ -339,11 +344,12 @@ def _fitting(
             if chosen is None or answered_share(asked, hit) > answered_share(asked, chosen):
                 chosen = hit
             continue
-        if chosen is None and verdict.reason not in (ASPECT_MISMATCH, OFF_SUBJECT):
-            break  # only an entry on another aspect or subject gives way to a lower one
+        if chosen is None and verdict.reason not in GIVES_WAY:
+            break  # only an entry on another aspect, subject or thing gives way to a lower one
     if chosen is not None:
         return [chosen, *(h for h in hits if h is not chosen)], None
     assert verdict is not None  # the best hit is always judged
-    reply = honest_reply(best, verdict, topic or best.entry.topic, region)
+    certificates = (entities or {}).get("certificate", ())
+    reply = honest_reply(best, verdict, topic or best.entry.topic, region, certificates)
     reply.runners_up = hits[1:]
     return hits, reply

@@ -7,6 +7,7 @@ Shared by :mod:`knowledge.answering` (one question) and :mod:`knowledge.multi_pa
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,10 +107,23 @@ TOPIC_OFFICES: dict[str, tuple[str, str]] = {
     Topic.dormitory.value: ("当地工会", "12351"),
 }
 LOCAL_HOTLINE = "12345"
+# Safety permits are not 人社's: who issues them (安监总局令第30号, 质检总局令第140号).
+CERTIFICATE_OFFICES: dict[str, str] = {
+    "特种作业操作证": "应急管理部门",
+    "特种设备作业人员证": "市场监管部门",
+}
 
 
-def office_line(topic: str | None, region: str | None) -> str:
-    """Who decides questions of ``topic``, with the hotline; local rules: 12345."""
+def office_line(topic: str | None, region: str | None, certificates: Iterable[str] = ()) -> str:
+    """Who decides questions of ``topic``, with the hotline; local rules: 12345. A question on
+    grading that names a safety permit (``certificates``) is for the office that issues it."""
+    place = f"{region}的" if region and region != NATIONAL else "当地"
+    issuers = [CERTIFICATE_OFFICES[c] for c in certificates if c in CERTIFICATE_OFFICES]
+    if topic == Topic.skill_grading.value and issuers:
+        return (
+            f"这类证书由{place}{issuers[0]}考核发证，具体请问发证的部门；"
+            f"也可以拨打政务服务热线 {LOCAL_HOTLINE} 问。"
+        )
     office, hotline = TOPIC_OFFICES.get(topic or "", ("当地政府有关部门", LOCAL_HOTLINE))
     line = f"这类问题由{office}负责解释，您可以拨打 {hotline} 咨询"
     if hotline != LOCAL_HOTLINE:
@@ -118,8 +132,11 @@ def office_line(topic: str | None, region: str | None) -> str:
     return line + "。"
 
 
-def honest_reply(hit: Hit, fit: Fit, topic: str | None, region: str | None) -> Reply:
-    """No specific rule for this question: who decides it, the closest entry, a person."""
+def honest_reply(
+    hit: Hit, fit: Fit, topic: str | None, region: str | None, certificates: Iterable[str] = ()
+) -> Reply:
+    """No specific rule for this question: who decides it (for a safety permit the question
+    names, ``certificates``, its issuer), the closest entry, a person."""
     asked = ordered(fit.question_aspects)
     about = "、".join(aspect_label(a) for a in asked)
     entry = hit.entry
@@ -144,7 +161,7 @@ def honest_reply(hit: Hit, fit: Fit, topic: str | None, region: str | None) -> R
         related_title = f"相关规定：{entry.question}"
     text = (
         f"{opening}为了不给您不准确的信息，我先不直接回答。\n"
-        f"{office_line(topic, region)}\n"
+        f"{office_line(topic, region, certificates)}\n"
         f"{pointer}"
     )
     buttons = [

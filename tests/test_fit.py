@@ -417,3 +417,34 @@ def test_a_question_naming_another_topics_programme_is_answered_on_it(service) -
     tracker = make_tracker(question, "ask_training_subsidy", sender_id="w-rent")
     _events, messages = run(ActionAnswerPolicy(), tracker)
     assert messages[0]["custom"]["topic"] == "dormitory"
+
+
+def test_an_entry_about_another_certificate_gives_way_to_the_one_about_this_certificate(
+    service,
+) -> None:
+    """叉车证过期了: the best entry is about the 特种作业操作证 (电工、焊工) and names the wrong
+    certificate; the 特种设备作业人员证 entry below it answers, so it is served rather than an
+    honest reply that pointed at the wrong certificate's rule."""
+    entities = {"certificate": ["特种设备作业人员证"]}
+    question = "叉车证过期了咋办"
+    index = service.index.current()
+    hits = index.search(question, topic="skill_grading", region=NATIONAL, entities=entities).hits
+    assert hits[0].entry.key == "sg-special-op-expired"  # the other certificate's entry leads
+    reply = ask(service, question, "skill_grading", NATIONAL, entities)
+    assert reply.kind == "answer"
+    assert reply.custom["faq_key"] == "sg-special-equipment-review"
+
+
+def test_an_honest_reply_on_a_safety_permit_names_the_office_that_issues_it(service) -> None:
+    """叉车证 and 电工证 are not 人社's: the honest reply sends the worker to the issuer."""
+    equipment = {"certificate": ["特种设备作业人员证"]}
+    forklift = ask(service, "叉车证考试要多少钱", "skill_grading", NATIONAL, equipment)
+    assert forklift.kind == "no_specific_rule"
+    assert "当地市场监管部门考核发证" in forklift.text and "12333" not in forklift.text
+    permit = {"certificate": ["特种作业操作证"]}
+    electrician = ask(service, "电工证考试要多少钱", "skill_grading", "广东", permit)
+    assert electrician.kind == "no_specific_rule"
+    assert "广东的应急管理部门考核发证" in electrician.text
+    # a subsidy for the permit is still 人社's question
+    subsidy = ask(service, "考了焊工证去哪里申请补贴", "training_subsidy", NATIONAL, permit)
+    assert "考核发证" not in subsidy.text
