@@ -448,3 +448,13 @@ def test_an_honest_reply_on_a_safety_permit_names_the_office_that_issues_it(serv
     # a subsidy for the permit is still 人社's question
     subsidy = ask(service, "考了焊工证去哪里申请补贴", "training_subsidy", NATIONAL, permit)
     assert "考核发证" not in subsidy.text
+
+
+def test_a_lost_permit_gets_the_replacement_rule_not_the_exam_conditions(service) -> None:
+    """我焊工证丢了能补办吗 was served the exam conditions (焊工证 weighed more than 补办, which
+    no entry mentioned); the 补发 clause of 安监总局令第30号 now answers it."""
+    permit = {"certificate": ["特种作业操作证"]}
+    reply = ask(service, "我焊工证丢了能补办吗", "skill_grading", NATIONAL, permit)
+    assert reply.kind == "answer"
+    assert reply.custom["faq_key"] == "sg-special-op-lost"
+    assert "原考核发证机关" in reply.text
