@@ -27,6 +27,15 @@ def live(session_factory, analyzer, lexicon, clock) -> LiveIndex:
     )
 
 
+def edit_entry(session_factory, lexicon, clock, key: str, changes: dict) -> None:
+    """Save an admin's edit of entry ``key`` and let the refresh interval pass."""
+    with session_factory.begin() as session:
+        catalogue.put_entry(
+            session=session, lexicon=lexicon, key=key, changes=changes, actor="admin", today=TODAY
+        )
+    clock.advance(1.5)
+
+
 def assert_same_as_from_scratch(index: RetrievalIndex, session_factory, analyzer, lexicon) -> None:
     with session_factory() as session:
         fresh = RetrievalIndex(servable_entries(session, TODAY), analyzer, lexicon)
@@ -45,16 +54,13 @@ def test_an_edit_analyses_only_the_new_text_and_scores_as_a_fresh_index(
     edited = first.entries[5]
     old_answer_text = f"{edited.question} {edited.answer}"
     assert old_answer_text in index.cache
-    with session_factory.begin() as session:
-        catalogue.put_entry(
-            session=session,
-            lexicon=lexicon,
-            key=edited.key,
-            changes={"answer": "测试用的新答案：请向当地人社部门咨询。"},
-            actor="admin",
-            today=TODAY,
-        )
-    clock.advance(1.5)
+    edit_entry(
+        session_factory,
+        lexicon,
+        clock,
+        edited.key,
+        {"answer": "测试用的新答案：请向当地人社部门咨询。"},
+    )
     second = index.current()
 
     assert second is not first
@@ -78,16 +84,7 @@ def test_an_entry_edit_that_moves_where_clauses_are_quoted_rebuilds_the_clause_i
     index = live(session_factory, analyzer, lexicon, clock)
     first = index.current()
     edited = next(e for e in first.entries if e.topic == "training_subsidy")
-    with session_factory.begin() as session:
-        catalogue.put_entry(
-            session=session,
-            lexicon=lexicon,
-            key=edited.key,
-            changes={"topic": "dormitory"},
-            actor="admin",
-            today=TODAY,
-        )
-    clock.advance(1.5)
+    edit_entry(session_factory, lexicon, clock, edited.key, {"topic": "dormitory"})
     second = index.current()
 
     assert second.clause_index is not first.clause_index
