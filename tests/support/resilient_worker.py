@@ -49,6 +49,7 @@ class Connection:
     last_event_id: int | None
     opened_at: float
     ended_at: float | None = None
+    last_id_at_end: int | None = None  # the last event the stream held when it ended
 
 
 @dataclass
@@ -90,6 +91,7 @@ class ResumingStream:
                         await self._read(response)
                     finally:
                         connection.ended_at = time.monotonic()
+                        connection.last_id_at_end = self.last_id
             except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError):
                 pass
             await asyncio.sleep(0.2)  # then reconnect from the last event received
