@@ -175,7 +175,7 @@ async def answer_question(
     )
     if parts is not None:
         asked_region = region_needed(parts)
-        messages = None if asked_region else compose(parts, topic, region)
+        messages = None if asked_region else compose(parts, topic, region, entities)
         if messages is not None:
             events += await send_part_replies(dispatcher, tracker, service, messages, prefix)
             events.append(SlotSet("last_question", question))

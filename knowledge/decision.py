@@ -126,7 +126,7 @@ def decide(
     reply: Reply
     if parts is not None:
         asked_region = region_needed(parts)
-        messages = None if asked_region else compose(parts, topic, region)
+        messages = None if asked_region else compose(parts, topic, region, entities)
         if messages is not None:
             text_of_parts = "\n\n".join(m.text for m in messages)
             return AskResult(parse_data, "answer", text_of_parts, messages[0].custom, None)

@@ -51,12 +51,19 @@ def region_needed(replies: list[PartReply]) -> Reply | None:
     return next((p.reply for p in replies if p.reply.kind == NEEDS_REGION), None)
 
 
-def compose(replies: list[PartReply], topic: str | None, region: str | None) -> list[Reply] | None:
+def compose(
+    replies: list[PartReply],
+    topic: str | None,
+    region: str | None,
+    entities: Mapping[str, Iterable[str]] | None = None,
+) -> list[Reply] | None:
     """The messages for a several-question message, or None when no part is answered.
 
     One message per distinct entry served (the parts it answers are named above it), then
-    one naming every part that no entry answers. Only the last answer carries the
-    feedback buttons, so that 有用/没用 rates what the worker read last.
+    one naming every part that no entry answers, with who decides them: for a safety permit
+    that the message names (``entities``), its issuer, as a single question's honest reply
+    says. Only the last answer carries the feedback buttons, so that 有用/没用 rates what
+    the worker read last.
     """
     covered: dict[int, tuple[list[int], Reply]] = {}  # faq_id -> (part numbers, reply)
     uncovered: list[tuple[int, PartReply]] = []
@@ -83,18 +90,24 @@ def compose(replies: list[PartReply], topic: str | None, region: str | None) -> 
         messages.append(Reply(COVERED, f"关于{asked}：\n{reply.text}", [], custom, reply.hit))
     messages[-1].buttons = list(FEEDBACK_BUTTONS)
     if uncovered:
-        messages.append(_uncovered_message(uncovered, total, topic, region))
+        certificates = (entities or {}).get("certificate", ())
+        messages.append(_uncovered_message(uncovered, total, topic, region, certificates))
     return messages
 
 
 def _uncovered_message(
-    uncovered: list[tuple[int, PartReply]], total: int, topic: str | None, region: str | None
+    uncovered: list[tuple[int, PartReply]],
+    total: int,
+    topic: str | None,
+    region: str | None,
+    certificates: Iterable[str],
 ) -> Reply:
     named = "、".join(f"{_ORDINALS[n]}「{item.part.asked}」" for n, item in uncovered)
     text = (
         f"关于{named}：我的政策库里没有找到针对这个问题的具体规定，"
         "为了不给您不准确的信息，我先不回答。\n"
-        f"{office_line(topic, region)}\n需要的话可以点「转人工」，请工会工作人员帮您。"
+        f"{office_line(topic, region, certificates)}\n"
+        "需要的话可以点「转人工」，请工会工作人员帮您。"
     )
     buttons: list[dict[str, str]] = []
     related: list[dict[str, object]] = []

@@ -126,3 +126,18 @@ def test_try_it_shows_one_reply_per_part_as_the_worker_gets(service) -> None:
     assert result.kind == "answer"
     assert result.text.startswith("关于①「公租房哪些人可以申请」：")
     assert "②「申请要带哪些材料」" in result.text
+
+
+def test_a_missed_part_on_a_safety_permit_names_the_office_that_issues_it(service) -> None:
+    """The part no entry answers goes to the permit's issuer, as a single question's honest
+    reply does, not to 人社 12333 (found chatting as a worker: 电工证 questions)."""
+    text = "电工证几年审一次？考试要多少钱？"
+    permit = {"certificate": ["特种作业操作证"]}
+    replies = service.find_parts(text, topic="skill_grading", region="广东", entities=permit)
+    assert replies is not None
+    messages = compose(replies, "skill_grading", "广东", permit)
+    assert messages is not None
+    assert [m.kind for m in messages] == ["answer", "no_specific_rule"]
+    missed = messages[-1].text
+    assert "②「考试要多少钱」" in missed
+    assert "广东的应急管理部门考核发证" in missed and "12333" not in missed
