@@ -17,9 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from changai.vocabulary import NATIONAL, DocumentStatus, FaqStatus, LegalStatus
@@ -28,7 +30,7 @@ from knowledge.index_cache import IndexCache
 from knowledge.indexed_entries import ClauseInfo
 from knowledge.lexicon import Lexicon
 from knowledge.models import FaqEntry, FaqEntryClause, PolicyClause, PolicyDocument
-from knowledge.tfidf import Vectoriser
+from knowledge.tfidf import fitted
 from knowledge.word_coverage import IndexCoverage
 
 NOT_CURRENT = frozenset({LegalStatus.lapsed.value, LegalStatus.replaced.value})
@@ -83,40 +85,59 @@ def clause_topics(session: Session) -> dict[int, frozenset[str]]:
 
 
 def servable_clauses(
-    session: Session, today: dt.date, topics: dict[int, frozenset[str]] | None = None
+    session: Session,
+    today: dt.date,
+    topics: dict[int, frozenset[str]] | None = None,
+    cache: IndexCache | None = None,
 ) -> list[IndexedClause]:
     """Every clause of a current document that a published entry's topic can place
-    (``topics``: ``clause_topics(session)``, when already read)."""
+    (``topics``: ``clause_topics(session)``, when already read), by document and position.
+
+    ``cache``: the live index's; a document's clauses are kept as built while the document
+    and its topics are unchanged (a clause's text changes only with its document's version),
+    so that a rebuild reads the clause rows of changed documents only: at 50,000 clauses,
+    reading and building them all took 1.3 s (``bench/publish_to_live.py``)."""
     topics = clause_topics(session) if topics is None else topics
-    documents = {
-        d.id: d
-        for d in session.execute(select(PolicyDocument)).scalars()
-        if current_document(d, today)
-    }
-    rows = session.execute(
-        select(
-            PolicyClause.id,
-            PolicyClause.key,
-            PolicyClause.number,
-            PolicyClause.text,
-            PolicyClause.document_id,
-        ).order_by(PolicyClause.document_id, PolicyClause.position)
-    ).all()
-    clauses = []
-    for row in rows:
-        document = documents.get(row.document_id)
-        if document is None or not topics.get(row.document_id) or not (row.text or "").strip():
-            continue
-        clauses.append(
+    documents = [
+        d
+        for d in session.execute(select(PolicyDocument).order_by(PolicyDocument.id)).scalars()
+        if topics.get(d.id) and current_document(d, today)
+    ]
+    keys = {d.id: ("clauses", d.id, d.version, d.updated_at, topics[d.id]) for d in documents}
+    missing = [d.id for d in documents if cache is None or not cache.has_entry(keys[d.id])]
+    query = select(
+        PolicyClause.id,
+        PolicyClause.key,
+        PolicyClause.number,
+        PolicyClause.text,
+        PolicyClause.document_id,
+    ).order_by(PolicyClause.document_id, PolicyClause.position)
+    if cache is not None:
+        query = query.where(PolicyClause.document_id.in_(missing))
+    rows: dict[int, list[Row]] = defaultdict(list)
+    for row in session.execute(query) if missing else ():
+        rows[row.document_id].append(row)
+
+    def build(document: PolicyDocument) -> list[IndexedClause]:
+        return [
             IndexedClause(
                 **ClauseInfo.fields(row, document),
                 document_id=document.id,
                 region=document.region or NATIONAL,
                 url=document.url,
-                topics=topics[row.document_id],
+                topics=topics[document.id],
             )
-        )
-    return clauses
+            for row in rows[document.id]
+            if (row.text or "").strip()
+        ]
+
+    if cache is None:
+        return [clause for document in documents for clause in build(document)]
+    return [
+        clause
+        for document in documents
+        for clause in cache.entry(keys[document.id], partial(build, document))
+    ]
 
 
 class ClauseIndex:
@@ -131,9 +152,7 @@ class ClauseIndex:
     ) -> None:
         self.clauses = clauses
         self._lexicon = lexicon
-        self._vectoriser = (
-            Vectoriser(analyzer, [c.text for c in clauses], texts) if clauses else None
-        )
+        self._vectoriser = fitted(analyzer, [c.text for c in clauses], texts) if clauses else None
         self._region_codes = {
             name: code for code, name in enumerate(sorted({c.region for c in clauses}))
         }

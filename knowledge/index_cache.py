@@ -8,7 +8,9 @@ its features' counts, by ids that stay fixed for the cache's life, so that a bui
 concatenates arrays (``knowledge/tfidf.py``). The idf and the vectors are computed again at
 each build, so a rebuilt index is exactly the index built from scratch. Entries are kept as
 built (``IndexedEntry``), keyed by what they were built from (``knowledge/live_index.py``),
-so a rebuild constructs only the entries whose row, document or clauses changed.
+so a rebuild constructs only the entries whose row, document or clauses changed; so are each
+document's servable clauses (``knowledge/clause_index.py``) and each TF-IDF fit, keyed by its
+texts (``knowledge/tfidf.py``: a title's edit refits nothing).
 """
 
 from __future__ import annotations
@@ -69,7 +71,8 @@ class IndexCache:
         return key in self._entries
 
     def entry(self, key: Hashable, build: Callable[[], T]) -> T:
-        """The entry built from what ``key`` stands for: kept, or built now by ``build``."""
+        """The entry (or a document's clauses) built from what ``key`` stands for: kept, or
+        built now by ``build``."""
         return cast(T, self._kept(self._entries, key, build))
 
     def keep(self, texts: Iterable[str]) -> None:

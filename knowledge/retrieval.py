@@ -20,7 +20,7 @@ from knowledge.index_cache import IndexCache
 from knowledge.indexed_entries import Hit, IndexedEntry, RetrievalResult
 from knowledge.lexicon import Lexicon
 from knowledge.text_normalise import normalise
-from knowledge.tfidf import Vectoriser
+from knowledge.tfidf import fitted
 from knowledge.word_coverage import IndexCoverage
 
 if TYPE_CHECKING:
@@ -69,8 +69,8 @@ class RetrievalIndex:
                 phrasings.append(phrasing)
                 self._phrasing_owner.append(position)
         answers = [f"{e.question} {e.answer}" for e in entries]
-        self._phrasings = Vectoriser(analyzer, phrasings, texts) if phrasings else None
-        self._answers = Vectoriser(analyzer, answers, texts) if answers else None
+        self._phrasings = fitted(analyzer, phrasings, texts) if phrasings else None
+        self._answers = fitted(analyzer, answers, texts) if answers else None
         self._owner = np.array(self._phrasing_owner, dtype=np.int64)
         # every entry has at least its question, and its phrasings are consecutive
         self._phrasing_starts = np.flatnonzero(np.r_[True, np.diff(self._owner) != 0])
