@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import sessionmaker
@@ -68,20 +69,27 @@ def edit_answer(
     return lambda entry: entry.answer == answer
 
 
-def edit_title(
-    factory: sessionmaker, lexicon: Lexicon, served: IndexedEntry, run: int
-) -> Callable[[IndexedEntry], bool]:
-    """The cited document's title: its clauses' texts stay as they were."""
+def save_document(
+    factory: sessionmaker, lexicon: Lexicon, document_id: int, changes: Callable[[Any], dict]
+) -> None:
+    """Save ``changes`` (made from the stored document) over the document, as an admin."""
     with factory.begin() as session:
-        document = session.get(PolicyDocument, served.source.document_id)
-        title = f"{document.title.split('（基准测试')[0]}（基准测试第{run}次修改）"
+        document = session.get(PolicyDocument, document_id)
         catalogue.put_document(
             session=session,
             lexicon=lexicon,
             key=document.key,
-            changes={"title": title},
+            changes=changes(document),
             actor="bench",
         )
+
+
+def edit_title(
+    factory: sessionmaker, lexicon: Lexicon, served: IndexedEntry, run: int
+) -> Callable[[IndexedEntry], bool]:
+    """The cited document's title: its clauses' texts stay as they were."""
+    title = f"{served.source.title.split('（基准测试')[0]}（基准测试第{run}次修改）"
+    save_document(factory, lexicon, served.source.document_id, lambda _d: {"title": title})
     return lambda entry: entry.source.title == title
 
 
@@ -90,20 +98,20 @@ def edit_clause(
 ) -> Callable[[IndexedEntry], bool]:
     """The wording of the first clause the entry cites: the clauses' texts change."""
     cited = served.source.clauses[0]
-    with factory.begin() as session:
-        document = session.get(PolicyDocument, session.get(PolicyClause, cited.id).document_id)
-        text = f"{cited.text.split('（基准测试')[0]}（基准测试第{run}次修改）"
-        clauses = [
-            {"key": c.key, "number": c.number, "text": text if c.id == cited.id else c.text}
-            for c in document.clauses
-        ]
-        catalogue.put_document(
-            session=session,
-            lexicon=lexicon,
-            key=document.key,
-            changes={DOCUMENT_CLAUSES: clauses},
-            actor="bench",
-        )
+    text = f"{cited.text.split('（基准测试')[0]}（基准测试第{run}次修改）"
+    with factory() as session:
+        document_id = session.get(PolicyClause, cited.id).document_id
+    save_document(
+        factory,
+        lexicon,
+        document_id,
+        lambda document: {
+            DOCUMENT_CLAUSES: [
+                {"key": c.key, "number": c.number, "text": text if c.id == cited.id else c.text}
+                for c in document.clauses
+            ]
+        },
+    )
     return lambda entry: any(c.text == text for c in entry.source.clauses)
 
 

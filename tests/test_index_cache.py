@@ -36,6 +36,21 @@ def edit_entry(session_factory, lexicon, clock, key: str, changes: dict) -> None
     clock.advance(1.5)
 
 
+def edit_document(session_factory, lexicon, clock, document_id: int, changes) -> None:
+    """Save an admin's edit of a document (``changes``: from its current state) and let the
+    refresh interval pass."""
+    with session_factory.begin() as session:
+        document = session.get(PolicyDocument, document_id)
+        catalogue.put_document(
+            session=session,
+            lexicon=lexicon,
+            key=document.key,
+            changes=changes(document),
+            actor="admin",
+        )
+    clock.advance(1.5)
+
+
 def assert_same_as_from_scratch(index: RetrievalIndex, session_factory, analyzer, lexicon) -> None:
     with session_factory() as session:
         fresh = RetrievalIndex(servable_entries(session, TODAY), analyzer, lexicon)
@@ -105,20 +120,12 @@ def test_a_document_edit_rebuilds_the_entries_resting_on_it(
     first = index.current()
     target = first.entries[0].source.document_id
     old_title = first.entries[0].source.title
-    with session_factory.begin() as session:
-        document = session.get(PolicyDocument, target)
-        catalogue.put_document(
-            session=session,
-            lexicon=lexicon,
-            key=document.key,
-            changes={"title": "测试用的新标题"},
-            actor="admin",
-        )
+    edit_document(session_factory, lexicon, clock, target, lambda _d: {"title": "测试用的新标题"})
+    with session_factory() as session:
         cited = {
             key
             for (key,) in session.query(FaqEntry.key).filter(FaqEntry.document_id == target).all()
         }
-    clock.advance(1.5)
     second = index.current()
 
     assert index.cache.analysed == len(index.cache)  # no text analysed twice
@@ -146,21 +153,6 @@ def test_a_failed_build_keeps_the_cache(session_factory, analyzer, lexicon, cloc
     except RuntimeError:
         pass
     assert len(index.cache) == kept > 0
-
-
-def edit_document(session_factory, lexicon, clock, document_id: int, changes) -> None:
-    """Save an admin's edit of a document (``changes``: from its current state) and let the
-    refresh interval pass."""
-    with session_factory.begin() as session:
-        document = session.get(PolicyDocument, document_id)
-        catalogue.put_document(
-            session=session,
-            lexicon=lexicon,
-            key=document.key,
-            changes=changes(document),
-            actor="admin",
-        )
-    clock.advance(1.5)
 
 
 def clause_scores(clause_index, question: str) -> np.ndarray:
