@@ -241,10 +241,12 @@ def judge_fit(
         + absent_benefits(question, hit)
         + unnamed_certificates(hit, entities, certificates)
     )
-    if lacks_local_rule(hit, region):
-        reason = NO_LOCAL_RULE
-    elif hit.score < threshold:
+    # an entry scoring below the line is not "the national rule" of what was asked, whatever
+    # the region (宿舍太吵了能换吗 was told 各地的规定不一样 and offered 宿舍型保租房 as it)
+    if hit.score < threshold:
         reason = LOW_SCORE
+    elif lacks_local_rule(hit, region):
+        reason = NO_LOCAL_RULE
     elif conflicts:
         reason = ENTITY_CONFLICT
     elif coverage is not None and coverage(question, hit) < MIN_WORD_COVERAGE:

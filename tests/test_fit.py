@@ -182,6 +182,19 @@ def test_a_national_rule_that_varies_by_region_does_not_fit_a_named_region(servi
     assert judge(service, local, "紧缺工种的高级工证书补贴能上浮多少", region="广东").fits
 
 
+def test_an_entry_below_the_line_is_not_offered_as_the_national_rule(service) -> None:
+    """宿舍太吵了 能换吗 from 广东 was told 这件事各地的规定不一样 and offered 宿舍型保障性租赁住房
+    as 全国的规定: no entry answers it anywhere, so it is the plain honest reply."""
+    hit = entry_hit(service, "ts-amount-intermediate", score=FIT_LINE - 0.01)
+    assert judge(service, hit, "中级工证书补贴能拿多少钱", region="昆明").reason == (
+        fitting.LOW_SCORE
+    )
+    reply = ask(service, "宿舍太吵了 能换吗", "dormitory", "广东")
+    assert reply.kind == "no_specific_rule" and reply.custom["fit"] == fitting.LOW_SCORE
+    assert "各地的规定不一样" not in reply.text and "全国的规定" not in reply.text
+    assert reply.buttons[0]["title"].startswith("相关规定：")
+
+
 def test_an_entrys_own_question_always_fits(service) -> None:
     """What the 相关规定 button sends is served, whatever the score or region."""
     hit = dataclasses.replace(entry_hit(service, "ts-amount-intermediate"), score=0.2)
