@@ -10,8 +10,10 @@ import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
+
 from changai.payloads import FEEDBACK_BUTTONS, custom_payload
-from changai.vocabulary import NATIONAL
+from changai.vocabulary import NATIONAL, topic_label
 from knowledge.aspects import detect_aspects
 from knowledge.fit import (
     ASPECT_MISMATCH,
@@ -175,6 +177,18 @@ def find_answer(
         return Reply("out_of_scope", "", [], custom)
     scores = snapshot.text_scores(question)
     search = functools.partial(snapshot.search, question, topic=topic, entities=entities)
+    suggest = functools.partial(
+        suggest_other_topic,
+        snapshot,
+        question=question,
+        topic=topic,
+        region=region,
+        entities=entities,
+        text_scores=scores,
+        threshold=threshold,
+        fit_threshold=fit_threshold,
+        asked=asked,
+    )
     result = prefer_local(search(region=region, text_scores=scores), threshold)
     best = result.best
     if (best is None or best.score < threshold) and region != NATIONAL:
@@ -191,7 +205,9 @@ def find_answer(
                 return region_question(lexicon, topic, hits[0], local_only=True)
             if unfit is None:
                 return render_answer(hits[0], region, hits[1:], lexicon)
-            return from_clause(snapshot, question, topic, region, clause_threshold) or unfit
+            return from_clause(snapshot, question, topic, region, clause_threshold) or suggest(
+                unfit
+            )
     if best is None or best.score < threshold:
         custom = custom_payload(
             "no_answer", topic=topic, score=round(best.score, 4) if best else None
@@ -206,13 +222,57 @@ def find_answer(
         # region sets its own figure: better than any clause
         return unfit
     if unfit is not None:
-        return from_clause(snapshot, question, topic, region, clause_threshold) or unfit
+        return from_clause(snapshot, question, topic, region, clause_threshold) or suggest(unfit)
     best = hits[0]
     if region is None and best.entry.region_sensitive:
         wider = search(region=ANY_REGION, limit=10, text_scores=scores)
         if _local_rules_compete(wider, best, threshold, snapshot.known_share(question)):
             return region_question(lexicon, topic, best)
     return render_answer(best, region, hits[1:], lexicon)
+
+
+def suggest_other_topic(
+    snapshot: RetrievalIndex,
+    reply: Reply,
+    *,
+    question: str,
+    topic: str | None,
+    region: str | None,
+    entities: Mapping[str, Iterable[str]] | None,
+    text_scores: np.ndarray,
+    threshold: float,
+    fit_threshold: float | None,
+    asked: str | None,
+) -> Reply:
+    """The honest reply, offering (never serving) an entry of another topic that fits the
+    question, when the topic may have been misread: 焊工证丢了能补吗 reads as a subsidy
+    question (能补), and the entry on replacing a lost permit is a grading one. The entry is
+    a button 您是不是想问：<its question>, first; the reply stays honest."""
+    if topic is None:
+        return reply
+    found = snapshot.search(
+        question, topic=None, region=region, entities=entities, limit=10, text_scores=text_scores
+    )
+    others = [hit for hit in found.hits if hit.entry.topic != topic]
+    if not others or others[0].score < threshold:
+        return reply
+    hits, unfit = _fitting(
+        snapshot, others, question, others[0].entry.topic, region, entities, fit_threshold, asked
+    )
+    if unfit is not None:
+        return reply
+    entry = hits[0].entry
+    reply.text += (
+        f"\n您问的也可能是「{topic_label(entry.topic)}」方面的事，可以点「您是不是想问」看看。"
+    )
+    reply.buttons.insert(0, {"title": f"您是不是想问：{entry.question}", "payload": entry.question})
+    reply.custom["suggested"] = {
+        "faq_id": entry.id,
+        "faq_key": entry.key,
+        "question": entry.question,
+        "topic": entry.topic,
+    }
+    return reply
 
 
 # A quoted clause must contain at least this idf-weighted share of the question's words.

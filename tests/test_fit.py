@@ -195,6 +195,23 @@ def test_an_entry_below_the_line_is_not_offered_as_the_national_rule(service) ->
     assert reply.buttons[0]["title"].startswith("相关规定：")
 
 
+def test_an_honest_reply_offers_another_topics_entry_that_fits(service) -> None:
+    """焊工证丢了能补吗 is read as a subsidy question (能补): the honest reply still offers the
+    grading entry on replacing a lost permit, as a button, without serving it."""
+    permit = {"certificate": ["特种作业操作证"]}
+    reply = ask(service, "焊工证丢了能补吗", "training_subsidy", None, permit)
+    assert reply.kind == "no_specific_rule"
+    assert reply.custom["suggested"]["faq_key"] == "sg-special-op-lost"
+    lost = reply.custom["suggested"]["question"]
+    assert reply.buttons[0] == {"title": f"您是不是想问：{lost}", "payload": lost}
+    assert "「技能等级」方面" in reply.text
+    assert "原考核发证机关" not in reply.text  # offered, not answered
+    # nothing of another topic fits: nothing is offered
+    noisy = ask(service, "宿舍太吵了 能换吗", "dormitory", "广东")
+    assert "suggested" not in noisy.custom
+    assert not noisy.buttons[0]["title"].startswith("您是不是想问")
+
+
 def test_an_entrys_own_question_always_fits(service) -> None:
     """What the 相关规定 button sends is served, whatever the score or region."""
     hit = dataclasses.replace(entry_hit(service, "ts-amount-intermediate"), score=0.2)
